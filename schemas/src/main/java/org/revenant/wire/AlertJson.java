@@ -1,0 +1,63 @@
+package org.revenant.wire;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.UncheckedIOException;
+import org.revenant.avro.AlertEvent;
+import org.revenant.avro.Evidence;
+
+/**
+ * The public JSON form of an alert event (DESIGN section 9): the exact fields, in order, one
+ * object per line for {@code alerts tail --format json} and the {@code alerts.json} projection.
+ */
+public final class AlertJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private AlertJson() {}
+
+    public static ObjectNode toNode(AlertEvent alert) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("alertKey", alert.getAlertKey());
+        node.put("event", alert.getEvent().name());
+        node.put("datasetId", alert.getDatasetId());
+        node.put("datasetName", alert.getDatasetName());
+        if (alert.getParentId() != null) {
+            node.put("parentId", alert.getParentId());
+            node.put("parentName", alert.getParentName());
+        }
+        node.put("mirrorKey", alert.getMirrorKey());
+        node.put("platform", alert.getPlatform());
+        node.put("mirrorUrl", alert.getMirrorUrl());
+        node.put("severity", alert.getSeverity().name());
+        node.put("confidence", alert.getConfidence());
+        node.put("postRetraction", alert.getPostRetraction());
+        node.put("reappearances", alert.getReappearances());
+        node.put("observedAt", alert.getObservedAt().toString());
+        node.put("snapshotId", alert.getSnapshotId());
+        if (alert.getDecision() != null) {
+            node.put("decision", alert.getDecision().name());
+        }
+        node.put("eventId", alert.getEventId());
+        ArrayNode evidence = node.putArray("evidence");
+        for (Evidence e : alert.getEvidence()) {
+            ObjectNode item = evidence.addObject();
+            item.put("kind", e.getKind().name());
+            item.put("signature", e.getSignature());
+            item.put("path", e.getPath());
+            item.put("weight", e.getWeight());
+            item.put("detail", e.getDetail());
+        }
+        return node;
+    }
+
+    public static String toJson(AlertEvent alert) {
+        try {
+            return MAPPER.writeValueAsString(toNode(alert));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

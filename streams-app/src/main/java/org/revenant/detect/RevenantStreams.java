@@ -1,0 +1,59 @@
+package org.revenant.detect;
+
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.revenant.detect.registry.RegistryView;
+
+/** Runs the detection topology: exactly-once, poison pills to the DLQ, explicit state dir. */
+public final class RevenantStreams implements AutoCloseable {
+
+    public static final String DEFAULT_APPLICATION_ID = "revenant-detect";
+
+    private final KafkaStreams streams;
+    private final RegistryView view = new RegistryView();
+
+    public RevenantStreams(DetectConfig config, Properties clientProperties, String applicationId, Path stateDir) {
+        Properties props = properties(config, clientProperties, applicationId, stateDir);
+        this.streams = new KafkaStreams(RevenantTopology.build(config, view), props);
+        streams.setUncaughtExceptionHandler(e -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
+    }
+
+    public static Properties properties(DetectConfig config, Properties clientProperties, String applicationId, Path stateDir) {
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().dlq.name());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 4 * 1024 * 1024);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 4 * 1024 * 1024);
+        return props;
+    }
+
+    public RegistryView registry() {
+        return view;
+    }
+
+    public KafkaStreams kafkaStreams() {
+        return streams;
+    }
+
+    public void start() {
+        streams.start();
+    }
+
+    @Override
+    public void close() {
+        streams.close();
+    }
+}

@@ -1,0 +1,170 @@
+package org.revenant.detect.lifecycle;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.revenant.avro.AlertEvent;
+import org.revenant.avro.AlertEventType;
+import org.revenant.avro.AlertState;
+import org.revenant.avro.AlertStatus;
+import org.revenant.avro.Evidence;
+import org.revenant.avro.Mirror;
+import org.revenant.avro.RetractedDataset;
+import org.revenant.avro.Severity;
+
+/**
+ * DESIGN section 7 as a pure function: given the stored state of one alert (or none) and what the
+ * latest snapshot shows, the next state and the event to emit, if any. Re-crawls that show the
+ * same evidence emit nothing; a RESOLVED alert that matches again REAPPEARS.
+ */
+public final class AlertLifecycle {
+
+    private AlertLifecycle() {}
+
+    /** What one complete snapshot says about one dataset on one mirror. */
+    public record Assessment(RetractedDataset dataset, RetractedDataset parent, Mirror mirror, String snapshotId,
+                             Instant observedAt, List<Evidence> evidence, double confidence, Severity severity) {
+        public Assessment {
+            Objects.requireNonNull(dataset, "dataset");
+            Objects.requireNonNull(mirror, "mirror");
+            evidence = evidence.stream().sorted(EVIDENCE_ORDER).toList();
+        }
+    }
+
+    /** The next state, and the event to publish (null: nothing worth telling anyone). */
+    public record Transition(AlertState state, AlertEventType event) {}
+
+    static final Comparator<Evidence> EVIDENCE_ORDER = Comparator.comparingDouble(Evidence::getWeight).reversed()
+            .thenComparing(e -> e.getKind().name())
+            .thenComparing(Evidence::getSignature);
+
+    public static String alertKey(String datasetId, String mirrorKey) {
+        return datasetId + "|" + mirrorKey;
+    }
+
+    /** The snapshot matches the dataset at or above the alert threshold. */
+    public static Transition onMatch(AlertState previous, Assessment now) {
+        if (previous == null) {
+            AlertState state = AlertState.newBuilder()
+                    .setAlertKey(alertKey(now.dataset().getId(), now.mirror().getKey()))
+                    .setStatus(AlertStatus.OPEN)
+                    .setDatasetId(now.dataset().getId())
+                    .setDatasetName(now.dataset().getName())
+                    .setParentId(now.parent() == null ? now.dataset().getParent() : now.parent().getId())
+                    .setParentName(now.parent() == null ? null : now.parent().getName())
+                    .setMirrorKey(now.mirror().getKey())
+                    .setPlatform(now.mirror().getPlatform())
+                    .setMirrorUrl(now.mirror().getUrl())
+                    .setSeverity(now.severity())
+                    .setConfidence(now.confidence())
+                    .setPostRetraction(postRetraction(now.dataset(), now.observedAt()))
+                    .setReappearances(0)
+                    .setFirstSeen(now.observedAt())
+                    .setLastSeen(now.observedAt())
+                    .setLastEvent(AlertEventType.OPENED)
+                    .setLastSnapshotId(now.snapshotId())
+                    .setEvidence(now.evidence())
+                    .build();
+            return new Transition(state, AlertEventType.OPENED);
+        }
+        AlertState.Builder next = AlertState.newBuilder(previous)
+                .setLastSeen(later(previous.getLastSeen(), now.observedAt()))
+                .setLastSnapshotId(now.snapshotId())
+                .setDatasetName(now.dataset().getName())
+                .setMirrorUrl(now.mirror().getUrl() != null ? now.mirror().getUrl() : previous.getMirrorUrl());
+        AlertEventType event;
+        if (previous.getStatus() == AlertStatus.RESOLVED) {
+            event = AlertEventType.REAPPEARED;
+            next.setStatus(AlertStatus.OPEN).setReappearances(previous.getReappearances() + 1);
+        } else if (now.severity().ordinal() > previous.getSeverity().ordinal()) {
+            event = AlertEventType.ESCALATED;
+        } else if (!signatures(previous.getEvidence()).containsAll(signatures(now.evidence()))) {
+            event = AlertEventType.UPDATED;
+        } else {
+            event = null;
+        }
+        next.setSeverity(now.severity()).setConfidence(now.confidence()).setEvidence(now.evidence());
+        if (event != null) {
+            next.setLastEvent(event);
+        }
+        return new Transition(next.build(), event);
+    }
+
+    /** The mirror is gone or blocked, or the snapshot no longer matches the dataset. */
+    public static Transition onNoMatch(AlertState previous, String snapshotId, Instant observedAt) {
+        if (previous == null || previous.getStatus() == AlertStatus.RESOLVED) {
+            return new Transition(previous, null);
+        }
+        AlertState state = AlertState.newBuilder(previous)
+                .setStatus(AlertStatus.RESOLVED)
+                .setLastEvent(AlertEventType.RESOLVED)
+                .setLastSnapshotId(snapshotId)
+                .setLastSeen(later(previous.getLastSeen(), observedAt))
+                .build();
+        return new Transition(state, AlertEventType.RESOLVED);
+    }
+
+    /** The event record published for a transition. */
+    public static AlertEvent eventOf(AlertState state, AlertEventType type, String snapshotId, Instant observedAt) {
+        return AlertEvent.newBuilder()
+                .setEventId(state.getAlertKey() + "@" + snapshotId + "#" + type.name())
+                .setAlertKey(state.getAlertKey())
+                .setEvent(type)
+                .setDatasetId(state.getDatasetId())
+                .setDatasetName(state.getDatasetName())
+                .setParentId(state.getParentId())
+                .setParentName(state.getParentName())
+                .setMirrorKey(state.getMirrorKey())
+                .setPlatform(state.getPlatform())
+                .setMirrorUrl(state.getMirrorUrl())
+                .setSeverity(state.getSeverity())
+                .setConfidence(state.getConfidence())
+                .setPostRetraction(state.getPostRetraction())
+                .setReappearances(state.getReappearances())
+                .setObservedAt(observedAt)
+                .setSnapshotId(snapshotId)
+                .setEvidence(state.getEvidence())
+                .setDecision(state.getDecision())
+                .build();
+    }
+
+    /** Observed after the dataset's retraction date; false when that date is unknown. */
+    public static boolean postRetraction(RetractedDataset dataset, Instant observedAt) {
+        String on = dataset.getRetractedOn();
+        if (on == null || on.isBlank()) {
+            return false;
+        }
+        try {
+            LocalDate date;
+            if (on.length() == 4) {
+                date = LocalDate.of(Integer.parseInt(on), 12, 31);
+            } else if (on.length() == 7) {
+                date = YearMonth.parse(on).atEndOfMonth();
+            } else {
+                date = LocalDate.parse(on);
+            }
+            return observedAt.isAfter(date.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException | NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static Set<String> signatures(List<Evidence> evidence) {
+        Set<String> keys = new HashSet<>();
+        for (Evidence e : evidence) {
+            keys.add(e.getKind() + ":" + e.getSignature());
+        }
+        return keys;
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+}
