@@ -1,0 +1,127 @@
+package org.revenant.publish;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.revenant.avro.ManifestEntry;
+import org.revenant.avro.Mirror;
+import org.revenant.avro.SnapshotChunk;
+import org.revenant.wire.Topics;
+
+/**
+ * Sends one mirror snapshot as chunks (at most {@value #MAX_ENTRIES} entries or about
+ * {@value #MAX_CHUNK_BYTES} bytes each) inside one Kafka transaction, so read_committed
+ * consumers see the whole snapshot or none of it (DESIGN section 4).
+ */
+public final class SnapshotPublisher implements AutoCloseable {
+
+    public static final int MAX_ENTRIES = 2_000;
+    public static final int MAX_CHUNK_BYTES = 512 * 1024;
+
+    /** What was sent. */
+    public record Published(String snapshotId, String mirrorKey, int chunks, long entries, long bytes) {}
+
+    private final KafkaProducer<String, SnapshotChunk> producer;
+    private final Topics topics;
+    private final String crawler;
+
+    /**
+     * @param clientProperties bootstrap servers and any security settings
+     * @param transactionalId stable per publishing process (a crawler instance), fresh for one-off CLI calls
+     */
+    public SnapshotPublisher(Properties clientProperties, Topics topics, String crawler, String transactionalId) {
+        this.topics = Objects.requireNonNull(topics, "topics");
+        this.crawler = Objects.requireNonNull(crawler, "crawler");
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, Objects.requireNonNull(transactionalId, "transactionalId"));
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "revenant-" + crawler);
+        Serializer<SnapshotChunk> values = topics.snapshots.valueSerde().serializer();
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), values);
+        producer.initTransactions();
+    }
+
+    public Published publish(Mirror mirror, List<ManifestEntry> entries, String text, Instant observedAt) {
+        Objects.requireNonNull(mirror, "mirror");
+        Objects.requireNonNull(entries, "entries");
+        String snapshotId = UUID.randomUUID().toString();
+        List<List<ManifestEntry>> chunks = split(entries, text == null ? 0 : text.length());
+        long totalBytes = entries.stream().mapToLong(e -> e.getSize() == null ? 0 : e.getSize()).sum();
+        producer.beginTransaction();
+        try {
+            for (int i = 0; i < chunks.size(); i++) {
+                SnapshotChunk chunk = SnapshotChunk.newBuilder()
+                        .setSnapshotId(snapshotId)
+                        .setMirror(mirror)
+                        .setObservedAt(observedAt)
+                        .setCrawler(crawler)
+                        .setChunkIndex(i)
+                        .setChunkCount(chunks.size())
+                        .setTotalEntries(entries.size())
+                        .setTotalBytes(totalBytes)
+                        .setEntries(chunks.get(i))
+                        .setText(i == 0 ? text : null)
+                        .build();
+                producer.send(new ProducerRecord<>(topics.snapshots.name(), mirror.getKey(), chunk));
+            }
+            producer.commitTransaction();
+        } catch (KafkaException e) {
+            abortQuietly(e);
+            throw e;
+        }
+        return new Published(snapshotId, mirror.getKey(), chunks.size(), entries.size(), totalBytes);
+    }
+
+    private void abortQuietly(KafkaException cause) {
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Chunk boundaries by entry count and an estimate of the encoded size; never an empty snapshot. */
+    static List<List<ManifestEntry>> split(List<ManifestEntry> entries, int textLength) {
+        List<List<ManifestEntry>> chunks = new ArrayList<>();
+        int start = 0;
+        long bytes = textLength;
+        for (int i = 0; i < entries.size(); i++) {
+            long size = estimate(entries.get(i));
+            if (i > start && (i - start >= MAX_ENTRIES || bytes + size > MAX_CHUNK_BYTES)) {
+                chunks.add(entries.subList(start, i));
+                start = i;
+                bytes = 0;
+            }
+            bytes += size;
+        }
+        chunks.add(entries.subList(start, entries.size()));
+        return chunks;
+    }
+
+    private static long estimate(ManifestEntry e) {
+        return 24L + utf8(e.getPath()) + utf8(e.getSha256()) + utf8(e.getSha1()) + utf8(e.getMd5())
+                + utf8(e.getGitBlobSha1()) + utf8(e.getLfsSha256()) + utf8(e.getRef());
+    }
+
+    private static long utf8(String s) {
+        return s == null ? 0 : 3L * s.length();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
