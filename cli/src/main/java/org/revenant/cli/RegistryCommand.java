@@ -1,0 +1,107 @@
+package org.revenant.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.revenant.avro.RetractedDataset;
+import org.revenant.publish.RegistryPublisher;
+import org.revenant.registry.RegistryException;
+import org.revenant.registry.RegistryLoader;
+import org.revenant.registry.RegistryYaml;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "registry", mixinStandardHelpOptions = true,
+        description = "The registry of retracted datasets (one reviewed YAML file per dataset).",
+        subcommands = {RegistryCommand.Load.class, RegistryCommand.ListDatasets.class, RegistryCommand.Export.class})
+final class RegistryCommand {
+
+    @Command(name = "load", mixinStandardHelpOptions = true,
+            description = "Validate registry files and publish them to the registry topic. Without an argument, the registry bundled with Revenant.")
+    static final class Load implements Callable<Integer> {
+        @Mixin KafkaOptions kafka;
+        @Spec CommandSpec spec;
+
+        @Parameters(arity = "0..1", paramLabel = "FILE|DIR", description = "A registry YAML file or a directory of them.")
+        Path source;
+
+        @Override
+        public Integer call() {
+            List<RetractedDataset> datasets = validated(source);
+            RegistryPublisher.publish(kafka.clientProperties(), kafka.topics(), datasets);
+            spec.commandLine().getOut().printf("loaded %d dataset(s) from %s into %s%n", datasets.size(),
+                    source == null ? "the bundled registry" : source, kafka.topics().registry.name());
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the datasets in the registry topic.")
+    static final class ListDatasets implements Callable<Integer> {
+        @Mixin KafkaOptions kafka;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            var datasets = TopicContents.latest(kafka.clientProperties(), kafka.topics().registry).values().stream()
+                    .sorted(Comparator.comparing(RetractedDataset::getId)).toList();
+            out.printf("%-24s %-32s %-12s %-20s %s%n", "ID", "NAME", "RETRACTED", "PARENT", "SIGNATURES");
+            for (RetractedDataset d : datasets) {
+                out.printf("%-24s %-32s %-12s %-20s %d%n", Terminal.safe(d.getId()), Terminal.safe(d.getName()),
+                        d.getRetractedOn() == null ? "-" : Terminal.safe(d.getRetractedOn()),
+                        d.getParent() == null ? "-" : Terminal.safe(d.getParent()), d.getSignatures().size());
+            }
+            out.printf("%d dataset(s)%n", datasets.size());
+            return 0;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Write the registry topic back out as YAML: one file per dataset into DIR, or all to standard output.")
+    static final class Export implements Callable<Integer> {
+        @Mixin KafkaOptions kafka;
+        @Spec CommandSpec spec;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Directory to write <id>.yaml files into.")
+        Path output;
+
+        @Override
+        public Integer call() throws Exception {
+            var datasets = TopicContents.latest(kafka.clientProperties(), kafka.topics().registry).values().stream()
+                    .sorted(Comparator.comparing(RetractedDataset::getId)).toList();
+            if (output == null) {
+                PrintWriter out = spec.commandLine().getOut();
+                for (RetractedDataset d : datasets) {
+                    out.println("---");
+                    out.print(RegistryYaml.write(d));
+                }
+                out.flush();
+            } else {
+                Files.createDirectories(output);
+                for (RetractedDataset d : datasets) {
+                    Files.writeString(output.resolve(d.getId() + ".yaml"), RegistryYaml.write(d));
+                }
+                spec.commandLine().getOut().printf("wrote %d file(s) to %s%n", datasets.size(), output);
+            }
+            return 0;
+        }
+    }
+
+    /** Loads and validates; every problem in every file becomes one line of the error. */
+    static List<RetractedDataset> validated(Path source) {
+        try {
+            return source == null ? RegistryLoader.loadBundled() : RegistryLoader.load(source);
+        } catch (RegistryException e) {
+            StringBuilder message = new StringBuilder("invalid registry:");
+            e.problems().forEach(p -> message.append("\n  ").append(p));
+            throw new UserError(message.toString());
+        }
+    }
+}

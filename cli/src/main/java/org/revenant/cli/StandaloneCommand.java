@@ -1,0 +1,78 @@
+package org.revenant.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
+import org.revenant.avro.RetractedDataset;
+import org.revenant.detect.DetectConfig;
+import org.revenant.detect.RevenantStreams;
+import org.revenant.publish.RegistryPublisher;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "standalone", mixinStandardHelpOptions = true,
+        description = {"Run everything in one process: a real Kafka broker (KRaft) with its data in --data-dir,",
+                "the bundled registry (loaded when the registry topic is empty) and the detection streams app."})
+final class StandaloneCommand implements Callable<Integer> {
+
+    @Mixin BrokerCommand.BrokerOptions options;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        LocalKafka kafka = LocalKafka.start(options, out);
+        RevenantStreams streams = null;
+        try {
+            if (TopicContents.isEmpty(kafka.clientProperties(), kafka.topics().registry)) {
+                List<RetractedDataset> bundled = RegistryCommand.validated(null);
+                RegistryPublisher.publish(kafka.clientProperties(), kafka.topics(), bundled);
+                out.printf("loaded the bundled registry: %d datasets%n", bundled.size());
+            } else {
+                out.println("registry topic already holds data: keeping it (revenant registry load to update)");
+            }
+            streams = new RevenantStreams(DetectConfig.defaults(kafka.topics()), kafka.clientProperties(),
+                    RevenantStreams.DEFAULT_APPLICATION_ID, options.dataDir.resolve("streams"));
+            streams.start();
+            awaitRunning(streams.kafkaStreams());
+        } catch (Exception | Error e) {
+            if (streams != null) {
+                streams.close();
+            }
+            kafka.close();
+            throw e;
+        }
+        String bootstrap = kafka.bootstrapServers();
+        out.printf("%n"
+                + "Revenant is running.%n"
+                + "  Kafka:     %s (KRaft, data in %s)%n"
+                + "  Topics:    %s*%n"
+                + "  Registry:  %d datasets%n"
+                + "%n"
+                + "In another shell:%n"
+                + "  ./revenant snapshot torrent FILE.torrent --bootstrap-servers %s%n"
+                + "  ./revenant alerts tail --from-beginning --bootstrap-servers %s%n"
+                + "Ctrl-C stops Revenant; its data stays in %s.%n",
+                bootstrap, options.dataDir.toAbsolutePath(), kafka.topics().prefix(), streams.registry().current().size(),
+                bootstrap, bootstrap, options.dataDir.toAbsolutePath());
+        out.flush();
+        Shutdown.closeOnSignal(streams, kafka);
+        return 0;
+    }
+
+    private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                throw new UserError("the streams app failed to start (state " + streams.state() + ")");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new UserError("the streams app did not reach RUNNING within 2 minutes");
+            }
+            Thread.sleep(100);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.revenant.cli;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.revenant.wire.Topic;
+
+/** Reads a compacted topic from its beginning to its current end: the latest value per key. */
+final class TopicContents {
+
+    private TopicContents() {}
+
+    static <K, V> Map<K, V> latest(Properties clientProperties, Topic<K, V> topic) {
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<K, V> latest = new LinkedHashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            var infos = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) {
+                throw new UserError("topic " + topic.name() + " does not exist (is Revenant set up on this cluster?)");
+            }
+            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    K key = topic.deserializeKey(record.key());
+                    V value = topic.deserializeValue(record.value());
+                    if (value == null) {
+                        latest.remove(key);
+                    } else {
+                        latest.put(key, value);
+                    }
+                }
+            }
+        }
+        return latest;
+    }
+
+    /** True when nothing was ever written to the topic (or all of it has been deleted). */
+    static boolean isEmpty(Properties clientProperties, Topic<?, ?> topic) {
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            return partitions.stream().allMatch(p -> begin.get(p).equals(end.get(p)));
+        }
+    }
+}
