@@ -1,0 +1,270 @@
+package org.revenant.registry;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
+import org.revenant.avro.ReferenceFile;
+import org.revenant.avro.Signature;
+import org.revenant.avro.SignatureKind;
+import org.revenant.registry.YamlTree.Mapping;
+import org.revenant.registry.YamlTree.Node;
+
+/** Reads and checks one entry of a registry file's {@code signatures} list (DESIGN section 5). */
+final class SignatureRules {
+
+    /** FILE_SIZE alone is only trusted for files big enough that a size collision is implausible. */
+    static final long MIN_FILE_SIZE = 100L * 1024 * 1024;
+    /** FILE_NAME_SIZE needs a size that carries some information next to the name. */
+    static final long MIN_NAME_SIZE = 1024L * 1024;
+    /** Shorter download-link tokens would turn up in unrelated text. */
+    static final int MIN_LINK_LENGTH = 8;
+
+    /**
+     * Names that many unrelated datasets share (InsightFace's record files, evaluation bins,
+     * READMEs). As a FILE_NAME they need a size range, else every face-recognition repo matches.
+     */
+    static final Set<String> GENERIC_NAMES = Set.of(
+            "train.rec", "train.idx", "train.lst", "property", "lfw.bin", "cfp_fp.bin", "cfp_ff.bin",
+            "agedb_30.bin", "calfw.bin", "cplfw.bin", "vgg2_fp.bin", "readme", "readme.md", "readme.txt",
+            "license", "data.zip", "data.tar", "data.tar.gz", "images.zip", "train.zip", "test.zip",
+            "val.zip", "devkit.tar.gz");
+
+    private static final List<String> COMMON = List.of("kind", "weight", "verified", "note");
+    private static final Map<SignatureKind, List<String>> FIELDS = new EnumMap<>(SignatureKind.class);
+
+    static {
+        for (SignatureKind k : List.of(SignatureKind.BTIH, SignatureKind.SHA256, SignatureKind.SHA1,
+                SignatureKind.MD5, SignatureKind.GIT_BLOB, SignatureKind.DOWNLOAD_LINK, SignatureKind.ALIAS)) {
+            FIELDS.put(k, List.of("value"));
+        }
+        FIELDS.put(SignatureKind.FILE_SIZE, List.of("size"));
+        FIELDS.put(SignatureKind.FILE_NAME_SIZE, List.of("value", "size"));
+        FIELDS.put(SignatureKind.FILE_NAME, List.of("value", "minSize", "maxSize"));
+        FIELDS.put(SignatureKind.PATH_PATTERN, List.of("value", "minCount"));
+        FIELDS.put(SignatureKind.REFERENCE_MANIFEST, List.of("files"));
+    }
+
+    private static final Set<String> ALL_FIELDS = allFields();
+    private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
+
+    private final FileChecker check;
+
+    SignatureRules(FileChecker check) {
+        this.check = check;
+    }
+
+    /** Reads signature number {@code index} (1-based); null when it has problems. */
+    Signature read(Node node, int index) {
+        Mapping map = check.mapping(node, "signature " + index);
+        if (map == null) {
+            return null;
+        }
+        String kindText = check.requiredText(map, "kind", "signature " + index + ": ");
+        if (kindText == null) {
+            return null;
+        }
+        SignatureKind kind;
+        try {
+            kind = SignatureKind.valueOf(kindText);
+        } catch (IllegalArgumentException e) {
+            check.problem(map.fields().get("kind").keyLine(), "signature " + index + ": unknown kind '"
+                    + kindText + "'; known kinds: " + Arrays.stream(SignatureKind.values())
+                    .map(Enum::name).collect(Collectors.joining(", ")));
+            return null;
+        }
+        String p = "signature " + index + " (" + kind + "): ";
+        int before = check.problems().size();
+        List<String> allowed = new ArrayList<>(COMMON);
+        allowed.addAll(FIELDS.get(kind));
+        for (YamlTree.Field f : map.fields().values()) {
+            if (!ALL_FIELDS.contains(f.key())) {
+                check.problem(f.keyLine(), p + "unknown field '" + f.key() + "'; fields of " + kind
+                        + ": " + String.join(", ", allowed));
+            } else if (!allowed.contains(f.key())) {
+                check.problem(f.keyLine(), p + "field '" + f.key() + "' does not apply to " + kind
+                        + "; fields of " + kind + ": " + String.join(", ", allowed));
+            }
+        }
+
+        Signature.Builder sig = Signature.newBuilder().setKind(kind);
+        int line = map.line();
+        switch (kind) {
+            case BTIH -> sig.setValue(hash(map, p, kind, line, 40, 64));
+            case SHA256 -> sig.setValue(hash(map, p, kind, line, 64));
+            case SHA1, GIT_BLOB -> sig.setValue(hash(map, p, kind, line, 40));
+            case MD5 -> sig.setValue(hash(map, p, kind, line, 32));
+            case FILE_SIZE -> sig.setSize(size(map, p, line, MIN_FILE_SIZE, "100 MiB"));
+            case FILE_NAME_SIZE -> {
+                sig.setValue(fileName(map, p, line));
+                sig.setSize(size(map, p, line, MIN_NAME_SIZE, "1 MiB"));
+            }
+            case FILE_NAME -> readFileName(map, p, line, sig);
+            case PATH_PATTERN -> readPathPattern(map, p, line, sig);
+            case DOWNLOAD_LINK -> sig.setValue(link(map, p, line));
+            case ALIAS -> sig.setValue(check.requiredText(map, "value", p));
+            case REFERENCE_MANIFEST -> sig.setFiles(manifest(map, p, line));
+            default -> throw new IllegalStateException("kind without rules: " + kind);
+        }
+
+        Double weight = check.optionalDouble(map, "weight", p);
+        if (weight != null && !(weight > 0 && weight <= 1)) {
+            check.problem(map.fields().get("weight").keyLine(), p + "weight " + weight + " is not in (0, 1]");
+        }
+        sig.setWeight(weight);
+        Boolean verified = check.optionalBoolean(map, "verified", p);
+        String note = check.optionalText(map, "note", p);
+        if (Boolean.FALSE.equals(verified) && note == null) {
+            check.problem(map.fields().get("verified").keyLine(),
+                    p + "'verified: false' needs a 'note' saying what is unverified");
+        }
+        sig.setVerified(verified == null || verified);
+        sig.setNote(note);
+        return check.problems().size() == before ? sig.build() : null;
+    }
+
+    /** Identity of a signature for duplicate detection: everything but weight, note and verified. */
+    static String identity(Signature s) {
+        String files = s.getFiles().stream().map(f -> f.getName() + "=" + f.getSize())
+                .sorted().collect(Collectors.joining(","));
+        String value = s.getKind() == SignatureKind.PATH_PATTERN || s.getValue() == null
+                ? s.getValue() : s.getValue().toLowerCase(Locale.ROOT);
+        return s.getKind() + "|" + value + "|" + s.getSize() + "|" + s.getMinSize() + "|"
+                + s.getMaxSize() + "|" + s.getMinCount() + "|" + files;
+    }
+
+    private String hash(Mapping map, String p, SignatureKind kind, int line, int... lengths) {
+        String v = check.requiredText(map, "value", p);
+        if (v == null) {
+            return null;
+        }
+        String lower = v.toLowerCase(Locale.ROOT);
+        boolean lengthOk = Arrays.stream(lengths).anyMatch(n -> n == lower.length());
+        if (!lengthOk || !HEX.matcher(lower).matches()) {
+            String want = Arrays.stream(lengths).mapToObj(Integer::toString).collect(Collectors.joining(" or "));
+            check.problem(line, p + "'" + v + "' is not a " + kind + " hash (" + want + " hex digits)");
+            return null;
+        }
+        return lower;
+    }
+
+    private Long size(Mapping map, String p, int line, long minimum, String minimumText) {
+        if (!map.fields().containsKey("size")) {
+            check.problem(line, p + "missing required field 'size'");
+            return null;
+        }
+        Long size = check.optionalLong(map, "size", p);
+        if (size != null && size < minimum) {
+            check.problem(line, p + "size " + size + " is below " + minimumText + " (" + minimum + ")");
+        }
+        return size;
+    }
+
+    private String fileName(Mapping map, String p, int line) {
+        String name = check.requiredText(map, "value", p);
+        if (name != null && (name.contains("/") || name.contains("\\"))) {
+            check.problem(line, p + "'" + name + "' must be a single file or folder name, without '/'");
+        }
+        return name;
+    }
+
+    private void readFileName(Mapping map, String p, int line, Signature.Builder sig) {
+        String name = fileName(map, p, line);
+        Long min = check.optionalLong(map, "minSize", p);
+        Long max = check.optionalLong(map, "maxSize", p);
+        if ((min != null && min < 0) || (max != null && max < 0)) {
+            check.problem(line, p + "minSize and maxSize must not be negative");
+        } else if (min != null && max != null && min > max) {
+            check.problem(line, p + "minSize " + min + " is larger than maxSize " + max);
+        }
+        if (name != null && min == null && max == null && GENERIC_NAMES.contains(name.toLowerCase(Locale.ROOT))) {
+            check.problem(line, p + "'" + name + "' is too generic to be a signature without minSize/maxSize");
+        }
+        sig.setValue(name).setMinSize(min).setMaxSize(max);
+    }
+
+    private void readPathPattern(Mapping map, String p, int line, Signature.Builder sig) {
+        String regex = check.requiredText(map, "value", p);
+        if (regex != null) {
+            try {
+                if (Pattern.compile(regex).matcher("").find()) {
+                    check.problem(line, p + "regex matches an empty path, so it would match every file");
+                }
+            } catch (PatternSyntaxException e) {
+                check.problem(line, p + "regex does not compile: " + e.getDescription()
+                        + " near index " + e.getIndex());
+            }
+        }
+        if (!map.fields().containsKey("minCount")) {
+            check.problem(line, p + "missing required field 'minCount'");
+        }
+        Long count = check.optionalLong(map, "minCount", p);
+        if (count != null && (count < 1 || count > Integer.MAX_VALUE)) {
+            check.problem(line, p + "minCount " + count + " must be at least 1");
+            count = null;
+        }
+        sig.setValue(regex).setMinCount(count == null ? null : count.intValue());
+    }
+
+    private String link(Mapping map, String p, int line) {
+        String v = check.requiredText(map, "value", p);
+        if (v != null && v.chars().anyMatch(Character::isWhitespace)) {
+            check.problem(line, p + "link '" + v + "' must not contain spaces");
+        } else if (v != null && v.length() < MIN_LINK_LENGTH) {
+            check.problem(line, p + "link '" + v + "' is too short to identify a copy (at least "
+                    + MIN_LINK_LENGTH + " characters)");
+        }
+        return v;
+    }
+
+    private List<ReferenceFile> manifest(Mapping map, String p, int line) {
+        if (!map.fields().containsKey("files")) {
+            check.problem(line, p + "missing required field 'files'");
+            return List.of();
+        }
+        List<Node> items = check.list(map, "files", p);
+        if (items == null) {
+            return List.of();
+        }
+        if (items.size() < 2) {
+            check.problem(line, p + "a REFERENCE_MANIFEST needs at least 2 files, found " + items.size());
+        }
+        List<ReferenceFile> files = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            String fp = p + "file " + (i + 1) + ": ";
+            Mapping f = check.mapping(items.get(i), p + "file " + (i + 1));
+            if (f == null || !check.onlyKnownFields(f, List.of("name", "size"), fp)) {
+                continue;
+            }
+            String name = check.requiredText(f, "name", fp);
+            if (!f.fields().containsKey("size")) {
+                check.problem(f.line(), fp + "missing required field 'size'");
+                continue;
+            }
+            Long size = check.optionalLong(f, "size", fp);
+            if (size != null && size < 0) {
+                check.problem(f.line(), fp + "size must not be negative");
+            } else if (name != null && size != null) {
+                if (!seen.add(name + "=" + size)) {
+                    check.problem(f.line(), fp + "'" + name + "' of " + size + " bytes is listed twice");
+                }
+                files.add(new ReferenceFile(name, size));
+            }
+        }
+        return files;
+    }
+
+    private static Set<String> allFields() {
+        Set<String> all = new LinkedHashSet<>(COMMON);
+        FIELDS.values().forEach(all::addAll);
+        return all;
+    }
+}
