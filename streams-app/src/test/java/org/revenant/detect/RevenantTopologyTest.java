@@ -247,6 +247,19 @@ class RevenantTopologyTest {
     }
 
     @Test
+    void registrySeverityCapsWhatAMatchCanProve() {
+        RetractedDataset unverified = RetractedDataset.newBuilder(Fixtures.dataset("glint360k", "Glint360K", "ms-celeb-1m", null,
+                Fixtures.signature(SignatureKind.BTIH, "e5f46ee502b9e76da8cc3a0e4f7c17e4000c7b1e", null)))
+                .setSeverity(Severity.POSSIBLE).build();
+        registry.pipeInput("glint360k", unverified);
+        publish(snapshot(torrent("e5f46ee502b9e76da8cc3a0e4f7c17e4000c7b1e")));
+        AlertEvent alert = alerts.readValue();
+        assertEquals("glint360k", alert.getDatasetId());
+        assertEquals(Severity.POSSIBLE, alert.getSeverity());
+        assertEquals(1.0, alert.getConfidence());
+    }
+
+    @Test
     void datasetRemovedFromRegistryNoLongerMatches() {
         registry.pipeInput("ms-celeb-1m", (RetractedDataset) null);
         publish(snapshot(torrent(MS_CELEB_BTIH), file("a.tsv", ALIGNED_TSV)));

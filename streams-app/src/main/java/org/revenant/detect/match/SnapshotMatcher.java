@@ -154,6 +154,10 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
                 continue;
             }
             Severity severity = Scoring.severity(confidence, entry.getValue());
+            if (dataset.getSeverity() != null && severity.ordinal() > dataset.getSeverity().ordinal()) {
+                // The registry caps what a match can prove (e.g. an unverified derivative).
+                severity = dataset.getSeverity();
+            }
             RetractedDataset parent = dataset.getParent() == null ? null : index.dataset(dataset.getParent());
             var assessment = new AlertLifecycle.Assessment(dataset, parent, mirror, snapshot.getSnapshotId(),
                     observedAt, entry.getValue(), confidence, severity);
