@@ -1,0 +1,106 @@
+package org.revenant.cli.broker;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's data directory: formatted once (new cluster id, written by Kafka's own formatter
+ * into {@code meta.properties}), then reused as is so topics and records survive restarts.
+ */
+final class BrokerStorage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerStorage.class);
+    static final String META_PROPERTIES = "meta.properties";
+
+    private BrokerStorage() {
+    }
+
+    /**
+     * Makes sure {@code dataDir} is usable by node {@code nodeId}, formatting it if it is new or
+     * empty, and returns its cluster id.
+     *
+     * @throws BrokerStartException with a one-line reason when the directory cannot be used
+     */
+    static String prepare(Path dataDir, int nodeId, String controllerListenerName) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new BrokerStartException("cannot create data dir " + dataDir + ": " + e.getMessage(), e);
+        }
+        if (!Files.isDirectory(dataDir) || !Files.isWritable(dataDir)) {
+            throw new BrokerStartException("data dir " + dataDir + " is not a writable directory");
+        }
+        Path metaFile = dataDir.resolve(META_PROPERTIES);
+        if (Files.exists(metaFile)) {
+            return verify(dataDir, metaFile, nodeId);
+        }
+        if (!isEmpty(dataDir)) {
+            // Formatting writes into the directory; never do that to files we did not create.
+            throw new BrokerStartException("data dir " + dataDir + " is not empty and has no "
+                + META_PROPERTIES + "; it does not belong to a Revenant broker (use an empty or new directory)");
+        }
+        return format(dataDir, nodeId, controllerListenerName);
+    }
+
+    private static String verify(Path dataDir, Path metaFile, int nodeId) {
+        Properties meta = new Properties();
+        try (InputStream in = Files.newInputStream(metaFile)) {
+            meta.load(in);
+        } catch (IOException e) {
+            throw new BrokerStartException("cannot read " + metaFile + ": " + e.getMessage(), e);
+        }
+        String clusterId = meta.getProperty("cluster.id");
+        String storedNode = meta.getProperty("node.id");
+        if (clusterId == null || storedNode == null) {
+            throw new BrokerStartException(metaFile + " has no cluster.id or node.id; data dir " + dataDir
+                + " was not formatted by a KRaft broker");
+        }
+        if (!storedNode.trim().equals(Integer.toString(nodeId))) {
+            throw new BrokerStartException("data dir " + dataDir + " belongs to another Kafka cluster (cluster "
+                + clusterId + ", node " + storedNode.trim() + "); the Revenant broker is node " + nodeId);
+        }
+        LOG.debug("Reusing data dir {} of cluster {}", dataDir, clusterId);
+        return clusterId;
+    }
+
+    private static String format(Path dataDir, int nodeId, String controllerListenerName) {
+        String clusterId = Uuid.randomUuid().toString();
+        String dir = dataDir.toString();
+        try {
+            new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8))
+                .setNodeId(nodeId)
+                .setClusterId(clusterId)
+                .addDirectory(dir)
+                .setMetadataLogDirectory(dir)
+                .setControllerListenerName(controllerListenerName)
+                .setReleaseVersion(MetadataVersion.latestProduction())
+                .run();
+        } catch (Exception e) {
+            throw new BrokerStartException("cannot format data dir " + dataDir + ": " + e.getMessage(), e);
+        }
+        LOG.info("Formatted new Kafka data dir {} (cluster id {})", dataDir, clusterId);
+        return clusterId;
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new BrokerStartException("cannot list data dir " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}
