@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -24,6 +28,8 @@ final class BrokerStorage {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerStorage.class);
     static final String META_PROPERTIES = "meta.properties";
+    /** Held by the running broker; Kafka ignores plain files in a log dir. */
+    static final String LOCK_FILE = ".revenant-broker.lock";
 
     private BrokerStorage() {
     }
@@ -35,14 +41,6 @@ final class BrokerStorage {
      * @throws BrokerStartException with a one-line reason when the directory cannot be used
      */
     static String prepare(Path dataDir, int nodeId, String controllerListenerName) {
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new BrokerStartException("cannot create data dir " + dataDir + ": " + e.getMessage(), e);
-        }
-        if (!Files.isDirectory(dataDir) || !Files.isWritable(dataDir)) {
-            throw new BrokerStartException("data dir " + dataDir + " is not a writable directory");
-        }
         Path metaFile = dataDir.resolve(META_PROPERTIES);
         if (Files.exists(metaFile)) {
             return verify(dataDir, metaFile, nodeId);
@@ -53,6 +51,60 @@ final class BrokerStorage {
                 + META_PROPERTIES + "; it does not belong to a Revenant broker (use an empty or new directory)");
         }
         return format(dataDir, nodeId, controllerListenerName);
+    }
+
+    /**
+     * Creates {@code dataDir} if needed and locks it for this process. A second broker on the
+     * same directory, in this JVM or another, must be refused before Kafka touches anything:
+     * a half-started second server in the same JVM leaves the first unable to shut down.
+     */
+    static FileLock lock(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new BrokerStartException("cannot create data dir " + dataDir + ": " + e.getMessage(), e);
+        }
+        if (!Files.isDirectory(dataDir) || !Files.isWritable(dataDir)) {
+            throw new BrokerStartException("data dir " + dataDir + " is not a writable directory");
+        }
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                throw inUse(dataDir, null);
+            }
+            return lock;
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(channel);
+            throw inUse(dataDir, e);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new BrokerStartException("cannot lock data dir " + dataDir + ": " + e.getMessage(), e);
+        } catch (BrokerStartException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    /** Releases the lock taken by {@link #lock(Path)}. */
+    static void unlock(FileLock lock) {
+        closeQuietly(lock.channel());
+    }
+
+    private static BrokerStartException inUse(Path dataDir, Throwable cause) {
+        return new BrokerStartException("data dir " + dataDir + " is in use by another running broker", cause);
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("Ignoring failure to close the lock file", e);
+        }
     }
 
     private static String verify(Path dataDir, Path metaFile, int nodeId) {
@@ -98,7 +150,7 @@ final class BrokerStorage {
 
     private static boolean isEmpty(Path dir) {
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
+            return entries.noneMatch(entry -> !entry.getFileName().toString().equals(LOCK_FILE));
         } catch (IOException e) {
             throw new BrokerStartException("cannot list data dir " + dir + ": " + e.getMessage(), e);
         }

@@ -3,6 +3,7 @@ package org.revenant.cli.broker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -60,14 +61,17 @@ public final class EmbeddedBroker implements AutoCloseable {
         Map.entry("server.max.startup.time.ms", "120000"));
 
     private final KafkaRaftServer server;
+    private final FileLock lock;
     private final Path dataDir;
     private final String clusterId;
     private final int kafkaPort;
     private final int controllerPort;
     private boolean closed;
 
-    private EmbeddedBroker(KafkaRaftServer server, Path dataDir, String clusterId, int kafkaPort, int controllerPort) {
+    private EmbeddedBroker(KafkaRaftServer server, FileLock lock, Path dataDir, String clusterId, int kafkaPort,
+                           int controllerPort) {
         this.server = server;
+        this.lock = lock;
         this.dataDir = dataDir;
         this.clusterId = clusterId;
         this.kafkaPort = kafkaPort;
@@ -96,19 +100,25 @@ public final class EmbeddedBroker implements AutoCloseable {
         ensurePortFree(cport, "controller port " + cport + " on " + HOST + " is already in use");
 
         long started = System.nanoTime();
-        String clusterId = BrokerStorage.prepare(dir, NODE_ID, CONTROLLER_LISTENER);
+        FileLock lock = BrokerStorage.lock(dir);
+        String clusterId;
         KafkaRaftServer server = null;
         try {
+            clusterId = BrokerStorage.prepare(dir, NODE_ID, CONTROLLER_LISTENER);
             KafkaConfig config = KafkaConfig.fromProps(serverProperties(dir, kafkaPort, cport), false);
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
+        } catch (BrokerStartException e) {
+            BrokerStorage.unlock(lock);
+            throw e;
         } catch (RuntimeException e) {
             stopQuietly(server);
+            BrokerStorage.unlock(lock);
             throw new BrokerStartException("cannot start the Kafka broker on " + dir + ": " + oneLine(e), e);
         }
         LOG.info("Kafka broker ready at {}:{} (cluster {}, data in {}) in {} ms", HOST, kafkaPort, clusterId, dir,
             Duration.ofNanos(System.nanoTime() - started).toMillis());
-        return new EmbeddedBroker(server, dir, clusterId, kafkaPort, cport);
+        return new EmbeddedBroker(server, lock, dir, clusterId, kafkaPort, cport);
     }
 
     /** The bootstrap servers clients use: {@code localhost:<kafkaPort>}. */
@@ -146,8 +156,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         closed = true;
         long started = System.nanoTime();
-        server.shutdown();
-        server.awaitShutdown();
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            BrokerStorage.unlock(lock);
+        }
         LOG.info("Kafka broker stopped in {} ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
 

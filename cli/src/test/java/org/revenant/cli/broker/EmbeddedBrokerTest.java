@@ -87,6 +87,9 @@ class EmbeddedBrokerTest {
             BrokerStartException taken = assertThrows(BrokerStartException.class,
                 () -> EmbeddedBroker.start(tmp.resolve("other"), port));
             assertOneLineMentioning(taken, "already in use");
+            BrokerStartException inUse = assertThrows(BrokerStartException.class,
+                () -> EmbeddedBroker.start(dataDir, freePort()));
+            assertOneLineMentioning(inUse, "in use by another running broker");
         }
     }
 
