@@ -9,8 +9,8 @@ import org.revenant.avro.AlertEvent;
 import org.revenant.avro.Evidence;
 
 /**
- * The public JSON form of an alert event (DESIGN section 9): the exact fields, in order, one
- * object per line for {@code alerts tail --format json} and the {@code alerts.json} projection.
+ * The public JSON form of an alert event (DESIGN section 9): its fields in its order, then the
+ * optional extras (parentId, parentName, decision, eventId); one object per line for {@code alerts tail --format json} and the {@code alerts.json} projection.
  */
 public final class AlertJson {
 
@@ -24,10 +24,6 @@ public final class AlertJson {
         node.put("event", alert.getEvent().name());
         node.put("datasetId", alert.getDatasetId());
         node.put("datasetName", alert.getDatasetName());
-        if (alert.getParentId() != null) {
-            node.put("parentId", alert.getParentId());
-            node.put("parentName", alert.getParentName());
-        }
         node.put("mirrorKey", alert.getMirrorKey());
         node.put("platform", alert.getPlatform());
         node.put("mirrorUrl", alert.getMirrorUrl());
@@ -37,10 +33,6 @@ public final class AlertJson {
         node.put("reappearances", alert.getReappearances());
         node.put("observedAt", alert.getObservedAt().toString());
         node.put("snapshotId", alert.getSnapshotId());
-        if (alert.getDecision() != null) {
-            node.put("decision", alert.getDecision().name());
-        }
-        node.put("eventId", alert.getEventId());
         ArrayNode evidence = node.putArray("evidence");
         for (Evidence e : alert.getEvidence()) {
             ObjectNode item = evidence.addObject();
@@ -50,6 +42,15 @@ public final class AlertJson {
             item.put("weight", e.getWeight());
             item.put("detail", e.getDetail());
         }
+        // Beyond the DESIGN fields, after them: derivative lineage, the analyst's decision, the event id.
+        if (alert.getParentId() != null) {
+            node.put("parentId", alert.getParentId());
+            node.put("parentName", alert.getParentName());
+        }
+        if (alert.getDecision() != null) {
+            node.put("decision", alert.getDecision().name());
+        }
+        node.put("eventId", alert.getEventId());
         return node;
     }
 
