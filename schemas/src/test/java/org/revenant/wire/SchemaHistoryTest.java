@@ -25,10 +25,11 @@ import org.revenant.avro.SnapshotChunk;
 class SchemaHistoryTest {
 
     static final List<Class<?>> VALUE_TYPES = List.of(SnapshotChunk.class, RetractedDataset.class, ManifestChange.class,
-            AlertEvent.class, AlertState.class, AnalystDecision.class, CrawlJob.class, CrawlCheckpoint.class, org.revenant.avro.AssemblyState.class);
+            AlertEvent.class, AlertState.class, AnalystDecision.class, CrawlJob.class, CrawlCheckpoint.class, org.revenant.avro.AssemblyState.class,
+            org.revenant.avro.StoredEntry.class, org.revenant.avro.MirrorRecord.class);
 
     static final List<String> RELEASED = List.of("SnapshotChunk-v1", "RetractedDataset-v1", "ManifestChange-v1",
-            "AlertEvent-v1", "AlertState-v1", "AnalystDecision-v1", "CrawlJob-v1", "CrawlCheckpoint-v1", "AssemblyState-v1");
+            "AlertEvent-v1", "AlertState-v1", "AnalystDecision-v1", "CrawlJob-v1", "CrawlCheckpoint-v1", "AssemblyState-v1", "AssemblyState-v2", "StoredEntry-v1", "MirrorRecord-v1");
 
     @Test
     void currentSchemaOfEveryValueIsARecordedRelease() {

@@ -9,6 +9,9 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.Stores;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AssemblyState;
+import org.revenant.avro.MirrorRecord;
+import org.revenant.avro.StoredEntry;
+import org.revenant.detect.manifest.ManifestStore;
 import org.revenant.detect.match.SnapshotMatcher;
 import org.revenant.detect.registry.RegistryStoreUpdater;
 import org.revenant.detect.registry.RegistryView;
@@ -30,6 +33,7 @@ public final class RevenantTopology {
     static final String STATES_SINK = "alert-state-sink";
     static final String JSON_PROJECTION = "alerts-json-projection";
     static final String JSON_SINK = "alerts-json-sink";
+    static final String CHANGES_SINK = "changes-sink";
 
     private RevenantTopology() {}
 
@@ -53,16 +57,25 @@ public final class RevenantTopology {
         topology.addSource(SNAPSHOTS_SOURCE, topics.snapshots.keySerde().deserializer(),
                 topics.snapshots.valueSerde().deserializer(), topics.snapshots.name());
         ProcessorSupplier<String, org.revenant.avro.SnapshotChunk, String, SpecificRecord> matcher =
-                () -> new SnapshotMatcher(view, config.alertThreshold());
+                () -> new SnapshotMatcher(view, config.alertThreshold(), config.registryCheckInterval());
         topology.addProcessor(MATCHER, matcher, SNAPSHOTS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SnapshotMatcher.ASSEMBLY_STORE),
                 Serdes.String(), AvroSerdes.of(AssemblyState.class)), MATCHER);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SnapshotMatcher.ALERT_STORE),
                 Serdes.String(), topics.alertState.valueSerde()), MATCHER);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ManifestStore.ENTRIES_STORE),
+                Serdes.String(), AvroSerdes.of(StoredEntry.class)), MATCHER);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ManifestStore.MIRRORS_STORE),
+                Serdes.String(), AvroSerdes.of(MirrorRecord.class)), MATCHER);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SnapshotMatcher.REGISTRY_SEEN_STORE),
+                Serdes.String(), Serdes.String()), MATCHER);
 
         // The matcher forwards to named children; plain pass-throughs give each output its sink.
         topology.addProcessor(SnapshotMatcher.ALERTS_CHILD, PassThrough::new, MATCHER);
         topology.addProcessor(SnapshotMatcher.STATES_CHILD, PassThrough::new, MATCHER);
+        topology.addProcessor(SnapshotMatcher.CHANGES_CHILD, PassThrough::new, MATCHER);
+        topology.addSink(CHANGES_SINK, topics.changes.name(), topics.changes.keySerde().serializer(),
+                topics.changes.valueSerde().serializer(), SnapshotMatcher.CHANGES_CHILD);
         topology.addSink(ALERTS_SINK, topics.alerts.name(), topics.alerts.keySerde().serializer(),
                 topics.alerts.valueSerde().serializer(), SnapshotMatcher.ALERTS_CHILD);
         topology.addSink(STATES_SINK, topics.alertState.name(), topics.alertState.keySerde().serializer(),

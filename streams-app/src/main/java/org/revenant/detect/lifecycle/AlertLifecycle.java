@@ -111,10 +111,13 @@ public final class AlertLifecycle {
         return new Transition(state, AlertEventType.RESOLVED);
     }
 
-    /** The event record published for a transition. */
-    public static AlertEvent eventOf(AlertState state, AlertEventType type, String snapshotId, Instant observedAt) {
+    /**
+     * The event record published for a transition. The event id is unique per alert, snapshot,
+     * event and cause (null for a snapshot; the registry change for retroactive matching).
+     */
+    public static AlertEvent eventOf(AlertState state, AlertEventType type, String snapshotId, Instant observedAt, String cause) {
         return AlertEvent.newBuilder()
-                .setEventId(state.getAlertKey() + "@" + snapshotId + "#" + type.name())
+                .setEventId(state.getAlertKey() + "@" + snapshotId + "#" + type.name() + (cause == null ? "" : "@" + cause))
                 .setAlertKey(state.getAlertKey())
                 .setEvent(type)
                 .setDatasetId(state.getDatasetId())

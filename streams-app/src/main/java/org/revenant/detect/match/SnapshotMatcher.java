@@ -1,18 +1,20 @@
 package org.revenant.detect.match;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -21,33 +23,41 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.AssemblyState;
-import org.revenant.avro.Evidence;
-import org.revenant.avro.Hit;
+import org.revenant.avro.ChangeKind;
+import org.revenant.avro.ChangeSample;
+import org.revenant.avro.EntryKind;
+import org.revenant.avro.ManifestChange;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
+import org.revenant.avro.MirrorRecord;
 import org.revenant.avro.MirrorStatus;
 import org.revenant.avro.RetractedDataset;
-import org.revenant.avro.Severity;
 import org.revenant.avro.SnapshotChunk;
 import org.revenant.detect.lifecycle.AlertLifecycle;
+import org.revenant.detect.manifest.ManifestStore;
 import org.revenant.detect.registry.RegistryIndex;
 import org.revenant.detect.registry.RegistryView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Assembles a mirror's snapshot from its chunks, matching each chunk against the registry as it
- * arrives (so a huge snapshot is never held in memory), and when the last chunk is in, scores the
- * evidence per dataset and runs each (dataset, mirror) alert through its lifecycle.
+ * The heart of detection. Assembles a mirror's snapshot from its chunks, keeping the manifest as
+ * per-entry state and matching each chunk as it arrives; when the last chunk is in it emits the
+ * manifest diff, scores the evidence per dataset and runs each (dataset, mirror) alert through
+ * its lifecycle. A wall-clock punctuation re-checks held manifests when the registry changes
+ * (retroactive matching), so new signatures find old mirrors without a re-crawl.
  */
 public final class SnapshotMatcher implements Processor<String, SnapshotChunk, String, SpecificRecord> {
 
     public static final String ASSEMBLY_STORE = "snapshot-assembly-store";
     public static final String ALERT_STORE = "alert-state-store";
+    public static final String REGISTRY_SEEN_STORE = "registry-seen-store";
     /** Child processor names this processor forwards to. */
     public static final String ALERTS_CHILD = "alerts-out";
     public static final String STATES_CHILD = "alert-states-out";
+    public static final String CHANGES_CHILD = "changes-out";
 
+    static final int MAX_SAMPLES = 10;
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotMatcher.class);
     private static final Set<MirrorStatus> UNAVAILABLE =
             EnumSet.of(MirrorStatus.GONE, MirrorStatus.BLOCKED, MirrorStatus.DISABLED, MirrorStatus.PRIVATE);
@@ -55,16 +65,21 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
 
     private final RegistryView registry;
     private final double threshold;
+    private final Duration registryCheckInterval;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, AssemblyState> assemblies;
     private KeyValueStore<String, AlertState> alerts;
+    private KeyValueStore<String, String> registrySeen;
+    private ManifestStore manifests;
+    private RegistryIndex reconciled;
 
-    public SnapshotMatcher(RegistryView registry, double threshold) {
+    public SnapshotMatcher(RegistryView registry, double threshold, Duration registryCheckInterval) {
         this.registry = Objects.requireNonNull(registry, "registry");
         if (!(threshold > 0 && threshold <= 1)) {
             throw new IllegalArgumentException("alert threshold must be in (0, 1]: " + threshold);
         }
         this.threshold = threshold;
+        this.registryCheckInterval = Objects.requireNonNull(registryCheckInterval, "registryCheckInterval");
     }
 
     @Override
@@ -72,6 +87,10 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         this.context = context;
         this.assemblies = context.getStateStore(ASSEMBLY_STORE);
         this.alerts = context.getStateStore(ALERT_STORE);
+        this.registrySeen = context.getStateStore(REGISTRY_SEEN_STORE);
+        this.manifests = new ManifestStore(context.getStateStore(ManifestStore.ENTRIES_STORE),
+                context.getStateStore(ManifestStore.MIRRORS_STORE));
+        context.schedule(registryCheckInterval, PunctuationType.WALL_CLOCK_TIME, now -> reconcileRegistry(now));
     }
 
     @Override
@@ -80,15 +99,15 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         if (chunk == null) {
             return;
         }
-        String mirrorKey = chunk.getMirror().getKey();
+        Mirror mirror = chunk.getMirror();
+        String mirrorKey = mirror.getKey();
         if (chunk.getChunkCount() < 1 || chunk.getChunkIndex() < 0 || chunk.getChunkIndex() >= chunk.getChunkCount()) {
             LOG.warn("ignoring chunk {}/{} of snapshot {} of {}: index out of range",
                     chunk.getChunkIndex(), chunk.getChunkCount(), chunk.getSnapshotId(), mirrorKey);
             return;
         }
-        if (chunk.getMirror().getStatus() == MirrorStatus.ERROR) {
-            // A failed crawl says nothing about the mirror: keep every alert as it is.
-            return;
+        if (mirror.getStatus() == MirrorStatus.ERROR) {
+            return; // a failed crawl says nothing about the mirror: keep every alert as it is
         }
         AssemblyState assembly = assemblies.get(mirrorKey);
         if (assembly == null || !assembly.getSnapshotId().equals(chunk.getSnapshotId())) {
@@ -97,14 +116,10 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
                         mirrorKey, assembly.getReceivedChunks(), assembly.getChunkCount(), chunk.getSnapshotId());
             }
             assembly = AssemblyState.newBuilder()
-                    .setSnapshotId(chunk.getSnapshotId())
-                    .setMirror(chunk.getMirror())
-                    .setObservedAt(chunk.getObservedAt())
-                    .setChunkCount(chunk.getChunkCount())
-                    .setChunksSeen(ByteBuffer.wrap(new byte[0]))
-                    .setReceivedChunks(0)
-                    .setEntries(0)
-                    .setHits(new ArrayList<>())
+                    .setSnapshotId(chunk.getSnapshotId()).setMirror(mirror).setObservedAt(chunk.getObservedAt())
+                    .setChunkCount(chunk.getChunkCount()).setChunksSeen(ByteBuffer.wrap(new byte[0]))
+                    .setReceivedChunks(0).setEntries(0).setHits(new ArrayList<>())
+                    .setTotalBytes(chunk.getTotalBytes())
                     .build();
         }
         BitSet seen = BitSet.valueOf(assembly.getChunksSeen());
@@ -113,17 +128,46 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         }
         seen.set(chunk.getChunkIndex());
         RegistryIndex index = registry.current();
-        HitCollector hits = new HitCollector(assembly.getHits());
+        EvidenceCollector hits = new EvidenceCollector(assembly.getHits());
         if (assembly.getReceivedChunks() == 0) {
-            index.matchMirror(chunk.getMirror(), hits);
+            index.matchMirror(mirror, hits);
         }
+        if (chunk.getText() != null) {
+            assembly.setText(cap(chunk.getText()));
+        }
+        boolean available = !UNAVAILABLE.contains(mirror.getStatus());
+        List<ChangeSample> samples = new ArrayList<>(assembly.getSamples());
+        long added = assembly.getAdded();
+        long modified = assembly.getModified();
+        long maxFileSize = assembly.getMaxFileSize();
         for (ManifestEntry entry : chunk.getEntries()) {
+            if (!available) {
+                break; // an unavailable mirror keeps its last known manifest
+            }
             index.matchEntry(entry, hits);
+            if (entry.getSize() != null && entry.getKind() == EntryKind.FILE) {
+                maxFileSize = Math.max(maxFileSize, entry.getSize());
+            }
+            switch (manifests.put(mirrorKey, chunk.getSnapshotId(), entry)) {
+                case ADDED -> {
+                    added++;
+                    sample(samples, "ADDED", entry.getPath());
+                }
+                case MODIFIED -> {
+                    modified++;
+                    sample(samples, "MODIFIED", entry.getPath());
+                }
+                case UNCHANGED -> { }
+            }
         }
         assembly.setChunksSeen(ByteBuffer.wrap(seen.toByteArray()));
         assembly.setReceivedChunks(assembly.getReceivedChunks() + 1);
         assembly.setEntries(assembly.getEntries() + chunk.getEntries().size());
         assembly.setHits(hits.hits());
+        assembly.setAdded(added);
+        assembly.setModified(modified);
+        assembly.setMaxFileSize(maxFileSize);
+        assembly.setSamples(samples);
         if (assembly.getReceivedChunks() == assembly.getChunkCount()) {
             assemblies.delete(mirrorKey);
             complete(assembly, index, record.timestamp());
@@ -135,93 +179,213 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
     private void complete(AssemblyState snapshot, RegistryIndex index, long timestamp) {
         Mirror mirror = snapshot.getMirror();
         String mirrorKey = mirror.getKey();
-        Instant observedAt = snapshot.getObservedAt();
+        MirrorRecord previous = manifests.mirror(mirrorKey);
+        boolean available = !UNAVAILABLE.contains(mirror.getStatus());
+        EvidenceCollector hits = new EvidenceCollector(snapshot.getHits());
+        long[] removed = {0};
+        List<ChangeSample> samples = new ArrayList<>(snapshot.getSamples());
+        MirrorRecord record;
+        if (available) {
+            PairHashes pairs = new PairHashes(index.hasReferences());
+            manifests.removeUnseen(mirrorKey, snapshot.getSnapshotId(), gone -> {
+                removed[0]++;
+                sample(samples, "REMOVED", gone.getPath());
+            }, pairs::add);
+            index.matchText(mirror, snapshot.getText(), hits);
+            Evaluation.matchReferences(index, pairs.toArray(), hits);
+            record = new MirrorRecord(mirror, snapshot.getSnapshotId(), snapshot.getObservedAt(), snapshot.getText(),
+                    snapshot.getEntries(), snapshot.getTotalBytes(), snapshot.getMaxFileSize());
+        } else {
+            record = previous == null
+                    ? new MirrorRecord(mirror, snapshot.getSnapshotId(), snapshot.getObservedAt(), null, 0L, 0L, 0L)
+                    : MirrorRecord.newBuilder(previous).setMirror(mirror).setSnapshotId(snapshot.getSnapshotId())
+                            .setObservedAt(snapshot.getObservedAt()).build();
+        }
+        manifests.putMirror(record);
+        emitChange(previous, record, available, snapshot.getAdded(), removed[0], snapshot.getModified(), samples, timestamp);
+
+        Map<String, AlertLifecycle.Assessment> assessments = available
+                ? Evaluation.assess(index, hits.hits(), facts(record), threshold, null)
+                : Map.of();
         Map<String, AlertState> existing = statesOf(mirrorKey);
-        Map<String, List<Evidence>> byDataset = new LinkedHashMap<>();
-        if (!UNAVAILABLE.contains(mirror.getStatus())) {
-            for (Hit hit : snapshot.getHits()) {
-                byDataset.computeIfAbsent(hit.getDatasetId(), k -> new ArrayList<>()).add(hit.getEvidence());
-            }
+        for (var assessment : assessments.entrySet()) {
+            apply(AlertLifecycle.onMatch(existing.get(assessment.getKey()), assessment.getValue()), record, timestamp, null);
         }
-        Set<String> matched = new HashSet<>();
-        for (var entry : byDataset.entrySet()) {
-            RetractedDataset dataset = index.dataset(entry.getKey());
-            if (dataset == null || index.isAllowed(dataset.getId(), mirrorKey)) {
-                continue;
-            }
-            double confidence = Scoring.confidence(entry.getValue());
-            if (confidence < threshold) {
-                continue;
-            }
-            Severity severity = Scoring.severity(confidence, entry.getValue());
-            if (dataset.getSeverity() != null && severity.ordinal() > dataset.getSeverity().ordinal()) {
-                // The registry caps what a match can prove (e.g. an unverified derivative).
-                severity = dataset.getSeverity();
-            }
-            RetractedDataset parent = dataset.getParent() == null ? null : index.dataset(dataset.getParent());
-            var assessment = new AlertLifecycle.Assessment(dataset, parent, mirror, snapshot.getSnapshotId(),
-                    observedAt, entry.getValue(), confidence, severity);
-            matched.add(dataset.getId());
-            apply(AlertLifecycle.onMatch(existing.get(dataset.getId()), assessment), snapshot, timestamp);
-        }
-        for (var entry : existing.entrySet()) {
-            if (!matched.contains(entry.getKey())) {
-                apply(AlertLifecycle.onNoMatch(entry.getValue(), snapshot.getSnapshotId(), observedAt), snapshot, timestamp);
+        for (var state : existing.entrySet()) {
+            if (!assessments.containsKey(state.getKey())) {
+                apply(AlertLifecycle.onNoMatch(state.getValue(), record.getSnapshotId(), record.getObservedAt()), record, timestamp, null);
             }
         }
     }
 
-    private void apply(AlertLifecycle.Transition transition, AssemblyState snapshot, long timestamp) {
+    /**
+     * Retroactive matching: when the registry index changed since this task last looked, every
+     * held manifest is checked again for the datasets that were added or changed, and alerts of
+     * removed datasets are resolved. What was reconciled is remembered in a store, so a restart
+     * neither misses a change made while it was down nor repeats one.
+     */
+    void reconcileRegistry(long now) {
+        RegistryIndex index = registry.current();
+        if (index == reconciled) {
+            return;
+        }
+        Map<String, String> fingerprints = new HashMap<>();
+        List<RetractedDataset> changed = new ArrayList<>();
+        for (RetractedDataset dataset : index.datasets()) {
+            String fingerprint = Integer.toHexString(dataset.hashCode());
+            fingerprints.put(dataset.getId(), fingerprint);
+            if (!fingerprint.equals(registrySeen.get(dataset.getId()))) {
+                changed.add(dataset);
+            }
+        }
+        Set<String> removed = new HashSet<>();
+        try (KeyValueIterator<String, String> it = registrySeen.all()) {
+            it.forEachRemaining(kv -> {
+                if (!fingerprints.containsKey(kv.key)) {
+                    removed.add(kv.key);
+                }
+            });
+        }
+        if (!changed.isEmpty() || !removed.isEmpty()) {
+            Set<String> ids = new HashSet<>(removed);
+            changed.forEach(d -> ids.add(d.getId()));
+            // Parents are needed to name them in a derivative's alert.
+            List<RetractedDataset> scope = new ArrayList<>(changed);
+            changed.stream().map(RetractedDataset::getParent).filter(Objects::nonNull).map(index::dataset)
+                    .filter(Objects::nonNull).forEach(scope::add);
+            RegistryIndex subset = new RegistryIndex(scope);
+            String cause = "registry-" + Integer.toHexString(ids.hashCode() ^ fingerprints.hashCode());
+            List<MirrorRecord> held = new ArrayList<>();
+            manifests.forEachMirror(held::add);
+            for (MirrorRecord mirror : held) {
+                recheck(mirror, subset, ids, cause, now);
+            }
+            LOG.info("registry change checked against {} held manifest(s): {} dataset(s) added or changed, {} removed",
+                    held.size(), changed.size(), removed.size());
+        }
+        fingerprints.forEach(registrySeen::put);
+        removed.forEach(registrySeen::delete);
+        reconciled = index;
+    }
+
+    private void recheck(MirrorRecord record, RegistryIndex subset, Set<String> ids, String cause, long timestamp) {
+        String mirrorKey = record.getMirror().getKey();
+        Map<String, AlertState> existing = statesOf(mirrorKey);
+        existing.keySet().retainAll(ids);
+        Map<String, AlertLifecycle.Assessment> assessments = Map.of();
+        if (!UNAVAILABLE.contains(record.getMirror().getStatus())) {
+            EvidenceCollector hits = new EvidenceCollector();
+            subset.matchMirror(record.getMirror(), hits);
+            subset.matchText(record.getMirror(), record.getText(), hits);
+            PairHashes pairs = new PairHashes(subset.hasReferences());
+            manifests.forEachEntry(mirrorKey, entry -> {
+                subset.matchEntry(entry, hits);
+                pairs.add(entry);
+            });
+            Evaluation.matchReferences(subset, pairs.toArray(), hits);
+            assessments = Evaluation.assess(subset, hits.hits(), facts(record), threshold, ids);
+        }
+        for (var assessment : assessments.entrySet()) {
+            apply(AlertLifecycle.onMatch(existing.get(assessment.getKey()), assessment.getValue()), record, timestamp, cause);
+        }
+        for (var state : existing.entrySet()) {
+            if (!assessments.containsKey(state.getKey())) {
+                apply(AlertLifecycle.onNoMatch(state.getValue(), record.getSnapshotId(), record.getObservedAt()), record, timestamp, cause);
+            }
+        }
+    }
+
+    private void emitChange(MirrorRecord previous, MirrorRecord now, boolean available, long added, long removed,
+                            long modified, List<ChangeSample> samples, long timestamp) {
+        boolean wasAvailable = previous != null && !UNAVAILABLE.contains(previous.getMirror().getStatus());
+        ChangeKind kind;
+        if (!available) {
+            kind = previous == null || wasAvailable ? ChangeKind.GONE : null;
+        } else if (previous == null) {
+            kind = ChangeKind.APPEARED;
+        } else if (!wasAvailable) {
+            kind = ChangeKind.REAPPEARED;
+        } else {
+            kind = added + removed + modified > 0 ? ChangeKind.CHANGED : null;
+        }
+        if (kind == null) {
+            return;
+        }
+        ManifestChange change = ManifestChange.newBuilder()
+                .setMirrorKey(now.getMirror().getKey()).setSnapshotId(now.getSnapshotId()).setKind(kind)
+                .setObservedAt(now.getObservedAt()).setAdded(added).setRemoved(removed).setModified(modified)
+                .setSamples(samples)
+                .build();
+        context.forward(new Record<>(now.getMirror().getKey(), change, timestamp), CHANGES_CHILD);
+    }
+
+    private void apply(AlertLifecycle.Transition transition, MirrorRecord record, long timestamp, String cause) {
         AlertState state = transition.state();
         if (state == null) {
             return;
         }
-        AlertState before = alerts.get(storeKey(state.getMirrorKey(), state.getDatasetId()));
+        String key = storeKey(state.getMirrorKey(), state.getDatasetId());
+        AlertState before = alerts.get(key);
         if (transition.event() == null && state.equals(before)) {
             return;
         }
-        alerts.put(storeKey(state.getMirrorKey(), state.getDatasetId()), state);
+        alerts.put(key, state);
         context.forward(new Record<>(state.getAlertKey(), state, timestamp), STATES_CHILD);
         if (transition.event() != null) {
-            AlertEvent event = AlertLifecycle.eventOf(state, transition.event(), snapshot.getSnapshotId(), snapshot.getObservedAt());
+            AlertEvent event = AlertLifecycle.eventOf(state, transition.event(), record.getSnapshotId(), record.getObservedAt(), cause);
             context.forward(new Record<>(state.getAlertKey(), event, timestamp), ALERTS_CHILD);
         }
     }
 
     private Map<String, AlertState> statesOf(String mirrorKey) {
         Map<String, AlertState> states = new HashMap<>();
-        try (KeyValueIterator<String, AlertState> it = alerts.prefixScan(mirrorKey + SEP,
-                new org.apache.kafka.common.serialization.StringSerializer())) {
+        try (KeyValueIterator<String, AlertState> it = alerts.prefixScan(mirrorKey + SEP, new StringSerializer())) {
             it.forEachRemaining(kv -> states.put(kv.value.getDatasetId(), kv.value));
         }
         return states;
+    }
+
+    private static Evaluation.MirrorFacts facts(MirrorRecord record) {
+        return new Evaluation.MirrorFacts(record.getMirror(), record.getSnapshotId(), record.getObservedAt(),
+                record.getEntries(), record.getBytes(), record.getMaxFileSize());
     }
 
     static String storeKey(String mirrorKey, String datasetId) {
         return mirrorKey + SEP + datasetId;
     }
 
-    /** Collects hits, each distinct (dataset, signature) once, keeping the first path seen. */
-    private static final class HitCollector implements RegistryIndex.HitSink {
-        private final Map<String, Hit> hits = new LinkedHashMap<>();
+    private static void sample(List<ChangeSample> samples, String op, String path) {
+        if (samples.size() < MAX_SAMPLES) {
+            samples.add(new ChangeSample(op, path));
+        }
+    }
 
-        HitCollector(List<Hit> previous) {
-            for (Hit hit : previous) {
-                hits.put(key(hit.getDatasetId(), hit.getEvidence()), hit);
+    private static String cap(String text) {
+        return text.length() > TextSignals.MAX_TEXT ? text.substring(0, TextSignals.MAX_TEXT) : text;
+    }
+
+    /** The (name, size) pair hashes of a manifest's files, gathered only when some reference needs them. */
+    private static final class PairHashes {
+        private final boolean wanted;
+        private long[] hashes = new long[16];
+        private int size;
+
+        PairHashes(boolean wanted) {
+            this.wanted = wanted;
+        }
+
+        void add(ManifestEntry entry) {
+            if (!wanted || entry.getKind() != EntryKind.FILE || entry.getSize() == null) {
+                return;
             }
+            if (size == hashes.length) {
+                hashes = java.util.Arrays.copyOf(hashes, size * 2);
+            }
+            hashes[size++] = ManifestSketch.pairHash(entry.getPath(), entry.getSize());
         }
 
-        @Override
-        public void hit(String datasetId, Evidence evidence) {
-            hits.putIfAbsent(key(datasetId, evidence), new Hit(datasetId, evidence));
-        }
-
-        List<Hit> hits() {
-            return new ArrayList<>(hits.values());
-        }
-
-        private static String key(String datasetId, Evidence e) {
-            return datasetId + SEP + e.getKind() + SEP + e.getSignature();
+        long[] toArray() {
+            return java.util.Arrays.copyOf(hashes, size);
         }
     }
 }

@@ -15,7 +15,9 @@ import org.revenant.avro.Mirror;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.Signature;
 import org.revenant.avro.SignatureKind;
+import org.revenant.detect.match.ManifestSketch;
 import org.revenant.detect.match.NameNormalizer;
+import org.revenant.detect.match.TextSignals;
 
 /**
  * An immutable lookup structure over the registry: every exact signature (hashes, infohashes,
@@ -36,6 +38,11 @@ public final class RegistryIndex {
 
     private static final long FILE_SIZE_MIN = 100L * 1024 * 1024;
     private static final long NAME_SIZE_MIN = 1024L * 1024;
+    /** DESIGN section 5: a name alone, or a name whose size is outside the known range. */
+    static final double NAME_ONLY_WEIGHT = 0.35;
+    /** An alias in the mirror's own name; lowered to {@link #ALIAS_IN_TEXT} unless the mirror holds data. */
+    public static final double ALIAS_IN_NAME = 0.5;
+    public static final double ALIAS_IN_TEXT = 0.2;
 
     private final Map<String, RetractedDataset> datasets = new HashMap<>();
     private final Map<String, List<Pattern>> allowedMirrors = new HashMap<>();
@@ -46,11 +53,33 @@ public final class RegistryIndex {
     private final Map<String, List<Ref>> byGitBlob = new HashMap<>();
     private final Map<Long, List<Ref>> bySize = new HashMap<>();
     private final Map<String, List<Ref>> byNameAndSize = new HashMap<>();
+    private final Map<String, List<Ref>> byName = new HashMap<>();
+    private final List<PathRule> pathPatterns = new ArrayList<>();
+    private final List<LinkRule> links = new ArrayList<>();
+    private final Map<String, List<AliasRef>> aliases = new HashMap<>();
+    private final List<Reference> references = new ArrayList<>();
+    private int longestAlias = 1;
+
+    private record PathRule(Ref ref, Pattern pattern, boolean wholePath) {}
+
+    private record LinkRule(Ref ref, String token) {}
+
+    private record AliasRef(String datasetId, String alias) {}
+
+    /** A known manifest to compare whole mirrors with (REFERENCE_MANIFEST). */
+    public record Reference(String datasetId, Signature signature, double weight, byte[] sketch) {}
 
     public RegistryIndex(Collection<RetractedDataset> registry) {
         for (RetractedDataset dataset : registry) {
             datasets.put(dataset.getId(), dataset);
             allowedMirrors.put(dataset.getId(), dataset.getAllowedMirrors().stream().map(RegistryIndex::glob).toList());
+            for (String alias : dataset.getAliases()) {
+                List<String> tokens = TextSignals.tokens(alias);
+                if (!tokens.isEmpty()) {
+                    aliases.computeIfAbsent(String.join("", tokens), k -> new ArrayList<>(1)).add(new AliasRef(dataset.getId(), alias));
+                    longestAlias = Math.max(longestAlias, Math.min(tokens.size(), 6));
+                }
+            }
             for (Signature signature : dataset.getSignatures()) {
                 index(dataset.getId(), signature);
             }
@@ -76,8 +105,26 @@ public final class RegistryIndex {
                     add(byNameAndSize, nameSizeKey(NameNormalizer.baseName(value), signature.getSize()), ref);
                 }
             }
-            default -> {
-                // Other kinds are matched by later stages of the detection engine.
+            case FILE_NAME -> {
+                if (value != null) {
+                    add(byName, NameNormalizer.normalize(NameNormalizer.baseName(value)), ref);
+                }
+            }
+            case PATH_PATTERN -> {
+                // Validated by the registry build: a pattern without '/' is about base names.
+                boolean wholePath = value.contains("/");
+                pathPatterns.add(new PathRule(ref, Pattern.compile(value), wholePath));
+            }
+            case DOWNLOAD_LINK -> links.add(new LinkRule(ref, value.toLowerCase(Locale.ROOT)));
+            case REFERENCE_MANIFEST -> {
+                long[] pairs = signature.getFiles().stream()
+                        .mapToLong(f -> ManifestSketch.pairHash(f.getName(), f.getSize())).toArray();
+                if (pairs.length > 0) {
+                    references.add(new Reference(datasetId, signature, ref.weight(), ManifestSketch.signature(pairs)));
+                }
+            }
+            case ALIAS -> {
+                // Aliases come from the dataset's alias list.
             }
         }
     }
@@ -132,6 +179,12 @@ public final class RegistryIndex {
             }
             return;
         }
+        if (entry.getKind() == EntryKind.LINK) {
+            if (entry.getRef() != null) {
+                matchLinks(entry.getRef(), path, sink);
+            }
+            return;
+        }
         if (entry.getKind() != EntryKind.FILE) {
             return;
         }
@@ -150,6 +203,111 @@ public final class RegistryIndex {
                         r -> "same name and size (" + size + " bytes)");
             }
         }
+        if (!byName.isEmpty()) {
+            List<Ref> named = byName.get(NameNormalizer.normalize(NameNormalizer.baseName(path)));
+            if (named != null) {
+                for (Ref ref : named) {
+                    Signature s = ref.signature();
+                    boolean ranged = s.getMinSize() != null || s.getMaxSize() != null;
+                    boolean inRange = size != null && (s.getMinSize() == null || size >= s.getMinSize())
+                            && (s.getMaxSize() == null || size <= s.getMaxSize());
+                    double weight = !ranged || inRange ? ref.weight() : Math.min(ref.weight(), NAME_ONLY_WEIGHT);
+                    String detail = !ranged ? "same file name" : inRange ? "same file name, size in the known range"
+                            : "same file name, size outside the known range";
+                    sink.hit(ref.datasetId(), evidence(s, path, weight, detail));
+                }
+            }
+        }
+        for (PathRule rule : pathPatterns) {
+            String subject = rule.wholePath() ? path : NameNormalizer.baseName(path);
+            if (rule.pattern().matcher(subject).find()) {
+                sink.hit(rule.ref().datasetId(), evidence(rule.ref().signature(), path, rule.ref().weight(),
+                        "paths shaped like the dataset's"));
+            }
+        }
+    }
+
+    /** Mirror text: aliases in the mirror's own name or title, or only in its description and README; known download links. */
+    public void matchText(Mirror mirror, String text, HitSink sink) {
+        if (!aliases.isEmpty()) {
+            String name = mirror.getLocator() + " " + (mirror.getTitle() == null ? "" : mirror.getTitle());
+            java.util.Set<String> inName = new java.util.HashSet<>();
+            findAliases(TextSignals.tokens(name), (ref) -> {
+                inName.add(ref.datasetId());
+                sink.hit(ref.datasetId(), aliasEvidence(ref, ALIAS_IN_NAME, "alias in the mirror's own name or title"));
+            });
+            String body = (mirror.getDescription() == null ? "" : mirror.getDescription()) + "\n" + (text == null ? "" : text);
+            findAliases(TextSignals.tokens(body), (ref) -> {
+                if (!inName.contains(ref.datasetId())) {
+                    sink.hit(ref.datasetId(), aliasEvidence(ref, ALIAS_IN_TEXT, "alias only in the mirror's description or README"));
+                }
+            });
+        }
+        if (!links.isEmpty()) {
+            String all = (mirror.getUrl() == null ? "" : mirror.getUrl()) + "\n"
+                    + (mirror.getDescription() == null ? "" : mirror.getDescription()) + "\n" + (text == null ? "" : text);
+            matchLinks(all.length() > TextSignals.MAX_TEXT ? all.substring(0, TextSignals.MAX_TEXT) : all, null, sink);
+        }
+    }
+
+    private void matchLinks(String text, String path, HitSink sink) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        for (LinkRule rule : links) {
+            if (lower.contains(rule.token())) {
+                sink.hit(rule.ref().datasetId(), evidence(rule.ref().signature(), path, rule.ref().weight(),
+                        "links to a known copy"));
+            }
+        }
+    }
+
+    private void findAliases(List<String> tokens, java.util.function.Consumer<AliasRef> found) {
+        StringBuilder joined = new StringBuilder();
+        for (int i = 0; i < tokens.size(); i++) {
+            joined.setLength(0);
+            for (int k = i; k < Math.min(tokens.size(), i + longestAlias); k++) {
+                joined.append(tokens.get(k));
+                List<AliasRef> refs = aliases.get(joined.toString());
+                if (refs != null) {
+                    refs.forEach(found);
+                }
+            }
+        }
+    }
+
+    private static Evidence aliasEvidence(AliasRef ref, double weight, String detail) {
+        return Evidence.newBuilder().setKind(SignatureKind.ALIAS).setSignature(ref.alias()).setPath(null)
+                .setWeight(weight).setDetail(detail).build();
+    }
+
+    private static Evidence evidence(Signature s, String path, double weight, String detail) {
+        return Evidence.newBuilder().setKind(s.getKind()).setSignature(describe(s)).setPath(path).setWeight(weight)
+                .setDetail(s.getNote() == null ? detail : detail + "; " + s.getNote()).build();
+    }
+
+    /** Signatures that need a minimum number of matching paths. */
+    public int minCount(String datasetId, Evidence evidence) {
+        if (evidence.getKind() != SignatureKind.PATH_PATTERN) {
+            return 1;
+        }
+        for (PathRule rule : pathPatterns) {
+            if (rule.ref().datasetId().equals(datasetId) && rule.pattern().pattern().equals(evidence.getSignature())) {
+                Integer min = rule.ref().signature().getMinCount();
+                return min == null ? 1 : min;
+            }
+        }
+        return 1;
+    }
+
+    public List<Reference> references() {
+        return references;
+    }
+
+    public boolean hasReferences() {
+        return !references.isEmpty();
+    }
+
+    public java.util.Collection<RetractedDataset> datasets() {
+        return datasets.values();
     }
 
     private void lookup(Map<String, List<Ref>> map, String hash, String path, HitSink sink, String detail) {
@@ -179,6 +337,9 @@ public final class RegistryIndex {
         return switch (s.getKind()) {
             case FILE_SIZE -> Long.toString(s.getSize());
             case FILE_NAME_SIZE -> s.getValue() + " (" + s.getSize() + " bytes)";
+            case FILE_NAME -> s.getMinSize() == null && s.getMaxSize() == null ? s.getValue()
+                    : s.getValue() + " (" + (s.getMinSize() == null ? "" : s.getMinSize()) + ".."
+                    + (s.getMaxSize() == null ? "" : s.getMaxSize()) + " bytes)";
             case REFERENCE_MANIFEST -> "reference manifest of " + s.getFiles().size() + " files";
             default -> s.getValue();
         };

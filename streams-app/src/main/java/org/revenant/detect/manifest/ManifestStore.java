@@ -1,0 +1,92 @@
+package org.revenant.detect.manifest;
+
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.revenant.avro.ManifestEntry;
+import org.revenant.avro.MirrorRecord;
+import org.revenant.avro.StoredEntry;
+
+/**
+ * The last known manifest of every mirror of a task, one store record per entry (key
+ * {@code mirror \0 path}) so that a million-file mirror never becomes one big record, plus one
+ * record per mirror for what its snapshot said about the mirror itself.
+ */
+public final class ManifestStore {
+
+    public static final String ENTRIES_STORE = "manifest-entries-store";
+    public static final String MIRRORS_STORE = "manifest-mirrors-store";
+
+    private static final char SEP = '\u0000';
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    /** What one new entry is, compared with the last snapshot. */
+    public enum Diff { ADDED, MODIFIED, UNCHANGED }
+
+    private final KeyValueStore<String, StoredEntry> entries;
+    private final KeyValueStore<String, MirrorRecord> mirrors;
+
+    public ManifestStore(KeyValueStore<String, StoredEntry> entries, KeyValueStore<String, MirrorRecord> mirrors) {
+        this.entries = Objects.requireNonNull(entries, "entries");
+        this.mirrors = Objects.requireNonNull(mirrors, "mirrors");
+    }
+
+    /** Records the entry as seen by this snapshot and says how it differs from before. */
+    public Diff put(String mirrorKey, String snapshotId, ManifestEntry entry) {
+        String key = mirrorKey + SEP + entry.getPath();
+        StoredEntry old = entries.get(key);
+        entries.put(key, new StoredEntry(entry, snapshotId));
+        if (old == null) {
+            return Diff.ADDED;
+        }
+        if (old.getSnapshotId().equals(snapshotId)) {
+            return Diff.UNCHANGED; // the same path twice in one snapshot
+        }
+        return sameContent(old.getEntry(), entry) ? Diff.UNCHANGED : Diff.MODIFIED;
+    }
+
+    /** Deletes the entries the given snapshot did not see; each removed entry goes to the consumer. */
+    public void removeUnseen(String mirrorKey, String snapshotId, Consumer<ManifestEntry> removed, Consumer<ManifestEntry> kept) {
+        try (KeyValueIterator<String, StoredEntry> it = entries.prefixScan(mirrorKey + SEP, KEYS)) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                if (!kv.value.getSnapshotId().equals(snapshotId)) {
+                    entries.delete(kv.key);
+                    removed.accept(kv.value.getEntry());
+                } else {
+                    kept.accept(kv.value.getEntry());
+                }
+            }
+        }
+    }
+
+    /** Every entry of the mirror's last known manifest. */
+    public void forEachEntry(String mirrorKey, Consumer<ManifestEntry> consumer) {
+        try (KeyValueIterator<String, StoredEntry> it = entries.prefixScan(mirrorKey + SEP, KEYS)) {
+            it.forEachRemaining(kv -> consumer.accept(kv.value.getEntry()));
+        }
+    }
+
+    public MirrorRecord mirror(String mirrorKey) {
+        return mirrors.get(mirrorKey);
+    }
+
+    public void putMirror(MirrorRecord record) {
+        mirrors.put(record.getMirror().getKey(), record);
+    }
+
+    public void forEachMirror(Consumer<MirrorRecord> consumer) {
+        try (KeyValueIterator<String, MirrorRecord> it = mirrors.all()) {
+            it.forEachRemaining(kv -> consumer.accept(kv.value));
+        }
+    }
+
+    static boolean sameContent(ManifestEntry a, ManifestEntry b) {
+        return Objects.equals(a.getSize(), b.getSize()) && Objects.equals(a.getSha256(), b.getSha256())
+                && Objects.equals(a.getSha1(), b.getSha1()) && Objects.equals(a.getMd5(), b.getMd5())
+                && Objects.equals(a.getGitBlobSha1(), b.getGitBlobSha1()) && Objects.equals(a.getLfsSha256(), b.getLfsSha256())
+                && a.getKind() == b.getKind() && Objects.equals(a.getRef(), b.getRef());
+    }
+}

@@ -1,0 +1,52 @@
+package org.revenant.detect.match;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.revenant.avro.Evidence;
+import org.revenant.avro.Hit;
+import org.revenant.avro.SignatureKind;
+import org.revenant.detect.registry.RegistryIndex;
+
+/**
+ * Collects matched signatures, each distinct (dataset, signature) once with the number of
+ * entries that matched it; keeps the first path and the highest weight seen. All aliases of a
+ * dataset count as one signature, so listing many names of a dataset in a README adds nothing.
+ */
+public final class EvidenceCollector implements RegistryIndex.HitSink {
+
+    private static final char SEP = '\u0000';
+    private final Map<String, Hit> hits = new LinkedHashMap<>();
+
+    public EvidenceCollector() {}
+
+    public EvidenceCollector(List<Hit> previous) {
+        for (Hit hit : previous) {
+            hits.put(key(hit.getDatasetId(), hit.getEvidence()), Hit.newBuilder(hit).build());
+        }
+    }
+
+    @Override
+    public void hit(String datasetId, Evidence evidence) {
+        String key = key(datasetId, evidence);
+        Hit existing = hits.get(key);
+        if (existing == null) {
+            hits.put(key, new Hit(datasetId, evidence, 1L));
+        } else {
+            existing.setCount(existing.getCount() + 1);
+            if (evidence.getWeight() > existing.getEvidence().getWeight()) {
+                existing.setEvidence(evidence);
+            }
+        }
+    }
+
+    public List<Hit> hits() {
+        return new ArrayList<>(hits.values());
+    }
+
+    private static String key(String datasetId, Evidence e) {
+        String signature = e.getKind() == SignatureKind.ALIAS ? "" : e.getSignature();
+        return datasetId + SEP + e.getKind() + SEP + signature;
+    }
+}
