@@ -38,8 +38,6 @@ public final class RegistryIndex {
 
     private static final long FILE_SIZE_MIN = 100L * 1024 * 1024;
     private static final long NAME_SIZE_MIN = 1024L * 1024;
-    /** DESIGN section 5: a name alone, or a name whose size is outside the known range. */
-    static final double NAME_ONLY_WEIGHT = 0.35;
     /** An alias in the mirror's own name; lowered to {@link #ALIAS_IN_TEXT} unless the mirror holds data. */
     public static final double ALIAS_IN_NAME = 0.5;
     public static final double ALIAS_IN_TEXT = 0.2;
@@ -204,18 +202,19 @@ public final class RegistryIndex {
             }
         }
         if (!byName.isEmpty()) {
-            List<Ref> named = byName.get(NameNormalizer.normalize(NameNormalizer.baseName(path)));
-            if (named != null) {
-                for (Ref ref : named) {
-                    Signature s = ref.signature();
-                    boolean ranged = s.getMinSize() != null || s.getMaxSize() != null;
-                    boolean inRange = size != null && (s.getMinSize() == null || size >= s.getMinSize())
-                            && (s.getMaxSize() == null || size <= s.getMaxSize());
-                    double weight = !ranged || inRange ? ref.weight() : Math.min(ref.weight(), NAME_ONLY_WEIGHT);
-                    String detail = !ranged ? "same file name" : inRange ? "same file name, size in the known range"
-                            : "same file name, size outside the known range";
-                    sink.hit(ref.datasetId(), evidence(s, path, weight, detail));
+            matchName(NameNormalizer.baseName(path), size, path, sink);
+            // Folder names count too ("faces_emore/train.rec"), without a size to compare.
+            int end = path.lastIndexOf('/');
+            int start = 0;
+            while (end > 0 && start < end) {
+                int slash = path.indexOf('/', start);
+                if (slash < 0 || slash > end) {
+                    slash = end;
                 }
+                if (slash > start) {
+                    matchName(path.substring(start, slash), null, path, sink);
+                }
+                start = slash + 1;
             }
         }
         for (PathRule rule : pathPatterns) {
@@ -224,6 +223,24 @@ public final class RegistryIndex {
                 sink.hit(rule.ref().datasetId(), evidence(rule.ref().signature(), path, rule.ref().weight(),
                         "paths shaped like the dataset's"));
             }
+        }
+    }
+
+    private void matchName(String name, Long size, String path, HitSink sink) {
+        List<Ref> named = byName.get(NameNormalizer.normalize(name));
+        if (named == null) {
+            return;
+        }
+        for (Ref ref : named) {
+            Signature s = ref.signature();
+            boolean ranged = s.getMinSize() != null || s.getMaxSize() != null;
+            if (!ranged) {
+                sink.hit(ref.datasetId(), evidence(s, path, ref.weight(), size == null ? "same folder name" : "same file name"));
+            } else if (size != null && (s.getMinSize() == null || size >= s.getMinSize())
+                    && (s.getMaxSize() == null || size <= s.getMaxSize())) {
+                sink.hit(ref.datasetId(), evidence(s, path, ref.weight(), "same file name, size in the known range"));
+            }
+            // A ranged name outside its range is someone else's file of the same (often generic) name.
         }
     }
 
