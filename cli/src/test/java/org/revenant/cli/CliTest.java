@@ -48,7 +48,7 @@ class CliTest {
     void helpListsTheCommands() {
         Result r = run("--help");
         assertEquals(0, r.exit());
-        for (String command : List.of("standalone", "broker", "registry", "snapshot", "alerts")) {
+        for (String command : List.of("standalone", "broker", "registry", "snapshot", "alerts", "decide")) {
             assertTrue(r.out().contains(command), command);
         }
     }
@@ -58,6 +58,15 @@ class CliTest {
         assertEquals(2, run("frobnicate").exit());
         assertEquals(2, run("alerts", "tail", "--timeout", "soon").exit());
         assertEquals(2, run("alerts", "tail", "--format", "xml").exit());
+    }
+
+    @Test
+    void decideNeedsExactlyOneDecisionAndARealAlertKey() {
+        assertEquals(2, run("decide", "ms-celeb-1m|torrent:abc").exit());
+        assertEquals(2, run("decide", "ms-celeb-1m|torrent:abc", "--confirm", "--allowlist").exit());
+        Result bad = run("decide", "not-a-key", "--confirm");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("not an alert key"), bad.err());
     }
 
     @Test

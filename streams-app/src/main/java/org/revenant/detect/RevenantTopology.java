@@ -2,38 +2,48 @@ package org.revenant.detect;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.processor.api.ContextualProcessor;
-import org.apache.kafka.streams.processor.api.ProcessorSupplier;
-import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 import org.revenant.avro.AlertEvent;
+import org.revenant.avro.AlertState;
+import org.revenant.avro.AnalystDecision;
 import org.revenant.avro.AssemblyState;
+import org.revenant.avro.ManifestChange;
 import org.revenant.avro.MirrorRecord;
+import org.revenant.avro.SnapshotChunk;
 import org.revenant.avro.StoredEntry;
+import org.revenant.detect.decide.DecisionApplier;
 import org.revenant.detect.manifest.ManifestStore;
 import org.revenant.detect.match.SnapshotMatcher;
 import org.revenant.detect.registry.RegistryStoreUpdater;
 import org.revenant.detect.registry.RegistryView;
 import org.revenant.wire.AlertJson;
 import org.revenant.wire.AvroSerdes;
+import org.revenant.wire.Topic;
 import org.revenant.wire.Topics;
 
 /**
- * Revenant's detection topology: registry (global) + snapshots in; alerts, alert state and the
- * JSON projection out. Every node and store has an explicit name.
+ * Revenant's detection topology (DESIGN sections 4 to 7): the registry as a global store;
+ * snapshots and analyst decisions (re-keyed by mirror) into one task that owns each mirror's
+ * manifest and alerts; alerts, alert state, manifest changes and the JSON projection out. Every
+ * node, store and internal topic has an explicit name.
  */
 public final class RevenantTopology {
 
     static final String REGISTRY_SOURCE = "registry-source";
     static final String REGISTRY_UPDATER = "registry-updater";
     static final String SNAPSHOTS_SOURCE = "snapshots-source";
+    static final String DECISIONS_SOURCE = "decisions-source";
+    static final String DECISIONS_REPARTITION = "decisions-by-mirror";
     static final String MATCHER = "snapshot-matcher";
-    static final String ALERTS_SINK = "alerts-sink";
-    static final String STATES_SINK = "alert-state-sink";
-    static final String JSON_PROJECTION = "alerts-json-projection";
-    static final String JSON_SINK = "alerts-json-sink";
-    static final String CHANGES_SINK = "changes-sink";
+    static final String DECISIONS = "decision-applier";
 
     private RevenantTopology() {}
 
@@ -44,64 +54,64 @@ public final class RevenantTopology {
 
     public static Topology build(DetectConfig config, RegistryView view) {
         Topics topics = config.topics();
-        Topology topology = new Topology();
+        StreamsBuilder builder = new StreamsBuilder();
 
-        topology.addGlobalStore(
+        builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RegistryStoreUpdater.STORE),
                         Serdes.String(), topics.registry.valueSerde()).withLoggingDisabled(),
-                REGISTRY_SOURCE,
-                topics.registry.keySerde().deserializer(), topics.registry.valueSerde().deserializer(),
-                topics.registry.name(), REGISTRY_UPDATER,
+                topics.registry.name(), consumed(topics.registry, REGISTRY_SOURCE),
                 () -> new RegistryStoreUpdater(view));
 
-        topology.addSource(SNAPSHOTS_SOURCE, topics.snapshots.keySerde().deserializer(),
-                topics.snapshots.valueSerde().deserializer(), topics.snapshots.name());
-        ProcessorSupplier<String, org.revenant.avro.SnapshotChunk, String, SpecificRecord> matcher =
-                () -> new SnapshotMatcher(view, config.alertThreshold(), config.registryCheckInterval());
-        topology.addProcessor(MATCHER, matcher, SNAPSHOTS_SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SnapshotMatcher.ASSEMBLY_STORE),
-                Serdes.String(), AvroSerdes.of(AssemblyState.class)), MATCHER);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SnapshotMatcher.ALERT_STORE),
-                Serdes.String(), topics.alertState.valueSerde()), MATCHER);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ManifestStore.ENTRIES_STORE),
-                Serdes.String(), AvroSerdes.of(StoredEntry.class)), MATCHER);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ManifestStore.MIRRORS_STORE),
-                Serdes.String(), AvroSerdes.of(MirrorRecord.class)), MATCHER);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SnapshotMatcher.REGISTRY_SEEN_STORE),
-                Serdes.String(), Serdes.String()), MATCHER);
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SnapshotMatcher.ASSEMBLY_STORE),
+                Serdes.String(), AvroSerdes.of(AssemblyState.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SnapshotMatcher.ALERT_STORE),
+                Serdes.String(), topics.alertState.valueSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ManifestStore.ENTRIES_STORE),
+                Serdes.String(), AvroSerdes.of(StoredEntry.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ManifestStore.MIRRORS_STORE),
+                Serdes.String(), AvroSerdes.of(MirrorRecord.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SnapshotMatcher.REGISTRY_SEEN_STORE),
+                Serdes.String(), Serdes.String()));
 
-        // The matcher forwards to named children; plain pass-throughs give each output its sink.
-        topology.addProcessor(SnapshotMatcher.ALERTS_CHILD, PassThrough::new, MATCHER);
-        topology.addProcessor(SnapshotMatcher.STATES_CHILD, PassThrough::new, MATCHER);
-        topology.addProcessor(SnapshotMatcher.CHANGES_CHILD, PassThrough::new, MATCHER);
-        topology.addSink(CHANGES_SINK, topics.changes.name(), topics.changes.keySerde().serializer(),
-                topics.changes.valueSerde().serializer(), SnapshotMatcher.CHANGES_CHILD);
-        topology.addSink(ALERTS_SINK, topics.alerts.name(), topics.alerts.keySerde().serializer(),
-                topics.alerts.valueSerde().serializer(), SnapshotMatcher.ALERTS_CHILD);
-        topology.addSink(STATES_SINK, topics.alertState.name(), topics.alertState.keySerde().serializer(),
-                topics.alertState.valueSerde().serializer(), SnapshotMatcher.STATES_CHILD);
-        if (config.jsonProjection()) {
-            topology.addProcessor(JSON_PROJECTION, JsonProjection::new, SnapshotMatcher.ALERTS_CHILD);
-            topology.addSink(JSON_SINK, topics.alertsJson.name(), topics.alertsJson.keySerde().serializer(),
-                    topics.alertsJson.valueSerde().serializer(), JSON_PROJECTION);
-        }
-        return topology;
+        KStream<String, SpecificRecord> detected = builder
+                .stream(topics.snapshots.name(), consumed(topics.snapshots, SNAPSHOTS_SOURCE))
+                .process(() -> new SnapshotMatcher(view, config.alertThreshold(), config.registryCheckInterval()),
+                        Named.as(MATCHER), SnapshotMatcher.ASSEMBLY_STORE, SnapshotMatcher.ALERT_STORE,
+                        ManifestStore.ENTRIES_STORE, ManifestStore.MIRRORS_STORE, SnapshotMatcher.REGISTRY_SEEN_STORE);
+
+        KStream<String, SpecificRecord> decided = builder
+                .stream(topics.decisions.name(), consumed(topics.decisions, DECISIONS_SOURCE))
+                .filter((key, decision) -> decision != null && decision.getAlertKey() != null, Named.as("decisions-present"))
+                .selectKey((key, decision) -> DecisionApplier.mirrorKeyOf(decision.getAlertKey()), Named.as("decisions-keyed-by-mirror"))
+                .repartition(Repartitioned.<String, AnalystDecision>as(DECISIONS_REPARTITION)
+                        .withKeySerde(Serdes.String()).withValueSerde(topics.decisions.valueSerde()))
+                .process(DecisionApplier::new, Named.as(DECISIONS), SnapshotMatcher.ALERT_STORE);
+
+        detected.merge(decided, Named.as("detections"))
+                .split(Named.as("by-type-"))
+                .branch((key, value) -> value instanceof AlertEvent, Branched.withConsumer(alerts -> {
+                    KStream<String, AlertEvent> typed = alerts.mapValues(v -> (AlertEvent) v, Named.as("as-alert-event"));
+                    typed.to(topics.alerts.name(), produced(topics.alerts, "alerts-sink"));
+                    if (config.jsonProjection()) {
+                        typed.mapValues(AlertJson::toJson, Named.as("alerts-json-projection"))
+                                .to(topics.alertsJson.name(), produced(topics.alertsJson, "alerts-json-sink"));
+                    }
+                }, "alerts"))
+                .branch((key, value) -> value instanceof AlertState, Branched.withConsumer(states -> states
+                        .mapValues(v -> (AlertState) v, Named.as("as-alert-state"))
+                        .to(topics.alertState.name(), produced(topics.alertState, "alert-state-sink")), "states"))
+                .branch((key, value) -> value instanceof ManifestChange, Branched.withConsumer(changes -> changes
+                        .mapValues(v -> (ManifestChange) v, Named.as("as-manifest-change"))
+                        .to(topics.changes.name(), produced(topics.changes, "changes-sink")), "changes"))
+                .noDefaultBranch();
+        return builder.build();
     }
 
-    /** Forwards records unchanged, narrowing their type for the sink's serializer. */
-    static final class PassThrough<V> extends ContextualProcessor<String, V, String, V> {
-        @Override
-        public void process(Record<String, V> record) {
-            context().forward(record);
-        }
+    private static <K, V> Consumed<K, V> consumed(Topic<K, V> topic, String name) {
+        return Consumed.with(topic.keySerde(), topic.valueSerde()).withName(name);
     }
 
-    /** The alerts.json topic: the DESIGN section 9 JSON of each alert event. */
-    static final class JsonProjection extends ContextualProcessor<String, AlertEvent, String, String> {
-        @Override
-        public void process(Record<String, AlertEvent> record) {
-            context().forward(record.withValue(AlertJson.toJson(record.value())));
-        }
+    private static <K, V> Produced<K, V> produced(Topic<K, V> topic, String name) {
+        return Produced.with(topic.keySerde(), topic.valueSerde()).withName(name);
     }
-
 }

@@ -31,6 +31,8 @@ import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertEventType;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.AlertStatus;
+import org.revenant.avro.AnalystDecision;
+import org.revenant.avro.DecisionKind;
 import org.revenant.avro.EntryKind;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
@@ -53,6 +55,7 @@ class RevenantTopologyTest {
     private TestOutputTopic<String, AlertEvent> alerts;
     private TestOutputTopic<String, AlertState> states;
     private TestOutputTopic<String, String> alertsJson;
+    private TestInputTopic<String, AnalystDecision> decisions;
 
     @BeforeEach
     void start() {
@@ -65,6 +68,7 @@ class RevenantTopologyTest {
         alerts = driver.createOutputTopic(topics.alerts.name(), Serdes.String().deserializer(), topics.alerts.valueSerde().deserializer());
         states = driver.createOutputTopic(topics.alertState.name(), Serdes.String().deserializer(), topics.alertState.valueSerde().deserializer());
         alertsJson = driver.createOutputTopic(topics.alertsJson.name(), Serdes.String().deserializer(), Serdes.String().deserializer());
+        decisions = driver.createInputTopic(topics.decisions.name(), Serdes.String().serializer(), topics.decisions.valueSerde().serializer());
         registry.pipeInput("ms-celeb-1m", Fixtures.msCeleb());
         registry.pipeInput("ms-celeb-1m-v1c", Fixtures.ms1mv1c());
     }
@@ -287,6 +291,74 @@ class RevenantTopologyTest {
         assertNotNull(state);
         assertEquals(AlertStatus.OPEN, state.getStatus());
         assertNull(state.getDecision());
+    }
+
+    // ---- analyst decisions -----------------------------------------------------------------
+
+    private void decide(String alertKey, DecisionKind decision, String note) {
+        decisions.pipeInput(alertKey, AnalystDecision.newBuilder().setAlertKey(alertKey).setDecision(decision)
+                .setNote(note).setBy("analyst").setAt(java.time.Instant.parse("2026-11-22T01:00:00Z")).build());
+    }
+
+    @Test
+    void falsePositiveStaysSilentUntilItsEvidenceGrows() {
+        Mirror mirror = Fixtures.mirror("hf:datasets/x/y", MirrorStatus.PRESENT, Map.of());
+        publish(snapshot(mirror, file("a", ALIGNED_TSV)));
+        String key = alerts.readValue().getAlertKey();
+
+        decide(key, DecisionKind.FALSE_POSITIVE, "a benchmark of the same size");
+        AlertEvent decided = alerts.readValue();
+        assertEquals(AlertEventType.UPDATED, decided.getEvent());
+        assertEquals(DecisionKind.FALSE_POSITIVE, decided.getDecision());
+        assertEquals(AlertStatus.SUPPRESSED, lastState().getStatus());
+
+        publish(snapshot(mirror, file("a", ALIGNED_TSV)));
+        publish(Fixtures.snapshot(Mirror.newBuilder(mirror).setStatus(MirrorStatus.GONE).build()));
+        publish(snapshot(mirror, file("a", ALIGNED_TSV)));
+        assertTrue(alerts.isEmpty(), "same evidence: silent, even across a takedown");
+
+        publish(snapshot(mirror, file("a", ALIGNED_TSV), file("b", CROPPED_TSV)));
+        AlertEvent reopened = alerts.readValue();
+        assertEquals(AlertEventType.ESCALATED, reopened.getEvent());
+        assertEquals(AlertStatus.OPEN, lastState().getStatus());
+    }
+
+    @Test
+    void confirmationIsRecordedOnTheAlertAndShownOnItsEvents() {
+        publish(snapshot(torrent(MS_CELEB_BTIH), file("a.tsv", ALIGNED_TSV)));
+        String key = alerts.readValue().getAlertKey();
+        decide(key, DecisionKind.TAKEDOWN_REQUESTED, "DMCA sent");
+        AlertEvent decided = alerts.readValue();
+        assertEquals(DecisionKind.TAKEDOWN_REQUESTED, decided.getDecision());
+        AlertState state = lastState();
+        assertEquals(AlertStatus.OPEN, state.getStatus());
+        assertEquals("DMCA sent", state.getDecisionNote());
+
+        decide(key, DecisionKind.TAKEDOWN_REQUESTED, "DMCA sent");
+        assertTrue(alerts.isEmpty(), "the same decision twice is one event");
+
+        publish(Fixtures.snapshot(Mirror.newBuilder(torrent(MS_CELEB_BTIH)).setStatus(MirrorStatus.GONE).build()));
+        AlertEvent resolved = alerts.readValue();
+        assertEquals(AlertEventType.RESOLVED, resolved.getEvent());
+        assertEquals(DecisionKind.TAKEDOWN_REQUESTED, resolved.getDecision());
+    }
+
+    @Test
+    void allowlistedMirrorNeverAlertsAgain() {
+        Mirror mirror = Fixtures.mirror("hf:datasets/x/y", MirrorStatus.PRESENT, Map.of());
+        publish(snapshot(mirror, file("a", ALIGNED_TSV)));
+        decide(alerts.readValue().getAlertKey(), DecisionKind.ALLOWLISTED, "licensed research copy");
+        alerts.readValue();
+        publish(snapshot(mirror, file("a", ALIGNED_TSV), file("b", CROPPED_TSV)));
+        assertTrue(alerts.isEmpty());
+    }
+
+    @Test
+    void decisionForAnUnknownAlertIsIgnored() {
+        decide("ms-celeb-1m|github:nobody/nothing", DecisionKind.CONFIRMED, null);
+        decide("not-an-alert-key", DecisionKind.CONFIRMED, null);
+        assertTrue(alerts.isEmpty());
+        assertTrue(states.isEmpty());
     }
 
     private AlertState lastState() {

@@ -14,6 +14,8 @@ import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertEventType;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.AlertStatus;
+import org.revenant.avro.AnalystDecision;
+import org.revenant.avro.DecisionKind;
 import org.revenant.avro.Evidence;
 import org.revenant.avro.Mirror;
 import org.revenant.avro.RetractedDataset;
@@ -80,12 +82,25 @@ public final class AlertLifecycle {
                 .setDatasetName(now.dataset().getName())
                 .setMirrorUrl(now.mirror().getUrl() != null ? now.mirror().getUrl() : previous.getMirrorUrl());
         AlertEventType event;
-        if (previous.getStatus() == AlertStatus.RESOLVED) {
+        boolean grew = !signatures(previous.getEvidence()).containsAll(signatures(now.evidence()));
+        if (previous.getStatus() == AlertStatus.SUPPRESSED) {
+            // A false positive stays silent until its evidence grows; an allowlisted mirror stays silent.
+            if (previous.getDecision() == DecisionKind.FALSE_POSITIVE && grew) {
+                event = now.severity().ordinal() > previous.getSeverity().ordinal() ? AlertEventType.ESCALATED : AlertEventType.UPDATED;
+                next.setStatus(AlertStatus.OPEN).setDecision(null).setDecisionNote(null);
+            } else {
+                event = null;
+                if (!grew) {
+                    // Keep the evidence the analyst judged, so only new evidence can reopen it.
+                    return new Transition(next.build(), null);
+                }
+            }
+        } else if (previous.getStatus() == AlertStatus.RESOLVED) {
             event = AlertEventType.REAPPEARED;
             next.setStatus(AlertStatus.OPEN).setReappearances(previous.getReappearances() + 1);
         } else if (now.severity().ordinal() > previous.getSeverity().ordinal()) {
             event = AlertEventType.ESCALATED;
-        } else if (!signatures(previous.getEvidence()).containsAll(signatures(now.evidence()))) {
+        } else if (grew) {
             event = AlertEventType.UPDATED;
         } else {
             event = null;
@@ -99,8 +114,8 @@ public final class AlertLifecycle {
 
     /** The mirror is gone or blocked, or the snapshot no longer matches the dataset. */
     public static Transition onNoMatch(AlertState previous, String snapshotId, Instant observedAt) {
-        if (previous == null || previous.getStatus() == AlertStatus.RESOLVED) {
-            return new Transition(previous, null);
+        if (previous == null || previous.getStatus() != AlertStatus.OPEN) {
+            return new Transition(previous, null); // resolved already, or silenced by an analyst
         }
         AlertState state = AlertState.newBuilder(previous)
                 .setStatus(AlertStatus.RESOLVED)
@@ -109,6 +124,31 @@ public final class AlertLifecycle {
                 .setLastSeen(later(previous.getLastSeen(), observedAt))
                 .build();
         return new Transition(state, AlertEventType.RESOLVED);
+    }
+
+    /**
+     * An analyst's decision: FALSE_POSITIVE and ALLOWLISTED silence the alert (a false positive
+     * only until its evidence grows); CONFIRMED and TAKEDOWN_REQUESTED are recorded on it. Each
+     * is published as an UPDATED event that carries the decision.
+     */
+    public static Transition onDecision(AlertState previous, AnalystDecision decision) {
+        AlertState.Builder next = AlertState.newBuilder(previous)
+                .setDecision(decision.getDecision())
+                .setDecisionNote(decision.getNote());
+        switch (decision.getDecision()) {
+            case FALSE_POSITIVE, ALLOWLISTED -> next.setStatus(AlertStatus.SUPPRESSED);
+            case CONFIRMED, TAKEDOWN_REQUESTED -> {
+                if (previous.getStatus() == AlertStatus.SUPPRESSED) {
+                    next.setStatus(AlertStatus.OPEN);
+                }
+            }
+        }
+        boolean same = previous.getDecision() == decision.getDecision()
+                && java.util.Objects.equals(previous.getDecisionNote(), decision.getNote());
+        if (same) {
+            return new Transition(previous, null);
+        }
+        return new Transition(next.setLastEvent(AlertEventType.UPDATED).build(), AlertEventType.UPDATED);
     }
 
     /**

@@ -52,10 +52,6 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
     public static final String ASSEMBLY_STORE = "snapshot-assembly-store";
     public static final String ALERT_STORE = "alert-state-store";
     public static final String REGISTRY_SEEN_STORE = "registry-seen-store";
-    /** Child processor names this processor forwards to. */
-    public static final String ALERTS_CHILD = "alerts-out";
-    public static final String STATES_CHILD = "alert-states-out";
-    public static final String CHANGES_CHILD = "changes-out";
 
     static final int MAX_SAMPLES = 10;
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotMatcher.class);
@@ -316,7 +312,7 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
                 .setObservedAt(now.getObservedAt()).setAdded(added).setRemoved(removed).setModified(modified)
                 .setSamples(samples)
                 .build();
-        context.forward(new Record<>(now.getMirror().getKey(), change, timestamp), CHANGES_CHILD);
+        context.forward(new Record<>(now.getMirror().getKey(), change, timestamp));
     }
 
     private void apply(AlertLifecycle.Transition transition, MirrorRecord record, long timestamp, String cause) {
@@ -330,10 +326,10 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
             return;
         }
         alerts.put(key, state);
-        context.forward(new Record<>(state.getAlertKey(), state, timestamp), STATES_CHILD);
+        context.forward(new Record<>(state.getAlertKey(), state, timestamp));
         if (transition.event() != null) {
             AlertEvent event = AlertLifecycle.eventOf(state, transition.event(), record.getSnapshotId(), record.getObservedAt(), cause);
-            context.forward(new Record<>(state.getAlertKey(), event, timestamp), ALERTS_CHILD);
+            context.forward(new Record<>(state.getAlertKey(), event, timestamp));
         }
     }
 
@@ -350,7 +346,8 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
                 record.getEntries(), record.getBytes(), record.getMaxFileSize());
     }
 
-    static String storeKey(String mirrorKey, String datasetId) {
+    /** The alert store key: by mirror first, so all alerts of a mirror are one prefix scan. */
+    public static String storeKey(String mirrorKey, String datasetId) {
         return mirrorKey + SEP + datasetId;
     }
 
