@@ -63,7 +63,7 @@ final class StandaloneCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
+    static void awaitRunning(KafkaStreams streams) throws InterruptedException {
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (streams.state() != KafkaStreams.State.RUNNING) {
             if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {

@@ -1,0 +1,41 @@
+package org.revenant.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.revenant.detect.DetectConfig;
+import org.revenant.detect.RevenantStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "streams", mixinStandardHelpOptions = true,
+        description = {"Run the detection streams app against a Kafka cluster, until Ctrl-C.",
+                "Start several with the same --application-id to share the work."})
+final class StreamsCommand implements Callable<Integer> {
+
+    @Mixin KafkaOptions kafka;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--application-id", paramLabel = "ID", defaultValue = RevenantStreams.DEFAULT_APPLICATION_ID,
+            description = "Kafka Streams application id (default ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "revenant-data/streams",
+            description = "Local state of the streams app (default ${DEFAULT-VALUE}); rebuilt from Kafka when lost.")
+    Path stateDir;
+
+    @Override
+    public Integer call() throws Exception {
+        RevenantStreams streams = new RevenantStreams(DetectConfig.defaults(kafka.topics()), kafka.clientProperties(),
+                applicationId, stateDir);
+        streams.start();
+        StandaloneCommand.awaitRunning(streams.kafkaStreams());
+        spec.commandLine().getOut().printf("Revenant streams app %s is running against %s (state in %s). Ctrl-C stops it.%n",
+                applicationId, kafka.bootstrapServers(), stateDir.toAbsolutePath());
+        spec.commandLine().getOut().flush();
+        Shutdown.closeOnSignal(streams);
+        return 0;
+    }
+}
