@@ -122,6 +122,16 @@ class ManifestJsonTest {
     }
 
     @Test
+    void theDocumentedExampleIsValid() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "manifest-format.md"));
+        int start = doc.indexOf("```json\n") + "```json\n".length();
+        Manifest m = read(doc.substring(start, doc.indexOf("```", start)));
+        assertEquals("github:facelab-archive/ms1m-reupload", m.mirror().getKey());
+        assertEquals(4, m.entries().size());
+        assertEquals(91_124_344_447L, m.totalBytes(), "the total the documented summary line shows");
+    }
+
+    @Test
     void optionalFieldsDefault() throws Exception {
         Manifest m = read("{\"mirror\": {\"platform\": \"http\", \"locator\": \"files.example.org/pub/x\"}, \"files\": []}");
         assertEquals("http:files.example.org/pub/x", m.mirror().getKey(), "an unknown platform keeps its locator as given");
