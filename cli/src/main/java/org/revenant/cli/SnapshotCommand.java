@@ -1,15 +1,27 @@
 package org.revenant.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.revenant.avro.ManifestEntry;
+import org.revenant.avro.Mirror;
 import org.revenant.publish.SnapshotPublisher;
+import org.revenant.source.dir.DirectoryScan;
+import org.revenant.source.dir.DirectoryScanException;
+import org.revenant.source.dir.DirectoryScanner;
+import org.revenant.source.manifest.Manifest;
+import org.revenant.source.manifest.ManifestException;
+import org.revenant.source.manifest.ManifestJson;
 import org.revenant.source.torrent.BencodeReader;
 import org.revenant.source.torrent.MagnetLink;
 import org.revenant.source.torrent.TorrentException;
@@ -25,7 +37,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
         description = "Publish one snapshot of a mirror to the snapshots topic.",
-        subcommands = SnapshotCommand.Torrent.class)
+        subcommands = {SnapshotCommand.Torrent.class, SnapshotCommand.ManifestFile.class, SnapshotCommand.Directory.class})
 final class SnapshotCommand {
 
     @Command(name = "torrent", mixinStandardHelpOptions = true,
@@ -41,14 +53,159 @@ final class SnapshotCommand {
         @Override
         public Integer call() {
             TorrentManifest manifest = read(source);
-            try (SnapshotPublisher publisher = new SnapshotPublisher(kafka.clientProperties(), kafka.topics(),
-                    "cli-torrent", "revenant-cli-" + UUID.randomUUID())) {
-                var published = publisher.publish(manifest.mirror(), manifest.entries(), null, Instant.now());
-                spec.commandLine().getOut().printf("published snapshot %s of %s (%s): %d file(s), %,d bytes, %d chunk(s) to %s%n",
-                        published.snapshotId(), Terminal.safe(published.mirrorKey()), Terminal.safe(manifest.mirror().getTitle()),
-                        published.entries(), published.bytes(), published.chunks(), kafka.topics().snapshots.name());
-            }
+            SnapshotPublisher.Published published = publish(kafka, "cli-torrent", manifest.mirror(), manifest.entries(), null, Instant.now());
+            spec.commandLine().getOut().println(summary(published, manifest.mirror(), kafka));
             return 0;
+        }
+    }
+
+    @Command(name = "manifest", mixinStandardHelpOptions = true,
+            description = {"Publish a mirror described by your own crawler, in the JSON format of docs/manifest-format.md.",
+                    "The file is checked completely before anything is published."})
+    static final class ManifestFile implements Callable<Integer> {
+        @Mixin KafkaOptions kafka;
+        @Spec CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE.json", description = "The manifest.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            Manifest manifest = readManifest(file);
+            for (String note : manifest.notes()) {
+                spec.commandLine().getErr().println("revenant: note: " + file + ": " + note);
+            }
+            SnapshotPublisher.Published published = publish(kafka, "cli-manifest", manifest.mirror(), manifest.entries(),
+                    manifest.text(), manifest.observedAt());
+            spec.commandLine().getOut().println(summary(published, manifest.mirror(), kafka));
+            return 0;
+        }
+    }
+
+    @Command(name = "dir", mixinStandardHelpOptions = true,
+            description = {"Publish a local directory as a mirror (key dir:<host>/<absolute path>) with the size and",
+                    "SHA-256 of every file. Symbolic links are not followed; unreadable files are skipped with a warning."})
+    static final class Directory implements Callable<Integer> {
+        @Mixin KafkaOptions kafka;
+        @Spec CommandSpec spec;
+
+        @Parameters(paramLabel = "PATH", description = "The directory.")
+        Path path;
+
+        @Override
+        public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
+            ScanReporter reporter = new ScanReporter(err, System.console() != null, System::nanoTime);
+            DirectoryScan scan;
+            try {
+                scan = DirectoryScanner.forThisHost().scan(path, reporter);
+            } catch (DirectoryScanException e) {
+                throw new UserError(Terminal.safe(e.getMessage()), e);
+            } catch (IOException e) {
+                throw new UserError("cannot read " + path + ": " + e.getMessage(), e);
+            } finally {
+                reporter.finish();
+            }
+            SnapshotPublisher.Published published = publish(kafka, "cli-dir", scan.mirror(), scan.entries(), null, Instant.now());
+            String skipped = scan.unreadable() == 0 ? "" : String.format(Locale.ROOT, " (skipped %d unreadable)", scan.unreadable());
+            spec.commandLine().getOut().println(summary(published, scan.mirror(), kafka) + skipped);
+            return 0;
+        }
+    }
+
+    static SnapshotPublisher.Published publish(KafkaOptions kafka, String crawler, Mirror mirror,
+            List<ManifestEntry> entries, String text, Instant observedAt) {
+        try (SnapshotPublisher publisher = new SnapshotPublisher(kafka.clientProperties(), kafka.topics(),
+                crawler, "revenant-cli-" + UUID.randomUUID())) {
+            return publisher.publish(mirror, entries, text, observedAt);
+        }
+    }
+
+    static String summary(SnapshotPublisher.Published published, Mirror mirror, KafkaOptions kafka) {
+        return String.format(Locale.ROOT, "published snapshot %s of %s (%s): %d file(s), %,d bytes, %d chunk(s) to %s",
+                published.snapshotId(), Terminal.safe(published.mirrorKey()), Terminal.safe(mirror.getTitle()),
+                published.entries(), published.bytes(), published.chunks(), kafka.topics().snapshots.name());
+    }
+
+    static Manifest readManifest(Path file) {
+        try {
+            return ManifestJson.read(file);
+        } catch (ManifestException e) {
+            // The message quotes the user's data, which may hold control characters.
+            throw new UserError(Terminal.safe(e.getMessage()), e);
+        } catch (NoSuchFileException e) {
+            throw new UserError(file + ": no such file");
+        } catch (IOException e) {
+            throw new UserError("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Prints progress of a directory scan to stderr every {@link #EVERY_NANOS 2 s}: in place on a
+     * terminal, as plain lines otherwise, and then only once the scan has run for 2 s, so a quick
+     * scan in a script prints nothing. Skipped files are warned about, the first
+     * {@value #MAX_WARNINGS} of them one by one.
+     */
+    static final class ScanReporter implements DirectoryScanner.Listener {
+        static final long EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
+        static final int MAX_WARNINGS = 20;
+
+        private final PrintWriter err;
+        private final boolean terminal;
+        private final LongSupplier nanos;
+        private final long start;
+        private long lastPrint;
+        private boolean lineOpen;
+        private int skipped;
+
+        ScanReporter(PrintWriter err, boolean terminal, LongSupplier nanos) {
+            this.err = err;
+            this.terminal = terminal;
+            this.nanos = nanos;
+            this.start = nanos.getAsLong();
+            this.lastPrint = terminal ? start - EVERY_NANOS : start;
+        }
+
+        @Override
+        public void progress(DirectoryScanner.Progress p) {
+            long now = nanos.getAsLong();
+            if (now - lastPrint < EVERY_NANOS) {
+                return;
+            }
+            lastPrint = now;
+            double seconds = Math.max(1e-9, (now - start) / 1e9);
+            String line = String.format(Locale.ROOT, "revenant: hashed %,d/%,d files, %,.1f/%,.1f MB, %.1f MB/s",
+                    p.filesDone(), p.filesTotal(), p.bytesHashed() / 1e6, p.bytesTotal() / 1e6, p.bytesHashed() / 1e6 / seconds);
+            if (terminal) {
+                err.print("\r" + line + "\u001b[K");
+                lineOpen = true;
+            } else {
+                err.println(line);
+            }
+            err.flush();
+        }
+
+        @Override
+        public void skipped(String path, String reason) {
+            endLine();
+            if (++skipped <= MAX_WARNINGS) {
+                err.println("revenant: warning: skipped " + Terminal.safe(path) + ": " + reason);
+            }
+        }
+
+        void finish() {
+            endLine();
+            if (skipped > MAX_WARNINGS) {
+                err.println("revenant: warning: skipped " + (skipped - MAX_WARNINGS) + " more unreadable file(s)");
+            }
+            err.flush();
+        }
+
+        private void endLine() {
+            if (lineOpen) {
+                err.println();
+                lineOpen = false;
+            }
         }
     }
 

@@ -1,0 +1,158 @@
+package org.revenant.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.revenant.avro.ManifestEntry;
+import org.revenant.avro.SnapshotChunk;
+import org.revenant.publish.SnapshotPublisher;
+import org.revenant.testkit.KafkaBroker;
+import org.revenant.wire.TopicSetup;
+import org.revenant.wire.Topics;
+
+/**
+ * A manifest from a user's own crawler, published through the CLI to a real broker and read back
+ * as a read_committed consumer would: every chunk of one snapshot, every entry in them.
+ */
+@Tag("broker")
+@Timeout(120)
+class ManifestSnapshotEndToEndTest {
+
+    static final int FILES = 4_500;
+
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+
+    @TempDir
+    static Path dir;
+
+    static String prefix;
+    static Topics topics;
+
+    @BeforeAll
+    static void createTopics() throws Exception {
+        prefix = KafkaBroker.uniquePrefix("manifest-e2e") + ".";
+        topics = new Topics(prefix);
+        TopicSetup.ensure(KAFKA.admin(), topics, 2, (short) 1);
+    }
+
+    @Test
+    void everyEntryArrivesInOneCommittedMultiChunkSnapshot() throws Exception {
+        Map<String, ManifestEntry> written = new TreeMap<>();
+        Path manifest = dir.resolve("hf-faces.json");
+        try (BufferedWriter out = Files.newBufferedWriter(manifest)) {
+            out.write("{\"mirror\": {\"platform\": \"hf\", \"locator\": \"datasets/someone/celeb-faces\",\n");
+            out.write("            \"url\": \"https://huggingface.co/datasets/someone/celeb-faces\", \"title\": \"celeb-faces\"},\n");
+            out.write(" \"observedAt\": \"2026-11-22T00:00:00Z\",\n \"text\": \"Faces of 100K celebrities, MS1M-style layout.\",\n");
+            out.write(" \"files\": [\n");
+            for (int i = 0; i < FILES; i++) {
+                String path = "m.0" + Integer.toString(i / 50, 36) + "/" + (i % 50) + "-FaceId-0.jpg";
+                String sha256 = HexFormat.of().toHexDigits(i) + "0".repeat(56);
+                long size = 10_000 + i;
+                written.put(path, ManifestEntry.newBuilder().setPath(path).setSize(size).setSha256(sha256).build());
+                out.write(String.format("  {\"path\": \"%s\", \"size\": %d, \"sha256\": \"%s\"}%s%n",
+                        path, size, sha256.toUpperCase(), i + 1 < FILES ? "," : ""));
+            }
+            out.write(" ]}\n");
+        }
+
+        CliTest.Result published = cli("snapshot", "manifest", manifest.toString());
+
+        assertEquals(0, published.exit(), published.err());
+        List<SnapshotChunk> chunks = readSnapshot("hf:datasets/someone/celeb-faces");
+        assertTrue(chunks.size() >= 3, FILES + " entries need at least 3 chunks of at most "
+                + SnapshotPublisher.MAX_ENTRIES + ": " + chunks.size());
+        assertTrue(published.out().contains(chunks.size() + " chunk(s)"), published.out());
+        assertTrue(published.out().contains(FILES + " file(s)"), published.out());
+        assertEquals(Set.of(chunks.get(0).getSnapshotId()), chunks.stream().map(SnapshotChunk::getSnapshotId).collect(Collectors.toSet()));
+        Map<String, ManifestEntry> arrived = new HashMap<>();
+        for (int i = 0; i < chunks.size(); i++) {
+            SnapshotChunk chunk = chunks.get(i);
+            assertEquals(i, chunk.getChunkIndex());
+            assertEquals(chunks.size(), chunk.getChunkCount());
+            assertEquals(FILES, chunk.getTotalEntries());
+            assertEquals(Instant.parse("2026-11-22T00:00:00Z"), chunk.getObservedAt());
+            assertEquals("cli-manifest", chunk.getCrawler());
+            assertEquals("celeb-faces", chunk.getMirror().getTitle());
+            if (i == 0) {
+                assertEquals("Faces of 100K celebrities, MS1M-style layout.", chunk.getText());
+            } else {
+                assertNull(chunk.getText());
+            }
+            chunk.getEntries().forEach(e -> arrived.put(e.getPath(), e));
+        }
+        assertEquals(written, new TreeMap<>(arrived), "every entry arrived once, hashes lower-cased");
+    }
+
+    @Test
+    void directoryIsPublishedWithTheHashOfEveryFile() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("nas/ms1m-copy"));
+        Files.writeString(root.resolve("README.md"), "abc");
+        Files.createDirectories(root.resolve("faces"));
+        Files.writeString(root.resolve("faces/0-FaceId-0.jpg"), "");
+
+        CliTest.Result published = cli("snapshot", "dir", root.toString());
+
+        assertEquals(0, published.exit(), published.err());
+        Matcher summary = Pattern.compile("published snapshot \\S+ of (dir:\\S+) \\(ms1m-copy\\): 2 file\\(s\\), 3 bytes, 1 chunk\\(s\\)")
+                .matcher(published.out());
+        assertTrue(summary.find(), published.out());
+        assertTrue(summary.group(1).endsWith(root.toRealPath().toString()), summary.group(1));
+        List<SnapshotChunk> chunks = readSnapshot(summary.group(1));
+        assertEquals(1, chunks.size());
+        assertEquals("cli-dir", chunks.get(0).getCrawler());
+        assertEquals(List.of("README.md:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+                        "faces/0-FaceId-0.jpg:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+                chunks.get(0).getEntries().stream().map(e -> e.getPath() + ":" + e.getSha256()).toList());
+    }
+
+    /** The chunks of one mirror key, in offset order, as a read_committed consumer sees them. */
+    private static List<SnapshotChunk> readSnapshot(String mirrorKey) {
+        List<SnapshotChunk> chunks = new ArrayList<>();
+        try (KafkaConsumer<String, SnapshotChunk> consumer = new KafkaConsumer<>(
+                KAFKA.consumerProperties(prefix + "reader"), new StringDeserializer(), topics.snapshots.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(topics.snapshots.name()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && (chunks.isEmpty() || chunks.size() < chunks.get(0).getChunkCount())) {
+                for (ConsumerRecord<String, SnapshotChunk> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (mirrorKey.equals(record.key())) {
+                        chunks.add(record.value());
+                    }
+                }
+            }
+        }
+        return chunks;
+    }
+
+    static CliTest.Result cli(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--bootstrap-servers", KAFKA.bootstrapServers(), "--topic-prefix", prefix));
+        return CliTest.run(all.toArray(String[]::new));
+    }
+}
