@@ -111,6 +111,15 @@ class ExactlyOnceRestartTest {
         }
         assertEquals(MIRRORS, perKey.size(), "every mirror alerted (no gap)");
         assertTrue(perKey.values().stream().allMatch(n -> n == 1), "exactly one alert per mirror: " + perKey);
+
+        Map<String, Integer> appeared = new HashMap<>();
+        for (byte[] bytes : readAll(topics.changes.name())) {
+            var change = topics.changes.deserializeValue(bytes);
+            appeared.merge(change.getMirrorKey() + " " + change.getKind(), 1, Integer::sum);
+        }
+        assertEquals(MIRRORS, appeared.size(), "one manifest change per mirror: " + appeared.keySet());
+        assertTrue(appeared.entrySet().stream().allMatch(e -> e.getKey().endsWith("APPEARED") && e.getValue() == 1),
+                "each mirror APPEARED exactly once: " + appeared);
     }
 
     private void publishAll(Properties client, Topics topics) {
@@ -133,9 +142,13 @@ class ExactlyOnceRestartTest {
     }
 
     private Process startStreams(String prefix, Path state) throws Exception {
+        // A short session lets the restarted app take over from the killed one without waiting 45 s.
+        Path clientConfig = java.nio.file.Files.writeString(dir.resolve("client.properties"),
+                "session.timeout.ms=6000\nheartbeat.interval.ms=1500\n");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "streams",
-                "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic-prefix", prefix,
+                "--bootstrap-servers", KAFKA.bootstrapServers(), "--command-config", clientConfig.toString(),
+                "--topic-prefix", prefix,
                 "--application-id", prefix + "detect", "--state-dir", state.toString())
                 .redirectErrorStream(true);
         Process process = builder.start();
@@ -156,7 +169,7 @@ class ExactlyOnceRestartTest {
         }, "streams-output");
         reader.setDaemon(true);
         reader.start();
-        assertTrue(running.await(90, TimeUnit.SECONDS), () -> "streams app did not start:\n" + output);
+        assertTrue(running.await(120, TimeUnit.SECONDS), () -> "streams app did not start:\n" + output);
         return process;
     }
 
@@ -171,20 +184,25 @@ class ExactlyOnceRestartTest {
     }
 
     private static List<AlertEvent> readAlerts(Topics topics) {
+        return readAll(topics.alerts.name()).stream().map(topics.alerts::deserializeValue).toList();
+    }
+
+    /** Every committed record value of a topic, from the beginning to its current end. */
+    private static List<byte[]> readAll(String topic) {
         Properties props = KAFKA.consumerProperties(KafkaBroker.uniquePrefix("reader"));
-        List<AlertEvent> alerts = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            var partitions = consumer.partitionsFor(topics.alerts.name()).stream()
+            var partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             var end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    alerts.add(topics.alerts.deserializeValue(r.value()));
+                    values.add(r.value());
                 }
             }
         }
-        return alerts;
+        return values;
     }
 }
