@@ -42,12 +42,12 @@ public final class SnapshotPublisher implements AutoCloseable {
         this.topics = Objects.requireNonNull(topics, "topics");
         this.crawler = Objects.requireNonNull(crawler, "crawler");
         Properties props = new Properties();
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
         props.putAll(clientProperties);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, Objects.requireNonNull(transactionalId, "transactionalId"));
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "revenant-" + crawler);
         Serializer<SnapshotChunk> values = topics.snapshots.valueSerde().serializer();
         this.producer = new KafkaProducer<>(props, new StringSerializer(), values);
