@@ -75,6 +75,23 @@ class AvroSerdesTest {
     }
 
     @Test
+    void unknownEnumSymbolFromANewerWriterIsASerializationException() throws IOException {
+        String json = org.revenant.avro.Mirror.getClassSchema().toString()
+                .replace("\"ERROR\"]", "\"ERROR\",\"QUARANTINED\"]");
+        Schema newer = new Schema.Parser().parse(json);
+        GenericRecord mirror = new GenericData.Record(newer);
+        mirror.put("key", "github:a/b");
+        mirror.put("platform", "github");
+        mirror.put("locator", "a/b");
+        mirror.put("status", new GenericData.EnumSymbol(newer.getField("status").schema(), "QUARANTINED"));
+        mirror.put("identifiers", java.util.Map.of());
+        ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(mirror);
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        assertThrows(SerializationException.class, () -> AvroSerdes.of(org.revenant.avro.Mirror.class).deserializer().deserialize("t", bytes));
+    }
+
+    @Test
     void nullIsATombstoneBothWays() {
         assertNull(topics.registry.serializeValue(null));
         assertNull(topics.registry.deserializeValue(null));
