@@ -155,6 +155,30 @@ class RevenantTopologyTest {
     }
 
     @Test
+    void everyContentHashKindMatches() {
+        String sha256 = "a1".repeat(32);
+        String sha1 = "b2".repeat(20);
+        String blob = "c3".repeat(20);
+        registry.pipeInput("hashes", Fixtures.dataset("hashes", "Hash set", null, "2020-01-01",
+                Fixtures.signature(SignatureKind.SHA256, sha256, null), Fixtures.signature(SignatureKind.SHA1, sha1, null),
+                Fixtures.signature(SignatureKind.GIT_BLOB, blob, null),
+                Fixtures.signature(SignatureKind.BTIH, "d4".repeat(20), null)));
+        List<ManifestEntry> byKind = List.of(
+                ManifestEntry.newBuilder().setPath("lfs/data.parquet").setSize(9L).setLfsSha256(sha256).setKind(EntryKind.FILE).build(),
+                ManifestEntry.newBuilder().setPath("x.bin").setSize(9L).setSha1(sha1.toUpperCase()).setKind(EntryKind.FILE).build(),
+                ManifestEntry.newBuilder().setPath("y.bin").setSize(9L).setGitBlobSha1(blob).setKind(EntryKind.FILE).build(),
+                ManifestEntry.newBuilder().setPath("README.md#magnet").setKind(EntryKind.MAGNET_REF).setRef("d4".repeat(20)).build());
+        List<SignatureKind> expected = List.of(SignatureKind.SHA256, SignatureKind.SHA1, SignatureKind.GIT_BLOB, SignatureKind.BTIH);
+        for (int i = 0; i < byKind.size(); i++) {
+            publish(snapshot(Fixtures.mirror("github:someone/h" + i, MirrorStatus.PRESENT, Map.of()), byKind.get(i)));
+            AlertEvent alert = alerts.readValue();
+            assertEquals("hashes", alert.getDatasetId());
+            assertEquals(expected.get(i), alert.getEvidence().get(0).getKind());
+            assertEquals(Severity.CONFIRMED, alert.getSeverity());
+        }
+    }
+
+    @Test
     void sameNameAndSizeMatchesAfterNormalization() {
         publish(snapshot(Fixtures.mirror("github:someone/lists", MirrorStatus.PRESENT, Map.of()),
                 file("meta/TOP1M-MIDLIST name.TSV", 110_000_000L)));
