@@ -33,12 +33,22 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final KafkaProducer<String, SnapshotChunk> producer;
     private final Topics topics;
     private final String crawler;
+    private final int maxEntries;
 
     /**
      * @param clientProperties bootstrap servers and any security settings
      * @param transactionalId stable per publishing process (a crawler instance), fresh for one-off CLI calls
      */
     public SnapshotPublisher(Properties clientProperties, Topics topics, String crawler, String transactionalId) {
+        this(clientProperties, topics, crawler, transactionalId, MAX_ENTRIES);
+    }
+
+    /** @param maxEntries entries per chunk, at most {@value #MAX_ENTRIES} (benchmarks vary it) */
+    public SnapshotPublisher(Properties clientProperties, Topics topics, String crawler, String transactionalId, int maxEntries) {
+        if (maxEntries < 1 || maxEntries > MAX_ENTRIES) {
+            throw new IllegalArgumentException("entries per chunk must be in [1, " + MAX_ENTRIES + "]: " + maxEntries);
+        }
+        this.maxEntries = maxEntries;
         this.topics = Objects.requireNonNull(topics, "topics");
         this.crawler = Objects.requireNonNull(crawler, "crawler");
         Properties props = new Properties();
@@ -58,7 +68,7 @@ public final class SnapshotPublisher implements AutoCloseable {
         Objects.requireNonNull(mirror, "mirror");
         Objects.requireNonNull(entries, "entries");
         String snapshotId = UUID.randomUUID().toString();
-        List<List<ManifestEntry>> chunks = split(entries, text == null ? 0 : text.length());
+        List<List<ManifestEntry>> chunks = split(entries, text == null ? 0 : text.length(), maxEntries);
         long totalBytes = entries.stream().mapToLong(e -> e.getSize() == null ? 0 : e.getSize()).sum();
         producer.beginTransaction();
         try {
@@ -95,12 +105,16 @@ public final class SnapshotPublisher implements AutoCloseable {
 
     /** Chunk boundaries by entry count and an estimate of the encoded size; never an empty snapshot. */
     static List<List<ManifestEntry>> split(List<ManifestEntry> entries, int textLength) {
+        return split(entries, textLength, MAX_ENTRIES);
+    }
+
+    static List<List<ManifestEntry>> split(List<ManifestEntry> entries, int textLength, int maxEntries) {
         List<List<ManifestEntry>> chunks = new ArrayList<>();
         int start = 0;
         long bytes = textLength;
         for (int i = 0; i < entries.size(); i++) {
             long size = estimate(entries.get(i));
-            if (i > start && (i - start >= MAX_ENTRIES || bytes + size > MAX_CHUNK_BYTES)) {
+            if (i > start && (i - start >= maxEntries || bytes + size > MAX_CHUNK_BYTES)) {
                 chunks.add(entries.subList(start, i));
                 start = i;
                 bytes = 0;

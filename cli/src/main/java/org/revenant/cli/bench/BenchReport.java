@@ -1,0 +1,72 @@
+package org.revenant.cli.bench;
+
+import java.util.Locale;
+
+/** The figures of one bench run, and how they are printed. */
+final class BenchReport {
+
+    final int mirrors;
+    final int entriesPerMirror;
+    final double matchFraction;
+    final int chunkSize;
+    final int partitions;
+    int chunks;
+    double publishSeconds;
+    Throughput.Result plain;
+    Throughput.Result passThrough;
+    Throughput.Result revenant;
+    long alertsOpened;
+    LatencyProbe.Result latency;
+    int bigEntries;
+    double bigSeconds;
+    long peakHeap;
+    long peakRss;
+
+    BenchReport(int mirrors, int entriesPerMirror, double matchFraction, int chunkSize, int partitions) {
+        this.mirrors = mirrors;
+        this.entriesPerMirror = entriesPerMirror;
+        this.matchFraction = matchFraction;
+        this.chunkSize = chunkSize;
+        this.partitions = partitions;
+    }
+
+    void published(int chunks, double seconds) {
+        this.chunks = chunks;
+        this.publishSeconds = seconds;
+    }
+
+    long totalEntries() {
+        return (long) mirrors * entriesPerMirror;
+    }
+
+    String line(String label, Throughput.Result result) {
+        return String.format(Locale.ROOT, "%-26s %9.2f s  %,10.0f records/s  %,12.0f entries/s", label, result.seconds(),
+                result.recordsPerSecond(chunks), result.entriesPerSecond(totalEntries()));
+    }
+
+    double ratioVsPassThrough() {
+        return passThrough.seconds() / revenant.seconds();
+    }
+
+    double ratioVsPlain() {
+        return plain.seconds() / revenant.seconds();
+    }
+
+    String latencyLine() {
+        if (latency.received() == 0) {
+            return "latency: no alerts observed (match fraction 0?)";
+        }
+        var h = latency.histogram();
+        return String.format(Locale.ROOT,
+                "c/b = %.3f  c/a = %.3f%n  snapshot-to-alert latency at %,.0f entries/s offered (half of c; %,d-entry snapshots):"
+                        + " p50 %d ms  p90 %d ms  p99 %d ms  max %d ms  (%d of %d snapshots alerted)",
+                ratioVsPassThrough(), ratioVsPlain(), latency.offeredEntriesPerSecond(), latency.entriesPerSnapshot(),
+                h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99), h.getMaxValue(),
+                latency.received(), latency.sent());
+    }
+
+    String memoryLine() {
+        return String.format(Locale.ROOT, "peak heap %,d MiB, peak RSS %s (one JVM: broker, apps and generator)",
+                peakHeap >> 20, peakRss < 0 ? "n/a" : String.format(Locale.ROOT, "%,d MiB", peakRss >> 20));
+    }
+}
