@@ -20,6 +20,7 @@ final class BenchChart {
                 .xAxisTitle("pass").yAxisTitle("manifest entries per second").build();
         throughput.getStyler().setLegendVisible(false);
         throughput.getStyler().setLabelsVisible(true);
+        throughput.getStyler().setYAxisDecimalPattern("#,###");
         throughput.addSeries("entries/s", List.of("(a) plain consumer", "(b) pass-through", "(c) Revenant"),
                 List.of(Math.round(report.plain.entriesPerSecond(report.totalEntries())),
                         Math.round(report.passThrough.entriesPerSecond(report.totalEntries())),
