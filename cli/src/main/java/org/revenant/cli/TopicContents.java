@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -12,39 +13,45 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.revenant.wire.Topic;
 
-/** Reads a compacted topic from its beginning to its current end: the latest value per key. */
-final class TopicContents {
+/** Reads topics from their beginning to their current end (committed records only). */
+public final class TopicContents {
 
     private TopicContents() {}
 
+    /** The latest value per key of a compacted topic; tombstones remove keys. */
     static <K, V> Map<K, V> latest(Properties clientProperties, Topic<K, V> topic) {
+        Map<K, V> latest = new LinkedHashMap<>();
+        readToEnd(clientProperties, topic.name(), record -> {
+            K key = topic.deserializeKey(record.key());
+            V value = topic.deserializeValue(record.value());
+            if (value == null) {
+                latest.remove(key);
+            } else {
+                latest.put(key, value);
+            }
+        });
+        return latest;
+    }
+
+    /** Every committed record of the topic, from its beginning to the end it has when the call starts. */
+    public static void readToEnd(Properties clientProperties, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        Map<K, V> latest = new LinkedHashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            var infos = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30));
+            var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {
-                throw new UserError("topic " + topic.name() + " does not exist (is Revenant set up on this cluster?)");
+                throw new UserError("topic " + topic + " does not exist (is Revenant set up on this cluster?)");
             }
             List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    K key = topic.deserializeKey(record.key());
-                    V value = topic.deserializeValue(record.value());
-                    if (value == null) {
-                        latest.remove(key);
-                    } else {
-                        latest.put(key, value);
-                    }
-                }
+                consumer.poll(Duration.ofMillis(200)).forEach(each);
             }
         }
-        return latest;
     }
 
     /** True when nothing was ever written to the topic (or all of it has been deleted). */

@@ -12,6 +12,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.revenant.avro.SnapshotChunk;
+import org.revenant.cli.TopicContents;
 import org.revenant.wire.Topic;
 
 /** Timed passes over the same snapshot topic. */
@@ -93,21 +94,13 @@ final class Throughput {
 
     /** Committed records in a topic that pass the predicate (all, if null). */
     static long count(Properties client, String topic, Predicate<byte[]> counts) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(client)) {
-            List<TopicPartition> partitions = partitions(consumer, topic);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long n = 0;
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    if (counts == null || counts.test(record.value())) {
-                        n++;
-                    }
-                }
+        long[] n = {0};
+        TopicContents.readToEnd(client, topic, record -> {
+            if (counts == null || counts.test(record.value())) {
+                n[0]++;
             }
-            return n;
-        }
+        });
+        return n[0];
     }
 
     static KafkaConsumer<byte[], byte[]> consumer(Properties client) {
