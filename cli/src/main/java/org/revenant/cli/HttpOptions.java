@@ -1,13 +1,19 @@
 package org.revenant.cli;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.revenant.detect.RevenantStreams;
 import org.revenant.http.RevenantHttp;
 import org.revenant.http.metrics.RevenantMetrics;
+import org.revenant.http.webhook.WebhookConfig;
+import org.revenant.http.webhook.WebhookNotifier;
+import org.revenant.http.webhook.WebhookSubscription;
+import org.revenant.wire.Topics;
 import picocli.CommandLine.Option;
 
-/** The HTTP API and dashboard options of the commands that run the streams app. */
+/** The HTTP API, dashboard and webhook options of the commands that run the streams app. */
 final class HttpOptions {
 
     static final String TOKEN_ENV = "REVENANT_ADMIN_TOKEN";
@@ -24,6 +30,31 @@ final class HttpOptions {
     @Option(names = "--http-advertised", paramLabel = "HOST:PORT",
             description = "How other instances reach this one's HTTP API (Kafka Streams application.server; default HOST:PORT).")
     String advertised;
+
+    @Option(names = "--webhooks", paramLabel = "FILE", defaultValue = "${env:REVENANT_WEBHOOKS}",
+            description = "YAML file whose webhooks: section lists webhook subscriptions (env REVENANT_WEBHOOKS; README: Webhooks).")
+    Path webhooks;
+
+    /** The subscriptions of --webhooks, read before anything starts so a bad file fails fast. */
+    List<WebhookSubscription> subscriptions() {
+        if (webhooks == null) {
+            return List.of();
+        }
+        try {
+            return WebhookConfig.load(webhooks);
+        } catch (WebhookConfig.InvalidConfig e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    /** The webhook notifier when there are subscriptions, else a no-op. */
+    AutoCloseable startWebhooks(List<WebhookSubscription> subscriptions, Properties clientProperties, Topics topics,
+                                String applicationId, RevenantMetrics metrics) {
+        if (subscriptions.isEmpty()) {
+            return () -> { };
+        }
+        return WebhookNotifier.start(clientProperties, topics, applicationId + "-webhooks", subscriptions, metrics);
+    }
 
     /** Adds {@code application.server} so interactive queries can route to this instance. */
     Properties withApplicationServer(Properties clientProperties) {

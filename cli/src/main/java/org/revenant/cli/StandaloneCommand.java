@@ -27,10 +27,12 @@ final class StandaloneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        var subscriptions = http.subscriptions();
         LocalKafka kafka = LocalKafka.start(options, out);
         RevenantStreams streams = null;
         RevenantMetrics metrics = new RevenantMetrics();
         RevenantHttp server = null;
+        AutoCloseable webhooks = null;
         try {
             if (TopicContents.isEmpty(kafka.clientProperties(), kafka.topics().registry)) {
                 List<RetractedDataset> bundled = RegistryCommand.validated(null);
@@ -45,6 +47,7 @@ final class StandaloneCommand implements Callable<Integer> {
             streams.start();
             server = http.start(streams, kafka.clientProperties(), metrics);
             awaitRunning(streams.kafkaStreams());
+            webhooks = http.startWebhooks(subscriptions, kafka.clientProperties(), kafka.topics(), RevenantStreams.DEFAULT_APPLICATION_ID, metrics);
         } catch (Exception | Error e) {
             if (server != null) {
                 server.close();
@@ -62,6 +65,7 @@ final class StandaloneCommand implements Callable<Integer> {
                 + "  Topics:    %s*%n"
                 + "  Registry:  %d datasets%n"
                 + "  Dashboard: %s (API under /api, metrics at /metrics; actions %s)%n"
+                + "  Webhooks:  %d subscription(s)%n"
                 + "%n"
                 + "In another shell:%n"
                 + "  ./revenant snapshot torrent FILE.torrent --bootstrap-servers %s%n"
@@ -69,9 +73,10 @@ final class StandaloneCommand implements Callable<Integer> {
                 + "Ctrl-C stops Revenant; its data stays in %s.%n",
                 bootstrap, options.dataDir.toAbsolutePath(), kafka.topics().prefix(), streams.registry().current().size(),
                 http.url(), server.actionsEnabled() ? "enabled by " + HttpOptions.TOKEN_ENV : "off: set " + HttpOptions.TOKEN_ENV,
+                subscriptions.size(),
                 bootstrap, bootstrap, options.dataDir.toAbsolutePath());
         out.flush();
-        Shutdown.closeOnSignal(server, streams, metrics, kafka);
+        Shutdown.closeOnSignal(webhooks, server, streams, metrics, kafka);
         return 0;
     }
 

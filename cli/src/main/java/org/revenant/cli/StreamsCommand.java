@@ -31,15 +31,18 @@ final class StreamsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        var subscriptions = http.subscriptions();
         RevenantMetrics metrics = new RevenantMetrics();
         RevenantStreams streams = new RevenantStreams(DetectConfig.defaults(kafka.topics()), http.withApplicationServer(kafka.clientProperties()),
                 applicationId, stateDir, metrics);
         metrics.bind(streams.kafkaStreams());
         streams.start();
         RevenantHttp server = null;
+        AutoCloseable webhooks;
         try {
             server = http.start(streams, kafka.clientProperties(), metrics);
             StandaloneCommand.awaitRunning(streams.kafkaStreams());
+            webhooks = http.startWebhooks(subscriptions, kafka.clientProperties(), kafka.topics(), applicationId, metrics);
         } catch (RuntimeException | InterruptedException e) {
             if (server != null) {
                 server.close();
@@ -49,9 +52,9 @@ final class StreamsCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().printf("Revenant streams app %s is running against %s (state in %s). Ctrl-C stops it.%n",
                 applicationId, kafka.bootstrapServers(), stateDir.toAbsolutePath());
-        spec.commandLine().getOut().printf("Dashboard and API: %s%n", http.url());
+        spec.commandLine().getOut().printf("Dashboard and API: %s; webhooks: %d subscription(s)%n", http.url(), subscriptions.size());
         spec.commandLine().getOut().flush();
-        Shutdown.closeOnSignal(server, streams, metrics);
+        Shutdown.closeOnSignal(webhooks, server, streams, metrics);
         return 0;
     }
 }

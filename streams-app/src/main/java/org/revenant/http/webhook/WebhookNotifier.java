@@ -107,6 +107,7 @@ public final class WebhookNotifier implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("the webhook notifier stopped: {}", e.toString());
         } finally {
+            Thread.interrupted(); // close() interrupts a delivery in progress; the consumer must still close cleanly
             consumer.close(Duration.ofSeconds(5));
         }
     }
