@@ -119,7 +119,11 @@ final class LiveFeed implements AutoCloseable {
 
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
         if (record.topic().equals(topics.dlq.name())) {
+            // Kafka Streams' dead letters name their source in __streams.errors.topic, Revenant's own (webhooks) in topic.
             Header origin = record.headers().lastHeader("__streams.errors.topic");
+            if (origin == null) {
+                origin = record.headers().lastHeader("topic");
+            }
             metrics.deadLetter(origin == null ? null : new String(origin.value(), StandardCharsets.UTF_8));
             return;
         }

@@ -48,7 +48,7 @@ public final class WebhookDispatcher {
         this.dlqProducer = Objects.requireNonNull(dlqProducer, "dlqProducer");
         this.dlqTopic = Objects.requireNonNull(dlqTopic, "dlqTopic");
         this.metrics = metrics;
-        this.client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     /** Delivers the event to each matching subscription; the source coordinates go into DLQ records. */
