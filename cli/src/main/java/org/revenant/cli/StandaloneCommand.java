@@ -7,6 +7,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.detect.DetectConfig;
 import org.revenant.detect.RevenantStreams;
+import org.revenant.http.RevenantHttp;
+import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.publish.RegistryPublisher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,13 +21,18 @@ import picocli.CommandLine.Spec;
 final class StandaloneCommand implements Callable<Integer> {
 
     @Mixin BrokerCommand.BrokerOptions options;
+    @Mixin HttpOptions http;
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        var subscriptions = http.subscriptions();
         LocalKafka kafka = LocalKafka.start(options, out);
         RevenantStreams streams = null;
+        RevenantMetrics metrics = new RevenantMetrics();
+        RevenantHttp server = null;
+        AutoCloseable webhooks = null;
         try {
             if (TopicContents.isEmpty(kafka.clientProperties(), kafka.topics().registry)) {
                 List<RetractedDataset> bundled = RegistryCommand.validated(null);
@@ -34,11 +41,17 @@ final class StandaloneCommand implements Callable<Integer> {
             } else {
                 out.println("registry topic already holds data: keeping it (revenant registry load to update)");
             }
-            streams = new RevenantStreams(DetectConfig.defaults(kafka.topics()), kafka.clientProperties(),
-                    RevenantStreams.DEFAULT_APPLICATION_ID, options.dataDir.resolve("streams"));
+            streams = new RevenantStreams(DetectConfig.defaults(kafka.topics()), http.withApplicationServer(kafka.clientProperties()),
+                    RevenantStreams.DEFAULT_APPLICATION_ID, options.dataDir.resolve("streams"), metrics);
+            metrics.bind(streams.kafkaStreams());
             streams.start();
+            server = http.start(streams, kafka.clientProperties(), metrics);
             awaitRunning(streams.kafkaStreams());
+            webhooks = http.startWebhooks(subscriptions, kafka.clientProperties(), kafka.topics(), RevenantStreams.DEFAULT_APPLICATION_ID, metrics);
         } catch (Exception | Error e) {
+            if (server != null) {
+                server.close();
+            }
             if (streams != null) {
                 streams.close();
             }
@@ -51,15 +64,19 @@ final class StandaloneCommand implements Callable<Integer> {
                 + "  Kafka:     %s (KRaft, data in %s)%n"
                 + "  Topics:    %s*%n"
                 + "  Registry:  %d datasets%n"
+                + "  Dashboard: %s (API under /api, metrics at /metrics; actions %s)%n"
+                + "  Webhooks:  %d subscription(s)%n"
                 + "%n"
                 + "In another shell:%n"
                 + "  ./revenant snapshot torrent FILE.torrent --bootstrap-servers %s%n"
                 + "  ./revenant alerts tail --from-beginning --bootstrap-servers %s%n"
                 + "Ctrl-C stops Revenant; its data stays in %s.%n",
                 bootstrap, options.dataDir.toAbsolutePath(), kafka.topics().prefix(), streams.registry().current().size(),
+                http.url(), server.actionsEnabled() ? "enabled by " + HttpOptions.TOKEN_ENV : "off: set " + HttpOptions.TOKEN_ENV,
+                subscriptions.size(),
                 bootstrap, bootstrap, options.dataDir.toAbsolutePath());
         out.flush();
-        Shutdown.closeOnSignal(streams, kafka);
+        Shutdown.closeOnSignal(webhooks, server, streams, metrics, kafka);
         return 0;
     }
 

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.revenant.detect.DetectConfig;
 import org.revenant.detect.RevenantStreams;
+import org.revenant.http.RevenantHttp;
+import org.revenant.http.metrics.RevenantMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,6 +18,7 @@ import picocli.CommandLine.Spec;
 final class StreamsCommand implements Callable<Integer> {
 
     @Mixin KafkaOptions kafka;
+    @Mixin HttpOptions http;
     @Spec CommandSpec spec;
 
     @Option(names = "--application-id", paramLabel = "ID", defaultValue = RevenantStreams.DEFAULT_APPLICATION_ID,
@@ -28,14 +31,30 @@ final class StreamsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RevenantStreams streams = new RevenantStreams(DetectConfig.defaults(kafka.topics()), kafka.clientProperties(),
-                applicationId, stateDir);
+        var subscriptions = http.subscriptions();
+        RevenantMetrics metrics = new RevenantMetrics();
+        RevenantStreams streams = new RevenantStreams(DetectConfig.defaults(kafka.topics()), http.withApplicationServer(kafka.clientProperties()),
+                applicationId, stateDir, metrics);
+        metrics.bind(streams.kafkaStreams());
         streams.start();
-        StandaloneCommand.awaitRunning(streams.kafkaStreams());
+        RevenantHttp server = null;
+        AutoCloseable webhooks;
+        try {
+            server = http.start(streams, kafka.clientProperties(), metrics);
+            StandaloneCommand.awaitRunning(streams.kafkaStreams());
+            webhooks = http.startWebhooks(subscriptions, kafka.clientProperties(), kafka.topics(), applicationId, metrics);
+        } catch (RuntimeException | InterruptedException e) {
+            if (server != null) {
+                server.close();
+            }
+            streams.close();
+            throw e;
+        }
         spec.commandLine().getOut().printf("Revenant streams app %s is running against %s (state in %s). Ctrl-C stops it.%n",
                 applicationId, kafka.bootstrapServers(), stateDir.toAbsolutePath());
+        spec.commandLine().getOut().printf("Dashboard and API: %s; webhooks: %d subscription(s)%n", http.url(), subscriptions.size());
         spec.commandLine().getOut().flush();
-        Shutdown.closeOnSignal(streams);
+        Shutdown.closeOnSignal(webhooks, server, streams, metrics);
         return 0;
     }
 }

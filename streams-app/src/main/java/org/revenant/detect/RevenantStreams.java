@@ -12,6 +12,7 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.revenant.detect.registry.RegistryView;
+import org.revenant.http.metrics.DetectionTap;
 
 /** Runs the detection topology: exactly-once, poison pills to the DLQ, explicit state dir. */
 public final class RevenantStreams implements AutoCloseable {
@@ -20,10 +21,22 @@ public final class RevenantStreams implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final RegistryView view = new RegistryView();
+    private final DetectConfig config;
+    private final String applicationServer;
 
     public RevenantStreams(DetectConfig config, Properties clientProperties, String applicationId, Path stateDir) {
+        this(config, clientProperties, applicationId, stateDir, DetectionTap.NONE);
+    }
+
+    /**
+     * With a tap for metrics. For the HTTP API to answer for all instances, put
+     * {@code application.server} (this instance's HTTP host:port) into the client properties.
+     */
+    public RevenantStreams(DetectConfig config, Properties clientProperties, String applicationId, Path stateDir, DetectionTap tap) {
+        this.config = config;
         Properties props = properties(config, clientProperties, applicationId, stateDir);
-        this.streams = new KafkaStreams(RevenantTopology.build(config, view), props);
+        this.applicationServer = props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
+        this.streams = new KafkaStreams(RevenantTopology.build(config, view, tap), props);
         streams.setUncaughtExceptionHandler(e -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
     }
 
@@ -46,6 +59,15 @@ public final class RevenantStreams implements AutoCloseable {
 
     public RegistryView registry() {
         return view;
+    }
+
+    public DetectConfig config() {
+        return config;
+    }
+
+    /** This instance's {@code application.server} (host:port of its HTTP API), or null. */
+    public String applicationServer() {
+        return applicationServer;
     }
 
     public KafkaStreams kafkaStreams() {

@@ -24,6 +24,9 @@ import org.revenant.detect.manifest.ManifestStore;
 import org.revenant.detect.match.SnapshotMatcher;
 import org.revenant.detect.registry.RegistryStoreUpdater;
 import org.revenant.detect.registry.RegistryView;
+import org.revenant.http.history.AlertHistoryRecorder;
+import org.revenant.http.history.MirrorHistoryRecorder;
+import org.revenant.http.metrics.DetectionTap;
 import org.revenant.wire.AlertJson;
 import org.revenant.wire.AvroSerdes;
 import org.revenant.wire.Topic;
@@ -44,6 +47,8 @@ public final class RevenantTopology {
     static final String DECISIONS_REPARTITION = "decisions-by-mirror";
     static final String MATCHER = "snapshot-matcher";
     static final String DECISIONS = "decision-applier";
+    static final String ALERT_HISTORY = "alert-history";
+    static final String MIRROR_HISTORY = "mirror-history";
 
     private RevenantTopology() {}
 
@@ -53,6 +58,11 @@ public final class RevenantTopology {
     }
 
     public static Topology build(DetectConfig config, RegistryView view) {
+        return build(config, view, DetectionTap.NONE);
+    }
+
+    /** The topology reporting chunks and alerts to the tap (metrics). */
+    public static Topology build(DetectConfig config, RegistryView view, DetectionTap tap) {
         Topics topics = config.topics();
         StreamsBuilder builder = new StreamsBuilder();
 
@@ -73,8 +83,11 @@ public final class RevenantTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SnapshotMatcher.REGISTRY_SEEN_STORE),
                 Serdes.String(), Serdes.String()));
 
+        addQueryStores(builder, topics);
+
         KStream<String, SpecificRecord> detected = builder
                 .stream(topics.snapshots.name(), consumed(topics.snapshots, SNAPSHOTS_SOURCE))
+                .peek((key, chunk) -> tap.chunk(chunk), Named.as("snapshots-tap"))
                 .process(() -> new SnapshotMatcher(view, config.alertThreshold(), config.registryCheckInterval()),
                         Named.as(MATCHER), SnapshotMatcher.ASSEMBLY_STORE, SnapshotMatcher.ALERT_STORE,
                         ManifestStore.ENTRIES_STORE, ManifestStore.MIRRORS_STORE, SnapshotMatcher.REGISTRY_SEEN_STORE);
@@ -92,6 +105,7 @@ public final class RevenantTopology {
                 .branch((key, value) -> value instanceof AlertEvent, Branched.withConsumer(alerts -> {
                     KStream<String, AlertEvent> typed = alerts.mapValues(v -> (AlertEvent) v, Named.as("as-alert-event"));
                     typed.to(topics.alerts.name(), produced(topics.alerts, "alerts-sink"));
+                    typed.process(() -> new AlertHistoryRecorder(tap), Named.as(ALERT_HISTORY), AlertHistoryRecorder.STORE);
                     if (config.jsonProjection()) {
                         typed.mapValues(AlertJson::toJson, Named.as("alerts-json-projection"))
                                 .to(topics.alertsJson.name(), produced(topics.alertsJson, "alerts-json-sink"));
@@ -100,11 +114,24 @@ public final class RevenantTopology {
                 .branch((key, value) -> value instanceof AlertState, Branched.withConsumer(states -> states
                         .mapValues(v -> (AlertState) v, Named.as("as-alert-state"))
                         .to(topics.alertState.name(), produced(topics.alertState, "alert-state-sink")), "states"))
-                .branch((key, value) -> value instanceof ManifestChange, Branched.withConsumer(changes -> changes
-                        .mapValues(v -> (ManifestChange) v, Named.as("as-manifest-change"))
-                        .to(topics.changes.name(), produced(topics.changes, "changes-sink")), "changes"))
+                .branch((key, value) -> value instanceof ManifestChange, Branched.withConsumer(changes -> {
+                    KStream<String, ManifestChange> typed = changes.mapValues(v -> (ManifestChange) v, Named.as("as-manifest-change"));
+                    typed.to(topics.changes.name(), produced(topics.changes, "changes-sink"));
+                    typed.process(MirrorHistoryRecorder::new, Named.as(MIRROR_HISTORY), MirrorHistoryRecorder.STORE);
+                }, "changes"))
                 .noDefaultBranch();
         return builder.build();
+    }
+
+    /**
+     * Stores kept only for the HTTP API (the alert timeline and the mirror's change history), in
+     * the tasks that own the mirrors, so interactive queries find them by mirror key.
+     */
+    private static void addQueryStores(StreamsBuilder builder, Topics topics) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AlertHistoryRecorder.STORE),
+                Serdes.String(), topics.alerts.valueSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MirrorHistoryRecorder.STORE),
+                Serdes.String(), topics.changes.valueSerde()));
     }
 
     private static <K, V> Consumed<K, V> consumed(Topic<K, V> topic, String name) {

@@ -1,0 +1,97 @@
+package org.revenant.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.revenant.detect.RevenantStreams;
+import org.revenant.http.RevenantHttp;
+import org.revenant.http.metrics.RevenantMetrics;
+import org.revenant.http.webhook.WebhookConfig;
+import org.revenant.http.webhook.WebhookNotifier;
+import org.revenant.http.webhook.WebhookSubscription;
+import org.revenant.wire.Topics;
+import picocli.CommandLine.Option;
+
+/** The HTTP API, dashboard and webhook options of the commands that run the streams app. */
+final class HttpOptions {
+
+    static final String TOKEN_ENV = "REVENANT_ADMIN_TOKEN";
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Port of the HTTP API and dashboard (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "localhost",
+            description = {"Interface the HTTP server listens on (default ${DEFAULT-VALUE}; 0.0.0.0 for all).",
+                    "With several instances, other instances reach this one at --http-advertised."})
+    String host;
+
+    @Option(names = "--http-advertised", paramLabel = "HOST:PORT",
+            description = "How other instances reach this one's HTTP API (Kafka Streams application.server; default HOST:PORT).")
+    String advertised;
+
+    @Option(names = "--webhooks", paramLabel = "FILE", defaultValue = "${env:REVENANT_WEBHOOKS}",
+            description = "YAML file whose webhooks: section lists webhook subscriptions (env REVENANT_WEBHOOKS; README: Webhooks).")
+    Path webhooks;
+
+    /** The subscriptions of --webhooks, read before anything starts so a bad file fails fast. */
+    List<WebhookSubscription> subscriptions() {
+        if (webhooks == null) {
+            return List.of();
+        }
+        try {
+            return WebhookConfig.load(webhooks);
+        } catch (WebhookConfig.InvalidConfig e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    /** The webhook notifier when there are subscriptions, else a no-op. */
+    AutoCloseable startWebhooks(List<WebhookSubscription> subscriptions, Properties clientProperties, Topics topics,
+                                String applicationId, RevenantMetrics metrics) {
+        if (subscriptions.isEmpty()) {
+            return () -> { };
+        }
+        return WebhookNotifier.start(clientProperties, topics, applicationId + "-webhooks", subscriptions, metrics);
+    }
+
+    /** Adds {@code application.server} so interactive queries can route to this instance. */
+    Properties withApplicationServer(Properties clientProperties) {
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised());
+        return props;
+    }
+
+    String advertised() {
+        if (advertised != null) {
+            return advertised;
+        }
+        String shown = "0.0.0.0".equals(host) || "::".equals(host) ? hostName() : host;
+        return shown + ":" + port;
+    }
+
+    RevenantHttp start(RevenantStreams streams, Properties clientProperties, RevenantMetrics metrics) {
+        if (port < 1 || port > 65535) {
+            throw new UserError("--http-port must be from 1 to 65535: " + port);
+        }
+        try {
+            return RevenantHttp.start(streams, clientProperties, metrics, new RevenantHttp.Settings(host, port, System.getenv(TOKEN_ENV)));
+        } catch (IllegalStateException e) {
+            throw new UserError(e.getMessage() + " (choose another with --http-port)");
+        }
+    }
+
+    String url() {
+        return "http://" + ("0.0.0.0".equals(host) ? "localhost" : host) + ":" + port + "/";
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package org.revenant.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.revenant.testkit.KafkaBroker;
+import org.revenant.wire.TopicSetup;
+import org.revenant.wire.Topics;
+
+/**
+ * The dashboard in a real headless Chromium (Debian chromium + chromium-driver) against a real
+ * broker: the list updates live, the alert page shows the evidence, an analyst decision changes
+ * the state, and markup planted in a crawled mirror's title and description stays text.
+ * Writes docs/dashboard.png for the README.
+ */
+@Tag("broker")
+@Tag("browser")
+@Timeout(240)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardBrowserTest {
+
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+
+    static final String TOKEN = "browser-test-token";
+    static final String PLANTED_TITLE = "faces <script>window.pwned = 'title'</script>";
+    static final String PLANTED_DESCRIPTION = "<img src=x onerror=\"window.pwned='img';alert(1)\"><b>celebrity</b> faces";
+    static final Path SCREENSHOT = Path.of("..", "docs", "dashboard.png");
+
+    @TempDir
+    static Path dir;
+
+    static String prefix;
+    static RunningRevenant revenant;
+    static WebDriver browser;
+    static String locator = "planted/faces-" + System.nanoTime();
+    static String alertKey = "ms-celeb-1m|github:" + locator;
+
+    @BeforeAll
+    static void start() throws Exception {
+        File chromium = firstExisting("/usr/bin/chromium", "/usr/bin/chromium-browser");
+        File driver = firstExisting("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
+        Assumptions.assumeTrue(chromium != null && driver != null,
+                "needs Debian chromium and chromium-driver (apt-get install -y chromium chromium-driver; .ci/run installs them)");
+        prefix = KafkaBroker.uniquePrefix("dashboard") + ".";
+        Topics topics = new Topics(prefix);
+        TopicSetup.ensure(KAFKA.admin(), topics, 1, (short) 1);
+        RunningRevenant.cli(KAFKA, prefix, "registry", "load", Path.of("..", "registry").toString());
+        revenant = RunningRevenant.start(KAFKA, topics, prefix + "detect", dir.resolve("state"), TOKEN);
+        revenant.awaitRunning();
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium);
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                "--user-data-dir=" + Files.createTempDirectory(dir, "chromium-profile"), "--window-size=1400,900");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (revenant != null) {
+            revenant.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void newAlertAppearsInTheListWithoutReload() throws Exception {
+        browser.get(revenant.url("/"));
+        waitFor(() -> browser.findElement(By.id("live")).getText().equals("live"), "the live feed to connect");
+        assertEquals("Alerts · Revenant", browser.getTitle());
+        js("window.__sameDocument = true;");
+
+        RunningRevenant.publishManifest(KAFKA, prefix, dir, RunningRevenant.msCelebCopy(locator, "PRESENT", PLANTED_TITLE, PLANTED_DESCRIPTION));
+        RunningRevenant.publishManifest(KAFKA, prefix, dir, RunningRevenant.msCelebCopy("mirror-org/celeb-faces-2024", "PRESENT", "celeb faces", "a re-upload"));
+        waitFor(() -> browser.findElements(By.cssSelector("#alerts tbody tr")).size() == 2, "two alert rows");
+        assertEquals(Boolean.TRUE, js("return window.__sameDocument === true;"), "the page was not reloaded");
+        assertTrue(browser.findElement(By.cssSelector("#alerts tbody")).getText().contains("github:" + locator));
+
+        Files.createDirectories(SCREENSHOT.getParent());
+        Files.write(SCREENSHOT, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    @Test
+    @Order(2)
+    void alertPageShowsTheEvidenceAndTheMatchedFiles() {
+        openAlert();
+        String evidence = browser.findElement(By.id("evidence")).getText();
+        assertTrue(evidence.contains("FILE_SIZE") && evidence.contains("data/aligned.tsv") && evidence.contains("data/cropped.tsv"), evidence);
+        assertEquals("OPEN", browser.findElement(By.id("state")).getText());
+        assertTrue(browser.findElement(By.id("timeline")).getText().contains("OPENED"));
+        String fileLink = browser.findElement(By.linkText("data/aligned.tsv")).getAttribute("href");
+        assertTrue(fileLink.contains("/mirror.html?key=") && fileLink.contains("file=data%2Faligned.tsv"), fileLink);
+    }
+
+    @Test
+    @Order(3)
+    void markingItFalsePositiveWithTheTokenChangesItsState() {
+        openAlert();
+        browser.findElement(By.id("false-positive")).click();
+        waitFor(() -> browser.findElement(By.id("decision-result")).getText().startsWith("Refused"), "refusal without the token");
+
+        browser.findElement(By.id("token")).sendKeys(TOKEN);
+        browser.findElement(By.id("note")).sendKeys("checked: not the dataset");
+        browser.findElement(By.id("false-positive")).click();
+        waitFor(() -> browser.findElement(By.id("state")).getText().equals("SUPPRESSED"), "the state to become SUPPRESSED");
+        assertTrue(browser.findElement(By.id("decision")).getText().contains("FALSE_POSITIVE"));
+        assertTrue(browser.findElement(By.id("timeline")).getText().contains("FALSE_POSITIVE"));
+    }
+
+    @Test
+    @Order(4)
+    void scriptPlantedInTheMirrorIsShownAsTextAndNeverRuns() {
+        browser.get(revenant.url("/mirror.html?key=" + URLEncoder.encode("github:" + locator, StandardCharsets.UTF_8)));
+        waitFor(() -> browser.findElement(By.id("mirror-title")).getText().equals(PLANTED_TITLE), "the planted title, as text");
+        assertEquals(PLANTED_DESCRIPTION, browser.findElement(By.id("mirror-description")).getText());
+        assertEquals(PLANTED_TITLE, browser.findElement(By.id("title")).getText());
+        assertTrue(browser.findElements(By.cssSelector("main script, main img")).isEmpty(), "no element was created from the crawled markup");
+        assertNull(js("return window.pwned === undefined ? null : window.pwned;"), "the planted script did not run");
+        assertThrows(NoAlertPresentException.class, () -> browser.switchTo().alert());
+        assertTrue(browser.findElement(By.id("changes")).getText().contains("APPEARED"));
+    }
+
+    @Test
+    @Order(5)
+    void datasetPageListsItsMirrorsAndDrawsDetectionsOverTime() {
+        browser.get(revenant.url("/dataset.html?id=ms-celeb-1m"));
+        waitFor(() -> browser.findElements(By.cssSelector("#mirrors tbody tr")).size() == 2, "the dataset's two mirrors");
+        waitFor(() -> Boolean.TRUE.equals(js("return !!(window.Chart && window.Chart.getChart(document.getElementById('chart')));")),
+                "the detections chart (Chart.js from its WebJar)");
+    }
+
+    private static void openAlert() {
+        browser.get(revenant.url("/alert.html?key=" + URLEncoder.encode(alertKey, StandardCharsets.UTF_8)));
+        waitFor(() -> !browser.findElements(By.cssSelector("#evidence tbody tr")).isEmpty(), "the evidence table");
+    }
+
+    private static Object js(String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, String what) {
+        new WebDriverWait(browser, Duration.ofSeconds(60)).withMessage(what).ignoring(RuntimeException.class)
+                .until(d -> condition.getAsBoolean());
+    }
+
+    private static File firstExisting(String... paths) {
+        for (String path : paths) {
+            File file = new File(path);
+            if (file.canExecute()) {
+                return file;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,240 @@
+package org.revenant.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.revenant.detect.match.SnapshotMatcher;
+import org.revenant.testkit.KafkaBroker;
+import org.revenant.wire.TopicSetup;
+import org.revenant.wire.Topics;
+
+/**
+ * The HTTP API of two Revenant instances sharing the work, against a real broker: each answers
+ * for every alert and mirror (forwarding to the owner), actions need the token, the live feed
+ * streams new events, and metrics and health answer.
+ */
+@Tag("broker")
+@Timeout(240)
+class HttpApiTest {
+
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+
+    static final String TOKEN = "test-admin-token-1234";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    static String prefix;
+    static RunningRevenant first;
+    static RunningRevenant second;
+
+    @BeforeAll
+    static void start() throws Exception {
+        prefix = KafkaBroker.uniquePrefix("http-api") + ".";
+        Topics topics = new Topics(prefix);
+        TopicSetup.ensure(KAFKA.admin(), topics, 2, (short) 1);
+        RunningRevenant.cli(KAFKA, prefix, "registry", "load", Path.of("..", "registry").toString());
+        first = RunningRevenant.start(KAFKA, topics, prefix + "detect", dir.resolve("a"), TOKEN);
+        second = RunningRevenant.start(KAFKA, topics, prefix + "detect", dir.resolve("b"), TOKEN);
+        first.awaitRunning();
+        second.awaitRunning();
+    }
+
+    @AfterAll
+    static void stop() {
+        Stream.of(second, first).filter(java.util.Objects::nonNull).forEach(RunningRevenant::close);
+    }
+
+    @Test
+    void everyInstanceAnswersForEveryAlertWithItsTimelineIncludingTheReappearance() throws Exception {
+        String locator = "watch/faces-" + System.nanoTime();
+        String mirrorKey = "github:" + locator;
+        String alertKey = "ms-celeb-1m|" + mirrorKey;
+        publish(locator, "PRESENT");
+        JsonNode opened = awaitAlert(first, alertKey, a -> a.path("state").asText().equals("OPEN"));
+        publish(locator, "GONE");
+        awaitAlert(first, alertKey, a -> a.path("state").asText().equals("RESOLVED"));
+        publish(locator, "PRESENT");
+        awaitAlert(second, alertKey, a -> a.path("reappearances").asInt() == 1);
+
+        RunningRevenant owner = owner(mirrorKey);
+        RunningRevenant other = owner == first ? second : first;
+        JsonNode viaOther = JSON.readTree(other.get("/api/alerts/" + alertKey.replace("|", "%7C")).body());
+        assertEquals("OPEN", viaOther.path("state").asText(), "the instance that does not own the mirror forwards: " + viaOther);
+        assertEquals(List.of("OPENED", "RESOLVED", "REAPPEARED"), texts(viaOther.path("timeline"), "event"));
+        assertEquals("CONFIRMED", opened.path("severity").asText());
+        assertEquals(List.of("data/aligned.tsv", "data/cropped.tsv"), texts(viaOther.path("evidence"), "path").stream().sorted().toList());
+
+        JsonNode mirror = JSON.readTree(other.get("/api/mirrors/" + mirrorKey + "?file=data/aligned.tsv").body());
+        assertEquals(List.of("APPEARED", "GONE", "REAPPEARED"), texts(mirror.path("changes"), "kind"));
+        assertEquals(3, mirror.path("entries").asInt());
+        assertEquals(91124295076L, mirror.path("file").path("size").asLong());
+        assertEquals(alertKey, mirror.path("alerts").get(0).path("alertKey").asText());
+    }
+
+    @Test
+    void alertListIsMergedFromAllInstancesFilteredAndNewestFirst() throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String locator = "list/copy-" + i + "-" + System.nanoTime();
+            publish(locator, "PRESENT");
+            keys.add("ms-celeb-1m|github:" + locator);
+        }
+        for (String key : keys) {
+            awaitAlert(first, key, a -> true);
+        }
+        assertTrue(keys.stream().map(k -> owner(k.substring(k.indexOf('|') + 1))).distinct().count() >= 1);
+        for (RunningRevenant instance : List.of(first, second)) {
+            JsonNode list = JSON.readTree(instance.get("/api/alerts?dataset=ms-celeb-1m&platform=GITHUB&state=open").body());
+            List<String> listed = texts(list.path("alerts"), "alertKey");
+            assertTrue(listed.containsAll(keys), "instance on " + instance.port + " lists all: " + listed);
+            List<String> seen = texts(list.path("alerts"), "lastSeen");
+            assertEquals(seen.stream().sorted(java.util.Comparator.reverseOrder()).toList(), seen, "newest first");
+            assertEquals(0, JSON.readTree(instance.get("/api/alerts?severity=possible&dataset=ms-celeb-1m").body())
+                    .path("alerts").size(), "severity filter");
+        }
+        assertEquals(400, first.get("/api/alerts?limit=0").statusCode());
+    }
+
+    @Test
+    void decisionsNeedTheAdminTokenAndChangeTheState() throws Exception {
+        String locator = "decide/copy-" + System.nanoTime();
+        String alertKey = "ms-celeb-1m|github:" + locator;
+        publish(locator, "PRESENT");
+        awaitAlert(first, alertKey, a -> true);
+        String body = "{\"alertKey\": \"" + alertKey + "\", \"decision\": \"false-positive\", \"note\": \"a different file\"}";
+
+        assertEquals(401, second.post("/api/decisions", body, null).statusCode());
+        assertEquals(401, second.post("/api/decisions", body, "Bearer wrong").statusCode());
+        assertEquals(400, second.post("/api/decisions", "{\"alertKey\": \"x\", \"decision\": \"FALSE_POSITIVE\"}", "Bearer " + TOKEN).statusCode());
+        HttpResponse<String> accepted = second.post("/api/decisions", body, "Bearer " + TOKEN);
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        JsonNode suppressed = awaitAlert(first, alertKey, a -> a.path("state").asText().equals("SUPPRESSED"));
+        assertEquals("FALSE_POSITIVE", suppressed.path("decision").asText());
+        assertEquals("a different file", suppressed.path("decisionNote").asText());
+    }
+
+    @Test
+    void actionsAreRefusedWhenNoTokenIsConfigured() throws Exception {
+        try (RunningRevenant readOnly = RunningRevenant.start(KAFKA, new Topics(prefix), prefix + "read-only", dir.resolve("c"), null)) {
+            HttpResponse<String> refused = readOnly.post("/api/decisions",
+                    "{\"alertKey\": \"ms-celeb-1m|github:x/y\", \"decision\": \"CONFIRMED\"}", "Bearer anything");
+            assertEquals(403, refused.statusCode());
+            assertTrue(refused.body().contains("REVENANT_ADMIN_TOKEN"), refused.body());
+        }
+    }
+
+    @Test
+    void liveFeedStreamsNewAlertEventsAsServerSentEvents() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(second.url("/api/events")))
+                .header("Accept", "text/event-stream").GET().build();
+        CompletableFuture<HttpResponse<Stream<String>>> stream = RunningRevenant.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> response = stream.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        Thread reader = new Thread(() -> {
+            try {
+                response.body().forEach(lines::add);
+            } catch (java.io.UncheckedIOException closedByTheTest) {
+                // the test closes the stream when it is done
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        Thread.sleep(1000); // the feed starts from the end of the topic
+
+        String locator = "live/copy-" + System.nanoTime();
+        publish(locator, "PRESENT");
+        RunningRevenant.await(Duration.ofSeconds(60),
+                () -> lines.stream().anyMatch(l -> l.startsWith("data:") && l.contains("github:" + locator) && l.contains("\"OPENED\"")),
+                "the OPENED event on the live feed");
+        assertTrue(lines.contains("event: alert"), lines.toString());
+        response.body().close();
+    }
+
+    @Test
+    void metricsAndHealthAnswer() throws Exception {
+        String locator = "metrics/copy-" + System.nanoTime();
+        publish(locator, "PRESENT");
+        awaitAlert(first, "ms-celeb-1m|github:" + locator, a -> true);
+        String metrics = first.get("/metrics").body() + second.get("/metrics").body();
+        assertTrue(metrics.contains("revenant_snapshots_processed_total"), metrics);
+        assertTrue(metrics.contains("revenant_snapshot_entries_processed_total"));
+        assertTrue(metrics.contains("revenant_alerts_total{event=\"OPENED\",severity=\"CONFIRMED\"}"));
+        assertTrue(metrics.contains("kafka_stream"), "the Kafka Streams binder's metrics");
+
+        HttpResponse<String> health = second.get("/health");
+        assertEquals(200, health.statusCode());
+        JsonNode node = JSON.readTree(health.body());
+        assertEquals("RUNNING", node.path("streams").asText());
+        assertTrue(node.path("ready").asBoolean() && node.path("live").asBoolean());
+        assertEquals(200, second.get("/health/live").statusCode());
+
+        JsonNode datasets = JSON.readTree(first.get("/api/datasets").body());
+        assertTrue(datasets.path("total").asInt() >= 15, datasets.toString());
+        assertEquals("MS-Celeb-1M", JSON.readTree(first.get("/api/datasets/ms-celeb-1m").body()).path("name").asText());
+        HttpResponse<String> page = first.get("/");
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"));
+        assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(""));
+        assertEquals(404, first.get("/api/alerts/ms-celeb-1m%7Cgithub:nobody/nothing").statusCode());
+    }
+
+    private static void publish(String locator, String status) throws Exception {
+        RunningRevenant.publishManifest(KAFKA, prefix, dir, RunningRevenant.msCelebCopy(locator, status, "faces " + locator, "copy"));
+    }
+
+    private static RunningRevenant owner(String mirrorKey) {
+        KeyQueryMetadata metadata = first.streams.kafkaStreams()
+                .queryMetadataForKey(SnapshotMatcher.ALERT_STORE, mirrorKey, Serdes.String().serializer());
+        assertNotEquals(KeyQueryMetadata.NOT_AVAILABLE, metadata);
+        return metadata.activeHost().port() == first.port ? first : second;
+    }
+
+    private static JsonNode awaitAlert(RunningRevenant instance, String alertKey, java.util.function.Predicate<JsonNode> condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = instance.get("/api/alerts/" + alertKey.replace("|", "%7C"));
+            last = response.statusCode() + " " + response.body();
+            if (response.statusCode() == 200) {
+                JsonNode alert = JSON.readTree(response.body());
+                if (condition.test(alert)) {
+                    return alert;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("alert " + alertKey + " not as expected within 60 s; last answer: " + last);
+    }
+
+    private static List<String> texts(JsonNode array, String field) {
+        List<String> values = new ArrayList<>();
+        array.forEach(n -> values.add(n.path(field).asText()));
+        return values;
+    }
+}

@@ -1,0 +1,146 @@
+package org.revenant.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.revenant.detect.DetectConfig;
+import org.revenant.detect.RevenantStreams;
+import org.revenant.http.RevenantHttp;
+import org.revenant.http.metrics.RevenantMetrics;
+import org.revenant.testkit.KafkaBroker;
+import org.revenant.wire.Topics;
+import picocli.CommandLine;
+
+/** One Revenant instance for tests: the real topology against the test broker, with its HTTP server on a free port. */
+final class RunningRevenant implements AutoCloseable {
+
+    static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    final RevenantStreams streams;
+    final RevenantMetrics metrics;
+    final RevenantHttp http;
+    final int port;
+
+    private RunningRevenant(RevenantStreams streams, RevenantMetrics metrics, RevenantHttp http, int port) {
+        this.streams = streams;
+        this.metrics = metrics;
+        this.http = http;
+        this.port = port;
+    }
+
+    static RunningRevenant start(KafkaBroker kafka, Topics topics, String applicationId, Path stateDir, String token) throws IOException {
+        int port = freePort();
+        Properties client = new Properties();
+        client.put("bootstrap.servers", kafka.bootstrapServers());
+        Properties streamsProps = new Properties();
+        streamsProps.putAll(client);
+        streamsProps.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + port);
+        streamsProps.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        RevenantMetrics metrics = new RevenantMetrics();
+        RevenantStreams streams = new RevenantStreams(DetectConfig.defaults(topics), streamsProps, applicationId, stateDir, metrics);
+        metrics.bind(streams.kafkaStreams());
+        streams.start();
+        RevenantHttp http = RevenantHttp.start(streams, client, metrics, new RevenantHttp.Settings("localhost", port, token));
+        return new RunningRevenant(streams, metrics, http, port);
+    }
+
+    void awaitRunning() throws InterruptedException {
+        await(Duration.ofSeconds(90), () -> streams.kafkaStreams().state() == KafkaStreams.State.RUNNING, "streams RUNNING");
+    }
+
+    String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(20)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String body, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        streams.close();
+        metrics.close();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Runs the revenant CLI against the test broker and topic prefix; fails the test on a non-zero exit. */
+    static String cli(KafkaBroker kafka, String prefix, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", prefix));
+        CommandLine cli = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(all.toArray(String[]::new));
+        assertEquals(0, exit, String.join(" ", args) + ": " + err);
+        return out.toString();
+    }
+
+    /** Publishes a manifest (the public bring-your-own-crawler format) through the CLI. */
+    static void publishManifest(KafkaBroker kafka, String prefix, Path dir, String json) throws IOException {
+        Path file = Files.createTempFile(dir, "manifest-", ".json");
+        Files.writeString(file, json);
+        cli(kafka, prefix, "snapshot", "manifest", file.toString());
+    }
+
+    /** A GitHub mirror carrying MS-Celeb-1M's two face TSVs (two exact sizes: an alert) with the given title and description. */
+    static String msCelebCopy(String locator, String status, String title, String description) {
+        String files = "GONE".equals(status) ? "[]"
+                : "[{\"path\": \"data/aligned.tsv\", \"size\": 91124295076}, {\"path\": \"data/cropped.tsv\", \"size\": 155266310084},"
+                + " {\"path\": \"README.md\", \"size\": 1200}]";
+        return "{\"mirror\": {\"platform\": \"github\", \"locator\": \"" + locator + "\", \"url\": \"https://github.com/" + locator + "\","
+                + " \"title\": " + jsonString(title) + ", \"description\": " + jsonString(description) + ", \"status\": \"" + status + "\"},"
+                + " \"observedAt\": \"" + java.time.Instant.now() + "\", \"text\": \"Face data.\", \"files\": " + files + "}";
+    }
+
+    private static String jsonString(String text) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

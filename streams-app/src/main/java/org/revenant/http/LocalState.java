@@ -1,0 +1,110 @@
+package org.revenant.http;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.revenant.avro.AlertEvent;
+import org.revenant.avro.AlertState;
+import org.revenant.avro.ManifestChange;
+import org.revenant.avro.ManifestEntry;
+import org.revenant.avro.MirrorRecord;
+import org.revenant.avro.StoredEntry;
+import org.revenant.detect.manifest.ManifestStore;
+import org.revenant.detect.match.SnapshotMatcher;
+import org.revenant.http.history.AlertHistoryRecorder;
+import org.revenant.http.history.BoundedHistory;
+import org.revenant.http.history.MirrorHistoryRecorder;
+
+/**
+ * Reads of this instance's own state stores (the partitions it hosts). Which instance to ask is
+ * decided by {@link ClusterRouter}; this class never looks elsewhere.
+ */
+final class LocalState {
+
+    /** The stores are not queryable right now (starting, rebalancing): the client should retry. */
+    static final class NotReady extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotReady(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static final char SEP = '\u0000';
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private final KafkaStreams streams;
+
+    LocalState(KafkaStreams streams) {
+        this.streams = Objects.requireNonNull(streams, "streams");
+    }
+
+    List<AlertState> alerts(Predicate<AlertState> filter) {
+        List<AlertState> matching = new ArrayList<>();
+        try (KeyValueIterator<String, AlertState> it = this.<AlertState>store(SnapshotMatcher.ALERT_STORE).all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value != null && filter.test(kv.value)) {
+                    matching.add(kv.value);
+                }
+            });
+        }
+        return matching;
+    }
+
+    Optional<AlertState> alert(String mirrorKey, String datasetId) {
+        return Optional.ofNullable(this.<AlertState>store(SnapshotMatcher.ALERT_STORE).get(SnapshotMatcher.storeKey(mirrorKey, datasetId)));
+    }
+
+    List<AlertEvent> timeline(String mirrorKey, String datasetId) {
+        return BoundedHistory.read(store(AlertHistoryRecorder.STORE), AlertHistoryRecorder.owner(mirrorKey, datasetId));
+    }
+
+    List<AlertState> alertsOfMirror(String mirrorKey) {
+        List<AlertState> all = new ArrayList<>();
+        try (KeyValueIterator<String, AlertState> it = this.<AlertState>store(SnapshotMatcher.ALERT_STORE).prefixScan(mirrorKey + SEP, KEYS)) {
+            it.forEachRemaining(kv -> all.add(kv.value));
+        }
+        return all;
+    }
+
+    Optional<MirrorRecord> mirror(String mirrorKey) {
+        return Optional.ofNullable(this.<MirrorRecord>store(ManifestStore.MIRRORS_STORE).get(mirrorKey));
+    }
+
+    /** The first {@code limit} entries of the mirror's last manifest, in path order. */
+    List<ManifestEntry> files(String mirrorKey, int limit) {
+        List<ManifestEntry> files = new ArrayList<>();
+        try (KeyValueIterator<String, StoredEntry> it = this.<StoredEntry>store(ManifestStore.ENTRIES_STORE).prefixScan(mirrorKey + SEP, KEYS)) {
+            while (it.hasNext() && files.size() < limit) {
+                files.add(it.next().value.getEntry());
+            }
+        }
+        return files;
+    }
+
+    Optional<ManifestEntry> file(String mirrorKey, String path) {
+        StoredEntry stored = this.<StoredEntry>store(ManifestStore.ENTRIES_STORE).get(mirrorKey + SEP + path);
+        return Optional.ofNullable(stored).map(StoredEntry::getEntry);
+    }
+
+    List<ManifestChange> changes(String mirrorKey) {
+        return BoundedHistory.read(store(MirrorHistoryRecorder.STORE), mirrorKey);
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+        } catch (InvalidStateStoreException e) {
+            throw new NotReady("state store " + name + " is not queryable yet (streams " + streams.state() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package org.revenant.http.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads webhook subscriptions from the {@code webhooks:} list of a YAML file (in any document of
+ * it, so it can share a file with other sections). Every error names the file, the subscription
+ * and what is wrong. Secrets come from the environment ({@code secretEnv}) or, for local tries,
+ * inline ({@code secret}).
+ */
+public final class WebhookConfig {
+
+    /** A configuration that cannot be used; the message is one line for the user. */
+    public static final class InvalidConfig extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidConfig(String message) {
+            super(message);
+        }
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Set<String> FIELDS = Set.of("name", "url", "format", "secret", "secretEnv", "filters",
+            "allowPrivate", "attempts", "backoff", "timeout");
+    private static final Set<String> FILTERS = Set.of("datasets", "severities", "platforms", "events");
+
+    private WebhookConfig() {}
+
+    public static List<WebhookSubscription> load(Path file) {
+        return load(file, System::getenv);
+    }
+
+    static List<WebhookSubscription> load(Path file, Function<String, String> env) {
+        JsonNode webhooks = null;
+        try (MappingIterator<JsonNode> documents = new YAMLMapper().readerFor(JsonNode.class).readValues(file.toFile())) {
+            while (documents.hasNext()) {
+                JsonNode document = documents.next();
+                if (document != null && document.has("webhooks")) {
+                    webhooks = document.get("webhooks");
+                }
+            }
+        } catch (IOException e) {
+            throw new InvalidConfig("cannot read " + file + ": " + firstLine(e.getMessage()));
+        }
+        if (webhooks == null || webhooks.isNull()) {
+            return List.of();
+        }
+        if (!webhooks.isArray()) {
+            throw new InvalidConfig(file + ": webhooks: must be a list of subscriptions");
+        }
+        List<WebhookSubscription> subscriptions = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        int index = 0;
+        for (JsonNode node : webhooks) {
+            String where = file + ": webhooks[" + index++ + "]";
+            WebhookSubscription subscription = subscription(node, where, env);
+            if (!names.add(subscription.name())) {
+                throw new InvalidConfig(where + ": duplicate name '" + subscription.name() + "'");
+            }
+            subscriptions.add(subscription);
+        }
+        return subscriptions;
+    }
+
+    private static WebhookSubscription subscription(JsonNode node, String where, Function<String, String> env) {
+        if (!node.isObject()) {
+            throw new InvalidConfig(where + ": must be a mapping with at least url and secretEnv");
+        }
+        for (Map.Entry<String, JsonNode> field : iterable(node)) {
+            if (!FIELDS.contains(field.getKey())) {
+                throw new InvalidConfig(where + ": unknown field '" + field.getKey() + "' (known: " + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ")");
+            }
+        }
+        URI url = url(text(node, "url", where, true), where);
+        String name = node.hasNonNull("name") ? node.get("name").asText() : url.getHost();
+        where = where + " (" + name + ")";
+        WebhookSubscription.Format format;
+        String formatText = node.path("format").asText("json");
+        try {
+            format = WebhookSubscription.Format.valueOf(formatText.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfig(where + ": format: '" + formatText + "' is not slack or json");
+        }
+        String secret = secret(node, where, env);
+        JsonNode filters = node.path("filters");
+        if (!filters.isMissingNode() && !filters.isObject()) {
+            throw new InvalidConfig(where + ": filters: must be a mapping of datasets, severities, platforms, events");
+        }
+        for (Map.Entry<String, JsonNode> field : iterable(filters)) {
+            if (!FILTERS.contains(field.getKey())) {
+                throw new InvalidConfig(where + ": filters: unknown filter '" + field.getKey() + "' (known: datasets, severities, platforms, events)");
+            }
+        }
+        int attempts = node.path("attempts").asInt(5);
+        if (attempts < 1 || attempts > 20) {
+            throw new InvalidConfig(where + ": attempts: must be from 1 to 20");
+        }
+        return new WebhookSubscription(name, url, format, secret.getBytes(StandardCharsets.UTF_8),
+                list(filters, "datasets", where), list(filters, "severities", where), list(filters, "platforms", where),
+                list(filters, "events", where), node.path("allowPrivate").asBoolean(false), attempts,
+                duration(node, "backoff", Duration.ofSeconds(1), where), duration(node, "timeout", Duration.ofSeconds(10), where));
+    }
+
+    private static String secret(JsonNode node, String where, Function<String, String> env) {
+        if (node.hasNonNull("secretEnv")) {
+            String variable = node.get("secretEnv").asText();
+            String value = env.apply(variable);
+            if (value == null || value.isBlank()) {
+                throw new InvalidConfig(where + ": secretEnv: the environment variable " + variable + " is not set");
+            }
+            return value;
+        }
+        if (node.hasNonNull("secret") && !node.get("secret").asText().isBlank()) {
+            return node.get("secret").asText();
+        }
+        throw new InvalidConfig(where + ": needs secretEnv (the environment variable holding the HMAC secret) or secret");
+    }
+
+    private static URI url(String text, String where) {
+        try {
+            URI url = new URI(text);
+            if (!"https".equalsIgnoreCase(url.getScheme()) && !"http".equalsIgnoreCase(url.getScheme()) || url.getHost() == null) {
+                throw new InvalidConfig(where + ": url: must be an http(s) URL with a host");
+            }
+            return url;
+        } catch (URISyntaxException e) {
+            throw new InvalidConfig(where + ": url: not a URL: " + e.getMessage());
+        }
+    }
+
+    private static Set<String> list(JsonNode filters, String field, String where) {
+        JsonNode values = filters.path(field);
+        Set<String> set = new LinkedHashSet<>();
+        if (values.isMissingNode() || values.isNull()) {
+            return set;
+        }
+        if (values.isTextual()) {
+            set.add(values.asText());
+            return set;
+        }
+        if (!values.isArray()) {
+            throw new InvalidConfig(where + ": filters." + field + ": must be a list");
+        }
+        values.forEach(v -> set.add(v.asText()));
+        return set;
+    }
+
+    private static Duration duration(JsonNode node, String field, Duration fallback, String where) {
+        if (!node.hasNonNull(field)) {
+            return fallback;
+        }
+        Matcher m = DURATION.matcher(node.get(field).asText().strip());
+        if (!m.matches()) {
+            throw new InvalidConfig(where + ": " + field + ": '" + node.get(field).asText() + "' is not a duration like 500ms, 2s, 1m");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+
+    private static String text(JsonNode node, String field, String where, boolean required) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull() || value.asText().isBlank()) {
+            if (required) {
+                throw new InvalidConfig(where + ": missing " + field);
+            }
+            return null;
+        }
+        return value.asText();
+    }
+
+    private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode node) {
+        return node::fields;
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
+    }
+
+}

@@ -1,0 +1,83 @@
+package org.revenant.http.webhook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.revenant.avro.AlertEvent;
+import org.revenant.avro.Evidence;
+import org.revenant.wire.AlertJson;
+
+/** The body of a delivery in the subscription's format. */
+final class WebhookPayload {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int MAX_EVIDENCE_LINES = 5;
+
+    private WebhookPayload() {}
+
+    static byte[] body(WebhookSubscription.Format format, AlertEvent event) {
+        String text = format == WebhookSubscription.Format.JSON ? AlertJson.toJson(event) : slack(event);
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A Slack/Mattermost incoming-webhook message: {@code text} in their markup. Crawled strings are
+     * escaped ({@code & < >}) so a mirror cannot inject links or mentions.
+     */
+    static String slack(AlertEvent e) {
+        StringBuilder text = new StringBuilder();
+        text.append(e.getEvent() == org.revenant.avro.AlertEventType.REAPPEARED ? ":rotating_light: " : ":warning: ")
+                .append('*').append(e.getEvent().name()).append("* ")
+                .append(escape(e.getDatasetName())).append(" on `").append(escape(e.getMirrorKey())).append("` — ")
+                .append(e.getSeverity().name()).append(String.format(Locale.ROOT, " (confidence %.2f)", e.getConfidence()));
+        if (e.getReappearances() > 0) {
+            text.append(", reappeared ").append(e.getReappearances()).append(e.getReappearances() == 1 ? " time" : " times");
+        }
+        if (e.getDecision() != null) {
+            text.append(", analyst decision ").append(e.getDecision().name());
+        }
+        String link = link(e.getMirrorUrl());
+        if (link != null) {
+            text.append("\n<").append(link).append("|open the mirror>");
+        }
+        int shown = 0;
+        for (Evidence evidence : e.getEvidence()) {
+            if (shown++ == MAX_EVIDENCE_LINES) {
+                text.append("\n• … and ").append(e.getEvidence().size() - MAX_EVIDENCE_LINES).append(" more");
+                break;
+            }
+            text.append("\n• ").append(evidence.getKind().name()).append(' ').append(escape(evidence.getSignature()));
+            if (evidence.getPath() != null) {
+                text.append(" at `").append(escape(evidence.getPath())).append('`');
+            }
+        }
+        text.append("\nalert `").append(escape(e.getAlertKey())).append('`');
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("text", text.toString());
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    static String escape(String text) {
+        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** Only a well-formed http(s) URL becomes a link; Slack's link syntax characters are not allowed in it. */
+    private static String link(String url) {
+        if (url == null || url.contains("|") || url.contains(">") || url.contains("<") || url.contains(" ")) {
+            return null;
+        }
+        try {
+            URI uri = URI.create(url);
+            return "https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()) ? url : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package org.revenant.http.webhook;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import org.revenant.avro.AlertEvent;
+
+/**
+ * One webhook subscription: where to deliver, which alert events, in which format, signed with
+ * which secret. Empty filter sets match everything; filter values are compared case-insensitively.
+ */
+public record WebhookSubscription(String name, URI url, Format format, byte[] secret,
+                                  Set<String> datasets, Set<String> severities, Set<String> platforms, Set<String> events,
+                                  boolean allowPrivate, int maxAttempts, Duration backoff, Duration timeout) {
+
+    /** {@code slack}: a Slack/Mattermost incoming-webhook message; {@code json}: the public alert JSON (DESIGN section 9). */
+    public enum Format { SLACK, JSON }
+
+    public WebhookSubscription {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(secret, "secret");
+        datasets = lower(datasets);
+        severities = lower(severities);
+        platforms = lower(platforms);
+        events = lower(events);
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("attempts must be at least 1");
+        }
+        Objects.requireNonNull(backoff, "backoff");
+        Objects.requireNonNull(timeout, "timeout");
+    }
+
+    public boolean matches(AlertEvent event) {
+        return accepts(datasets, event.getDatasetId()) && accepts(severities, event.getSeverity().name())
+                && accepts(platforms, event.getPlatform()) && accepts(events, event.getEvent().name());
+    }
+
+    /** The URL without its path and query, which often hold a token (Slack hooks): safe for logs and DLQ headers. */
+    public String safeTarget() {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
+    }
+
+    private static boolean accepts(Set<String> allowed, String value) {
+        return allowed.isEmpty() || (value != null && allowed.contains(value.toLowerCase(Locale.ROOT)));
+    }
+
+    private static Set<String> lower(Set<String> values) {
+        return values == null ? Set.of() : values.stream().map(v -> v.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    @Override
+    public String toString() {
+        return "WebhookSubscription[" + name + " -> " + safeTarget() + ", " + format + "]";
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof WebhookSubscription s && s.name.equals(name);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
+}

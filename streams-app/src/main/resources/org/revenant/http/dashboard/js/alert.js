@@ -1,0 +1,91 @@
+// One alert: its facts, evidence, timeline (reappearances included) and the analyst actions.
+'use strict';
+(() => {
+  const {el, clear, externalLink, keyPath, mirrorLink, datasetLink, getJson, when, badge, showError, live, param} = Revenant;
+  const key = param('key');
+  const summary = document.getElementById('summary');
+  const result = document.getElementById('decision-result');
+  const tokenInput = document.getElementById('token');
+  tokenInput.value = sessionStorage.getItem('revenant-token') || '';
+
+  function facts(pairs) {
+    const dl = el('dl', {className: 'facts'});
+    for (const [name, value] of pairs) dl.append(el('dt', {}, name), el('dd', {}, value));
+    return dl;
+  }
+
+  async function load() {
+    if (!key) { showError(summary, 'no alert key given'); return; }
+    try {
+      const a = await getJson('/api/alerts/' + keyPath(key));
+      document.title = a.datasetName + ' on ' + a.mirrorKey + ' · Revenant';
+      const title = document.getElementById('title');
+      clear(title).append(a.datasetName + ' on ' + a.mirrorKey);
+      clear(summary).append(facts([
+        ['Alert key', el('span', {className: 'mono', id: 'alert-key'}, a.alertKey)],
+        ['State', el('span', {id: 'state'}, badge(a.state))],
+        ['Severity', badge(a.severity)],
+        ['Confidence', a.confidence.toFixed(2)],
+        ['Dataset', datasetLink(a.datasetId, a.datasetName)],
+        ['Derivative of', a.parentId ? datasetLink(a.parentId, a.parentName) : '—'],
+        ['Mirror', mirrorLink(a.mirrorKey)],
+        ['Mirror URL', externalLink(a.mirrorUrl)],
+        ['Platform', a.platform],
+        ['First seen', when(a.firstSeen)],
+        ['Last seen', when(a.lastSeen)],
+        ['Reappearances', String(a.reappearances)],
+        ['Post-retraction', a.postRetraction ? 'yes: observed after the retraction' : 'no'],
+        ['Decision', el('span', {id: 'decision'}, a.decision ? badge(a.decision) : 'none', a.decisionNote ? ' — ' + a.decisionNote : '')],
+      ]));
+      const evidence = clear(document.querySelector('#evidence tbody'));
+      for (const e of a.evidence) {
+        evidence.append(el('tr', {},
+          el('td', {}, e.kind),
+          el('td', {className: 'mono'}, e.signature),
+          el('td', {className: 'mono'}, e.path ? mirrorLink(a.mirrorKey, e.path, e.path) : '—'),
+          el('td', {}, e.weight.toFixed(2)),
+          el('td', {}, e.detail || '')));
+      }
+      const timeline = clear(document.querySelector('#timeline tbody'));
+      for (const t of a.timeline.slice().reverse()) {
+        timeline.append(el('tr', {className: t.event === 'REAPPEARED' ? 'highlight' : ''},
+          el('td', {className: 'mono'}, when(t.observedAt)),
+          el('td', {}, badge(t.event)),
+          el('td', {}, badge(t.severity)),
+          el('td', {}, t.confidence.toFixed(2)),
+          el('td', {}, String(t.reappearances)),
+          el('td', {}, t.decision ? badge(t.decision) : ''),
+          el('td', {className: 'mono muted'}, t.snapshotId)));
+      }
+    } catch (e) {
+      showError(summary, e);
+    }
+  }
+
+  async function decide(decision) {
+    const token = tokenInput.value.trim();
+    sessionStorage.setItem('revenant-token', token);
+    result.className = '';
+    result.textContent = 'sending…';
+    try {
+      const response = await fetch('/api/decisions', {
+        method: 'POST',
+        headers: {'Content-Type': 'application/json', Accept: 'application/json', Authorization: 'Bearer ' + token},
+        body: JSON.stringify({alertKey: key, decision, note: document.getElementById('note').value || null}),
+      });
+      const answer = await response.json().catch(() => ({}));
+      if (!response.ok) throw new Error(answer.error || ('HTTP ' + response.status));
+      result.className = 'ok';
+      result.textContent = 'Recorded ' + answer.decision + ' at ' + when(answer.at) + '; the alert updates when the streams app has applied it.';
+    } catch (e) {
+      result.className = 'error';
+      result.textContent = 'Refused: ' + e.message;
+    }
+  }
+
+  for (const button of document.querySelectorAll('#decide button')) {
+    button.addEventListener('click', () => decide(button.dataset.decision));
+  }
+  load();
+  live((event) => { if (event.alertKey === key) load(); }, document.getElementById('live'));
+})();

@@ -1,0 +1,103 @@
+// Shared helpers of the Revenant dashboard. Everything shown comes from crawled, attacker-controlled
+// text, so the DOM is only ever built with createElement/textContent, never with HTML strings.
+'use strict';
+
+const Revenant = (() => {
+  /** el('td', {className: 'x'}, 'text', childNode, ...): text children become text nodes. */
+  function el(tag, props, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(props || {})) {
+      if (name === 'dataset') {
+        Object.assign(node.dataset, value);
+      } else if (value !== undefined && value !== null) {
+        node[name] = value;
+      }
+    }
+    for (const child of children) {
+      if (child === null || child === undefined) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+    return node;
+  }
+
+  /** A link only for http(s) URLs; anything else (javascript:, data:, ...) is shown as plain text. */
+  function externalLink(url, text) {
+    if (!url) return document.createTextNode('—');
+    let parsed = null;
+    try { parsed = new URL(url); } catch (e) { parsed = null; }
+    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+      return el('span', {className: 'mono'}, url);
+    }
+    return el('a', {href: parsed.href, rel: 'noopener noreferrer nofollow', target: '_blank'}, text || url);
+  }
+
+  /** Keys go into paths segment by segment, so github:owner/repo keeps its slash. */
+  function keyPath(key) {
+    return key.split('/').map(encodeURIComponent).join('/');
+  }
+
+  function alertLink(alertKey, text) {
+    return el('a', {href: '/alert.html?key=' + encodeURIComponent(alertKey)}, text || alertKey);
+  }
+
+  function mirrorLink(mirrorKey, text, file) {
+    let href = '/mirror.html?key=' + encodeURIComponent(mirrorKey);
+    if (file) href += '&file=' + encodeURIComponent(file);
+    return el('a', {href}, text || mirrorKey);
+  }
+
+  function datasetLink(id, text) {
+    return el('a', {href: '/dataset.html?id=' + encodeURIComponent(id)}, text || id);
+  }
+
+  async function getJson(path) {
+    const response = await fetch(path, {headers: {Accept: 'application/json'}});
+    const body = await response.json().catch(() => ({error: response.statusText}));
+    if (!response.ok) throw new Error(body.error || ('HTTP ' + response.status));
+    return body;
+  }
+
+  function when(iso) {
+    if (!iso) return '—';
+    return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/:00Z$/, 'Z');
+  }
+
+  function bytes(n) {
+    if (n === null || n === undefined) return '—';
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+    let value = Number(n);
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
+    return (unit === 0 ? value : value.toFixed(1)) + ' ' + units[unit];
+  }
+
+  function badge(text, kind) {
+    return el('span', {className: 'badge ' + (kind || '') + ' ' + String(text || '').toLowerCase()}, text || '—');
+  }
+
+  function showError(node, error) {
+    clear(node).append(el('p', {className: 'error'}, String(error.message || error)));
+  }
+
+  /** Subscribes to the live alert feed; calls back with each alert event (parsed JSON). */
+  function live(onAlert, statusNode) {
+    const source = new EventSource('/api/events');
+    source.addEventListener('open', () => { if (statusNode) statusNode.textContent = 'live'; });
+    source.addEventListener('error', () => { if (statusNode) statusNode.textContent = 'reconnecting…'; });
+    source.addEventListener('alert', (message) => {
+      try { onAlert(JSON.parse(message.data)); } catch (e) { /* ignore a malformed event */ }
+    });
+    return source;
+  }
+
+  function param(name) {
+    return new URLSearchParams(window.location.search).get(name);
+  }
+
+  return {el, clear, externalLink, keyPath, alertLink, mirrorLink, datasetLink, getJson, when, bytes, badge, showError, live, param};
+})();

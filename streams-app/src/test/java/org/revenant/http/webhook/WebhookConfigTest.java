@@ -1,0 +1,69 @@
+package org.revenant.http.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WebhookConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsTheWebhooksSectionOfAMultiDocumentFile() throws Exception {
+        Path file = Path.of(getClass().getResource("webhooks.yaml").toURI());
+        List<WebhookSubscription> subscriptions = WebhookConfig.load(file, Map.of("WATCHDOG_SECRET", "from-env")::get);
+        assertEquals(2, subscriptions.size());
+        WebhookSubscription slack = subscriptions.get(0);
+        assertEquals("watchdog-slack", slack.name());
+        assertEquals(WebhookSubscription.Format.SLACK, slack.format());
+        assertArrayEquals("from-env".getBytes(StandardCharsets.UTF_8), slack.secret());
+        assertEquals(Set.of("ms-celeb-1m", "dukemtmc"), slack.datasets());
+        assertEquals(Set.of("opened", "reappeared"), slack.events());
+        assertEquals(5, slack.maxAttempts());
+        assertEquals("https://hooks.example.org", slack.safeTarget(), "the token in the path stays out of logs");
+        WebhookSubscription json = subscriptions.get(1);
+        assertTrue(json.allowPrivate());
+        assertEquals(3, json.maxAttempts());
+        assertEquals(Duration.ofMillis(250), json.backoff());
+        assertEquals(Set.of("github"), json.platforms());
+    }
+
+    @Test
+    void aFileWithoutWebhooksHasNoSubscriptions() throws Exception {
+        assertEquals(List.of(), WebhookConfig.load(write("sources:\n  github: {}\n"), k -> null));
+    }
+
+    @Test
+    void errorsNameTheFileTheSubscriptionAndTheProblem() throws Exception {
+        assertError("webhooks:\n  - format: json\n    secret: x\n", "webhooks[0]: missing url");
+        assertError("webhooks:\n  - url: ftp://example.org/x\n    secret: x\n", "must be an http(s) URL");
+        assertError("webhooks:\n  - url: https://example.org/x\n    secret: x\n    format: xml\n", "'xml' is not slack or json");
+        assertError("webhooks:\n  - url: https://example.org/x\n    secretEnv: NOT_SET_ANYWHERE\n", "NOT_SET_ANYWHERE is not set");
+        assertError("webhooks:\n  - url: https://example.org/x\n", "needs secretEnv");
+        assertError("webhooks:\n  - url: https://example.org/x\n    secret: x\n    retry: 3\n", "unknown field 'retry'");
+        assertError("webhooks:\n  - url: https://example.org/x\n    secret: x\n    backoff: soon\n", "not a duration");
+        assertError("webhooks:\n  - url: https://example.org/x\n    secret: x\n    filters: {dataset: [a]}\n", "unknown filter 'dataset'");
+    }
+
+    private void assertError(String yaml, String expected) throws Exception {
+        Path file = write(yaml);
+        WebhookConfig.InvalidConfig e = assertThrows(WebhookConfig.InvalidConfig.class, () -> WebhookConfig.load(file, k -> null));
+        assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains(expected), e.getMessage());
+    }
+
+    private Path write(String yaml) throws Exception {
+        return Files.writeString(Files.createTempFile(dir, "webhooks", ".yaml"), yaml);
+    }
+}

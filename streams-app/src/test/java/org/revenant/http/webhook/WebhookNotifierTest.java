@@ -1,0 +1,91 @@
+package org.revenant.http.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.revenant.http.webhook.WebhookFixtures.event;
+import static org.revenant.http.webhook.WebhookFixtures.subscription;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.revenant.avro.AlertEvent;
+import org.revenant.avro.AlertEventType;
+import org.revenant.http.metrics.RevenantMetrics;
+import org.revenant.testkit.KafkaBroker;
+import org.revenant.wire.TopicSetup;
+import org.revenant.wire.Topics;
+
+/** The notifier in its own consumer group on a real broker: alert events in, signed deliveries and DLQ records out. */
+@Tag("broker")
+@Timeout(120)
+class WebhookNotifierTest {
+
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+
+    @Test
+    void alertEventsReachTheReceiverSignedAndFailuresReachTheDlq() throws Exception {
+        Topics topics = new Topics(KafkaBroker.uniquePrefix("webhooks") + ".");
+        TopicSetup.ensure(KAFKA.admin(), topics, 2, (short) 1);
+        Properties client = KAFKA.adminProperties();
+        try (WebhookFixtures.Receiver receiver = new WebhookFixtures.Receiver(503);
+             RevenantMetrics metrics = new RevenantMetrics();
+             WebhookNotifier notifier = WebhookNotifier.start(client, topics, topics.prefix() + "webhooks", List.of(
+                     subscription("team", receiver.url(), WebhookSubscription.Format.SLACK, true, 3, Set.of("ms-celeb-1m"), Set.of()),
+                     subscription("down", URI.create("http://127.0.0.1:9/hook"), WebhookSubscription.Format.JSON, true, 2, Set.of(), Set.of("REAPPEARED"))),
+                     metrics)) {
+            assertTrue(notifier.awaitAssignment(Duration.ofSeconds(60)), "the notifier joined its group");
+            AlertEvent opened = event("ms-celeb-1m", AlertEventType.OPENED, "github:x/faces", "MS-Celeb-1M");
+            AlertEvent reappeared = event("dukemtmc", AlertEventType.REAPPEARED, "torrent:abc", "DukeMTMC");
+            try (KafkaProducer<String, AlertEvent> producer = new KafkaProducer<>(KAFKA.producerProperties(),
+                    topics.alerts.keySerde().serializer(), topics.alerts.valueSerde().serializer())) {
+                producer.send(new ProducerRecord<>(topics.alerts.name(), opened.getAlertKey(), opened)).get();
+                producer.send(new ProducerRecord<>(topics.alerts.name(), reappeared.getAlertKey(), reappeared)).get();
+            }
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (receiver.received.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(2, receiver.received.size(), "one 503, then the retry delivered");
+            WebhookFixtures.Received delivered = receiver.received.get(1);
+            assertEquals(opened.getEventId(), delivered.header("Idempotency-Key"));
+            assertTrue(delivered.text().contains("*OPENED* MS-Celeb-1M"), delivered.text());
+            long timestamp = Long.parseLong(delivered.header("X-Revenant-Timestamp"));
+            assertEquals(WebhookSigner.sign("s3cret".getBytes(StandardCharsets.UTF_8), timestamp, delivered.body()),
+                    delivered.header("X-Revenant-Signature"));
+
+            ConsumerRecord<byte[], byte[]> dead = firstDlqRecord(topics);
+            assertEquals(reappeared.getAlertKey(), new String(dead.key(), StandardCharsets.UTF_8));
+            assertEquals("down", new String(dead.headers().lastHeader("revenant.webhook.subscription").value(), StandardCharsets.UTF_8));
+            assertEquals(topics.alerts.name(), new String(dead.headers().lastHeader("topic").value(), StandardCharsets.UTF_8));
+            assertTrue(metrics.scrape().contains("revenant_webhook_deliveries_total{outcome=\"failed\",subscription=\"down\"} 1.0"));
+        }
+    }
+
+    private static ConsumerRecord<byte[], byte[]> firstDlqRecord(Topics topics) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KAFKA.consumerProperties(topics.prefix() + "dlq-check"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topics.dlq.name()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    return record;
+                }
+            }
+        }
+        throw new AssertionError("no DLQ record within 60 s");
+    }
+}
