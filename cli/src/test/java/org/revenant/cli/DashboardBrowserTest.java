@@ -40,7 +40,8 @@ import org.revenant.wire.Topics;
  * The dashboard in a real headless Chromium (Debian chromium + chromium-driver) against a real
  * broker: the list updates live, the alert page shows the evidence, an analyst decision changes
  * the state, and markup planted in a crawled mirror's title and description stays text.
- * Writes docs/dashboard.png for the README.
+ * Writes a screenshot to target/dashboard.png; with -Drevenant.screenshot=../docs/dashboard.png it
+ * refreshes the README's picture instead.
  */
 @Tag("broker")
 @Tag("browser")
@@ -54,7 +55,7 @@ class DashboardBrowserTest {
     static final String TOKEN = "browser-test-token";
     static final String PLANTED_TITLE = "faces <script>window.pwned = 'title'</script>";
     static final String PLANTED_DESCRIPTION = "<img src=x onerror=\"window.pwned='img';alert(1)\"><b>celebrity</b> faces";
-    static final Path SCREENSHOT = Path.of("..", "docs", "dashboard.png");
+    static final Path SCREENSHOT = Path.of(System.getProperty("revenant.screenshot", "target/dashboard.png"));
 
     @TempDir
     static Path dir;
