@@ -26,7 +26,7 @@ import java.util.function.Function;
 /**
  * A local HTTP server that answers like a platform's API: responses come from fixture files in
  * {@code src/test/resources/fixtures} written as raw HTTP (status line, headers, blank line, body),
- * with {@code {{base}}} replaced by this server's URL and {@code {{now+N}}} by epoch seconds N from now.
+ * with {@code {{base}}} replaced by this server's URL, {@code {{name}}} by values {@link #set} and {@code {{now+N}}} by epoch seconds N from now.
  * Routes match on the path plus query, exact first, then the longest prefix ending in {@code *}.
  */
 public final class FixtureServer implements AutoCloseable {
@@ -55,6 +55,7 @@ public final class FixtureServer implements AutoCloseable {
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final Map<String, Function<Seen, Response>> routes = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Deque<Seen> seen = new ConcurrentLinkedDeque<>();
+    private final Map<String, String> vars = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FixtureServer() {
         try {
@@ -93,6 +94,12 @@ public final class FixtureServer implements AutoCloseable {
 
     public void remove(String route) {
         routes.remove(route);
+    }
+
+    /** A value for {@code {{name}}} in fixture files. */
+    public FixtureServer set(String name, String value) {
+        vars.put(name, value);
+        return this;
     }
 
     public List<Seen> requests() {
@@ -143,6 +150,9 @@ public final class FixtureServer implements AutoCloseable {
 
     private String fill(String raw) {
         String out = raw.replace("{{base}}", base()).replace("\r\n", "\n");
+        for (Map.Entry<String, String> v : vars.entrySet()) {
+            out = out.replace("{{" + v.getKey() + "}}", v.getValue());
+        }
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\\{now\\+(\\d+)}}").matcher(out);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
