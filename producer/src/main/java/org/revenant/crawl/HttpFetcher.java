@@ -216,6 +216,7 @@ public final class HttpFetcher {
             throw new CrawlException("rate limited by " + hostOf(uri) + " until " + until, true, null);
         }
         sleep(wait);
+        gate.clear(until);
     }
 
     private void backoff(int attempt, Duration retryAfter, URI uri, String why) throws CrawlException {
@@ -346,6 +347,13 @@ public final class HttpFetcher {
 
         Instant blockedUntil() {
             return blockedUntil;
+        }
+
+        /** The wait until {@code until} is over (whatever the clock says: tests wait without time passing). */
+        synchronized void clear(Instant until) {
+            if (until.equals(blockedUntil)) {
+                blockedUntil = null;
+            }
         }
 
         synchronized void blockUntil(Instant until) {
