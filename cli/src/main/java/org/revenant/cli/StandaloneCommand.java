@@ -1,10 +1,14 @@
 package org.revenant.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import org.revenant.avro.RetractedDataset;
+import org.revenant.config.CrawlConfig;
+import org.revenant.crawl.CrawlService;
 import org.revenant.detect.DetectConfig;
 import org.revenant.detect.RevenantStreams;
 import org.revenant.publish.RegistryPublisher;
@@ -15,17 +19,27 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "standalone", mixinStandardHelpOptions = true,
         description = {"Run everything in one process: a real Kafka broker (KRaft) with its data in --data-dir,",
-                "the bundled registry (loaded when the registry topic is empty) and the detection streams app."})
+                "the bundled registry (loaded when the registry topic is empty), the detection streams app",
+                "and the crawlers (configured with --config; --no-crawl leaves them out)."})
 final class StandaloneCommand implements Callable<Integer> {
 
     @Mixin BrokerCommand.BrokerOptions options;
     @Spec CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = "--config", paramLabel = "FILE",
+            description = "Crawler configuration (YAML, see docs/revenant.example.yaml); default: every source on its public API.")
+    Path config;
+
+    @picocli.CommandLine.Option(names = "--no-crawl", description = "Do not run the crawlers.")
+    boolean noCrawl;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        CrawlConfig crawlConfig = noCrawl ? null : CrawlCommand.load(config);
         LocalKafka kafka = LocalKafka.start(options, out);
         RevenantStreams streams = null;
+        CrawlService crawler = null;
         try {
             if (TopicContents.isEmpty(kafka.clientProperties(), kafka.topics().registry)) {
                 List<RetractedDataset> bundled = RegistryCommand.validated(null);
@@ -38,7 +52,14 @@ final class StandaloneCommand implements Callable<Integer> {
                     RevenantStreams.DEFAULT_APPLICATION_ID, options.dataDir.resolve("streams"));
             streams.start();
             awaitRunning(streams.kafkaStreams());
+            if (crawlConfig != null) {
+                crawler = new CrawlService(crawlConfig, kafka.clientProperties(), kafka.topics(), Set.of());
+                crawler.start();
+            }
         } catch (Exception | Error e) {
+            if (crawler != null) {
+                crawler.close();
+            }
             if (streams != null) {
                 streams.close();
             }
@@ -51,15 +72,22 @@ final class StandaloneCommand implements Callable<Integer> {
                 + "  Kafka:     %s (KRaft, data in %s)%n"
                 + "  Topics:    %s*%n"
                 + "  Registry:  %d datasets%n"
+                + "  Crawlers:  %s%n"
                 + "%n"
                 + "In another shell:%n"
                 + "  ./revenant snapshot torrent FILE.torrent --bootstrap-servers %s%n"
                 + "  ./revenant alerts tail --from-beginning --bootstrap-servers %s%n"
                 + "Ctrl-C stops Revenant; its data stays in %s.%n",
                 bootstrap, options.dataDir.toAbsolutePath(), kafka.topics().prefix(), streams.registry().current().size(),
+                crawler == null ? "off (--no-crawl)" : String.join(", ", crawler.sourceNames())
+                        + (config == null ? " (default configuration)" : " (" + config + ")"),
                 bootstrap, bootstrap, options.dataDir.toAbsolutePath());
         out.flush();
-        Shutdown.closeOnSignal(streams, kafka);
+        if (crawler != null) {
+            Shutdown.closeOnSignal(crawler, streams, kafka);
+        } else {
+            Shutdown.closeOnSignal(streams, kafka);
+        }
         return 0;
     }
 

@@ -75,6 +75,20 @@ public final class CrawlService implements AutoCloseable {
         return sources.keySet();
     }
 
+    /** {@code --once}: every source once, directly (no job topic), then returns. */
+    public CrawlOnce.Summary runOnce(java.io.PrintWriter out) throws InterruptedException {
+        checkpoints.start(Duration.ofSeconds(60));
+        try (SnapshotPublisher publisher = new SnapshotPublisher(client, topics, "crawler",
+                topics.prefix() + "crawler-once-" + instance)) {
+            return CrawlOnce.run(config, executor, checkpoints, terms.get(), SnapshotSink.of(publisher), sources.keySet(), out);
+        }
+    }
+
+    /** HTTP requests, retries and rate-limit waits so far. */
+    public Map<String, Long> httpCounters() {
+        return http.counters();
+    }
+
     public void start() throws InterruptedException {
         checkpoints.start(Duration.ofSeconds(60));
         Thread s = new Thread(this::schedule, "revenant-crawl-scheduler");
