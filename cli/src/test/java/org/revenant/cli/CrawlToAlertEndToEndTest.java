@@ -62,6 +62,7 @@ class CrawlToAlertEndToEndTest {
     static PlatformServer platforms;
     static Path config;
     static String torrentBtih;
+    static byte[] torrent;
 
     static final String HOARDER = "github:facehoarder/celeb-faces";
     static final String CODE = "github:ml-lab/arcface-train";
@@ -78,7 +79,7 @@ class CrawlToAlertEndToEndTest {
         Map<String, Long> files = new LinkedHashMap<>();
         files.put("aligned/FaceImageCroppedWithAlignment.tsv", 91_124_295_076L);
         files.put("cropped/FaceImageCroppedWithOutAlignment.tsv", 155_266_310_084L);
-        byte[] torrent = Bencode.torrent("celebrity-faces", files);
+        torrent = Bencode.torrent("celebrity-faces", files);
         torrentBtih = TorrentMetainfo.parse(torrent).btih();
         // The real MS-Celeb-1M .torrent cannot be rebuilt here, so the registry learns this torrent's
         // infohash as one of MS-Celeb-1M's: what the test checks is the path from a .torrent in a
@@ -146,8 +147,6 @@ class CrawlToAlertEndToEndTest {
         awaitEvent("ms-celeb-1m|" + HOARDER, "RESOLVED");
 
         // ... and comes back, found by the continuous crawler through crawl-jobs.
-        byte[] torrent = Bencode.torrent("celebrity-faces", Map.of("aligned/FaceImageCroppedWithAlignment.tsv", 91_124_295_076L,
-                "cropped/FaceImageCroppedWithOutAlignment.tsv", 155_266_310_084L));
         serveHoarder(torrent);
         Properties client = new Properties();
         client.put("bootstrap.servers", KAFKA.bootstrapServers());
@@ -162,7 +161,8 @@ class CrawlToAlertEndToEndTest {
         }
     }
 
-    static void serveHoarder(byte[] torrent) {
+    static void serveHoarder(byte[] torrentFile) {
+        byte[] torrent = torrentFile;
         String owner = "FaceHoarder";
         String name = "celeb-faces";
         String torrentSha = gitBlobSha1(torrent);
