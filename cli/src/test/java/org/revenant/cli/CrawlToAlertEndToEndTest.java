@@ -26,6 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.revenant.avro.CrawlCheckpoint;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.Signature;
 import org.revenant.avro.SignatureKind;
@@ -158,6 +162,38 @@ class CrawlToAlertEndToEndTest {
 
         for (JsonNode alert : alerts()) {
             assertTrue(!alert.get("mirrorKey").asText().equals(CODE), "a code repository that mentions MS1M: " + alert);
+        }
+    }
+
+    @Test
+    void aMalformedResponseIsAFailedCrawlRecordedWithItsReasonAndTheRestGoesOn() throws Exception {
+        platforms.on("/repos/broken/json", req -> PlatformServer.Reply.json(200, "{\"name\": \"json\", \"default_branch\": "));
+        Path broken = Files.writeString(dir.resolve("broken.yaml"), "sources:\n  github:\n    apiUrl: " + platforms.base()
+                + "\n    discover: false\n    repos: [broken/json, ml-lab/arcface-train]\n  hf: {enabled: false}\n"
+                + "  academictorrents: {enabled: false}\n  ia: {enabled: false}\n  zenodo: {enabled: false}\n");
+        TorrentToAlertEndToEndTest.Result run = cli("crawl", "--once", "--config", broken.toString());
+        assertEquals(1, run.exit(), "a failed crawl makes --once exit 1: " + run.out() + run.err());
+        assertTrue(java.util.regex.Pattern.compile("(?m)^github: \\d+ crawled, \\d+ unchanged, 1 failed").matcher(run.out()).find(),
+                "the other mirrors are still crawled: " + run.out());
+        assertTrue(run.out().contains("failed: github broken/json: malformed JSON from " + platforms.base() + "/repos/broken/json"), run.out());
+
+        Properties props = KAFKA.consumerProperties(prefix + "state-reader");
+        props.put("auto.offset.reset", "earliest");
+        try (KafkaConsumer<String, CrawlCheckpoint> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                topics.crawlerState.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(topics.crawlerState.name()));
+            CrawlCheckpoint failed = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (failed == null && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, CrawlCheckpoint> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.key().equals("github/broken/json")) {
+                        failed = r.value();
+                    }
+                }
+            }
+            assertTrue(failed != null, "the failure is recorded in crawler-state");
+            assertTrue(failed.getLastStatus().startsWith("FAILED: malformed JSON from"), failed.getLastStatus());
+            assertEquals(1, failed.getFailures());
         }
     }
 

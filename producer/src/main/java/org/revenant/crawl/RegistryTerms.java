@@ -48,7 +48,11 @@ public final class RegistryTerms implements Supplier<DiscoveryTerms> {
             datasets = List.of();
         }
         if (datasets.isEmpty()) {
-            datasets = RegistryLoader.loadBundled();
+            try {
+                datasets = RegistryLoader.loadBundled();
+            } catch (RuntimeException e) {
+                LOG.warn("the registry topic is empty and no registry is bundled: discovery finds nothing ({})", e.getMessage());
+            }
         }
         DiscoveryTerms terms = DiscoveryTerms.from(datasets);
         String fingerprint = terms.fingerprint();
