@@ -123,6 +123,10 @@ public final class CrawlExecutor {
 
     private Result failed(String source, String what, CrawlException e, CrawlCheckpoint previous, String key, String kind,
                           String locator, Instant now) {
+        if (Thread.currentThread().isInterrupted()) {
+            LOG.debug("crawl of {} {} interrupted by shutdown", source, what);
+            return Result.SKIPPED; // stopping is not the mirror's fault: nothing recorded
+        }
         Result r = e.rateLimited() ? Result.RATE_LIMITED : Result.FAILED;
         metrics.increment(source, e.rateLimited() ? CrawlMetrics.RATE_LIMITED : CrawlMetrics.FAILED);
         String reason = e.getMessage();

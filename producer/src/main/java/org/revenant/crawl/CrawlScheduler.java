@@ -29,6 +29,7 @@ public final class CrawlScheduler {
     public static final String QUERY = "QUERY";
     public static final String MIRROR = "MIRROR";
     private static final Logger LOG = LoggerFactory.getLogger(CrawlScheduler.class);
+    private static final Duration LOST_JOB = Duration.ofMinutes(30);
 
     private final CrawlConfig config;
     private final Map<String, Source> sources;
@@ -110,8 +111,9 @@ public final class CrawlScheduler {
             return 0;
         }
         Instant last = enqueued.get(checkpointKey);
-        // Already waiting in the topic: not again until it ran, or until a whole interval passed (a lost job).
-        if (last != null && Schedule.attemptedAt(cp) < last.toEpochMilli() && now.isBefore(last.plus(interval))) {
+        // Already waiting in the topic: not again until it ran, or until it looks lost (a worker died with it).
+        Duration lost = interval.compareTo(LOST_JOB) > 0 ? interval : LOST_JOB;
+        if (last != null && Schedule.attemptedAt(cp) < last.toEpochMilli() && now.isBefore(last.plus(lost))) {
             return 0;
         }
         enqueued.put(checkpointKey, now);

@@ -110,6 +110,9 @@ public final class CrawlService implements AutoCloseable {
             try {
                 scheduler.runOnce();
             } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
                 LOG.warn("scheduler: {}", e.getMessage());
             }
             try {
@@ -137,25 +140,32 @@ public final class CrawlService implements AutoCloseable {
             }
             consumers.add(consumer);
         }
-        try (SnapshotPublisher publisher = new SnapshotPublisher(client, topics, "crawler",
-                topics.prefix() + "crawler-" + instance + "-" + n)) {
+        SnapshotPublisher publisher = null;
+        try {
+            publisher = new SnapshotPublisher(client, topics, "crawler", topics.prefix() + "crawler-" + instance + "-" + n);
             SnapshotSink sink = SnapshotSink.of(publisher);
             consumer.subscribe(List.of(topics.crawlJobs.name()));
             while (running) {
                 for (ConsumerRecord<String, CrawlJob> r : consumer.poll(Duration.ofSeconds(1))) {
-                    if (r.value() != null) {
+                    if (r.value() != null && running) {
                         run(r.value(), sink);
                     }
                 }
-                consumer.commitSync();
+                if (running) {
+                    consumer.commitSync();
+                }
             }
-        } catch (WakeupException e) {
+        } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
             // closing
         } catch (RuntimeException e) {
             if (running) {
                 LOG.error("crawl worker {} stopped: {}", n, e.getMessage(), e);
             }
         } finally {
+            Thread.interrupted(); // close() interrupts a crawl in progress; the Kafka clients must close uninterrupted
+            if (publisher != null) {
+                publisher.close();
+            }
             consumer.close(Duration.ofSeconds(5));
         }
     }

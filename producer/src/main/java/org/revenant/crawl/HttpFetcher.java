@@ -112,6 +112,10 @@ public final class HttpFetcher {
      */
     public HttpResult get(Request request) throws CrawlException {
         HostGate gate = hosts.computeIfAbsent(hostOf(request.uri()), h -> new HostGate(settings.perHostConcurrency()));
+        String down = gate.unreachable(clock.instant());
+        if (down != null) {
+            throw new CrawlException("cannot reach " + hostOf(request.uri()) + " (" + down + "): backing off");
+        }
         int attempt = 0;
         while (true) {
             attempt++;
@@ -121,6 +125,9 @@ public final class HttpFetcher {
                 result = exchange(gate, request);
             } catch (TransientFailure e) {
                 if (attempt >= settings.maxAttempts()) {
+                    if (e.getCause() instanceof ConnectException) {
+                        gate.markUnreachable(clock.instant(), message(e.getCause()));
+                    }
                     throw new CrawlException(e.getMessage() + " (gave up after " + attempt + " attempts)", e.getCause());
                 }
                 backoff(attempt, null, request.uri(), e.getMessage());
@@ -147,6 +154,7 @@ public final class HttpFetcher {
                 backoff(attempt, retryAfter(result), request.uri(), what);
                 continue;
             }
+            gate.reachable();
             noteRemaining(gate, result);
             return result;
         }
@@ -340,6 +348,9 @@ public final class HttpFetcher {
     private static final class HostGate {
         final Semaphore permits;
         private volatile Instant blockedUntil;
+        private Instant unreachableUntil;
+        private String unreachableReason;
+        private int unreachableTimes;
 
         HostGate(int concurrency) {
             this.permits = new Semaphore(concurrency, true);
@@ -347,6 +358,26 @@ public final class HttpFetcher {
 
         Instant blockedUntil() {
             return blockedUntil;
+        }
+
+        /**
+         * A host that refused connections through every retry is not tried again for a while
+         * (30 s, doubling to 10 min), so an offline crawler fails fast instead of retrying each job.
+         */
+        synchronized void markUnreachable(Instant now, String reason) {
+            unreachableTimes++;
+            long seconds = Math.min(600, 30L << Math.min(unreachableTimes - 1, 5));
+            unreachableUntil = now.plusSeconds(seconds);
+            unreachableReason = reason;
+        }
+
+        synchronized String unreachable(Instant now) {
+            return unreachableUntil != null && unreachableUntil.isAfter(now) ? unreachableReason : null;
+        }
+
+        synchronized void reachable() {
+            unreachableUntil = null;
+            unreachableTimes = 0;
         }
 
         /** The wait until {@code until} is over (whatever the clock says: tests wait without time passing). */

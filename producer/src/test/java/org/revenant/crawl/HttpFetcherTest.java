@@ -128,6 +128,22 @@ class HttpFetcherTest {
     }
 
     @Test
+    void anUnreachableHostFailsFastAfterItsRetriesAreSpent() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        HttpFetcher f = fetcher();
+        java.net.URI down = java.net.URI.create("http://127.0.0.1:" + port + "/repos/a/b");
+        CrawlException first = assertThrows(CrawlException.class, () -> f.get(HttpFetcher.Request.get(down)));
+        assertTrue(first.getMessage().startsWith("cannot connect to 127.0.0.1:" + port), first.getMessage());
+        assertEquals(2, waits.size(), "retried with backoff: " + waits);
+        CrawlException second = assertThrows(CrawlException.class, () -> f.get(HttpFetcher.Request.get(down)));
+        assertTrue(second.getMessage().endsWith("backing off"), second.getMessage());
+        assertEquals(2, waits.size(), "no new attempts while backing off");
+    }
+
+    @Test
     void malformedJsonIsACrawlErrorWithTheLocation() throws Exception {
         server.on("/bad", req -> FixtureServer.json(200, "{\"items\": [1, 2,"));
         HttpResult r = fetcher().get(HttpFetcher.Request.get(server.uri("/bad")));
