@@ -197,6 +197,35 @@ class CrawlToAlertEndToEndTest {
         }
     }
 
+    @Test
+    void internetArchiveZenodoAndAcademicTorrentsMirrorsAlertAndAnUnrelatedTorrentDoesNot() throws Exception {
+        platforms.json("/metadata/celeb-backup-2026", platforms.resource("ia-metadata.json", Map.of()), "\"ia-1\"");
+        platforms.json("/api/records/1234567", platforms.resource("zenodo-record.json", Map.of()), "\"2\"");
+        byte[] tiny = Bencode.torrent("tiny-images", Map.of("data/tiny_images.bin", 243_615_796_224L));
+        byte[] cifar = Bencode.torrent("cifar-10-batches-py", Map.of("data_batch_1", 31_035_704L, "test_batch", 31_035_526L));
+        String tinyBtih = TorrentMetainfo.parse(tiny).btih();
+        String cifarBtih = TorrentMetainfo.parse(cifar).btih();
+        platforms.on("/database.xml", req -> new PlatformServer.Reply(200, "application/xml", platforms.resource("at-database.xml",
+                Map.of("tiny", tinyBtih, "cifar", cifarBtih)).getBytes(StandardCharsets.UTF_8), Map.of("ETag", "\"db-1\"")));
+        platforms.on("/download/" + tinyBtih + ".torrent", req -> new PlatformServer.Reply(200, "application/x-bittorrent", tiny, Map.of()));
+        platforms.on("/download/" + cifarBtih + ".torrent", req -> new PlatformServer.Reply(200, "application/x-bittorrent", cifar, Map.of()));
+        Path file = Files.writeString(dir.resolve("archives.yaml"), "sources:\n"
+                + "  github: {enabled: false}\n  hf: {enabled: false}\n"
+                + "  academictorrents: {url: \"" + platforms.base() + "\"}\n"
+                + "  ia: {url: \"" + platforms.base() + "\", discover: false, items: [celeb-backup-2026]}\n"
+                + "  zenodo: {url: \"" + platforms.base() + "\", discover: false, records: [\"1234567\"]}\n");
+        TorrentToAlertEndToEndTest.Result run = cli("crawl", "--once", "--config", file.toString());
+        assertEquals(0, run.exit(), run.out() + run.err());
+        assertTrue(run.out().contains("academictorrents: 1 queries (0 failed), 1 mirrors to crawl"),
+                "database.xml matched the registry's names, not CIFAR: " + run.out());
+
+        assertEquals("LIKELY", awaitEvent("ms-celeb-1m|ia:celeb-backup-2026", "OPENED").get("severity").asText(),
+                "an Internet Archive file of a known exact size");
+        assertEquals("CONFIRMED", awaitEvent("ms-celeb-1m-v1c|zenodo:1234567", "OPENED").get("severity").asText(), "md5 of a known archive");
+        awaitEvent("tiny-images-80m|torrent:" + tinyBtih, "OPENED");
+        assertTrue(alerts().stream().noneMatch(a -> a.get("mirrorKey").asText().contains(cifarBtih)));
+    }
+
     static void serveHoarder(byte[] torrentFile) {
         byte[] torrent = torrentFile;
         String owner = "FaceHoarder";

@@ -16,7 +16,11 @@ public final class TestSources {
     }
 
     public static HttpFetcher fetcher(List<Duration> waits) {
-        FetchSettings settings = new FetchSettings(Duration.ofSeconds(2), Duration.ofSeconds(2), 1024 * 1024, 3,
+        return fetcher(waits, Duration.ofSeconds(2));
+    }
+
+    public static HttpFetcher fetcher(List<Duration> waits, Duration timeout) {
+        FetchSettings settings = new FetchSettings(Duration.ofSeconds(2), timeout, 1024 * 1024, 3,
                 Duration.ofMillis(1), Duration.ofMinutes(10), 2, "test");
         return new HttpFetcher(settings, waits::add, Clock.systemUTC());
     }

@@ -63,9 +63,10 @@ class ZenodoSourceTest {
 
     @Test
     void aSlowRecordTimesOutAfterBoundedRetries() {
-        server.on("/api/records/1234567", req -> server.load("zenodo/record-faces.http").delayed(3_000));
-        CrawlException e = assertThrows(CrawlException.class, () -> source().crawl("1234567", null));
-        assertTrue(e.getMessage().startsWith("timed out after 2 s"), e.getMessage());
+        server.on("/api/records/1234567", req -> server.load("zenodo/record-faces.http").delayed(1_000));
+        ZenodoSource impatient = new ZenodoSource(TestSources.config("zenodo", server), TestSources.fetcher(waits, Duration.ofMillis(300)));
+        CrawlException e = assertThrows(CrawlException.class, () -> impatient.crawl("1234567", null));
+        assertTrue(e.getMessage().startsWith("timed out after 300 ms"), e.getMessage());
         assertEquals(3, server.count("/api/records/1234567"));
     }
 }
