@@ -18,9 +18,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "crawl", mixinStandardHelpOptions = true,
-        description = {"Crawl GitHub, Hugging Face, Academic Torrents, the Internet Archive and Zenodo for mirrors of",
-                "retracted datasets and publish their snapshots. Runs until Ctrl-C, sharing the work through",
-                "the crawl-jobs topic with every other 'revenant crawl'; --once crawls each source once and exits."})
+        description = {"Crawl GitHub, Hugging Face, Academic Torrents, the Internet Archive and",
+                "Zenodo for mirrors of retracted datasets and publish their snapshots.",
+                "Runs until Ctrl-C, sharing the work with every other 'revenant crawl'",
+                "through the crawl-jobs topic; --once crawls each source once and exits."})
 final class CrawlCommand implements Callable<Integer> {
 
     @Mixin KafkaOptions kafka;
@@ -42,7 +43,7 @@ final class CrawlCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         CrawlConfig cfg = load(config);
         Set<String> names = selected(cfg, only);
-        CrawlService service = new CrawlService(cfg, kafka.clientProperties(), kafka.topics(), names);
+        CrawlService service = new CrawlService(cfg, kafka.clientProperties(), kafka.topics(), names, Main.version());
         if (once) {
             try (service) {
                 CrawlOnce.Summary summary = service.runOnce(out);

@@ -53,7 +53,7 @@ final class StandaloneCommand implements Callable<Integer> {
             streams.start();
             awaitRunning(streams.kafkaStreams());
             if (crawlConfig != null) {
-                crawler = new CrawlService(crawlConfig, kafka.clientProperties(), kafka.topics(), Set.of());
+                crawler = new CrawlService(crawlConfig, kafka.clientProperties(), kafka.topics(), Set.of(), Main.version());
                 crawler.start();
             }
         } catch (Exception | Error e) {

@@ -51,10 +51,15 @@ public final class CrawlService implements AutoCloseable {
     private volatile boolean running = true;
 
     public CrawlService(CrawlConfig config, Properties client, Topics topics, Set<String> only) {
+        this(config, client, topics, only, FetchSettings.defaults().version());
+    }
+
+    /** @param version Revenant's version, named in the User-Agent */
+    public CrawlService(CrawlConfig config, Properties client, Topics topics, Set<String> only, String version) {
         this.config = config;
         this.client = client;
         this.topics = topics;
-        this.http = new HttpFetcher(FetchSettings.defaults().withRequestTimeout(config.timeout()));
+        this.http = new HttpFetcher(FetchSettings.defaults().withRequestTimeout(config.timeout()).withVersion(version));
         this.sources = Sources.build(config, http, only);
         this.checkpoints = new CheckpointStore(client, topics);
         Properties p = new Properties();
