@@ -1,10 +1,14 @@
 package org.revenant.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import org.revenant.avro.RetractedDataset;
+import org.revenant.config.CrawlConfig;
+import org.revenant.crawl.CrawlService;
 import org.revenant.detect.DetectConfig;
 import org.revenant.detect.RevenantStreams;
 import org.revenant.http.RevenantHttp;
@@ -17,22 +21,32 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "standalone", mixinStandardHelpOptions = true,
         description = {"Run everything in one process: a real Kafka broker (KRaft) with its data in --data-dir,",
-                "the bundled registry (loaded when the registry topic is empty) and the detection streams app."})
+                "the bundled registry (loaded when the registry topic is empty), the detection streams app",
+                "and the crawlers (configured with --config; --no-crawl leaves them out)."})
 final class StandaloneCommand implements Callable<Integer> {
 
     @Mixin BrokerCommand.BrokerOptions options;
     @Mixin HttpOptions http;
     @Spec CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = "--config", paramLabel = "FILE",
+            description = "Crawler configuration (YAML, see docs/revenant.example.yaml); default: every source on its public API.")
+    Path config;
+
+    @picocli.CommandLine.Option(names = "--no-crawl", description = "Do not run the crawlers.")
+    boolean noCrawl;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         var subscriptions = http.subscriptions();
+        CrawlConfig crawlConfig = noCrawl ? null : CrawlCommand.load(config);
         LocalKafka kafka = LocalKafka.start(options, out);
         RevenantStreams streams = null;
         RevenantMetrics metrics = new RevenantMetrics();
         RevenantHttp server = null;
         AutoCloseable webhooks = null;
+        CrawlService crawler = null;
         try {
             if (TopicContents.isEmpty(kafka.clientProperties(), kafka.topics().registry)) {
                 List<RetractedDataset> bundled = RegistryCommand.validated(null);
@@ -48,7 +62,17 @@ final class StandaloneCommand implements Callable<Integer> {
             server = http.start(streams, kafka.clientProperties(), metrics);
             awaitRunning(streams.kafkaStreams());
             webhooks = http.startWebhooks(subscriptions, kafka.clientProperties(), kafka.topics(), RevenantStreams.DEFAULT_APPLICATION_ID, metrics);
+            if (crawlConfig != null) {
+                crawler = new CrawlService(crawlConfig, kafka.clientProperties(), kafka.topics(), Set.of(), Main.version());
+                crawler.start();
+            }
         } catch (Exception | Error e) {
+            if (crawler != null) {
+                crawler.close();
+            }
+            if (webhooks != null) {
+                webhooks.close();
+            }
             if (server != null) {
                 server.close();
             }
@@ -66,6 +90,7 @@ final class StandaloneCommand implements Callable<Integer> {
                 + "  Registry:  %d datasets%n"
                 + "  Dashboard: %s (API under /api, metrics at /metrics; actions %s)%n"
                 + "  Webhooks:  %d subscription(s)%n"
+                + "  Crawlers:  %s%n"
                 + "%n"
                 + "In another shell:%n"
                 + "  ./revenant snapshot torrent FILE.torrent --bootstrap-servers %s%n"
@@ -74,9 +99,12 @@ final class StandaloneCommand implements Callable<Integer> {
                 bootstrap, options.dataDir.toAbsolutePath(), kafka.topics().prefix(), streams.registry().current().size(),
                 http.url(), server.actionsEnabled() ? "enabled by " + HttpOptions.TOKEN_ENV : "off: set " + HttpOptions.TOKEN_ENV,
                 subscriptions.size(),
+                crawler == null ? "off (--no-crawl)" : String.join(", ", crawler.sourceNames())
+                        + (config == null ? " (default configuration)" : " (" + config + ")"),
                 bootstrap, bootstrap, options.dataDir.toAbsolutePath());
         out.flush();
-        Shutdown.closeOnSignal(webhooks, server, streams, metrics, kafka);
+        // Stop taking in work first (crawlers, deliveries, HTTP), then the app, then the broker.
+        Shutdown.closeOnSignal(crawler, webhooks, server, streams, metrics, kafka);
         return 0;
     }
 

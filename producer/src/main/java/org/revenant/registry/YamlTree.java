@@ -14,27 +14,28 @@ import java.util.Map;
 /**
  * A YAML document read into a small tree that remembers the line of every node. Jackson's own
  * {@code JsonNode} forgets locations, and a registry error without a line number is a guessing game.
+ * The crawler configuration reads its file with it too.
  */
-final class YamlTree {
+public final class YamlTree {
 
-    sealed interface Node permits Scalar, Sequence, Mapping {
+    public sealed interface Node permits Scalar, Sequence, Mapping {
         int line();
     }
 
     /** A scalar; {@code token} tells how YAML typed it (string, int, float, boolean, null). */
-    record Scalar(String text, JsonToken token, int line) implements Node { }
+    public record Scalar(String text, JsonToken token, int line) implements Node { }
 
-    record Sequence(List<Node> items, int line) implements Node { }
+    public record Sequence(List<Node> items, int line) implements Node { }
 
     /** A field of a mapping: the key's line is where "unknown field" errors point. */
-    record Field(String key, int keyLine, Node value) { }
+    public record Field(String key, int keyLine, Node value) { }
 
-    record Mapping(Map<String, Field> fields, int line) implements Node { }
+    public record Mapping(Map<String, Field> fields, int line) implements Node { }
 
     /** Thrown for YAML the parser cannot read, or duplicate keys; carries the line. */
-    static final class SyntaxError extends Exception {
+    public static final class SyntaxError extends Exception {
         private static final long serialVersionUID = 1L;
-        final int line;
+        public final int line;
 
         SyntaxError(int line, String message) {
             super(message);
@@ -47,7 +48,7 @@ final class YamlTree {
     private YamlTree() { }
 
     /** Reads one document; returns null for an empty document. */
-    static Node read(String text) throws SyntaxError {
+    public static Node read(String text) throws SyntaxError {
         try (JsonParser parser = FACTORY.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {

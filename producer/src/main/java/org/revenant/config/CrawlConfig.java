@@ -1,0 +1,267 @@
+package org.revenant.config;
+
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.revenant.crawl.Secret;
+import org.revenant.registry.YamlTree;
+
+/**
+ * The crawler configuration (DESIGN section 8): a YAML file with {@code sources.<name>.enabled},
+ * {@code .interval}, {@code .apiUrl}/{@code .url} and watch lists, then the environment on top
+ * ({@code REVENANT_GITHUB_API_URL}, ..., tokens {@code GITHUB_TOKEN}, {@code HF_TOKEN}). Every
+ * error names the file and line.
+ */
+public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Duration timeout) {
+
+    public static final List<String> SOURCE_NAMES = List.of("github", "hf", "academictorrents", "ia", "zenodo", "torrents");
+
+    private record Spec(String urlKey, String defaultUrl, String urlEnv, String watchKey, Duration interval,
+                        String tokenEnv, Pattern watchShape, String watchHint) {}
+
+    private static final Map<String, Spec> SPECS = new LinkedHashMap<>();
+
+    static {
+        SPECS.put("github", new Spec("apiUrl", "https://api.github.com", "REVENANT_GITHUB_API_URL", "repos",
+                Duration.ofHours(6), "GITHUB_TOKEN", Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+"), "owner/repo"));
+        SPECS.put("hf", new Spec("apiUrl", "https://huggingface.co", "REVENANT_HF_API_URL", "datasets",
+                Duration.ofHours(6), "HF_TOKEN", Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*"), "owner/name"));
+        SPECS.put("academictorrents", new Spec("url", "https://academictorrents.com", "REVENANT_AT_URL", "infohashes",
+                Duration.ofHours(24), null, Pattern.compile("[0-9a-fA-F]{40}"), "a 40-hex-digit infohash"));
+        SPECS.put("ia", new Spec("url", "https://archive.org", "REVENANT_IA_URL", "items",
+                Duration.ofHours(12), null, Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*"), "an item identifier"));
+        SPECS.put("zenodo", new Spec("url", "https://zenodo.org", "REVENANT_ZENODO_URL", "records",
+                Duration.ofHours(12), null, Pattern.compile("[0-9]+"), "a numeric record id"));
+        SPECS.put("torrents", new Spec(null, null, null, "items", Duration.ofHours(24), null, null, null));
+    }
+
+    private static final Set<String> TOP = Set.of("sources", "crawl");
+    private static final Set<String> CRAWL_KEYS = Set.of("workers", "timeout");
+
+    public CrawlConfig {
+        sources = Map.copyOf(sources);
+    }
+
+    public SourceConfig source(String name) {
+        return sources.get(name);
+    }
+
+    /** The sources that are enabled, in a fixed order. */
+    public List<SourceConfig> enabled() {
+        return SOURCE_NAMES.stream().map(sources::get).filter(SourceConfig::enabled).toList();
+    }
+
+    /** No file: every source on its public API, with the environment applied. */
+    public static CrawlConfig defaults(Map<String, String> env) {
+        return parse(null, "(defaults)", env);
+    }
+
+    public static CrawlConfig load(Path file, Map<String, String> env) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("cannot read " + file + ": no such file");
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + file + ": " + e.getMessage());
+        }
+        YamlTree.Node root;
+        try {
+            root = YamlTree.read(text);
+        } catch (YamlTree.SyntaxError e) {
+            throw new ConfigException(file + ": line " + e.line + ": " + e.getMessage());
+        }
+        return parse(root, file.toString(), env);
+    }
+
+    private static CrawlConfig parse(YamlTree.Node root, String file, Map<String, String> env) {
+        Reader r = new Reader(file);
+        Map<String, YamlTree.Field> top = root == null ? Map.of() : r.mapping(root, "the top level").fields();
+        r.known(top, TOP, "");
+        Map<String, YamlTree.Field> sourceFields = top.containsKey("sources")
+                ? r.mapping(top.get("sources").value(), "sources").fields() : Map.of();
+        r.known(sourceFields, SPECS.keySet(), "sources.");
+        int workers = 2;
+        Duration timeout = Duration.ofSeconds(60);
+        if (top.containsKey("crawl")) {
+            Map<String, YamlTree.Field> crawl = r.mapping(top.get("crawl").value(), "crawl").fields();
+            r.known(crawl, CRAWL_KEYS, "crawl.");
+            if (crawl.containsKey("workers")) {
+                workers = r.integer(crawl.get("workers").value(), "crawl.workers", 1, 64);
+            }
+            if (crawl.containsKey("timeout")) {
+                timeout = r.duration(crawl.get("timeout").value(), "crawl.timeout");
+            }
+        }
+        Map<String, SourceConfig> sources = new LinkedHashMap<>();
+        for (Map.Entry<String, Spec> e : SPECS.entrySet()) {
+            sources.put(e.getKey(), source(r, e.getKey(), e.getValue(), sourceFields.get(e.getKey()), env));
+        }
+        return new CrawlConfig(sources, workers, timeout);
+    }
+
+    private static SourceConfig source(Reader r, String name, Spec spec, YamlTree.Field field, Map<String, String> env) {
+        String at = "sources." + name;
+        boolean enabled = true;
+        boolean discover = !name.equals("torrents");
+        Duration interval = spec.interval();
+        String url = spec.defaultUrl();
+        List<String> watch = new ArrayList<>();
+        if (field != null && field.value() instanceof YamlTree.Sequence seq && spec.urlKey() == null) {
+            watch.addAll(r.strings(seq, at)); // sources.torrents: [file, url, magnet, ...]
+        } else if (field != null && !(field.value() instanceof YamlTree.Scalar s && s.text() == null)) {
+            Map<String, YamlTree.Field> f = r.mapping(field.value(), at).fields();
+            List<String> keys = new ArrayList<>(List.of("enabled", "interval", "discover", spec.watchKey()));
+            if (spec.urlKey() != null) {
+                keys.add(spec.urlKey());
+            }
+            r.known(f, Set.copyOf(keys), at + ".");
+            if (f.containsKey("enabled")) {
+                enabled = r.bool(f.get("enabled").value(), at + ".enabled");
+            }
+            if (f.containsKey("discover")) {
+                discover = r.bool(f.get("discover").value(), at + ".discover");
+            }
+            if (f.containsKey("interval")) {
+                interval = r.duration(f.get("interval").value(), at + ".interval");
+            }
+            if (spec.urlKey() != null && f.containsKey(spec.urlKey())) {
+                url = r.url(f.get(spec.urlKey()).value(), at + "." + spec.urlKey());
+            }
+            if (f.containsKey(spec.watchKey())) {
+                YamlTree.Node list = f.get(spec.watchKey()).value();
+                List<String> items = r.strings(list, at + "." + spec.watchKey());
+                for (int i = 0; i < items.size(); i++) {
+                    if (spec.watchShape() != null && !spec.watchShape().matcher(items.get(i)).matches()) {
+                        int line = ((YamlTree.Sequence) list).items().get(i).line();
+                        throw r.error(line, at + "." + spec.watchKey() + ": '" + items.get(i) + "' is not " + spec.watchHint());
+                    }
+                }
+                watch.addAll(items);
+            }
+        }
+        if (spec.urlEnv() != null) {
+            String fromEnv = env.get(spec.urlEnv());
+            if (fromEnv != null && !fromEnv.isBlank()) {
+                url = checkUrl(fromEnv.strip(), () -> new ConfigException("environment variable " + spec.urlEnv()
+                        + ": '" + fromEnv + "' is not an http(s) URL"));
+            }
+        }
+        Secret token = spec.tokenEnv() == null ? null : Secret.ofNullable(env.get(spec.tokenEnv()));
+        return new SourceConfig(name, enabled, interval, url == null ? null : URI.create(stripSlash(url)), discover, watch, token);
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private static String checkUrl(String url, java.util.function.Supplier<ConfigException> error) {
+        try {
+            URI u = URI.create(url);
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null) {
+                return url;
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the error
+        }
+        throw error.get();
+    }
+
+    /** Typed reads of tree nodes, each error with file and line. */
+    private static final class Reader {
+        private final String file;
+
+        Reader(String file) {
+            this.file = file;
+        }
+
+        ConfigException error(int line, String message) {
+            return new ConfigException(file + ": line " + line + ": " + message);
+        }
+
+        YamlTree.Mapping mapping(YamlTree.Node node, String what) {
+            if (node instanceof YamlTree.Mapping m) {
+                return m;
+            }
+            throw error(node.line(), what + " must be a mapping of keys to values");
+        }
+
+        void known(Map<String, YamlTree.Field> fields, Set<String> known, String prefix) {
+            for (YamlTree.Field f : fields.values()) {
+                if (!known.contains(f.key())) {
+                    throw error(f.keyLine(), "unknown key '" + prefix + f.key() + "' (known: "
+                            + String.join(", ", known.stream().sorted().toList()) + ")");
+                }
+            }
+        }
+
+        String scalar(YamlTree.Node node, String what) {
+            if (node instanceof YamlTree.Scalar s && s.text() != null) {
+                return s.text().strip();
+            }
+            throw error(node.line(), what + " must be a single value");
+        }
+
+        boolean bool(YamlTree.Node node, String what) {
+            if (node instanceof YamlTree.Scalar s && (s.token() == JsonToken.VALUE_TRUE || s.token() == JsonToken.VALUE_FALSE)) {
+                return s.token() == JsonToken.VALUE_TRUE;
+            }
+            throw error(node.line(), what + " must be true or false");
+        }
+
+        int integer(YamlTree.Node node, String what, int min, int max) {
+            String text = scalar(node, what);
+            try {
+                int n = Integer.parseInt(text);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // falls through
+            }
+            throw error(node.line(), what + " must be a whole number from " + min + " to " + max + ", not '" + text + "'");
+        }
+
+        Duration duration(YamlTree.Node node, String what) {
+            String text = scalar(node, what);
+            try {
+                Duration d = Durations.parse(text);
+                if (d.isZero() || d.isNegative()) {
+                    throw error(node.line(), what + " must be longer than zero");
+                }
+                return d;
+            } catch (IllegalArgumentException e) {
+                throw error(node.line(), what + ": " + e.getMessage());
+            }
+        }
+
+        String url(YamlTree.Node node, String what) {
+            String text = scalar(node, what);
+            return checkUrl(text, () -> error(node.line(), what + ": '" + text + "' is not an http(s) URL"));
+        }
+
+        List<String> strings(YamlTree.Node node, String what) {
+            if (!(node instanceof YamlTree.Sequence seq)) {
+                throw error(node.line(), what + " must be a list");
+            }
+            List<String> out = new ArrayList<>();
+            for (YamlTree.Node item : seq.items()) {
+                out.add(scalar(item, what + " entries"));
+            }
+            return out;
+        }
+    }
+}

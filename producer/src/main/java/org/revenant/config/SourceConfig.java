@@ -1,0 +1,34 @@
+package org.revenant.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.revenant.crawl.Secret;
+
+/**
+ * One source's settings.
+ *
+ * @param name     {@code github}, {@code hf}, {@code academictorrents}, {@code ia}, {@code zenodo} or {@code torrents}
+ * @param enabled  whether it runs
+ * @param interval how often its mirrors are re-checked and its discovery queries re-run
+ * @param url      the API's base URL (none for {@code torrents})
+ * @param discover whether it searches for mirrors with queries built from the registry
+ * @param watch    the explicit watch list (repositories, datasets, items, records, torrents)
+ * @param token    from the environment only; never printed
+ */
+public record SourceConfig(String name, boolean enabled, Duration interval, URI url, boolean discover,
+                           List<String> watch, Secret token) {
+
+    public SourceConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(interval, "interval");
+        watch = List.copyOf(watch);
+    }
+
+    @Override
+    public String toString() {
+        return name + "{enabled=" + enabled + ", interval=" + interval + ", url=" + url + ", discover=" + discover
+                + ", watch=" + watch.size() + " entries" + (token != null ? ", token set" : "") + "}";
+    }
+}

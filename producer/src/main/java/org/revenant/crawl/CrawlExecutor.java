@@ -1,0 +1,166 @@
+package org.revenant.crawl;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.KafkaException;
+import org.revenant.avro.CrawlCheckpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one query or one mirror crawl with its checkpoint: reads the previous checkpoint, calls the
+ * source, publishes what it saw, and writes the new checkpoint, recording why when it failed (a log
+ * line, a counter, and {@code lastStatus} in the checkpoint). It never throws for a failed crawl.
+ */
+public final class CrawlExecutor {
+
+    public enum Result { CRAWLED, UNCHANGED, FAILED, RATE_LIMITED, SKIPPED }
+
+    public record QueryResult(Result result, List<String> locators, String reason) {}
+
+    public record MirrorResult(Result result, String reason) {}
+
+    private static final Logger LOG = LoggerFactory.getLogger(CrawlExecutor.class);
+    private static final long REPEAT_WARNING_MILLIS = 5 * 60_000L;
+
+    private final Map<String, Source> sources;
+    private final CheckpointStore checkpoints;
+    private final CrawlMetrics metrics;
+    private final Clock clock;
+    private final Map<String, Long> lastWarned = new ConcurrentHashMap<>();
+
+    public CrawlExecutor(Map<String, Source> sources, CheckpointStore checkpoints, CrawlMetrics metrics, Clock clock) {
+        this.sources = Map.copyOf(sources);
+        this.checkpoints = checkpoints;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public static String mirrorKey(String source, String locator) {
+        return source + "/" + locator;
+    }
+
+    public static String queryKey(String source, String query) {
+        return source + "/query/" + query;
+    }
+
+    public Source source(String name) {
+        return sources.get(name);
+    }
+
+    public QueryResult query(String sourceName, String query, DiscoveryTerms terms) {
+        Source source = require(sourceName);
+        String key = queryKey(sourceName, query);
+        CrawlCheckpoint previous = checkpoints.get(key);
+        Instant now = clock.instant();
+        metrics.increment(sourceName, CrawlMetrics.QUERIES);
+        try {
+            Discovery d = source.discover(query, terms, previous);
+            metrics.add(sourceName, CrawlMetrics.DISCOVERED, d.locators().size());
+            checkpoints.put(next(previous, key, sourceName, "QUERY", query, now)
+                    .setEtag(d.etag() != null ? d.etag() : previous == null ? null : previous.getEtag())
+                    .setLastCrawledAt(now).setLastStatus("OK: " + d.locators().size() + " found").setFailures(0).build());
+            return new QueryResult(Result.CRAWLED, d.locators(), null);
+        } catch (CrawlException e) {
+            Result r = failed(sourceName, "query " + query, e, previous, key, "QUERY", query, now);
+            return new QueryResult(r, List.of(), e.getMessage());
+        }
+    }
+
+    /**
+     * @param scheduledAt when the job was scheduled; the crawl is skipped when the mirror was
+     *                    attempted after that (by this or another crawler), null to crawl regardless
+     */
+    public MirrorResult mirror(String sourceName, String locator, Instant scheduledAt, SnapshotSink sink) {
+        Source source = require(sourceName);
+        String key = mirrorKey(sourceName, locator);
+        CrawlCheckpoint previous = checkpoints.get(key);
+        if (scheduledAt != null && Schedule.attemptedAt(previous) > scheduledAt.toEpochMilli()) {
+            metrics.increment(sourceName, CrawlMetrics.SKIPPED);
+            return new MirrorResult(Result.SKIPPED, null);
+        }
+        Instant now = clock.instant();
+        CrawlOutcome outcome;
+        try {
+            outcome = source.crawl(locator, previous);
+        } catch (CrawlException e) {
+            return new MirrorResult(failed(sourceName, locator, e, previous, key, "MIRROR", locator, now), e.getMessage());
+        } catch (RuntimeException e) {
+            // A source bug on one hostile response must not stop the crawler: record it like any failure.
+            CrawlException wrapped = new CrawlException("unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            LOG.debug("crawl of {} {} threw", sourceName, locator, e);
+            return new MirrorResult(failed(sourceName, locator, wrapped, previous, key, "MIRROR", locator, now), wrapped.getMessage());
+        }
+        try {
+            if (outcome.snapshot() != null) {
+                sink.publish(outcome.snapshot(), now);
+            }
+            for (Snapshot found : outcome.discovered()) {
+                sink.publish(found, now);
+            }
+        } catch (KafkaException e) {
+            CrawlException wrapped = new CrawlException("cannot publish the snapshot: " + e.getMessage(), e);
+            return new MirrorResult(failed(sourceName, locator, wrapped, previous, key, "MIRROR", locator, now), wrapped.getMessage());
+        }
+        String status = outcome.isUnchanged() ? "UNCHANGED" : outcome.snapshot().mirror().getStatus().toString();
+        CrawlCheckpoint.Builder cp = next(previous, key, sourceName, "MIRROR", locator, now)
+                .setEtag(outcome.etag()).setLastTreeSha(outcome.treeSha())
+                .setLastCrawledAt(now).setLastStatus(status).setFailures(0);
+        Map<String, String> extra = new HashMap<>(cp.getExtra());
+        extra.putAll(outcome.extra());
+        checkpoints.put(cp.setExtra(extra).build());
+        metrics.increment(sourceName, outcome.isUnchanged() ? CrawlMetrics.UNCHANGED : CrawlMetrics.CRAWLED);
+        if (!outcome.isUnchanged()) {
+            LOG.info("crawled {} {}: {}, {} entries{}", sourceName, locator, status, outcome.snapshot().entries().size(),
+                    outcome.discovered().isEmpty() ? "" : ", " + outcome.discovered().size() + " torrent(s) inside");
+        }
+        return new MirrorResult(outcome.isUnchanged() ? Result.UNCHANGED : Result.CRAWLED, null);
+    }
+
+    private Result failed(String source, String what, CrawlException e, CrawlCheckpoint previous, String key, String kind,
+                          String locator, Instant now) {
+        if (Thread.currentThread().isInterrupted()) {
+            LOG.debug("crawl of {} {} interrupted by shutdown", source, what);
+            return Result.SKIPPED; // stopping is not the mirror's fault: nothing recorded
+        }
+        Result r = e.rateLimited() ? Result.RATE_LIMITED : Result.FAILED;
+        metrics.increment(source, e.rateLimited() ? CrawlMetrics.RATE_LIMITED : CrawlMetrics.FAILED);
+        String reason = e.getMessage();
+        Long last = lastWarned.get(source + "|" + reason);
+        if (last == null || now.toEpochMilli() - last > REPEAT_WARNING_MILLIS) {
+            lastWarned.put(source + "|" + reason, now.toEpochMilli());
+            LOG.warn("crawl failed: {} {}: {}", source, what, reason);
+        } else {
+            LOG.debug("crawl failed: {} {}: {}", source, what, reason);
+        }
+        CrawlCheckpoint.Builder cp = next(previous, key, source, kind, locator, now)
+                .setLastStatus((e.rateLimited() ? "RATE_LIMITED: " : "FAILED: ") + reason)
+                .setFailures((previous == null ? 0 : previous.getFailures()) + 1);
+        checkpoints.put(cp.build());
+        return r;
+    }
+
+    private static CrawlCheckpoint.Builder next(CrawlCheckpoint previous, String key, String source, String kind,
+                                                String locator, Instant now) {
+        CrawlCheckpoint.Builder b = previous == null
+                ? CrawlCheckpoint.newBuilder().setKey(key).setSource(source)
+                : CrawlCheckpoint.newBuilder(previous);
+        Map<String, String> extra = new HashMap<>(previous == null ? Map.of() : previous.getExtra());
+        extra.put(Schedule.ATTEMPTED_AT, Long.toString(now.toEpochMilli()));
+        extra.put(Schedule.KIND, kind);
+        extra.put(Schedule.LOCATOR, locator);
+        return b.setExtra(extra);
+    }
+
+    private Source require(String name) {
+        Source s = sources.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("no source " + name + " (enabled: " + sources.keySet() + ")");
+        }
+        return s;
+    }
+}

@@ -1,0 +1,241 @@
+package org.revenant.crawl;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.revenant.avro.CrawlJob;
+import org.revenant.config.CrawlConfig;
+import org.revenant.publish.SnapshotPublisher;
+import org.revenant.wire.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The continuous crawler: a scheduler that puts due jobs on {@code crawl-jobs} and workers in one
+ * consumer group that take them, so every {@code revenant crawl} process pointed at the same Kafka
+ * shares the work. Checkpoints live in {@code crawler-state}; a restart resumes from them.
+ */
+public final class CrawlService implements AutoCloseable {
+
+    public static final String GROUP_SUFFIX = "crawlers";
+    private static final Logger LOG = LoggerFactory.getLogger(CrawlService.class);
+
+    private final CrawlConfig config;
+    private final Properties client;
+    private final Topics topics;
+    private final Map<String, Source> sources;
+    private final HttpFetcher http;
+    private final CrawlMetrics metrics = new CrawlMetrics();
+    private final CheckpointStore checkpoints;
+    private final KafkaProducer<String, CrawlJob> jobs;
+    private final CrawlScheduler scheduler;
+    private final CrawlExecutor executor;
+    private final CachedTerms terms;
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<KafkaConsumer<String, CrawlJob>> consumers = new ArrayList<>();
+    private final String instance = UUID.randomUUID().toString().substring(0, 8);
+    private volatile boolean running = true;
+
+    public CrawlService(CrawlConfig config, Properties client, Topics topics, Set<String> only) {
+        this(config, client, topics, only, FetchSettings.defaults().version());
+    }
+
+    /** @param version Revenant's version, named in the User-Agent */
+    public CrawlService(CrawlConfig config, Properties client, Topics topics, Set<String> only, String version) {
+        this.config = config;
+        this.client = client;
+        this.topics = topics;
+        this.http = new HttpFetcher(FetchSettings.defaults().withRequestTimeout(config.timeout()).withVersion(version));
+        this.sources = Sources.build(config, http, only);
+        this.checkpoints = new CheckpointStore(client, topics);
+        Properties p = new Properties();
+        p.putAll(client);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "revenant-crawl-scheduler");
+        this.jobs = new KafkaProducer<>(p, new StringSerializer(), topics.crawlJobs.valueSerde().serializer());
+        this.terms = new CachedTerms(new RegistryTerms(client, topics));
+        this.scheduler = new CrawlScheduler(config, sources, checkpoints, terms, jobs, topics, Clock.systemUTC());
+        this.executor = new CrawlExecutor(sources, checkpoints, metrics, Clock.systemUTC());
+    }
+
+    public CrawlMetrics metrics() {
+        return metrics;
+    }
+
+    public Set<String> sourceNames() {
+        return sources.keySet();
+    }
+
+    /** {@code --once}: every source once, directly (no job topic), then returns. */
+    public CrawlOnce.Summary runOnce(java.io.PrintWriter out) throws InterruptedException {
+        checkpoints.start(Duration.ofSeconds(60));
+        try (SnapshotPublisher publisher = new SnapshotPublisher(client, topics, "crawler",
+                topics.prefix() + "crawler-once-" + instance)) {
+            return CrawlOnce.run(config, executor, checkpoints, terms.get(), SnapshotSink.of(publisher), sources.keySet(), out);
+        }
+    }
+
+    /** HTTP requests, retries and rate-limit waits so far. */
+    public Map<String, Long> httpCounters() {
+        return http.counters();
+    }
+
+    public void start() throws InterruptedException {
+        checkpoints.start(Duration.ofSeconds(60));
+        Thread s = new Thread(this::schedule, "revenant-crawl-scheduler");
+        s.setDaemon(true);
+        threads.add(s);
+        for (int i = 0; i < config.workers(); i++) {
+            int n = i;
+            Thread w = new Thread(() -> work(n), "revenant-crawl-worker-" + i);
+            w.setDaemon(true);
+            threads.add(w);
+        }
+        threads.forEach(Thread::start);
+        LOG.info("crawling {} with {} worker(s)", sources.keySet(), config.workers());
+    }
+
+    private void schedule() {
+        Duration tick = scheduler.tick();
+        while (running) {
+            try {
+                scheduler.runOnce();
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                LOG.warn("scheduler: {}", e.getMessage());
+            }
+            try {
+                Thread.sleep(tick.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void work(int n) {
+        Properties c = new Properties();
+        c.putAll(client);
+        c.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, topics.prefix() + GROUP_SUFFIX);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1); // a crawl can take minutes: take one job at a time
+        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(30).toMillis());
+        KafkaConsumer<String, CrawlJob> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
+                topics.crawlJobs.valueSerde().deserializer());
+        synchronized (consumers) {
+            if (!running) {
+                consumer.close();
+                return;
+            }
+            consumers.add(consumer);
+        }
+        SnapshotPublisher publisher = null;
+        try {
+            publisher = new SnapshotPublisher(client, topics, "crawler", topics.prefix() + "crawler-" + instance + "-" + n);
+            SnapshotSink sink = SnapshotSink.of(publisher);
+            consumer.subscribe(List.of(topics.crawlJobs.name()));
+            while (running) {
+                for (ConsumerRecord<String, CrawlJob> r : consumer.poll(Duration.ofSeconds(1))) {
+                    if (r.value() != null && running) {
+                        run(r.value(), sink);
+                    }
+                }
+                if (running) {
+                    consumer.commitSync();
+                }
+            }
+        } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+            // closing
+        } catch (RuntimeException e) {
+            if (running) {
+                LOG.error("crawl worker {} stopped: {}", n, e.getMessage(), e);
+            }
+        } finally {
+            Thread.interrupted(); // close() interrupts a crawl in progress; the Kafka clients must close uninterrupted
+            if (publisher != null) {
+                publisher.close();
+            }
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void run(CrawlJob job, SnapshotSink sink) {
+        String source = job.getSource();
+        if (!sources.containsKey(source)) {
+            LOG.debug("job for source {} not enabled here: skipped", source);
+            return;
+        }
+        if (CrawlScheduler.QUERY.equals(job.getKind())) {
+            CrawlExecutor.QueryResult q = executor.query(source, job.getTarget(), terms.get());
+            Instant now = Instant.now();
+            int offered = 0;
+            for (String locator : q.locators()) {
+                if (scheduler.offerDiscovered(source, locator, now)) {
+                    offered++;
+                }
+            }
+            if (offered > 0) {
+                LOG.info("{} query {}: {} mirror(s) to crawl", source, job.getTarget(), offered);
+            }
+        } else {
+            executor.mirror(source, job.getTarget(), job.getScheduledAt(), sink);
+        }
+    }
+
+    /** The registry is read at most every few seconds, however many queries run. */
+    private static final class CachedTerms implements java.util.function.Supplier<DiscoveryTerms> {
+        private final RegistryTerms registry;
+        private DiscoveryTerms terms;
+        private long readAt;
+
+        CachedTerms(RegistryTerms registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        public synchronized DiscoveryTerms get() {
+            if (terms == null || System.nanoTime() - readAt > 10_000_000_000L) {
+                terms = registry.get();
+                readAt = System.nanoTime();
+            }
+            return terms;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        synchronized (consumers) {
+            consumers.forEach(KafkaConsumer::wakeup);
+        }
+        for (Thread t : threads) {
+            t.interrupt();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        jobs.close(Duration.ofSeconds(5));
+        checkpoints.close();
+        LOG.info("crawler stopped: {}", metrics.snapshot());
+    }
+}

@@ -1,0 +1,460 @@
+package org.revenant.crawl;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one HTTP client every source uses. It names itself honestly, bounds every exchange in time
+ * and size, limits concurrent requests per host, waits out rate limits the platform announces
+ * ({@code retry-after}, {@code x-ratelimit-remaining}/{@code reset}, GitHub's 403/429 secondary
+ * limits, Hugging Face's {@code ratelimit} header), retries 5xx and timeouts a bounded number of
+ * times, and sends {@code If-None-Match} when given an ETag. Statuses other than those are handed
+ * back to the source, which knows what a 404 or 451 means on its platform.
+ */
+public final class HttpFetcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpFetcher.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    private static final Duration SECONDARY_LIMIT_WAIT = Duration.ofSeconds(60);
+    private static final Pattern HF_RATELIMIT_RESET = Pattern.compile(";\\s*t=(\\d+)");
+
+    /** One GET. {@code etag} makes it conditional; {@code token} is sent as a Bearer token. */
+    public record Request(URI uri, String accept, String etag, Secret token, int maxBodyBytes) {
+        public static Request get(URI uri) {
+            return new Request(uri, "application/json", null, null, 0);
+        }
+
+        public Request accept(String value) {
+            return new Request(uri, value, etag, token, maxBodyBytes);
+        }
+
+        public Request ifNoneMatch(String value) {
+            return new Request(uri, accept, value, token, maxBodyBytes);
+        }
+
+        public Request token(Secret value) {
+            return new Request(uri, accept, etag, value, maxBodyBytes);
+        }
+
+        public Request maxBodyBytes(int value) {
+            return new Request(uri, accept, etag, token, value);
+        }
+    }
+
+    private final FetchSettings settings;
+    private final HttpClient client;
+    private final Sleeper sleeper;
+    private final Clock clock;
+    private final Map<String, HostGate> hosts = new ConcurrentHashMap<>();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder retries = new LongAdder();
+    private final LongAdder rateLimited = new LongAdder();
+
+    public HttpFetcher(FetchSettings settings) {
+        this(settings, Sleeper.REAL, Clock.systemUTC());
+    }
+
+    public HttpFetcher(FetchSettings settings, Sleeper sleeper, Clock clock) {
+        this.settings = java.util.Objects.requireNonNull(settings, "settings");
+        this.sleeper = java.util.Objects.requireNonNull(sleeper, "sleeper");
+        this.clock = java.util.Objects.requireNonNull(clock, "clock");
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    public FetchSettings settings() {
+        return settings;
+    }
+
+    /** Requests sent, retries made and rate-limit waits, for the summary and the metrics. */
+    public Map<String, Long> counters() {
+        return Map.of("requests", requests.sum(), "retries", retries.sum(), "rateLimited", rateLimited.sum());
+    }
+
+    /**
+     * @return the final response: 2xx, 304, or any status the source must interpret (3xx not followed, 4xx)
+     * @throws CrawlException after timeouts, connection failures, oversized bodies, or 5xx/rate limits
+     *                        that outlasted the retries; the message says which
+     */
+    public HttpResult get(Request request) throws CrawlException {
+        HostGate gate = hosts.computeIfAbsent(hostOf(request.uri()), h -> new HostGate(settings.perHostConcurrency()));
+        String down = gate.unreachable(clock.instant());
+        if (down != null) {
+            throw new CrawlException("cannot reach " + hostOf(request.uri()) + " (" + down + "): backing off");
+        }
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            waitForHost(gate, request.uri());
+            HttpResult result;
+            try {
+                result = exchange(gate, request);
+            } catch (TransientFailure e) {
+                if (attempt >= settings.maxAttempts()) {
+                    if (e.getCause() instanceof ConnectException) {
+                        gate.markUnreachable(clock.instant(), message(e.getCause()));
+                    }
+                    throw new CrawlException(e.getMessage() + " (gave up after " + attempt + " attempts)", e.getCause());
+                }
+                backoff(attempt, null, request.uri(), e.getMessage());
+                continue;
+            }
+            Duration limitWait = rateLimitWait(result);
+            if (limitWait != null) {
+                rateLimited.increment();
+                Instant until = clock.instant().plus(limitWait);
+                gate.blockUntil(until);
+                if (attempt >= settings.maxAttempts() || limitWait.compareTo(settings.maxRateLimitWait()) > 0) {
+                    throw new CrawlException("rate limited by " + hostOf(request.uri()) + " (HTTP " + result.status()
+                            + ") until " + until, true, null);
+                }
+                LOG.info("rate limited by {} (HTTP {}): waiting {} s", hostOf(request.uri()), result.status(),
+                        limitWait.toSeconds());
+                continue;
+            }
+            if (result.status() >= 500 || result.status() == 408) {
+                String what = "HTTP " + result.status() + " from " + request.uri();
+                if (attempt >= settings.maxAttempts()) {
+                    throw new CrawlException(what + " (gave up after " + attempt + " attempts)");
+                }
+                backoff(attempt, retryAfter(result), request.uri(), what);
+                continue;
+            }
+            gate.reachable();
+            noteRemaining(gate, result);
+            return result;
+        }
+    }
+
+    private HttpResult exchange(HostGate gate, Request request) throws CrawlException, TransientFailure {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri())
+                .timeout(settings.requestTimeout())
+                .header("User-Agent", settings.userAgent())
+                .GET();
+        if (request.accept() != null) {
+            builder.header("Accept", request.accept());
+        }
+        if (request.etag() != null) {
+            builder.header("If-None-Match", request.etag());
+        }
+        if (request.token() != null) {
+            builder.header("Authorization", "Bearer " + request.token().reveal());
+        }
+        int cap = request.maxBodyBytes() > 0 ? request.maxBodyBytes() : settings.maxBodyBytes();
+        try {
+            gate.permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CrawlException("interrupted", e);
+        }
+        requests.increment();
+        CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(builder.build(), info -> new CappedBody(cap));
+        try {
+            HttpResponse<byte[]> response = future.get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return new HttpResult(response.uri(), response.statusCode(), response.headers(), response.body());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new TransientFailure("timed out after " + describe(settings.requestTimeout()) + ": GET " + request.uri(), e);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CrawlException("interrupted: GET " + request.uri(), e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof BodyTooLarge) {
+                throw new CrawlException("response from " + request.uri() + " is larger than the limit of " + cap + " bytes");
+            }
+            if (cause instanceof HttpTimeoutException) {
+                throw new TransientFailure("timed out after " + describe(settings.requestTimeout()) + ": GET " + request.uri(), cause);
+            }
+            if (cause instanceof ConnectException) {
+                throw new TransientFailure("cannot connect to " + hostOf(request.uri()) + ": " + message(cause), cause);
+            }
+            if (cause instanceof IOException) {
+                throw new TransientFailure("I/O error on GET " + request.uri() + ": " + message(cause), cause);
+            }
+            throw new CrawlException("GET " + request.uri() + " failed: " + message(cause), cause);
+        } finally {
+            gate.permits.release();
+        }
+    }
+
+    private void waitForHost(HostGate gate, URI uri) throws CrawlException {
+        Instant until = gate.blockedUntil();
+        Instant now = clock.instant();
+        if (until == null || !until.isAfter(now)) {
+            return;
+        }
+        Duration wait = Duration.between(now, until);
+        if (wait.compareTo(settings.maxRateLimitWait()) > 0) {
+            throw new CrawlException("rate limited by " + hostOf(uri) + " until " + until, true, null);
+        }
+        sleep(wait);
+        gate.clear(until);
+    }
+
+    private void backoff(int attempt, Duration retryAfter, URI uri, String why) throws CrawlException {
+        retries.increment();
+        long factor = 1L << Math.min(attempt - 1, 10);
+        Duration wait = settings.initialBackoff().multipliedBy(factor);
+        if (wait.compareTo(MAX_BACKOFF) > 0) {
+            wait = MAX_BACKOFF;
+        }
+        if (retryAfter != null && retryAfter.compareTo(wait) > 0 && retryAfter.compareTo(settings.maxRateLimitWait()) <= 0) {
+            wait = retryAfter;
+        }
+        LOG.info("{}; retry {} of {} in {}", why, attempt, settings.maxAttempts() - 1, describe(wait));
+        sleep(wait);
+    }
+
+    private void sleep(Duration wait) throws CrawlException {
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CrawlException("interrupted while waiting", e);
+        }
+    }
+
+    /** Null when the response is not a rate limit; otherwise how long the platform wants us to wait. */
+    Duration rateLimitWait(HttpResult r) {
+        int status = r.status();
+        if (status != 429 && status != 403) {
+            return null;
+        }
+        Duration retryAfter = retryAfter(r);
+        String remaining = r.header("x-ratelimit-remaining").orElse(null);
+        boolean exhausted = "0".equals(remaining != null ? remaining.strip() : null);
+        Duration hfReset = hfReset(r);
+        if (status == 403 && retryAfter == null && !exhausted && !mentionsRateLimit(r)) {
+            return null; // a real 403: forbidden, blocked by ToS, ...
+        }
+        if (retryAfter != null) {
+            return retryAfter;
+        }
+        if (exhausted) {
+            Optional<String> reset = r.header("x-ratelimit-reset");
+            if (reset.isPresent()) {
+                try {
+                    Instant at = Instant.ofEpochSecond(Long.parseLong(reset.get().strip()));
+                    Duration wait = Duration.between(clock.instant(), at).plusSeconds(1);
+                    return wait.isNegative() || wait.isZero() ? Duration.ofSeconds(1) : wait;
+                } catch (NumberFormatException e) {
+                    return SECONDARY_LIMIT_WAIT;
+                }
+            }
+        }
+        if (hfReset != null) {
+            return hfReset;
+        }
+        return SECONDARY_LIMIT_WAIT;
+    }
+
+    private Duration retryAfter(HttpResult r) {
+        Optional<String> value = r.header("retry-after");
+        if (value.isEmpty()) {
+            return null;
+        }
+        String v = value.get().strip();
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
+        } catch (NumberFormatException e) {
+            try {
+                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Duration wait = Duration.between(clock.instant(), at);
+                return wait.isNegative() ? Duration.ZERO : wait;
+            } catch (DateTimeParseException e2) {
+                return null;
+            }
+        }
+    }
+
+    private static Duration hfReset(HttpResult r) {
+        Optional<String> value = r.header("ratelimit");
+        if (value.isEmpty()) {
+            return null;
+        }
+        Matcher m = HF_RATELIMIT_RESET.matcher(value.get());
+        return m.find() ? Duration.ofSeconds(Long.parseLong(m.group(1))) : null;
+    }
+
+    private static boolean mentionsRateLimit(HttpResult r) {
+        int n = Math.min(r.body().length, 4096);
+        String text = new String(r.body(), 0, n, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+        return text.contains("rate limit");
+    }
+
+    /** When a success says the budget is spent, later requests to that host wait for the reset. */
+    private void noteRemaining(HostGate gate, HttpResult r) {
+        String remaining = r.header("x-ratelimit-remaining").orElse("").strip();
+        String reset = r.header("x-ratelimit-reset").orElse("").strip();
+        if ("0".equals(remaining) && !reset.isEmpty()) {
+            try {
+                gate.blockUntil(Instant.ofEpochSecond(Long.parseLong(reset)));
+            } catch (NumberFormatException e) {
+                // not a reset time we understand: the next request will find out
+            }
+        }
+    }
+
+    static String hostOf(URI uri) {
+        String host = uri.getHost() == null ? String.valueOf(uri.getAuthority()) : uri.getHost();
+        return uri.getPort() < 0 ? host : host + ":" + uri.getPort();
+    }
+
+    private static String describe(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    private static String message(Throwable t) {
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    /** Per host: a concurrency limit and the time until which the host asked us to hold off. */
+    private static final class HostGate {
+        final Semaphore permits;
+        private volatile Instant blockedUntil;
+        private Instant unreachableUntil;
+        private String unreachableReason;
+        private int unreachableTimes;
+
+        HostGate(int concurrency) {
+            this.permits = new Semaphore(concurrency, true);
+        }
+
+        Instant blockedUntil() {
+            return blockedUntil;
+        }
+
+        /**
+         * A host that refused connections through every retry is not tried again for a while
+         * (30 s, doubling to 10 min), so an offline crawler fails fast instead of retrying each job.
+         */
+        synchronized void markUnreachable(Instant now, String reason) {
+            unreachableTimes++;
+            long seconds = Math.min(600, 30L << Math.min(unreachableTimes - 1, 5));
+            unreachableUntil = now.plusSeconds(seconds);
+            unreachableReason = reason;
+        }
+
+        synchronized String unreachable(Instant now) {
+            return unreachableUntil != null && unreachableUntil.isAfter(now) ? unreachableReason : null;
+        }
+
+        synchronized void reachable() {
+            unreachableUntil = null;
+            unreachableTimes = 0;
+        }
+
+        /** The wait until {@code until} is over (whatever the clock says: tests wait without time passing). */
+        synchronized void clear(Instant until) {
+            if (until.equals(blockedUntil)) {
+                blockedUntil = null;
+            }
+        }
+
+        synchronized void blockUntil(Instant until) {
+            if (blockedUntil == null || until.isAfter(blockedUntil)) {
+                blockedUntil = until;
+            }
+        }
+    }
+
+    /** A failure worth another attempt: timeouts and connection problems. */
+    private static final class TransientFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        TransientFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static final class BodyTooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** Gathers the body while counting it, and gives up (cancelling the stream) past the cap. */
+    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final int cap;
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        CappedBody(int cap) {
+            this.cap = cap;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            if (body.isDone()) {
+                return;
+            }
+            for (ByteBuffer b : buffers) {
+                if ((long) buffer.size() + b.remaining() > cap) {
+                    subscription.cancel();
+                    body.completeExceptionally(new BodyTooLarge());
+                    return;
+                }
+                byte[] bytes = new byte[b.remaining()];
+                b.get(bytes);
+                buffer.writeBytes(bytes);
+            }
+            subscription.request(1);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            body.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(buffer.toByteArray());
+        }
+    }
+}

@@ -1,0 +1,379 @@
+package org.revenant.source.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.revenant.avro.CrawlCheckpoint;
+import org.revenant.avro.EntryKind;
+import org.revenant.avro.ManifestEntry;
+import org.revenant.avro.Mirror;
+import org.revenant.avro.MirrorStatus;
+import org.revenant.config.SourceConfig;
+import org.revenant.crawl.CrawlException;
+import org.revenant.crawl.CrawlOutcome;
+import org.revenant.crawl.Discovery;
+import org.revenant.crawl.DiscoveryTerms;
+import org.revenant.crawl.HttpFetcher;
+import org.revenant.crawl.HttpResult;
+import org.revenant.crawl.Json;
+import org.revenant.crawl.Mirrors;
+import org.revenant.crawl.Snapshot;
+import org.revenant.crawl.Source;
+import org.revenant.crawl.TextLinks;
+import org.revenant.crawl.Urls;
+import org.revenant.source.torrent.TorrentException;
+import org.revenant.source.torrent.TorrentManifest;
+import org.revenant.source.torrent.TorrentManifests;
+import org.revenant.source.torrent.TorrentMetainfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * GitHub through its REST API: repository and code search for discovery; for a repository, its
+ * metadata (conditional on the last ETag), the recursive tree (walked subtree by subtree when
+ * GitHub truncates it), Git LFS pointers behind {@code .gitattributes} patterns, {@code .torrent}
+ * files read through the blobs API, and the README with the magnets and download links in it.
+ */
+public final class GitHubSource implements Source {
+
+    public static final String NAME = "github";
+    public static final String PLATFORM = "github";
+    static final int MAX_SEARCH_PAGES = 3;
+    static final int MAX_TREE_ENTRIES = 1_000_000;
+    static final int MAX_SUBTREE_REQUESTS = 5_000;
+    static final int MAX_LFS_POINTERS = 500;
+    static final int MAX_TORRENTS = 20;
+    static final long MAX_TORRENT_BYTES = 10L * 1024 * 1024;
+    static final int MAX_README_CHARS = 64 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(GitHubSource.class);
+    private static final String ACCEPT = "application/vnd.github+json";
+
+    private final SourceConfig config;
+    private final HttpFetcher http;
+    private final URI api;
+
+    public GitHubSource(SourceConfig config, HttpFetcher http) {
+        this.config = config;
+        this.http = http;
+        this.api = config.url();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<String> queries(DiscoveryTerms terms) {
+        if (!config.discover()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String name : terms.sortedNames()) {
+            out.add("repos:\"" + name + "\"");
+        }
+        if (config.token() != null) { // code search needs authentication
+            for (String file : terms.sortedFileNames()) {
+                out.add("code:filename:\"" + file + "\"");
+            }
+            for (String btih : terms.sortedBtihs()) {
+                out.add("code:" + btih);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Discovery discover(String query, DiscoveryTerms terms, CrawlCheckpoint previous) throws CrawlException {
+        boolean code = query.startsWith("code:");
+        String q = query.substring(query.indexOf(':') + 1);
+        URI next = Urls.of(api, (code ? "/search/code" : "/search/repositories") + "?q=" + Urls.param(q) + "&per_page=100");
+        Set<String> found = new LinkedHashSet<>();
+        for (int page = 0; page < MAX_SEARCH_PAGES && next != null; page++) {
+            HttpResult r = get(next, null, ACCEPT);
+            if (r.status() != 200) {
+                throw failure("search " + query, r);
+            }
+            JsonNode items = Json.expect(Json.parse(r), false, r).path("items");
+            for (JsonNode item : items) {
+                String fullName = code ? Json.text(item.path("repository"), "full_name") : Json.text(item, "full_name");
+                if (fullName != null && fullName.contains("/")) {
+                    found.add(fullName);
+                }
+            }
+            String link = Json.nextLink(r);
+            next = link == null ? null : Urls.sameOrigin(api, link);
+        }
+        return new Discovery(List.copyOf(found), null);
+    }
+
+    @Override
+    public String mirrorKey(String locator) {
+        return PLATFORM + ":" + locator.toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public CrawlOutcome crawl(String locator, CrawlCheckpoint previous) throws CrawlException {
+        String key = mirrorKey(locator);
+        String repoPath = "/repos/" + Urls.path(locator);
+        String etag = previous == null ? null : previous.getEtag();
+        String lastTree = previous == null ? null : previous.getLastTreeSha();
+        HttpResult r = get(Urls.of(api, repoPath), etag, ACCEPT);
+        if (r.notModified()) {
+            return CrawlOutcome.unchanged(etag, lastTree);
+        }
+        String htmlUrl = "https://github.com/" + locator;
+        MirrorStatus gone = Mirrors.forHttpStatus(r.status());
+        if (gone != null || (r.status() == 403 && r.text().contains("access blocked"))) {
+            MirrorStatus status = gone != null ? gone : MirrorStatus.BLOCKED;
+            return CrawlOutcome.of(Snapshot.status(Mirrors.withStatus(key, PLATFORM, locator.toLowerCase(Locale.ROOT), htmlUrl,
+                    status, "HTTP " + r.status() + ": " + message(r))), null, null);
+        }
+        if (r.status() != 200) {
+            throw failure("repository " + locator, r);
+        }
+        JsonNode repo = Json.expect(Json.parse(r), false, r);
+        String fullName = orElse(Json.text(repo, "full_name"), locator);
+        String branch = orElse(Json.text(repo, "default_branch"), "main");
+        Mirror.Builder mirror = Mirror.newBuilder()
+                .setKey(key)
+                .setPlatform(PLATFORM)
+                .setLocator(locator.toLowerCase(Locale.ROOT))
+                .setUrl(orElse(Json.text(repo, "html_url"), htmlUrl))
+                .setTitle(orElse(Json.text(repo, "name"), fullName))
+                .setDescription(Json.text(repo, "description"))
+                .setOwner(Json.text(repo.path("owner"), "login"))
+                .setStatus(MirrorStatus.PRESENT);
+        Map<String, String> ids = new LinkedHashMap<>();
+        ids.put("fullName", fullName);
+        if (Json.text(repo, "id") != null) {
+            ids.put("id", Json.text(repo, "id"));
+        }
+        ids.put("defaultBranch", branch);
+        if (repo.path("disabled").asBoolean(false)) {
+            return CrawlOutcome.of(Snapshot.status(mirror.setStatus(MirrorStatus.DISABLED)
+                    .setStatusDetail("disabled by GitHub").setIdentifiers(ids).build()), r.etag(), null);
+        }
+        if (repo.path("private").asBoolean(false)) {
+            return CrawlOutcome.of(Snapshot.status(mirror.setStatus(MirrorStatus.PRIVATE).setIdentifiers(ids).build()),
+                    r.etag(), null);
+        }
+
+        Tree tree = tree(repoPath, branch);
+        if (tree.sha != null) {
+            ids.put("treeSha", tree.sha);
+        }
+        List<ManifestEntry> entries = new ArrayList<>(tree.entries.size());
+        List<Snapshot> torrents = new ArrayList<>();
+        GitAttributes lfs = lfsPatterns(repoPath, tree.entries);
+        int pointers = 0;
+        int torrentFiles = 0;
+        for (TreeEntry e : tree.entries) {
+            ManifestEntry.Builder entry = ManifestEntry.newBuilder().setPath(e.path).setSize(e.size)
+                    .setGitBlobSha1(e.sha).setKind(EntryKind.FILE);
+            if (lfs != null && e.size < LfsPointer.MAX_POINTER_BYTES && e.size >= 100 && pointers < MAX_LFS_POINTERS
+                    && lfs.tracked(e.path)) {
+                pointers++;
+                LfsPointer pointer = LfsPointer.parse(blob(repoPath, e, LfsPointer.MAX_POINTER_BYTES));
+                if (pointer != null) {
+                    entry.setLfsSha256(pointer.sha256()).setSize(pointer.size());
+                }
+            } else if (e.path.toLowerCase(Locale.ROOT).endsWith(".torrent") && e.size <= MAX_TORRENT_BYTES
+                    && torrentFiles < MAX_TORRENTS) {
+                torrentFiles++;
+                byte[] bytes = blob(repoPath, e, (int) MAX_TORRENT_BYTES);
+                if (bytes != null) {
+                    try {
+                        TorrentMetainfo meta = TorrentMetainfo.parse(bytes);
+                        entry.setKind(EntryKind.TORRENT_REF).setRef(meta.btih() != null ? meta.btih() : meta.btmh());
+                        String where = "https://github.com/" + fullName + "/blob/" + branch + "/" + e.path;
+                        TorrentManifest inside = TorrentManifests.fromMetainfo(meta, where);
+                        torrents.add(new Snapshot(inside.mirror(), inside.entries(), null));
+                    } catch (TorrentException ex) {
+                        LOG.info("{}: {} is not a readable .torrent: {}", key, e.path, ex.getMessage());
+                    }
+                }
+            }
+            entries.add(entry.build());
+        }
+
+        String description = Json.text(repo, "description");
+        Readme readme = readme(repoPath);
+        entries.addAll(TextLinks.extract(description, "description"));
+        if (readme != null) {
+            entries.addAll(TextLinks.extract(readme.text, readme.path));
+        }
+        String text = join(description, readme == null ? null : readme.text);
+        Snapshot snapshot = new Snapshot(mirror.setIdentifiers(ids).build(), entries, Mirrors.cap(text, MAX_README_CHARS));
+        return new CrawlOutcome(snapshot, torrents, r.etag(), tree.sha, Map.of());
+    }
+
+    private record TreeEntry(String path, long size, String sha) {}
+
+    private record Tree(String sha, List<TreeEntry> entries) {}
+
+    private record Readme(String path, String text) {}
+
+    /** The recursive tree; when GitHub truncates it, every subtree is fetched on its own instead. */
+    private Tree tree(String repoPath, String branch) throws CrawlException {
+        HttpResult r = get(Urls.of(api, repoPath + "/git/trees/" + Urls.path(branch) + "?recursive=1"), null, ACCEPT);
+        if (r.status() == 409 || r.status() == 404) { // 409: "Git Repository is empty."
+            return new Tree(null, List.of());
+        }
+        if (r.status() != 200) {
+            throw failure("tree of " + repoPath, r);
+        }
+        JsonNode root = Json.expect(Json.parse(r), false, r);
+        String sha = Json.text(root, "sha");
+        if (!root.path("truncated").asBoolean(false)) {
+            List<TreeEntry> entries = new ArrayList<>();
+            addBlobs(root, "", entries);
+            return new Tree(sha, entries);
+        }
+        LOG.info("{}: recursive tree truncated by GitHub; walking its subtrees", repoPath);
+        List<TreeEntry> entries = new ArrayList<>();
+        Deque<String[]> pending = new ArrayDeque<>();
+        pending.add(new String[] {sha, ""});
+        int requests = 0;
+        while (!pending.isEmpty()) {
+            String[] next = pending.poll();
+            if (++requests > MAX_SUBTREE_REQUESTS) {
+                throw new CrawlException("tree of " + repoPath + " has more than " + MAX_SUBTREE_REQUESTS + " directories");
+            }
+            HttpResult sub = get(Urls.of(api, repoPath + "/git/trees/" + next[0]), null, ACCEPT);
+            if (sub.status() != 200) {
+                throw failure("subtree " + next[1] + " of " + repoPath, sub);
+            }
+            JsonNode node = Json.expect(Json.parse(sub), false, sub);
+            addBlobs(node, next[1], entries);
+            for (JsonNode item : node.path("tree")) {
+                if ("tree".equals(Json.text(item, "type")) && Json.text(item, "sha") != null) {
+                    pending.add(new String[] {Json.text(item, "sha"), next[1] + Json.text(item, "path") + "/"});
+                }
+            }
+        }
+        return new Tree(sha, entries);
+    }
+
+    private void addBlobs(JsonNode tree, String prefix, List<TreeEntry> into) throws CrawlException {
+        for (JsonNode item : tree.path("tree")) {
+            // Only regular files: trees have no size, "commit" is a submodule, 120000 a symlink.
+            if (!"blob".equals(Json.text(item, "type")) || "120000".equals(Json.text(item, "mode"))) {
+                continue;
+            }
+            String path = Json.text(item, "path");
+            if (path == null) {
+                continue;
+            }
+            if (into.size() >= MAX_TREE_ENTRIES) {
+                throw new CrawlException("tree has more than " + MAX_TREE_ENTRIES + " files");
+            }
+            into.add(new TreeEntry(prefix + path, item.path("size").asLong(0), Json.text(item, "sha")));
+        }
+    }
+
+    private GitAttributes lfsPatterns(String repoPath, List<TreeEntry> entries) throws CrawlException {
+        for (TreeEntry e : entries) {
+            if (e.path.equals(".gitattributes") && e.size < 64 * 1024) {
+                byte[] bytes = blob(repoPath, e, 64 * 1024);
+                if (bytes != null) {
+                    GitAttributes attributes = GitAttributes.parse(new String(bytes, StandardCharsets.UTF_8));
+                    return attributes.isEmpty() ? null : attributes;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A blob's bytes through the blobs API (JSON, base64), or null when it cannot be read. */
+    private byte[] blob(String repoPath, TreeEntry e, int maxBytes) throws CrawlException {
+        HttpResult r;
+        try {
+            r = http.get(HttpFetcher.Request.get(Urls.of(api, repoPath + "/git/blobs/" + e.sha)).accept(ACCEPT)
+                    .token(config.token()).maxBodyBytes(maxBytes * 4 / 3 + 4096));
+        } catch (CrawlException ex) {
+            if (ex.rateLimited()) {
+                throw ex;
+            }
+            LOG.info("{}: cannot read blob of {}: {}", repoPath, e.path, ex.getMessage());
+            return null;
+        }
+        if (r.status() != 200) {
+            LOG.info("{}: blob of {}: HTTP {}", repoPath, e.path, r.status());
+            return null;
+        }
+        try {
+            JsonNode node = Json.parse(r);
+            String content = Json.text(node, "content");
+            if (content == null || !"base64".equals(Json.text(node, "encoding"))) {
+                return null;
+            }
+            return Base64.getMimeDecoder().decode(content);
+        } catch (CrawlException | IllegalArgumentException ex) {
+            LOG.info("{}: blob of {} unreadable: {}", repoPath, e.path, ex.getMessage());
+            return null;
+        }
+    }
+
+    private Readme readme(String repoPath) throws CrawlException {
+        HttpResult r = get(Urls.of(api, repoPath + "/readme"), null, ACCEPT);
+        if (r.status() != 200) {
+            return null;
+        }
+        JsonNode node = Json.parse(r);
+        String content = Json.text(node, "content");
+        if (content == null) {
+            return null;
+        }
+        try {
+            String text = new String(Base64.getMimeDecoder().decode(content), StandardCharsets.UTF_8);
+            return new Readme(orElse(Json.text(node, "path"), "README"), Mirrors.cap(text, MAX_README_CHARS));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private HttpResult get(URI uri, String etag, String accept) throws CrawlException {
+        return http.get(HttpFetcher.Request.get(uri).accept(accept).ifNoneMatch(etag).token(config.token()));
+    }
+
+    private static CrawlException failure(String what, HttpResult r) {
+        if (r.status() == 401) {
+            return new CrawlException(what + ": HTTP 401, the GitHub token was refused (check GITHUB_TOKEN)");
+        }
+        return new CrawlException(what + ": HTTP " + r.status() + " " + message(r));
+    }
+
+    static String message(HttpResult r) {
+        try {
+            JsonNode node = Json.parse(r);
+            String m = Json.text(node, "message");
+            String reason = Json.text(node.path("block"), "reason");
+            return m == null ? "" : reason == null ? m : m + " (" + reason + ")";
+        } catch (CrawlException e) {
+            return "";
+        }
+    }
+
+    private static String orElse(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    static String join(String a, String b) {
+        if (a == null || a.isBlank()) {
+            return b;
+        }
+        return b == null || b.isBlank() ? a : a + "\n\n" + b;
+    }
+}

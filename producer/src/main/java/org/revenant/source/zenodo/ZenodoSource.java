@@ -1,0 +1,145 @@
+package org.revenant.source.zenodo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.revenant.avro.CrawlCheckpoint;
+import org.revenant.avro.EntryKind;
+import org.revenant.avro.ManifestEntry;
+import org.revenant.avro.Mirror;
+import org.revenant.avro.MirrorStatus;
+import org.revenant.config.SourceConfig;
+import org.revenant.crawl.CrawlException;
+import org.revenant.crawl.CrawlOutcome;
+import org.revenant.crawl.Discovery;
+import org.revenant.crawl.DiscoveryTerms;
+import org.revenant.crawl.HttpFetcher;
+import org.revenant.crawl.HttpResult;
+import org.revenant.crawl.Json;
+import org.revenant.crawl.Mirrors;
+import org.revenant.crawl.Snapshot;
+import org.revenant.crawl.Source;
+import org.revenant.crawl.TextLinks;
+import org.revenant.crawl.Urls;
+
+/** Zenodo records: {@code /api/records?q=} for discovery, {@code /api/records/{id}} for a record's files and md5 checksums. */
+public final class ZenodoSource implements Source {
+
+    public static final String NAME = "zenodo";
+    public static final String PLATFORM = "zenodo";
+    static final int MAX_SEARCH_PAGES = 3;
+    static final int MAX_TEXT_CHARS = 64 * 1024;
+
+    private final SourceConfig config;
+    private final HttpFetcher http;
+    private final URI base;
+
+    public ZenodoSource(SourceConfig config, HttpFetcher http) {
+        this.config = config;
+        this.http = http;
+        this.base = config.url();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<String> queries(DiscoveryTerms terms) {
+        return config.discover() ? terms.sortedNames() : List.of();
+    }
+
+    @Override
+    public Discovery discover(String query, DiscoveryTerms terms, CrawlCheckpoint previous) throws CrawlException {
+        Set<String> found = new LinkedHashSet<>();
+        URI next = Urls.of(base, "/api/records?q=" + Urls.param("\"" + query.replace("\"", "") + "\"") + "&size=100&page=1");
+        for (int page = 0; page < MAX_SEARCH_PAGES && next != null; page++) {
+            HttpResult r = get(next, null);
+            if (r.status() != 200) {
+                throw new CrawlException("record search '" + query + "': HTTP " + r.status());
+            }
+            JsonNode body = Json.expect(Json.parse(r), false, r);
+            for (JsonNode hit : body.path("hits").path("hits")) {
+                String id = Json.text(hit, "id");
+                if (id != null) {
+                    found.add(id);
+                }
+            }
+            String link = Json.text(body.path("links"), "next");
+            next = link == null ? null : Urls.sameOrigin(base, link);
+        }
+        return new Discovery(List.copyOf(found), null);
+    }
+
+    @Override
+    public String mirrorKey(String locator) {
+        return PLATFORM + ":" + locator;
+    }
+
+    @Override
+    public CrawlOutcome crawl(String id, CrawlCheckpoint previous) throws CrawlException {
+        String etag = previous == null ? null : previous.getEtag();
+        String page = base + "/records/" + id;
+        HttpResult r = get(Urls.of(base, "/api/records/" + Urls.path(id)), etag);
+        if (r.notModified()) {
+            return CrawlOutcome.unchanged(etag, previous.getLastTreeSha());
+        }
+        MirrorStatus status = Mirrors.forHttpStatus(r.status());
+        if (status != null) {
+            return CrawlOutcome.of(Snapshot.status(Mirrors.withStatus(mirrorKey(id), PLATFORM, id, page, status,
+                    "HTTP " + r.status())), null, null);
+        }
+        if (r.status() != 200) {
+            throw new CrawlException("record " + id + ": HTTP " + r.status());
+        }
+        JsonNode record = Json.expect(Json.parse(r), false, r);
+        JsonNode meta = record.path("metadata");
+        String description = Json.text(meta, "description");
+        String access = Json.text(meta, "access_right");
+        Map<String, String> ids = new LinkedHashMap<>();
+        if (Json.text(record, "doi") != null) {
+            ids.put("doi", Json.text(record, "doi"));
+        }
+        if (Json.text(record, "conceptrecid") != null) {
+            ids.put("conceptrecid", Json.text(record, "conceptrecid"));
+        }
+        String revision = Json.text(record, "revision");
+        Mirror.Builder mirror = Mirror.newBuilder()
+                .setKey(mirrorKey(id))
+                .setPlatform(PLATFORM)
+                .setLocator(id)
+                .setUrl(page)
+                .setTitle(Json.text(meta, "title"))
+                .setDescription(Mirrors.cap(description, MAX_TEXT_CHARS))
+                .setIdentifiers(ids)
+                .setStatus(MirrorStatus.PRESENT);
+        if ("restricted".equals(access) || "embargoed".equals(access)) {
+            mirror.setStatus(MirrorStatus.GATED).setStatusDetail("access_right " + access);
+        }
+        List<ManifestEntry> entries = new ArrayList<>();
+        for (JsonNode f : record.path("files")) {
+            String key = Json.text(f, "key");
+            if (key == null) {
+                continue;
+            }
+            String checksum = Json.text(f, "checksum");
+            String md5 = checksum != null && checksum.toLowerCase(Locale.ROOT).startsWith("md5:")
+                    ? checksum.substring(4).toLowerCase(Locale.ROOT) : null;
+            entries.add(ManifestEntry.newBuilder().setPath(key).setSize(f.path("size").isNumber() ? f.path("size").asLong() : null)
+                    .setMd5(md5).setKind(EntryKind.FILE).build());
+        }
+        entries.addAll(TextLinks.extract(description, "description"));
+        return CrawlOutcome.of(new Snapshot(mirror.build(), entries, Mirrors.cap(description, MAX_TEXT_CHARS)), r.etag(), revision);
+    }
+
+    private HttpResult get(URI uri, String etag) throws CrawlException {
+        return http.get(HttpFetcher.Request.get(uri).ifNoneMatch(etag).token(config.token()));
+    }
+}

@@ -1,0 +1,94 @@
+package org.revenant.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CrawlConfigTest {
+
+    @TempDir
+    Path dir;
+
+    Path write(String yaml) throws Exception {
+        return Files.writeString(dir.resolve("revenant.yaml"), yaml);
+    }
+
+    @Test
+    void theDocumentedExampleLoads() {
+        CrawlConfig c = CrawlConfig.load(Path.of("..", "docs", "revenant.example.yaml"), Map.of());
+        assertEquals(List.of("vardhman1996/msceleb.github.io"), c.source("github").watch());
+        assertEquals(Duration.ofHours(6), c.source("github").interval());
+        assertEquals(URI.create("https://api.github.com"), c.source("github").url());
+        assertEquals(6, c.enabled().size());
+        assertEquals(2, c.workers());
+    }
+
+    @Test
+    void fileSettingsThenEnvironmentOverrides() throws Exception {
+        Path file = write("""
+                sources:
+                  github:
+                    interval: 30s
+                    apiUrl: https://ghe.example.org/api/v3/
+                    repos: [Some-Owner/Some.Repo]
+                  hf:
+                    enabled: false
+                  zenodo:
+                    records: ["1234"]
+                  torrents:
+                    - magnet:?xt=urn:btih:9e67eb7cc23c9417f39778a8e06cca5e26196a97
+                """);
+        CrawlConfig c = CrawlConfig.load(file, Map.of("REVENANT_ZENODO_URL", "http://127.0.0.1:9000", "GITHUB_TOKEN", "ghp_abc123"));
+        assertEquals(Duration.ofSeconds(30), c.source("github").interval());
+        assertEquals(URI.create("https://ghe.example.org/api/v3"), c.source("github").url());
+        assertEquals(URI.create("http://127.0.0.1:9000"), c.source("zenodo").url());
+        assertFalse(c.source("hf").enabled());
+        assertEquals(List.of("1234"), c.source("zenodo").watch());
+        assertEquals(1, c.source("torrents").watch().size());
+        assertEquals("ghp_abc123", c.source("github").token().reveal());
+        assertFalse(c.toString().contains("ghp_abc123"), "tokens are never printed: " + c);
+        assertNull(c.source("hf").token());
+    }
+
+    @Test
+    void aBadDurationNamesTheLineAndTheKey() throws Exception {
+        Path file = write("sources:\n  github:\n    enabled: true\n    interval: soon\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> CrawlConfig.load(file, Map.of()));
+        assertTrue(e.getMessage().endsWith("line 4: sources.github.interval: not a duration: 'soon' (write e.g. 30s, 10m, 6h, 7d)"),
+                e.getMessage());
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedWithWhatIsKnown() throws Exception {
+        Path file = write("sources:\n  hf:\n    intervall: 1h\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> CrawlConfig.load(file, Map.of()));
+        assertTrue(e.getMessage().contains("line 3: unknown key 'sources.hf.intervall' (known: apiUrl, datasets, discover, enabled, interval)"),
+                e.getMessage());
+    }
+
+    @Test
+    void aMalformedWatchEntryAndBrokenYamlPointAtTheirLines() throws Exception {
+        Path repos = write("sources:\n  github:\n    repos:\n      - fine/repo\n      - not a repo\n");
+        assertTrue(assertThrows(ConfigException.class, () -> CrawlConfig.load(repos, Map.of())).getMessage()
+                .endsWith("line 5: sources.github.repos: 'not a repo' is not owner/repo"));
+        Path broken = write("sources:\n  github: [unclosed\n");
+        assertTrue(assertThrows(ConfigException.class, () -> CrawlConfig.load(broken, Map.of())).getMessage()
+                .contains(": line "));
+        assertTrue(assertThrows(ConfigException.class, () -> CrawlConfig.load(dir.resolve("missing.yaml"), Map.of()))
+                .getMessage().endsWith("missing.yaml: no such file"));
+        ConfigException env = assertThrows(ConfigException.class,
+                () -> CrawlConfig.defaults(Map.of("REVENANT_HF_API_URL", "ftp://x")));
+        assertTrue(env.getMessage().startsWith("environment variable REVENANT_HF_API_URL"), env.getMessage());
+    }
+}
