@@ -10,12 +10,16 @@ final class Shutdown {
     /**
      * Blocks until the JVM is asked to stop (Ctrl-C, SIGTERM), then closes the resources in the
      * given order inside the shutdown hook, so the JVM exits only after they are closed cleanly.
+     * Null entries (parts that were not started) are skipped.
      */
     static void closeOnSignal(AutoCloseable... inOrder) throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("revenant: shutting down...");
             for (AutoCloseable resource : inOrder) {
+                if (resource == null) {
+                    continue;
+                }
                 try {
                     resource.close();
                 } catch (Exception e) {
