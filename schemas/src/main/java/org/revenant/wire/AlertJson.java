@@ -33,15 +33,7 @@ public final class AlertJson {
         node.put("reappearances", alert.getReappearances());
         node.put("observedAt", alert.getObservedAt().toString());
         node.put("snapshotId", alert.getSnapshotId());
-        ArrayNode evidence = node.putArray("evidence");
-        for (Evidence e : alert.getEvidence()) {
-            ObjectNode item = evidence.addObject();
-            item.put("kind", e.getKind().name());
-            item.put("signature", e.getSignature());
-            item.put("path", e.getPath());
-            item.put("weight", e.getWeight());
-            item.put("detail", e.getDetail());
-        }
+        putEvidence(node, alert.getEvidence());
         // Beyond the DESIGN fields, after them: derivative lineage, the analyst's decision, the event id.
         if (alert.getParentId() != null) {
             node.put("parentId", alert.getParentId());
@@ -52,6 +44,20 @@ public final class AlertJson {
         }
         node.put("eventId", alert.getEventId());
         return node;
+    }
+
+    /** The evidence array, as every JSON form of an alert shows it. */
+    public static ArrayNode putEvidence(ObjectNode node, java.util.List<Evidence> list) {
+        ArrayNode evidence = node.putArray("evidence");
+        for (Evidence e : list) {
+            ObjectNode item = evidence.addObject();
+            item.put("kind", e.getKind().name());
+            item.put("signature", e.getSignature());
+            item.put("path", e.getPath());
+            item.put("weight", e.getWeight());
+            item.put("detail", e.getDetail());
+        }
+        return evidence;
     }
 
     public static String toJson(AlertEvent alert) {

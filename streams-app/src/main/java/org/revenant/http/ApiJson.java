@@ -15,6 +15,7 @@ import org.revenant.avro.MirrorRecord;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.Source;
 import org.revenant.detect.registry.RegistryIndex;
+import org.revenant.wire.AlertJson;
 
 /** The JSON shapes of the HTTP API; field names follow the Avro records and the alert JSON of DESIGN section 9. */
 final class ApiJson {
@@ -44,15 +45,7 @@ final class ApiJson {
         node.put("lastSnapshotId", s.getLastSnapshotId());
         node.put("decision", s.getDecision() == null ? null : s.getDecision().name());
         node.put("decisionNote", s.getDecisionNote());
-        ArrayNode evidence = node.putArray("evidence");
-        for (Evidence e : s.getEvidence()) {
-            ObjectNode item = evidence.addObject();
-            item.put("kind", e.getKind().name());
-            item.put("signature", e.getSignature());
-            item.put("path", e.getPath());
-            item.put("weight", e.getWeight());
-            item.put("detail", e.getDetail());
-        }
+        AlertJson.putEvidence(node, s.getEvidence());
         return node;
     }
 
