@@ -1,45 +1,15 @@
 package org.revenant.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
-/** Writes the few bencode shapes the CLI tests need to build .torrent files of their own. */
+/** Builds the .torrent files the CLI tests need. */
 final class Bencode {
 
     private Bencode() {}
 
     static byte[] encode(Object value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        write(value, out);
-        return out.toByteArray();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void write(Object value, ByteArrayOutputStream out) {
-        if (value instanceof Long || value instanceof Integer) {
-            out.writeBytes(("i" + value + "e").getBytes(StandardCharsets.US_ASCII));
-        } else if (value instanceof String s) {
-            write(s.getBytes(StandardCharsets.UTF_8), out);
-        } else if (value instanceof byte[] b) {
-            out.writeBytes((b.length + ":").getBytes(StandardCharsets.US_ASCII));
-            out.writeBytes(b);
-        } else if (value instanceof List<?> list) {
-            out.write('l');
-            list.forEach(v -> write(v, out));
-            out.write('e');
-        } else if (value instanceof Map<?, ?> map) {
-            out.write('d');
-            new TreeMap<>((Map<String, Object>) map).forEach((k, v) -> {
-                write(k, out);
-                write(v, out);
-            });
-            out.write('e');
-        } else {
-            throw new IllegalArgumentException("cannot bencode " + value);
-        }
+        return org.revenant.testkit.BencodeWriter.encode(value);
     }
 
     /** A multi-file v1 torrent with the given (path, size) files and zeroed piece hashes (one per piece). */

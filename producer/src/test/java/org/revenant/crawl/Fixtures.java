@@ -1,13 +1,11 @@
 package org.revenant.crawl;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** Bytes the fixture servers serve: small .torrent files, Git blobs as the blobs API returns them, LFS pointers. */
 public final class Fixtures {
@@ -66,34 +64,7 @@ public final class Fixtures {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static void write(Object value, ByteArrayOutputStream out) {
-        if (value instanceof Long || value instanceof Integer) {
-            out.writeBytes(("i" + value + "e").getBytes(StandardCharsets.US_ASCII));
-        } else if (value instanceof String s) {
-            write(s.getBytes(StandardCharsets.UTF_8), out);
-        } else if (value instanceof byte[] b) {
-            out.writeBytes((b.length + ":").getBytes(StandardCharsets.US_ASCII));
-            out.writeBytes(b);
-        } else if (value instanceof List<?> list) {
-            out.write('l');
-            list.forEach(v -> write(v, out));
-            out.write('e');
-        } else if (value instanceof Map<?, ?> map) {
-            out.write('d');
-            new TreeMap<>((Map<String, Object>) map).forEach((k, v) -> {
-                write(k, out);
-                write(v, out);
-            });
-            out.write('e');
-        } else {
-            throw new IllegalArgumentException("cannot bencode " + value);
-        }
-    }
-
     private static byte[] bencode(Object value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        write(value, out);
-        return out.toByteArray();
+        return org.revenant.testkit.BencodeWriter.encode(value);
     }
 }
