@@ -24,9 +24,11 @@ import picocli.CommandLine.Spec;
 final class RegistryCommand {
 
     @Command(name = "load", mixinStandardHelpOptions = true,
-            description = "Validate registry files and publish them to the registry topic. Without an argument, the registry bundled with Revenant.")
+            description = {"Validate registry files and publish them to the registry topic. Without an argument, the registry bundled with Revenant.",
+                    "Creates Revenant's topics first where they are missing."})
     static final class Load implements Callable<Integer> {
         @Mixin KafkaOptions kafka;
+        @Mixin TopicOptions topicOptions;
         @Spec CommandSpec spec;
 
         @Parameters(arity = "0..1", paramLabel = "FILE|DIR", description = "A registry YAML file or a directory of them.")
@@ -35,6 +37,7 @@ final class RegistryCommand {
         @Override
         public Integer call() {
             List<RetractedDataset> datasets = validated(source);
+            topicOptions.ensure(kafka, spec.commandLine().getOut());
             RegistryPublisher.publish(kafka.clientProperties(), kafka.topics(), datasets);
             spec.commandLine().getOut().printf("loaded %d dataset(s) from %s into %s%n", datasets.size(),
                     source == null ? "the bundled registry" : source, kafka.topics().registry.name());

@@ -19,6 +19,7 @@ final class StreamsCommand implements Callable<Integer> {
 
     @Mixin KafkaOptions kafka;
     @Mixin HttpOptions http;
+    @Mixin TopicOptions topicOptions;
     @Spec CommandSpec spec;
 
     @Option(names = "--application-id", paramLabel = "ID", defaultValue = RevenantStreams.DEFAULT_APPLICATION_ID,
@@ -32,6 +33,7 @@ final class StreamsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var subscriptions = http.subscriptions();
+        topicOptions.ensure(kafka, spec.commandLine().getOut());
         RevenantMetrics metrics = new RevenantMetrics();
         RevenantStreams streams = new RevenantStreams(DetectConfig.defaults(kafka.topics()), http.withApplicationServer(kafka.clientProperties()),
                 applicationId, stateDir, metrics);

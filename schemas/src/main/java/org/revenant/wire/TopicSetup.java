@@ -2,6 +2,7 @@ package org.revenant.wire;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,12 +19,21 @@ public final class TopicSetup {
     /** @return the names of the topics created by this call */
     public static List<String> ensure(Admin admin, Topics topics, int partitions, short replication)
             throws InterruptedException, ExecutionException, TimeoutException {
+        return ensure(admin, topics, partitions, Optional.of(replication));
+    }
+
+    /**
+     * Like {@link #ensure(Admin, Topics, int, short)}; an empty replication factor takes the
+     * cluster's {@code default.replication.factor}.
+     */
+    public static List<String> ensure(Admin admin, Topics topics, int partitions, Optional<Short> replication)
+            throws InterruptedException, ExecutionException, TimeoutException {
         Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
         List<NewTopic> missing = new ArrayList<>();
         for (Topic<?, ?> topic : topics.all()) {
             if (!existing.contains(topic.name())) {
                 int parts = topic.compacted() && topic == topics.registry ? 1 : partitions;
-                missing.add(new NewTopic(topic.name(), parts, replication).configs(topic.configs()));
+                missing.add(new NewTopic(topic.name(), Optional.of(parts), replication).configs(topic.configs()));
             }
         }
         List<String> created = new ArrayList<>();
