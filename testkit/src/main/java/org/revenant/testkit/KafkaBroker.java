@@ -62,15 +62,35 @@ public final class KafkaBroker implements BeforeAllCallback, ParameterResolver {
     private static final AtomicLong PREFIX_COUNTER = new AtomicLong();
     private static final long ADMIN_TIMEOUT_SECONDS = 30;
 
+    private final boolean inContainer;
     private volatile RunningCluster cluster;
+
+    /** The in-JVM node, or the external cluster of {@value #BOOTSTRAP_ENV}. */
+    public KafkaBroker() {
+        this(false);
+    }
+
+    private KafkaBroker(boolean inContainer) {
+        this.inContainer = inContainer;
+    }
+
+    /**
+     * A broker in a Docker container (Testcontainers' {@code KafkaContainer}, image
+     * {@code KAFKA_IMAGE} or {@code apache/kafka}), shared by the classes of the JVM that ask for
+     * one. Without a Docker engine the class is skipped, or fails when
+     * {@value DockerEngine#REQUIRE_ENV} is {@code true}.
+     */
+    public static KafkaBroker inContainer() {
+        return new KafkaBroker(true);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         // The root store outlives every test class, so all classes of the JVM share one node,
         // and JUnit closes it (AutoCloseable) when the whole run ends.
         cluster = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(
-            RunningCluster.class,
-            key -> RunningCluster.startOrConnect(System.getenv(BOOTSTRAP_ENV)),
+            inContainer ? "container" : "embedded-or-external",
+            key -> inContainer ? RunningCluster.startContainer() : RunningCluster.startOrConnect(System.getenv(BOOTSTRAP_ENV)),
             RunningCluster.class);
     }
 

@@ -15,14 +15,22 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.AppInfoParser;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.DockerImageName;
+
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
 
 /**
- * The cluster a test JVM talks to: either one in-JVM KRaft node started here, or an external
- * cluster named by {@code KAFKA_BOOTSTRAP_SERVERS}. Lives in JUnit's root store, so JUnit closes
- * it once, after the last test class of the JVM.
+ * The cluster a test JVM talks to: one in-JVM KRaft node started here, an external cluster named
+ * by {@code KAFKA_BOOTSTRAP_SERVERS}, or a broker in a Docker container (Testcontainers'
+ * {@link KafkaContainer}). Lives in JUnit's root store, so JUnit closes it once, after the last
+ * test class of the JVM.
  */
 final class RunningCluster implements AutoCloseable {
 
@@ -46,13 +54,18 @@ final class RunningCluster implements AutoCloseable {
         Map.entry("num.partitions", "1"));
 
     private final String bootstrapServers;
+    /** Variable naming the Kafka image of the container tier (default apache/kafka at the client's version). */
+    static final String KAFKA_IMAGE_ENV = "KAFKA_IMAGE";
+
     private final KafkaClusterTestKit embedded;
+    private final KafkaContainer container;
     private final Admin admin;
     private Path scratchDirectory;
 
-    private RunningCluster(String bootstrapServers, KafkaClusterTestKit embedded) {
+    private RunningCluster(String bootstrapServers, KafkaClusterTestKit embedded, KafkaContainer container) {
         this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         this.embedded = embedded;
+        this.container = container;
         Properties adminProps = new Properties();
         adminProps.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         this.admin = Admin.create(adminProps);
@@ -62,7 +75,7 @@ final class RunningCluster implements AutoCloseable {
     static RunningCluster startOrConnect(String externalBootstrap) {
         if (externalBootstrap != null && !externalBootstrap.isBlank()) {
             LOG.info("Using external Kafka cluster at {}", externalBootstrap);
-            return new RunningCluster(externalBootstrap.trim(), null);
+            return new RunningCluster(externalBootstrap.trim(), null, null);
         }
         return startEmbedded();
     }
@@ -85,7 +98,7 @@ final class RunningCluster implements AutoCloseable {
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
-            RunningCluster running = new RunningCluster(cluster.bootstrapServers(), cluster);
+            RunningCluster running = new RunningCluster(cluster.bootstrapServers(), cluster, null);
             LOG.info("Embedded KRaft node ready at {} in {} ms", running.bootstrapServers,
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
             return running;
@@ -96,6 +109,34 @@ final class RunningCluster implements AutoCloseable {
             }
             throw new IllegalStateException("could not start the embedded Kafka node: " + e, e);
         }
+    }
+
+    /**
+     * Starts one broker in a container of {@code KAFKA_IMAGE} (default {@code apache/kafka} at
+     * the version of the Kafka clients), published on 127.0.0.1 only. Skips the calling test
+     * when there is no Docker engine (see {@link DockerEngine}).
+     */
+    static RunningCluster startContainer() {
+        DockerEngine.requireOrSkip("the Testcontainers tier");
+        String image = DockerEngine.image(KAFKA_IMAGE_ENV, "apache/kafka:" + AppInfoParser.getVersion());
+        long started = System.nanoTime();
+        KafkaContainer container = new KafkaContainer(DockerImageName.parse(image).asCompatibleSubstituteFor("apache/kafka"))
+            .withStartupTimeout(Duration.ofMinutes(3))
+            // A random port on the loopback interface only, never on the machine's other addresses.
+            .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
+                new PortBinding(Ports.Binding.bindIp("127.0.0.1"), ExposedPort.tcp(9092))));
+        SINGLE_NODE_CONFIG.forEach((key, value) ->
+            container.withEnv("KAFKA_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'), value));
+        try {
+            container.start();
+        } catch (RuntimeException e) {
+            container.stop();
+            throw new IllegalStateException("could not start a Kafka container from " + image + ": " + e.getMessage(), e);
+        }
+        RunningCluster running = new RunningCluster(container.getBootstrapServers(), null, container);
+        LOG.info("Kafka container {} ({}) ready at {} in {} ms", container.getContainerId().substring(0, 12), image,
+            running.bootstrapServers, Duration.ofNanos(System.nanoTime() - started).toMillis());
+        return running;
     }
 
     String bootstrapServers() {
@@ -131,6 +172,10 @@ final class RunningCluster implements AutoCloseable {
             embedded.close();
             LOG.info("Embedded KRaft node stopped in {} ms",
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
+        }
+        if (container != null) {
+            container.stop();
+            LOG.info("Kafka container stopped and removed");
         }
     }
 
