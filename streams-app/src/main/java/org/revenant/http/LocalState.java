@@ -48,14 +48,22 @@ final class LocalState {
         this.streams = Objects.requireNonNull(streams, "streams");
     }
 
-    List<AlertState> alerts(Predicate<AlertState> filter) {
+    /**
+     * Every alert of the partitions this instance hosts that passes {@code filter}. With
+     * {@code stale}, stores of tasks that are restoring or being reassigned are read too, which
+     * answers (with possibly older values) while a rebalance would otherwise refuse.
+     */
+    List<AlertState> alerts(Predicate<AlertState> filter, boolean stale) {
         List<AlertState> matching = new ArrayList<>();
-        try (KeyValueIterator<String, AlertState> it = this.<AlertState>store(SnapshotMatcher.ALERT_STORE).all()) {
+        try (KeyValueIterator<String, AlertState> it = this.<AlertState>store(SnapshotMatcher.ALERT_STORE, stale).all()) {
             it.forEachRemaining(kv -> {
                 if (kv.value != null && filter.test(kv.value)) {
                     matching.add(kv.value);
                 }
             });
+        } catch (InvalidStateStoreException e) {
+            // The composite store checks its stores lazily: a rebalance can start mid-iteration.
+            throw notReady(SnapshotMatcher.ALERT_STORE, e);
         }
         return matching;
     }
@@ -101,10 +109,20 @@ final class LocalState {
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+        return store(name, false);
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name, boolean stale) {
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> query =
+                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore());
         try {
-            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+            return streams.store(stale ? query.enableStaleStores() : query);
         } catch (InvalidStateStoreException e) {
-            throw new NotReady("state store " + name + " is not queryable yet (streams " + streams.state() + ")", e);
+            throw notReady(name, e);
         }
+    }
+
+    private NotReady notReady(String store, InvalidStateStoreException cause) {
+        return new NotReady("state store " + store + " is not queryable right now (streams " + streams.state() + ")", cause);
     }
 }

@@ -10,17 +10,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.AnalystDecision;
@@ -71,6 +75,9 @@ public final class RevenantHttp implements AutoCloseable {
     private static final int DEFAULT_LIMIT = 500;
     private static final int MAX_LIMIT = 5000;
     private static final int MIRROR_FILES = 200;
+    private static final Duration UNREACHABLE_LOG_INTERVAL = Duration.ofMinutes(1);
+    private final Map<String, Long> unreachableWarned = new ConcurrentHashMap<>();
+
     private static final Comparator<JsonNode> NEWEST_FIRST = Comparator
             .comparing((JsonNode n) -> n.path("lastSeen").asText()).reversed()
             .thenComparing(n -> n.path("alertKey").asText());
@@ -137,6 +144,11 @@ public final class RevenantHttp implements AutoCloseable {
             ctx.header("Retry-After", "1");
             error(ctx, 503, e.getMessage());
         });
+        // A store read that started before a rebalance can fail mid-way: also "retry shortly".
+        app.exception(InvalidStateStoreException.class, (e, ctx) -> {
+            ctx.header("Retry-After", "1");
+            error(ctx, 503, "state is moving between instances (" + e.getMessage() + ")");
+        });
         app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         app.exception(Exception.class, (e, ctx) -> {
             LOG.warn("{} {} failed: {}", ctx.method(), ctx.path(), e.toString());
@@ -190,8 +202,19 @@ public final class RevenantHttp implements AutoCloseable {
         Predicate<AlertState> filter = alertFilter(ctx);
         int limit = limit(ctx);
         List<JsonNode> alerts = new ArrayList<>();
-        local.alerts(filter).forEach(a -> alerts.add(ApiJson.alert(a)));
         boolean partial = false;
+        try {
+            local.alerts(filter, false).forEach(a -> alerts.add(ApiJson.alert(a)));
+        } catch (LocalState.NotReady rebalancing) {
+            // Partitions are moving (an instance joined or died): answer with what this instance
+            // still holds, flagged partial, rather than refuse while the list is being rebuilt.
+            partial = true;
+            try {
+                local.alerts(filter, true).forEach(a -> alerts.add(ApiJson.alert(a)));
+            } catch (LocalState.NotReady stillMoving) {
+                LOG.debug("no local alerts while rebalancing: {}", stillMoving.getMessage());
+            }
+        }
         if (ctx.header(ClusterRouter.FORWARDED) == null) {
             for (HostInfo host : router.otherHosts()) {
                 try {
@@ -202,18 +225,38 @@ public final class RevenantHttp implements AutoCloseable {
                     }
                     ApiJson.MAPPER.readTree(remote.body()).path("alerts").forEach(alerts::add);
                 } catch (IOException e) {
-                    LOG.warn("instance {}:{} did not answer for alerts: {}", host.host(), host.port(), e.getMessage());
+                    warnUnreachable(host, e);
                     partial = true;
                 }
             }
         }
-        alerts.sort(NEWEST_FIRST);
+        // During a rebalance a stale local read and another instance can both hold an alert.
+        List<JsonNode> unique = new ArrayList<>(alerts.stream()
+                .collect(Collectors.toMap(n -> n.path("alertKey").asText(), n -> n, RevenantHttp::newer, LinkedHashMap::new))
+                .values());
+        unique.sort(NEWEST_FIRST);
         ObjectNode body = ApiJson.MAPPER.createObjectNode();
-        body.put("total", alerts.size());
+        body.put("total", unique.size());
         body.put("partial", partial);
         ArrayNode array = body.putArray("alerts");
-        alerts.stream().limit(limit).forEach(array::add);
+        unique.stream().limit(limit).forEach(array::add);
         json(ctx, 200, body);
+    }
+
+    /** Logs an unreachable instance once a minute, not on every request the dashboard makes. */
+    private void warnUnreachable(HostInfo host, IOException e) {
+        long now = System.nanoTime();
+        String key = host.host() + ":" + host.port();
+        Long last = unreachableWarned.get(key);
+        if (last == null || now - last > UNREACHABLE_LOG_INTERVAL.toNanos()) {
+            unreachableWarned.put(key, now);
+            LOG.warn("instance {} did not answer for alerts ({}); lists are partial until it is back or its partitions move",
+                    key, e.toString());
+        }
+    }
+
+    private static JsonNode newer(JsonNode a, JsonNode b) {
+        return NEWEST_FIRST.compare(a, b) <= 0 ? a : b;
     }
 
     private void oneAlert(Context ctx) throws Exception {
