@@ -39,15 +39,20 @@ final class StreamsProcesses implements AutoCloseable {
         }
     }
 
-    private final KafkaBroker kafka;
+    private final String bootstrapServers;
     private final Path clientConfig;
     private final List<Process> processes = new ArrayList<>();
 
     StreamsProcesses(KafkaBroker kafka, Path dir) throws IOException {
-        this.kafka = kafka;
+        this(kafka.bootstrapServers(), dir, "");
+    }
+
+    /** Apps against {@code bootstrapServers}, with {@code clientSettings} (properties lines) in their --command-config. */
+    StreamsProcesses(String bootstrapServers, Path dir, String clientSettings) throws IOException {
+        this.bootstrapServers = bootstrapServers;
         // A short session lets the survivors take over a killed app's tasks without waiting 45 s.
-        this.clientConfig = Files.writeString(dir.resolve("client.properties"),
-                "session.timeout.ms=6000\nheartbeat.interval.ms=1500\n");
+        this.clientConfig = Files.writeString(dir.resolve("streams-client.properties"),
+                "session.timeout.ms=6000\nheartbeat.interval.ms=1500\n" + clientSettings);
     }
 
     /** Starts an app of {@code applicationId} on its own state directory and a free HTTP port; does not wait. */
@@ -55,7 +60,7 @@ final class StreamsProcesses implements AutoCloseable {
         int port = freePort();
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "streams",
-                "--bootstrap-servers", kafka.bootstrapServers(), "--command-config", clientConfig.toString(),
+                "--bootstrap-servers", bootstrapServers, "--command-config", clientConfig.toString(),
                 "--topic-prefix", prefix, "--application-id", applicationId, "--state-dir", state.toString(),
                 "--http-port", Integer.toString(port))
                 .redirectErrorStream(true)
