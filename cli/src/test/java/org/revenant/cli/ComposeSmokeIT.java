@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.revenant.testkit.DockerEngine;
-import picocli.CommandLine;
 
 /**
  * The compose deployment as a user starts it: {@code docker compose build} and {@code up -d} on
@@ -166,11 +163,8 @@ class ComposeSmokeIT {
     }
 
     private static void cli(String... args) {
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(new StringWriter(), true));
-        cli.setErr(new PrintWriter(err, true));
-        assertEquals(0, cli.execute(args), () -> String.join(" ", args) + ": " + err);
+        CliTest.Result result = CliTest.run(args);
+        assertEquals(0, result.exit(), () -> String.join(" ", args) + ": " + result.err());
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {

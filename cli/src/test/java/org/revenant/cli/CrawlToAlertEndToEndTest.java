@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +41,6 @@ import org.revenant.source.torrent.TorrentMetainfo;
 import org.revenant.testkit.KafkaBroker;
 import org.revenant.wire.TopicSetup;
 import org.revenant.wire.Topics;
-import picocli.CommandLine;
 
 /**
  * From platform-shaped HTTP servers to alerts through a real broker: GitHub and Hugging Face
@@ -123,7 +120,7 @@ class CrawlToAlertEndToEndTest {
 
     @Test
     void crawledMirrorsAlertWithTheRightSeveritiesThenVanishAndReappear() throws Exception {
-        TorrentToAlertEndToEndTest.Result once = cli("crawl", "--once", "--config", config.toString());
+        CliTest.Result once = cli("crawl", "--once", "--config", config.toString());
         assertEquals(0, once.exit(), once.out() + once.err());
         assertTrue(once.out().contains("github: 0 queries (0 failed), 2 mirrors to crawl"), once.out());
         assertTrue(once.out().contains("crawled 3 mirror(s): 3 published, 0 unchanged, 0 failed"), once.out());
@@ -138,7 +135,7 @@ class CrawlToAlertEndToEndTest {
 
         // A second run resumes from the checkpoints in Kafka: conditional requests, nothing republished.
         int before = platforms.seen.size();
-        TorrentToAlertEndToEndTest.Result again = cli("crawl", "--once", "--config", config.toString(), "--source", "hf");
+        CliTest.Result again = cli("crawl", "--once", "--config", config.toString(), "--source", "hf");
         assertEquals(0, again.exit(), again.out() + again.err());
         assertTrue(again.out().contains("0 published, 1 unchanged"), again.out());
         assertEquals("W/\"hf-1\"", platforms.seen.get(before).ifNoneMatch());
@@ -146,7 +143,7 @@ class CrawlToAlertEndToEndTest {
         // The repository is taken down...
         platforms.on("/repos/FaceHoarder/celeb-faces", req -> PlatformServer.Reply.json(404,
                 "{\"message\":\"Not Found\",\"documentation_url\":\"https://docs.github.com/rest/repos/repos#get-a-repository\"}"));
-        TorrentToAlertEndToEndTest.Result gone = cli("crawl", "--once", "--config", config.toString(), "--source", "github");
+        CliTest.Result gone = cli("crawl", "--once", "--config", config.toString(), "--source", "github");
         assertEquals(0, gone.exit(), gone.out() + gone.err());
         awaitEvent("ms-celeb-1m|" + HOARDER, "RESOLVED");
 
@@ -171,7 +168,7 @@ class CrawlToAlertEndToEndTest {
         Path broken = Files.writeString(dir.resolve("broken.yaml"), "sources:\n  github:\n    apiUrl: " + platforms.base()
                 + "\n    discover: false\n    repos: [broken/json, ml-lab/arcface-train]\n  hf: {enabled: false}\n"
                 + "  academictorrents: {enabled: false}\n  ia: {enabled: false}\n  zenodo: {enabled: false}\n");
-        TorrentToAlertEndToEndTest.Result run = cli("crawl", "--once", "--config", broken.toString());
+        CliTest.Result run = cli("crawl", "--once", "--config", broken.toString());
         assertEquals(1, run.exit(), "a failed crawl makes --once exit 1: " + run.out() + run.err());
         assertTrue(java.util.regex.Pattern.compile("(?m)^github: \\d+ crawled, \\d+ unchanged, 1 failed").matcher(run.out()).find(),
                 "the other mirrors are still crawled: " + run.out());
@@ -214,7 +211,7 @@ class CrawlToAlertEndToEndTest {
                 + "  academictorrents: {url: \"" + platforms.base() + "\"}\n"
                 + "  ia: {url: \"" + platforms.base() + "\", discover: false, items: [celeb-backup-2026]}\n"
                 + "  zenodo: {url: \"" + platforms.base() + "\", discover: false, records: [\"1234567\"]}\n");
-        TorrentToAlertEndToEndTest.Result run = cli("crawl", "--once", "--config", file.toString());
+        CliTest.Result run = cli("crawl", "--once", "--config", file.toString());
         assertEquals(0, run.exit(), run.out() + run.err());
         assertTrue(run.out().contains("academictorrents: 1 queries (0 failed), 1 mirrors to crawl"),
                 "database.xml matched the registry's names, not CIFAR: " + run.out());
@@ -275,7 +272,7 @@ class CrawlToAlertEndToEndTest {
     }
 
     static List<JsonNode> alerts() throws Exception {
-        TorrentToAlertEndToEndTest.Result tail = cli("alerts", "tail", "--from-beginning", "--format", "json", "--timeout", "2s");
+        CliTest.Result tail = cli("alerts", "tail", "--from-beginning", "--format", "json", "--timeout", "2s");
         List<JsonNode> out = new ArrayList<>();
         for (String line : tail.out().strip().split("\n")) {
             if (!line.isBlank()) {
@@ -297,15 +294,9 @@ class CrawlToAlertEndToEndTest {
         throw new AssertionError("no " + event + " for " + alertKey + " within 60 s: " + alerts());
     }
 
-    static TorrentToAlertEndToEndTest.Result cli(String... args) {
+    static CliTest.Result cli(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--bootstrap-servers", KAFKA.bootstrapServers(), "--topic-prefix", prefix));
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(all.toArray(String[]::new));
-        return new TorrentToAlertEndToEndTest.Result(exit, out.toString(), err.toString());
+        return CliTest.run(all.toArray(String[]::new));
     }
 }

@@ -3,8 +3,6 @@ package org.revenant.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +23,6 @@ import org.revenant.http.RevenantHttp;
 import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.testkit.KafkaBroker;
 import org.revenant.wire.Topics;
-import picocli.CommandLine;
 
 /** One Revenant instance for tests: the real topology against the test broker, with its HTTP server on a free port. */
 final class RunningRevenant implements AutoCloseable {
@@ -109,14 +106,9 @@ final class RunningRevenant implements AutoCloseable {
     static String cli(KafkaBroker kafka, String prefix, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", prefix));
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(all.toArray(String[]::new));
-        assertEquals(0, exit, String.join(" ", args) + ": " + err);
-        return out.toString();
+        CliTest.Result result = CliTest.run(all.toArray(String[]::new));
+        assertEquals(0, result.exit(), () -> String.join(" ", args) + ": " + result.err());
+        return result.out();
     }
 
     /** Publishes a manifest (the public bring-your-own-crawler format) through the CLI. */

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -38,7 +36,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 /**
  * An existing cluster that demands authentication (SASL_PLAINTEXT, PLAIN) and authorizes with ACLs
@@ -190,13 +187,8 @@ class SaslClusterTest {
     private String cliWith(Path config, int expectedExit, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--bootstrap-servers", cluster.bootstrapServers(), "--command-config", config.toString()));
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(all.toArray(String[]::new));
-        assertEquals(expectedExit, exit, () -> String.join(" ", args) + "\nout: " + out + "\nerr: " + err);
-        return expectedExit == 0 ? out.toString() : err.toString();
+        CliTest.Result result = CliTest.run(all.toArray(String[]::new));
+        assertEquals(expectedExit, result.exit(), () -> String.join(" ", args) + "\nout: " + result.out() + "\nerr: " + result.err());
+        return expectedExit == 0 ? result.out() : result.err();
     }
 }

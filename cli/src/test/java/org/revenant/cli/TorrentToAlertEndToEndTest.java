@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +34,6 @@ import org.revenant.detect.RevenantStreams;
 import org.revenant.testkit.KafkaBroker;
 import org.revenant.wire.TopicSetup;
 import org.revenant.wire.Topics;
-import picocli.CommandLine;
 
 /**
  * The walking skeleton through a real broker, driven through the CLI as a user would: registry
@@ -61,7 +58,7 @@ class TorrentToAlertEndToEndTest {
         prefix = KafkaBroker.uniquePrefix("e2e") + ".";
         topics = new Topics(prefix);
         TopicSetup.ensure(KAFKA.admin(), topics, 2, (short) 1);
-        Result load = cli("registry", "load", Path.of("..", "registry").toString());
+        CliTest.Result load = cli("registry", "load", Path.of("..", "registry").toString());
         assertEquals(0, load.exit(), load.err());
         Properties client = new Properties();
         client.put("bootstrap.servers", KAFKA.bootstrapServers());
@@ -92,13 +89,13 @@ class TorrentToAlertEndToEndTest {
         Path cifar = write("cifar.torrent", Bencode.torrent("cifar-10-batches-py", Map.of(
                 "data_batch_1", 31_035_704L, "data_batch_2", 31_035_320L, "test_batch", 31_035_526L, "batches.meta", 158L)));
 
-        Result published = cli("snapshot", "torrent", reseeded.toString());
+        CliTest.Result published = cli("snapshot", "torrent", reseeded.toString());
         assertEquals(0, published.exit(), published.err());
         assertTrue(published.out().contains("3 file(s)"), published.out());
         assertEquals(0, cli("snapshot", "torrent", cifar.toString()).exit());
         assertEquals(0, cli("snapshot", "torrent", reseeded.toString()).exit());
 
-        Result tail = cli("alerts", "tail", "--from-beginning", "--format", "json", "--timeout", "8s");
+        CliTest.Result tail = cli("alerts", "tail", "--from-beginning", "--format", "json", "--timeout", "8s");
         assertEquals(0, tail.exit(), tail.err());
         List<JsonNode> alerts = new ArrayList<>();
         for (String line : tail.out().strip().split("\n")) {
@@ -125,7 +122,7 @@ class TorrentToAlertEndToEndTest {
         assertEquals(0, cli("snapshot", "torrent", copy.toString()).exit());
         String key = awaitAlert("tiny-images-80m|", 60).get("alertKey").asText();
 
-        Result decided = cli("decide", key, "--false-positive", "--note", "checked: a different file");
+        CliTest.Result decided = cli("decide", key, "--false-positive", "--note", "checked: a different file");
         assertEquals(0, decided.exit(), decided.err());
         assertTrue(decided.out().contains("FALSE_POSITIVE"), decided.out());
         JsonNode update = awaitAlert(key, 60, "decision");
@@ -137,7 +134,7 @@ class TorrentToAlertEndToEndTest {
     private static JsonNode awaitAlert(String keyPrefix, int seconds, String... fields) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         while (System.nanoTime() < deadline) {
-            Result tail = cli("alerts", "tail", "--from-beginning", "--format", "json", "--timeout", "2s");
+            CliTest.Result tail = cli("alerts", "tail", "--from-beginning", "--format", "json", "--timeout", "2s");
             for (String line : tail.out().strip().split("\n")) {
                 if (line.isBlank()) {
                     continue;
@@ -189,17 +186,9 @@ class TorrentToAlertEndToEndTest {
         return Files.write(dir.resolve(name), bytes);
     }
 
-    record Result(int exit, String out, String err) {}
-
-    static Result cli(String... args) {
+    static CliTest.Result cli(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--bootstrap-servers", KAFKA.bootstrapServers(), "--topic-prefix", prefix));
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(all.toArray(String[]::new));
-        return new Result(exit, out.toString(), err.toString());
+        return CliTest.run(all.toArray(String[]::new));
     }
 }
