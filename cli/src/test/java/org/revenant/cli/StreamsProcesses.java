@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +56,7 @@ final class StreamsProcesses implements AutoCloseable {
 
     /** Starts an app of {@code applicationId} on its own state directory and a free HTTP port; does not wait. */
     App start(String prefix, String applicationId, Path state) throws IOException {
-        int port = freePort();
+        int port = RunningRevenant.freePort();
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "streams",
                 "--bootstrap-servers", bootstrapServers, "--command-config", clientConfig.toString(),
@@ -91,12 +90,6 @@ final class StreamsProcesses implements AutoCloseable {
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
