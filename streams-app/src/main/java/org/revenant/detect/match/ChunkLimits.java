@@ -30,8 +30,9 @@ public final class ChunkLimits {
     public static final int MAX_REF = 8_192;
     /** Characters in a mirror key, platform or locator, and in a snapshot id. */
     public static final int MAX_KEY = 1_024;
-    /** Identifiers of one mirror (btih, btmh, doi, ...), each name and value at most {@link #MAX_KEY}. */
+    /** Identifiers of one mirror (btih, btmh, doi, ...), each name and value at most {@link #MAX_IDENTIFIER}. */
     public static final int MAX_IDENTIFIERS = 32;
+    public static final int MAX_IDENTIFIER = 256;
     /** Characters of a mirror's title, url, owner or status detail kept; the rest is cut. */
     public static final int MAX_MIRROR_FIELD = 2_048;
     /** Characters of a mirror's description kept; the rest is cut. */
@@ -86,8 +87,8 @@ public final class ChunkLimits {
                 return "mirror has " + ids.size() + " identifiers; at most " + MAX_IDENTIFIERS + " are accepted";
             }
             for (Map.Entry<String, String> id : ids.entrySet()) {
-                if (tooLong(id.getKey(), MAX_KEY) || tooLong(id.getValue(), MAX_KEY)) {
-                    return "mirror identifier longer than " + MAX_KEY + " characters";
+                if (tooLong(id.getKey(), MAX_IDENTIFIER) || tooLong(id.getValue(), MAX_IDENTIFIER)) {
+                    return "mirror identifier longer than " + MAX_IDENTIFIER + " characters";
                 }
             }
         }
