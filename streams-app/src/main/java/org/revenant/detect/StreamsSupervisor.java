@@ -88,6 +88,15 @@ final class StreamsSupervisor implements KafkaStreams.StateListener, StreamsUnca
 
     @Override
     public StreamThreadExceptionResponse handle(Throwable exception) {
+        if (Thread.currentThread().getName().contains("GlobalStreamThread")) {
+            // Kafka Streams cannot replace the global (registry) thread; the client stops either way.
+            synchronized (this) {
+                lastFailure = describe(exception);
+                streams.down("registry thread failed: " + lastFailure);
+            }
+            LOG.error("registry (global) thread died; the streams client stops: {}", lastFailure, exception);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
         long pauseMs;
         synchronized (this) {
             replacements++;

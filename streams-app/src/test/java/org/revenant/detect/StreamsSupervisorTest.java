@@ -78,6 +78,21 @@ class StreamsSupervisorTest {
     }
 
     @Test
+    void deadRegistryThreadIsNotReplacedButReportedDown() throws Exception {
+        supervisor.onChange(State.RUNNING, State.REBALANCING);
+        StreamThreadExceptionResponse[] response = new StreamThreadExceptionResponse[1];
+        Thread global = new Thread(() -> response[0] = supervisor.handle(new IllegalStateException("boom")),
+                "app-1-GlobalStreamThread");
+        global.start();
+        global.join();
+        assertEquals(StreamThreadExceptionResponse.SHUTDOWN_CLIENT, response[0]);
+        assertEquals(ComponentState.DOWN, streams.state());
+        assertEquals("registry thread failed: java.lang.IllegalStateException: boom", streams.snapshot().reason());
+        assertEquals(0, supervisor.replacements());
+        assertTrue(pauses.isEmpty());
+    }
+
+    @Test
     void registryIsDegradedWhileRecordsAreSkippedAndUpWhenNoneAre() {
         RetractedDataset poison = Fixtures.dataset("poison", "Poison", null, "2020-01-01",
                 Signature.newBuilder().setKind(SignatureKind.BTIH).setValue(null).build());
