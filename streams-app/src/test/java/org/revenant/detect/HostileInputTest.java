@@ -181,6 +181,34 @@ class HostileInputTest {
     }
 
     @Test
+    void invalidVersionOfADatasetLeavesItsOpenAlertsAloneUntilAValidVersionReturns() {
+        registry.pipeInput("ms-celeb-1m", Fixtures.msCeleb());
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+        publish(snapshot(torrent(MS_CELEB_BTIH), file("a.tsv", Fixtures.ALIGNED_TSV)));
+        assertEquals(AlertEventType.OPENED, alerts.readValue().getEvent());
+
+        registry.pipeInput("ms-celeb-1m", nullInfohash("ms-celeb-1m"));
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+        publish(snapshot(torrent(MS_CELEB_BTIH), file("a.tsv", Fixtures.ALIGNED_TSV)));
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+        assertTrue(alerts.isEmpty(), "no RESOLVED while the registry record is invalid");
+
+        registry.pipeInput("ms-celeb-1m", (RetractedDataset) null);
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+        assertEquals(AlertEventType.RESOLVED, alerts.readValue().getEvent(), "a tombstone does remove it");
+    }
+
+    @Test
+    void decisionWithNullFieldsIsNamedNotThrown() {
+        AnalystDecision empty = new AnalystDecision();
+        assertEquals("alert key is missing or longer than 2048 characters", org.revenant.detect.decide.DecisionApplier.violation(empty));
+        empty.setAlertKey("ms-celeb-1m|torrent:x");
+        assertEquals("decision without a kind", org.revenant.detect.decide.DecisionApplier.violation(empty));
+        empty.setDecision(DecisionKind.CONFIRMED);
+        assertEquals("'by' is missing or longer than 256 characters", org.revenant.detect.decide.DecisionApplier.violation(empty));
+    }
+
+    @Test
     void recordKeyedUnderAnotherDatasetsIdIsSkipped() {
         registry.pipeInput("ms-celeb-1m", Fixtures.msCeleb());
         registry.pipeInput("ms-celeb-1m-copy", Fixtures.msCeleb());

@@ -221,7 +221,8 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
             apply(AlertLifecycle.onMatch(existing.get(assessment.getKey()), assessment.getValue()), record, timestamp, null);
         }
         for (var state : existing.entrySet()) {
-            if (!assessments.containsKey(state.getKey())) {
+            // A dataset whose registry record is currently invalid is unknown, not gone: its alerts wait.
+            if (!assessments.containsKey(state.getKey()) && !index.skipped().containsKey(state.getKey())) {
                 apply(AlertLifecycle.onNoMatch(state.getValue(), record.getSnapshotId(), record.getObservedAt()), record, timestamp, null);
             }
         }
@@ -250,7 +251,8 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         Set<String> removed = new HashSet<>();
         try (KeyValueIterator<String, String> it = registrySeen.all()) {
             it.forEachRemaining(kv -> {
-                if (!fingerprints.containsKey(kv.key)) {
+                // An invalid record replacing a dataset does not remove it: its alerts are left as they are.
+                if (!fingerprints.containsKey(kv.key) && !index.skipped().containsKey(kv.key)) {
                     removed.add(kv.key);
                 }
             });
