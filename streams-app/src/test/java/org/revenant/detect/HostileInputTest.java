@@ -269,6 +269,19 @@ class HostileInputTest {
     }
 
     @Test
+    void mirrorKeyWithANulCannotReachAnotherMirrorsManifest() {
+        registry.pipeInput("ms-celeb-1m", Fixtures.msCeleb());
+        Mirror victim = torrent(OTHER_BTIH);
+        publish(snapshot(victim, file("notes.txt", 10)));
+        Mirror intruder = Fixtures.mirror(victim.getKey() + "\u0000x", org.revenant.avro.MirrorStatus.PRESENT, Map.of());
+        publish(snapshot(intruder, file("a.tsv", Fixtures.ALIGNED_TSV), file("b.tsv", Fixtures.CROPPED_TSV)));
+        assertEquals("snapshot chunk rejected: mirror key contains a NUL character", header(dlq.readRecord().headers(), DeadLetters.MESSAGE));
+
+        publish(snapshot(victim, file("notes.txt", 10)));
+        assertTrue(alerts.isEmpty(), "nothing alerts: the intruder was rejected, the victim holds only its notes.txt");
+    }
+
+    @Test
     void hugeReadmeAndDescriptionAreCutInStateNotRejected() {
         registry.pipeInput("ms-celeb-1m", Fixtures.msCeleb());
         Mirror mirror = Mirror.newBuilder(torrent(OTHER_BTIH)).setDescription("д".repeat(100_000)).build();

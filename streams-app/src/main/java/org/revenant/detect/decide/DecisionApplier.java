@@ -81,7 +81,7 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
             return "alert key is missing or longer than " + MAX_ALERT_KEY + " characters";
         }
         int bar = alertKey.indexOf('|');
-        if (bar <= 0 || bar == alertKey.length() - 1) {
+        if (bar <= 0 || bar == alertKey.length() - 1 || alertKey.indexOf('\u0000') >= 0) {
             return "alert key is not <datasetId>|<mirrorKey>";
         }
         if (decision.getDecision() == null) {

@@ -57,6 +57,9 @@ public final class ChunkLimits {
         if (tooLong(chunk.getSnapshotId(), MAX_KEY)) {
             return "snapshot id is missing or longer than " + MAX_KEY + " characters";
         }
+        if (hasNul(chunk.getSnapshotId())) {
+            return "snapshot id contains a NUL character";
+        }
         String mirror = mirrorViolation(chunk.getMirror());
         if (mirror != null) {
             return mirror;
@@ -81,6 +84,10 @@ public final class ChunkLimits {
         if (tooLong(mirror.getKey(), MAX_KEY) || tooLong(mirror.getPlatform(), MAX_KEY) || tooLong(mirror.getLocator(), MAX_KEY)) {
             return "mirror key, platform or locator is missing or longer than " + MAX_KEY + " characters";
         }
+        if (hasNul(mirror.getKey())) {
+            // NUL separates the mirror key from the rest in state store keys: one in a key could reach another mirror's state.
+            return "mirror key contains a NUL character";
+        }
         Map<String, String> ids = mirror.getIdentifiers();
         if (ids != null) {
             if (ids.size() > MAX_IDENTIFIERS) {
@@ -102,6 +109,9 @@ public final class ChunkLimits {
         if (tooLong(entry.getPath(), MAX_PATH)) {
             return "path is missing or longer than " + MAX_PATH + " characters";
         }
+        if (hasNul(entry.getPath())) {
+            return "path contains a NUL character";
+        }
         for (String field : new String[] {entry.getSha256(), entry.getSha1(), entry.getMd5(), entry.getGitBlobSha1(),
                 entry.getLfsSha256(), entry.getRef()}) {
             if (field != null && field.length() > MAX_REF) {
@@ -109,6 +119,11 @@ public final class ChunkLimits {
             }
         }
         return null;
+    }
+
+    /** True when {@code s} holds the character that separates parts of state store keys. */
+    public static boolean hasNul(String s) {
+        return s != null && s.indexOf('\u0000') >= 0;
     }
 
     private static boolean tooLong(String s, int max) {
