@@ -23,6 +23,7 @@ import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.Signature;
 import org.revenant.avro.SignatureKind;
+import org.revenant.avro.Source;
 import org.revenant.detect.registry.RegistryIndex;
 
 /**
@@ -75,7 +76,12 @@ public class MatcherBenchmark {
             list.add(Signature.newBuilder().setKind(SignatureKind.FILE_NAME).setValue("FaceImageCroppedWithAlignment.tsv").build());
             list.add(Signature.newBuilder().setKind(SignatureKind.PATH_PATTERN).setValue("^\\d{4}_c[1-8]_f\\d{7}\\.jpg$").setMinCount(100).build());
         }
-        index = new RegistryIndex(List.of(RetractedDataset.newBuilder().setId("bench").setName("Bench").setSignatures(list).build()));
+        index = new RegistryIndex(List.of(RetractedDataset.newBuilder().setId("bench").setName("Bench")
+                .setReasons(List.of("ethical")).setSources(List.of(new Source("bench", "https://example.org/bench")))
+                .setSignatures(list).build()));
+        if (index.size() != 1) {
+            throw new IllegalStateException("benchmark dataset left out of the index: " + index.skipped());
+        }
         entries = new ManifestEntry[ENTRIES];
         for (int i = 0; i < ENTRIES; i++) {
             boolean match = random.nextDouble() < matchRate;

@@ -45,6 +45,7 @@ final class KnownSizeMirrors {
     void loadRegistry() {
         RegistryPublisher.publish(client, topics, List.of(RetractedDataset.newBuilder()
                 .setId("known-size-set").setName("Known size test set").setRetractedOn("2020-01-01")
+                .setReasons(List.of("ethical"))
                 .setSources(List.of(new Source("test", "https://example.org")))
                 .setSignatures(List.of(Signature.newBuilder().setKind(SignatureKind.FILE_SIZE).setSize(KNOWN_SIZE).build()))
                 .build()));

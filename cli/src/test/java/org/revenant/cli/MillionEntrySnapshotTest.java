@@ -66,6 +66,7 @@ class MillionEntrySnapshotTest {
         client.put("bootstrap.servers", KAFKA.bootstrapServers());
         RegistryPublisher.publish(client, topics, List.of(RetractedDataset.newBuilder()
                 .setId("big-set").setName("Big set").setRetractedOn("2020-01-01")
+                .setReasons(List.of("ethical"))
                 .setSources(List.of(new Source("test", "https://example.org")))
                 .setSignatures(List.of(
                         Signature.newBuilder().setKind(SignatureKind.FILE_SIZE).setSize(444_444_444_444L).build(),

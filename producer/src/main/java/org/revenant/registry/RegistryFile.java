@@ -34,8 +34,6 @@ public final class RegistryFile {
     static final List<String> FIELDS = List.of("id", "name", "aliases", "parent", "status", "retractedOn",
             "retractedBy", "reasons", "sources", "severity", "allowedMirrors", "signatures", "notes");
 
-    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
-    private static final Pattern MIRROR_KEY = Pattern.compile("[a-z][a-z0-9-]*:\\S+");
     private static final Pattern DATE = Pattern.compile("\\d{4}(-\\d{2}(-\\d{2})?)?");
 
     private RegistryFile() { }
@@ -99,33 +97,22 @@ public final class RegistryFile {
         String name = check.requiredText(map, "name", "");
         List<String> aliases = check.textList(map, "aliases");
         String parent = check.optionalText(map, "parent", "");
-        if (parent != null && !ID.matcher(parent).matches()) {
-            check.problem(line(map, "parent"), "parent '" + parent + "' is not a dataset id");
-        } else if (parent != null && parent.equals(id)) {
-            check.problem(line(map, "parent"), "a dataset cannot be its own parent");
-        }
+        problem(check, line(map, "parent"), DatasetRules.parentProblem(parent, id));
         String status = check.requiredText(map, "status", "");
-        if (status != null && !RegistryVocabulary.STATUSES.contains(status)) {
-            check.problem(line(map, "status"), "status '" + status + "' is not one of: "
-                    + String.join(", ", RegistryVocabulary.STATUSES));
-        } else if ("derived".equals(status) && parent == null && !map.fields().containsKey("parent")) {
-            check.problem(line(map, "status"), "status 'derived' needs a 'parent'");
+        if (status != null) {
+            // A 'parent' field that is present but wrong has its own problem already.
+            String parentForStatus = parent == null && map.fields().containsKey("parent") ? "" : parent;
+            problem(check, line(map, "status"), DatasetRules.statusProblem(status, parentForStatus));
         }
         String retractedOn = check.optionalText(map, "retractedOn", "");
-        if (retractedOn != null && !isDate(retractedOn)) {
-            check.problem(line(map, "retractedOn"), "retractedOn '" + retractedOn
-                    + "' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)");
-        }
+        problem(check, line(map, "retractedOn"), DatasetRules.retractedOnProblem(retractedOn));
         String retractedBy = check.optionalText(map, "retractedBy", "");
         List<String> reasons = reasons(check, map);
         List<Source> sources = sources(check, map);
         Severity severity = severity(check, map);
         List<String> allowed = check.textList(map, "allowedMirrors");
         for (String key : allowed) {
-            if (!MIRROR_KEY.matcher(key).matches()) {
-                check.problem(line(map, "allowedMirrors"), "allowed mirror '" + key
-                        + "' is not a mirror key '<platform>:<locator>' ('*' matches any text)");
-            }
+            problem(check, line(map, "allowedMirrors"), DatasetRules.allowedMirrorProblem(key));
         }
         List<Signature> signatures = signatures(check, map);
         String notes = check.optionalText(map, "notes", "");
@@ -143,9 +130,9 @@ public final class RegistryFile {
     }
 
     private static void checkId(FileChecker check, Mapping map, String id) {
-        if (!ID.matcher(id).matches()) {
-            check.problem(line(map, "id"), "id '" + id
-                    + "' must be lower-case letters, digits and '-', starting with a letter or digit");
+        String idProblem = DatasetRules.idProblem(id);
+        if (idProblem != null) {
+            check.problem(line(map, "id"), idProblem);
             return;
         }
         String base = check.file().substring(check.file().lastIndexOf('/') + 1);
@@ -178,14 +165,8 @@ public final class RegistryFile {
             return List.of();
         }
         List<String> reasons = check.textList(map, "reasons");
-        if (reasons.isEmpty()) {
-            check.problem(line(map, "reasons"), "'reasons' must name at least one reason");
-        }
-        for (String r : reasons) {
-            if (!RegistryVocabulary.REASONS.contains(r)) {
-                check.problem(line(map, "reasons"), "reason '" + r + "' is not one of: "
-                        + String.join(", ", RegistryVocabulary.REASONS));
-            }
+        for (String problem : DatasetRules.reasonProblems(reasons)) {
+            check.problem(line(map, "reasons"), problem);
         }
         return reasons;
     }
@@ -199,9 +180,7 @@ public final class RegistryFile {
         if (items == null) {
             return List.of();
         }
-        if (items.isEmpty()) {
-            check.problem(line(map, "sources"), "'sources' must list at least one source");
-        }
+        problem(check, line(map, "sources"), DatasetRules.sourceCountProblem(items.size()));
         List<Source> out = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             String p = "source " + (i + 1) + ": ";
@@ -211,8 +190,9 @@ public final class RegistryFile {
             }
             String title = check.requiredText(s, "title", p);
             String url = check.requiredText(s, "url", p);
-            if (url != null && !isWebUrl(url)) {
-                check.problem(s.line(), p + "url '" + url + "' is not an http(s) URL");
+            String urlProblem = url == null ? null : DatasetRules.sourceUrlProblem(url);
+            if (urlProblem != null) {
+                check.problem(s.line(), p + urlProblem);
             } else if (title != null && url != null) {
                 out.add(new Source(title, url));
             }
@@ -257,14 +237,19 @@ public final class RegistryFile {
             if (sig == null) {
                 continue;
             }
-            Integer first = seen.putIfAbsent(SignatureRules.identity(sig), i + 1);
-            if (first != null) {
-                check.problem(items.get(i).line(), "signature " + (i + 1) + " (" + sig.getKind()
-                        + "): repeats signature " + first);
+            String repeat = DatasetRules.repeatProblem(seen, SignatureRules.identity(sig), i + 1);
+            if (repeat != null) {
+                check.problem(items.get(i).line(), "signature " + (i + 1) + " (" + sig.getKind() + "): " + repeat);
             }
             out.add(sig);
         }
         return out;
+    }
+
+    private static void problem(FileChecker check, int line, String problem) {
+        if (problem != null) {
+            check.problem(line, problem);
+        }
     }
 
     private static int line(Mapping map, String key) {

@@ -97,10 +97,7 @@ final class SignatureRules {
         Signature.Builder sig = Signature.newBuilder().setKind(kind);
         int line = map.line();
         switch (kind) {
-            case BTIH -> sig.setValue(hash(map, p, kind, line, 40, 64));
-            case SHA256 -> sig.setValue(hash(map, p, kind, line, 64));
-            case SHA1, GIT_BLOB -> sig.setValue(hash(map, p, kind, line, 40));
-            case MD5 -> sig.setValue(hash(map, p, kind, line, 32));
+            case BTIH, SHA256, SHA1, GIT_BLOB, MD5 -> sig.setValue(hash(map, p, kind, line));
             case FILE_SIZE -> sig.setSize(size(map, p, line, MIN_FILE_SIZE, "100 MiB"));
             case FILE_NAME_SIZE -> {
                 sig.setValue(fileName(map, p, line));
@@ -115,15 +112,16 @@ final class SignatureRules {
         }
 
         Double weight = check.optionalDouble(map, "weight", p);
-        if (weight != null && !(weight > 0 && weight <= 1)) {
-            check.problem(map.fields().get("weight").keyLine(), p + "weight " + weight + " is not in (0, 1]");
+        String weightProblem = weightProblem(weight);
+        if (weightProblem != null) {
+            check.problem(map.fields().get("weight").keyLine(), p + weightProblem);
         }
         sig.setWeight(weight);
         Boolean verified = check.optionalBoolean(map, "verified", p);
         String note = check.optionalText(map, "note", p);
-        if (Boolean.FALSE.equals(verified) && note == null) {
-            check.problem(map.fields().get("verified").keyLine(),
-                    p + "'verified: false' needs a 'note' saying what is unverified");
+        String verifiedProblem = verifiedProblem(verified == null || verified, note);
+        if (verifiedProblem != null) {
+            check.problem(map.fields().get("verified").keyLine(), p + verifiedProblem);
         }
         sig.setVerified(verified == null || verified);
         sig.setNote(note);
@@ -140,19 +138,17 @@ final class SignatureRules {
                 + s.getMaxSize() + "|" + s.getMinCount() + "|" + files;
     }
 
-    private String hash(Mapping map, String p, SignatureKind kind, int line, int... lengths) {
+    private String hash(Mapping map, String p, SignatureKind kind, int line) {
         String v = check.requiredText(map, "value", p);
         if (v == null) {
             return null;
         }
-        String lower = v.toLowerCase(Locale.ROOT);
-        boolean lengthOk = Arrays.stream(lengths).anyMatch(n -> n == lower.length());
-        if (!lengthOk || !HEX.matcher(lower).matches()) {
-            String want = Arrays.stream(lengths).mapToObj(Integer::toString).collect(Collectors.joining(" or "));
-            check.problem(line, p + "'" + v + "' is not a " + kind + " hash (" + want + " hex digits)");
+        String problem = hashProblem(kind, v);
+        if (problem != null) {
+            check.problem(line, p + problem);
             return null;
         }
-        return lower;
+        return v.toLowerCase(Locale.ROOT);
     }
 
     private Long size(Mapping map, String p, int line, long minimum, String minimumText) {
@@ -161,16 +157,18 @@ final class SignatureRules {
             return null;
         }
         Long size = check.optionalLong(map, "size", p);
-        if (size != null && size < minimum) {
-            check.problem(line, p + "size " + size + " is below " + minimumText + " (" + minimum + ")");
+        String problem = sizeProblem(size, minimum, minimumText);
+        if (problem != null) {
+            check.problem(line, p + problem);
         }
         return size;
     }
 
     private String fileName(Mapping map, String p, int line) {
         String name = check.requiredText(map, "value", p);
-        if (name != null && (name.contains("/") || name.contains("\\"))) {
-            check.problem(line, p + "'" + name + "' must be a single file or folder name, without '/'");
+        String problem = fileNameProblem(name);
+        if (problem != null) {
+            check.problem(line, p + problem);
         }
         return name;
     }
@@ -179,35 +177,25 @@ final class SignatureRules {
         String name = fileName(map, p, line);
         Long min = check.optionalLong(map, "minSize", p);
         Long max = check.optionalLong(map, "maxSize", p);
-        if ((min != null && min < 0) || (max != null && max < 0)) {
-            check.problem(line, p + "minSize and maxSize must not be negative");
-        } else if (min != null && max != null && min > max) {
-            check.problem(line, p + "minSize " + min + " is larger than maxSize " + max);
-        }
-        if (name != null && min == null && max == null && GENERIC_NAMES.contains(name.toLowerCase(Locale.ROOT))) {
-            check.problem(line, p + "'" + name + "' is too generic to be a signature without minSize/maxSize");
+        for (String problem : rangeProblems(name, min, max)) {
+            check.problem(line, p + problem);
         }
         sig.setValue(name).setMinSize(min).setMaxSize(max);
     }
 
     private void readPathPattern(Mapping map, String p, int line, Signature.Builder sig) {
         String regex = check.requiredText(map, "value", p);
-        if (regex != null) {
-            try {
-                if (Pattern.compile(regex).matcher("").find()) {
-                    check.problem(line, p + "regex matches an empty path, so it would match every file");
-                }
-            } catch (PatternSyntaxException e) {
-                check.problem(line, p + "regex does not compile: " + e.getDescription()
-                        + " near index " + e.getIndex());
-            }
+        String regexProblem = regexProblem(regex);
+        if (regexProblem != null) {
+            check.problem(line, p + regexProblem);
         }
         if (!map.fields().containsKey("minCount")) {
             check.problem(line, p + "missing required field 'minCount'");
         }
         Long count = check.optionalLong(map, "minCount", p);
-        if (count != null && (count < 1 || count > Integer.MAX_VALUE)) {
-            check.problem(line, p + "minCount " + count + " must be at least 1");
+        String countProblem = minCountProblem(count);
+        if (countProblem != null) {
+            check.problem(line, p + countProblem);
             count = null;
         }
         sig.setValue(regex).setMinCount(count == null ? null : count.intValue());
@@ -215,11 +203,9 @@ final class SignatureRules {
 
     private String link(Mapping map, String p, int line) {
         String v = check.requiredText(map, "value", p);
-        if (v != null && v.chars().anyMatch(Character::isWhitespace)) {
-            check.problem(line, p + "link '" + v + "' must not contain spaces");
-        } else if (v != null && v.length() < MIN_LINK_LENGTH) {
-            check.problem(line, p + "link '" + v + "' is too short to identify a copy (at least "
-                    + MIN_LINK_LENGTH + " characters)");
+        String problem = linkProblem(v);
+        if (problem != null) {
+            check.problem(line, p + problem);
         }
         return v;
     }
@@ -233,8 +219,9 @@ final class SignatureRules {
         if (items == null) {
             return List.of();
         }
-        if (items.size() < 2) {
-            check.problem(line, p + "a REFERENCE_MANIFEST needs at least 2 files, found " + items.size());
+        String countProblem = referenceCountProblem(items.size());
+        if (countProblem != null) {
+            check.problem(line, p + countProblem);
         }
         List<ReferenceFile> files = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
@@ -250,16 +237,184 @@ final class SignatureRules {
                 continue;
             }
             Long size = check.optionalLong(f, "size", fp);
-            if (size != null && size < 0) {
-                check.problem(f.line(), fp + "size must not be negative");
-            } else if (name != null && size != null) {
-                if (!seen.add(name + "=" + size)) {
-                    check.problem(f.line(), fp + "'" + name + "' of " + size + " bytes is listed twice");
+            if (size != null) {
+                String problem = referenceFileProblem(name, size, seen);
+                if (problem != null) {
+                    check.problem(f.line(), fp + problem);
                 }
-                files.add(new ReferenceFile(name, size));
+                if (name != null && size >= 0) {
+                    files.add(new ReferenceFile(name, size));
+                }
             }
         }
         return files;
+    }
+
+    // The rules on values, shared by the YAML reader above and by DatasetRules, which checks
+    // records that reach the registry topic by other ways. Each returns null when the value is fine.
+
+    static String hashProblem(SignatureKind kind, String value) {
+        int[] lengths = switch (kind) {
+            case BTIH -> new int[] {40, 64};
+            case SHA256 -> new int[] {64};
+            case SHA1, GIT_BLOB -> new int[] {40};
+            case MD5 -> new int[] {32};
+            default -> throw new IllegalArgumentException("not a hash kind: " + kind);
+        };
+        String lower = value.strip().toLowerCase(Locale.ROOT);
+        boolean lengthOk = Arrays.stream(lengths).anyMatch(n -> n == lower.length());
+        if (lengthOk && HEX.matcher(lower).matches()) {
+            return null;
+        }
+        String want = Arrays.stream(lengths).mapToObj(Integer::toString).collect(Collectors.joining(" or "));
+        return "'" + value + "' is not a " + kind + " hash (" + want + " hex digits)";
+    }
+
+    static String sizeProblem(Long size, long minimum, String minimumText) {
+        return size != null && size < minimum ? "size " + size + " is below " + minimumText + " (" + minimum + ")" : null;
+    }
+
+    static String fileNameProblem(String name) {
+        return name != null && (name.contains("/") || name.contains("\\"))
+                ? "'" + name + "' must be a single file or folder name, without '/'" : null;
+    }
+
+    static List<String> rangeProblems(String name, Long min, Long max) {
+        List<String> problems = new ArrayList<>();
+        if ((min != null && min < 0) || (max != null && max < 0)) {
+            problems.add("minSize and maxSize must not be negative");
+        } else if (min != null && max != null && min > max) {
+            problems.add("minSize " + min + " is larger than maxSize " + max);
+        }
+        if (name != null && min == null && max == null && GENERIC_NAMES.contains(name.toLowerCase(Locale.ROOT))) {
+            problems.add("'" + name + "' is too generic to be a signature without minSize/maxSize");
+        }
+        return problems;
+    }
+
+    static String regexProblem(String regex) {
+        if (regex == null) {
+            return null;
+        }
+        try {
+            if (Pattern.compile(regex).matcher("").find()) {
+                return "regex matches an empty path, so it would match every file";
+            }
+            return null;
+        } catch (PatternSyntaxException e) {
+            return "regex does not compile: " + e.getDescription() + " near index " + e.getIndex();
+        }
+    }
+
+    static String minCountProblem(Long count) {
+        return count != null && (count < 1 || count > Integer.MAX_VALUE) ? "minCount " + count + " must be at least 1" : null;
+    }
+
+    static String linkProblem(String link) {
+        if (link != null && link.chars().anyMatch(Character::isWhitespace)) {
+            return "link '" + link + "' must not contain spaces";
+        } else if (link != null && link.length() < MIN_LINK_LENGTH) {
+            return "link '" + link + "' is too short to identify a copy (at least " + MIN_LINK_LENGTH + " characters)";
+        }
+        return null;
+    }
+
+    static String referenceCountProblem(int files) {
+        return files < 2 ? "a REFERENCE_MANIFEST needs at least 2 files, found " + files : null;
+    }
+
+    /** {@code seen} collects name=size pairs to find repeats. */
+    static String referenceFileProblem(String name, long size, Set<String> seen) {
+        if (size < 0) {
+            return "size must not be negative";
+        }
+        if (name != null && !seen.add(name + "=" + size)) {
+            return "'" + name + "' of " + size + " bytes is listed twice";
+        }
+        return null;
+    }
+
+    static String weightProblem(Double weight) {
+        return weight != null && !(weight > 0 && weight <= 1) ? "weight " + weight + " is not in (0, 1]" : null;
+    }
+
+    static String verifiedProblem(boolean verified, String note) {
+        return !verified && note == null ? "'verified: false' needs a 'note' saying what is unverified" : null;
+    }
+
+    /**
+     * Every problem of a signature as it travels in a record, by the same rules as the YAML reader:
+     * the fields its kind requires are present and non-blank, and their values pass the checks above.
+     */
+    static List<String> problems(Signature s) {
+        List<String> problems = new ArrayList<>();
+        if (s.getKind() == null) {
+            problems.add("signature without a kind");
+            return problems;
+        }
+        String value = s.getValue() == null || s.getValue().isBlank() ? null : s.getValue();
+        boolean needsValue = FIELDS.get(s.getKind()).contains("value");
+        if (needsValue && value == null) {
+            problems.add("missing required field 'value'");
+        }
+        switch (s.getKind()) {
+            case BTIH, SHA256, SHA1, GIT_BLOB, MD5 -> {
+                if (value != null) {
+                    add(problems, hashProblem(s.getKind(), value));
+                }
+            }
+            case FILE_SIZE -> {
+                requireSize(s, problems);
+                add(problems, sizeProblem(s.getSize(), MIN_FILE_SIZE, "100 MiB"));
+            }
+            case FILE_NAME_SIZE -> {
+                add(problems, fileNameProblem(value));
+                requireSize(s, problems);
+                add(problems, sizeProblem(s.getSize(), MIN_NAME_SIZE, "1 MiB"));
+            }
+            case FILE_NAME -> {
+                add(problems, fileNameProblem(value));
+                problems.addAll(rangeProblems(value, s.getMinSize(), s.getMaxSize()));
+            }
+            case PATH_PATTERN -> {
+                add(problems, regexProblem(value));
+                if (s.getMinCount() == null) {
+                    problems.add("missing required field 'minCount'");
+                } else {
+                    add(problems, minCountProblem(s.getMinCount().longValue()));
+                }
+            }
+            case DOWNLOAD_LINK -> add(problems, linkProblem(value));
+            case ALIAS -> { }
+            case REFERENCE_MANIFEST -> {
+                List<ReferenceFile> files = s.getFiles() == null ? List.of() : s.getFiles();
+                add(problems, referenceCountProblem(files.size()));
+                Set<String> seen = new LinkedHashSet<>();
+                for (ReferenceFile f : files) {
+                    if (f == null || f.getName() == null || f.getName().isBlank()) {
+                        problems.add("a reference file without a name");
+                    } else {
+                        add(problems, referenceFileProblem(f.getName(), f.getSize(), seen));
+                    }
+                }
+            }
+            default -> problems.add("kind without rules: " + s.getKind());
+        }
+        add(problems, weightProblem(s.getWeight()));
+        add(problems, verifiedProblem(s.getVerified(), s.getNote()));
+        return problems;
+    }
+
+    private static void requireSize(Signature s, List<String> problems) {
+        if (s.getSize() == null) {
+            problems.add("missing required field 'size'");
+        }
+    }
+
+    private static void add(List<String> problems, String problem) {
+        if (problem != null) {
+            problems.add(problem);
+        }
     }
 
     private static Set<String> allFields() {

@@ -20,6 +20,8 @@ import org.revenant.avro.MirrorRecord;
 import org.revenant.avro.SnapshotChunk;
 import org.revenant.avro.StoredEntry;
 import org.revenant.detect.decide.DecisionApplier;
+import org.revenant.detect.guard.DeadLetters;
+import org.revenant.detect.guard.RejectedRecordException;
 import org.revenant.detect.manifest.ManifestStore;
 import org.revenant.detect.match.SnapshotMatcher;
 import org.revenant.detect.registry.RegistryStoreUpdater;
@@ -61,8 +63,18 @@ public final class RevenantTopology {
         return build(config, view, DetectionTap.NONE);
     }
 
-    /** The topology reporting chunks and alerts to the tap (metrics). */
+    /** The topology reporting chunks and alerts to the tap (metrics); skipped registry records are only logged. */
     public static Topology build(DetectConfig config, RegistryView view, DetectionTap tap) {
+        return build(config, view, tap, DeadLetters.NONE);
+    }
+
+    /**
+     * The topology with a writer for the dead letters of the registry processor, which Kafka
+     * Streams' own dead-letter queue does not cover (global processors get no processing
+     * exception handler). Task processors reject records by throwing {@link RejectedRecordException};
+     * the configured handler writes those (see {@link RevenantStreams#properties}).
+     */
+    public static Topology build(DetectConfig config, RegistryView view, DetectionTap tap, DeadLetters registryDeadLetters) {
         Topics topics = config.topics();
         StreamsBuilder builder = new StreamsBuilder();
 
@@ -70,7 +82,8 @@ public final class RevenantTopology {
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RegistryStoreUpdater.STORE),
                         Serdes.String(), topics.registry.valueSerde()).withLoggingDisabled(),
                 topics.registry.name(), consumed(topics.registry, REGISTRY_SOURCE),
-                () -> new RegistryStoreUpdater(view));
+                () -> new RegistryStoreUpdater(view, tap, registryDeadLetters, topics.dlq.name(),
+                        topics.registry.valueSerde().serializer()));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SnapshotMatcher.ASSEMBLY_STORE),
                 Serdes.String(), AvroSerdes.of(AssemblyState.class)));
@@ -88,13 +101,21 @@ public final class RevenantTopology {
         KStream<String, SpecificRecord> detected = builder
                 .stream(topics.snapshots.name(), consumed(topics.snapshots, SNAPSHOTS_SOURCE))
                 .peek((key, chunk) -> tap.chunk(chunk), Named.as("snapshots-tap"))
-                .process(() -> new SnapshotMatcher(view, config.alertThreshold(), config.registryCheckInterval()),
+                .process(() -> new SnapshotMatcher(view, config.alertThreshold(), config.registryCheckInterval(), tap),
                         Named.as(MATCHER), SnapshotMatcher.ASSEMBLY_STORE, SnapshotMatcher.ALERT_STORE,
                         ManifestStore.ENTRIES_STORE, ManifestStore.MIRRORS_STORE, SnapshotMatcher.REGISTRY_SEEN_STORE);
 
         KStream<String, SpecificRecord> decided = builder
                 .stream(topics.decisions.name(), consumed(topics.decisions, DECISIONS_SOURCE))
-                .filter((key, decision) -> decision != null && decision.getAlertKey() != null, Named.as("decisions-present"))
+                .filter((key, decision) -> decision != null, Named.as("decisions-present"))
+                .mapValues(decision -> {
+                    String problem = DecisionApplier.violation(decision);
+                    if (problem != null) {
+                        tap.deadLettered(topics.decisions.name(), problem);
+                        throw new RejectedRecordException("decision rejected: " + problem);
+                    }
+                    return decision;
+                }, Named.as("decisions-checked"))
                 .selectKey((key, decision) -> DecisionApplier.mirrorKeyOf(decision.getAlertKey()), Named.as("decisions-keyed-by-mirror"))
                 .repartition(Repartitioned.<String, AnalystDecision>as(DECISIONS_REPARTITION)
                         .withKeySerde(Serdes.String()).withValueSerde(topics.decisions.valueSerde()))

@@ -53,6 +53,7 @@ final class BenchWorkload {
             signatures.add(Signature.newBuilder().setKind(SignatureKind.SHA256).setValue(knownHashes[i]).build());
         }
         return RetractedDataset.newBuilder().setId(DATASET).setName("Benchmark set").setRetractedOn("2020-01-01")
+                .setReasons(List.of("ethical"))
                 .setAliases(List.of("Benchmark Set"))
                 .setSources(List.of(new Source("revenant bench", "https://example.org/bench")))
                 .setSignatures(signatures).build();

@@ -21,6 +21,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class DecisionApplier implements Processor<String, AnalystDecision, String, SpecificRecord> {
 
+    /** Longest alert key accepted: a dataset id, '|', and a mirror key (at most 1,024 characters). */
+    public static final int MAX_ALERT_KEY = 2_048;
+    /** Longest analyst name and note accepted; a decision travels inside every later alert event. */
+    public static final int MAX_BY = 256;
+    public static final int MAX_NOTE = 4_096;
+
     private static final Logger LOG = LoggerFactory.getLogger(DecisionApplier.class);
 
     private ProcessorContext<String, SpecificRecord> context;
@@ -38,12 +44,13 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
         if (decision == null) {
             return;
         }
-        String alertKey = decision.getAlertKey();
-        int bar = alertKey.indexOf('|');
-        if (bar <= 0 || bar == alertKey.length() - 1) {
-            LOG.warn("ignoring decision for malformed alert key {}", alertKey);
+        String problem = violation(decision);
+        if (problem != null) {
+            LOG.warn("ignoring decision: {}", problem);
             return;
         }
+        String alertKey = decision.getAlertKey();
+        int bar = alertKey.indexOf('|');
         String storeKey = SnapshotMatcher.storeKey(alertKey.substring(bar + 1), alertKey.substring(0, bar));
         AlertState before = alerts.get(storeKey);
         if (before == null) {
@@ -62,6 +69,31 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
             AlertEvent event = AlertLifecycle.eventOf(state, transition.event(), state.getLastSnapshotId(), state.getLastSeen(), cause);
             context.forward(new Record<>(alertKey, event, record.timestamp()));
         }
+    }
+
+    /**
+     * Why a decision cannot be applied, or null. Checked before the decision is re-keyed, so an
+     * absurd key never reaches the repartition topic.
+     */
+    public static String violation(AnalystDecision decision) {
+        String alertKey = decision.getAlertKey();
+        if (alertKey == null || alertKey.length() > MAX_ALERT_KEY) {
+            return "alert key is missing or longer than " + MAX_ALERT_KEY + " characters";
+        }
+        int bar = alertKey.indexOf('|');
+        if (bar <= 0 || bar == alertKey.length() - 1 || alertKey.indexOf('\u0000') >= 0) {
+            return "alert key is not <datasetId>|<mirrorKey>";
+        }
+        if (decision.getDecision() == null) {
+            return "decision without a kind";
+        }
+        if (decision.getBy() == null || decision.getBy().length() > MAX_BY) {
+            return "'by' is missing or longer than " + MAX_BY + " characters";
+        }
+        if (decision.getNote() != null && decision.getNote().length() > MAX_NOTE) {
+            return "note longer than " + MAX_NOTE + " characters";
+        }
+        return null;
     }
 
     /** Alert keys are {@code <datasetId>|<mirrorKey>}; decisions are routed by the mirror part. */

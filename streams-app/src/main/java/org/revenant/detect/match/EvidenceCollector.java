@@ -13,11 +13,14 @@ import org.revenant.detect.registry.RegistryIndex;
  * Collects matched signatures, each distinct (dataset, signature) once with the number of
  * entries that matched it; keeps the first path and the highest weight seen. All aliases of a
  * dataset count as one signature, so listing many names of a dataset in a README adds nothing.
+ * Bounded: at most {@link ChunkLimits#MAX_HITS} distinct hits, paths cut to
+ * {@link ChunkLimits#MAX_SHOWN_PATH}, since the hits live in a state record.
  */
 public final class EvidenceCollector implements RegistryIndex.HitSink {
 
     private static final char SEP = '\u0000';
     private final Map<String, Hit> hits = new LinkedHashMap<>();
+    private long dropped;
 
     public EvidenceCollector() {}
 
@@ -31,6 +34,13 @@ public final class EvidenceCollector implements RegistryIndex.HitSink {
     public void hit(String datasetId, Evidence evidence) {
         String key = key(datasetId, evidence);
         Hit existing = hits.get(key);
+        if (evidence.getPath() != null && evidence.getPath().length() > ChunkLimits.MAX_SHOWN_PATH) {
+            evidence = Evidence.newBuilder(evidence).setPath(ChunkLimits.cut(evidence.getPath(), ChunkLimits.MAX_SHOWN_PATH)).build();
+        }
+        if (existing == null && hits.size() >= ChunkLimits.MAX_HITS) {
+            dropped++;
+            return;
+        }
         if (existing == null) {
             hits.put(key, new Hit(datasetId, evidence, 1L));
         } else {
@@ -39,6 +49,11 @@ public final class EvidenceCollector implements RegistryIndex.HitSink {
                 existing.setEvidence(evidence);
             }
         }
+    }
+
+    /** Distinct hits not kept because {@link ChunkLimits#MAX_HITS} were already there. */
+    public long dropped() {
+        return dropped;
     }
 
     public List<Hit> hits() {

@@ -33,10 +33,12 @@ import org.revenant.avro.MirrorRecord;
 import org.revenant.avro.MirrorStatus;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.SnapshotChunk;
+import org.revenant.detect.guard.RejectedRecordException;
 import org.revenant.detect.lifecycle.AlertLifecycle;
 import org.revenant.detect.manifest.ManifestStore;
 import org.revenant.detect.registry.RegistryIndex;
 import org.revenant.detect.registry.RegistryView;
+import org.revenant.http.metrics.DetectionTap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * manifest diff, scores the evidence per dataset and runs each (dataset, mirror) alert through
  * its lifecycle. A wall-clock punctuation re-checks held manifests when the registry changes
  * (retroactive matching), so new signatures find old mirrors without a re-crawl.
+ *
+ * <p>A chunk outside {@link ChunkLimits} is rejected with a {@link RejectedRecordException}, which
+ * the processing exception handler turns into a dead-letter record; what the matcher stores per
+ * mirror is bounded, so no input can make a state write fail.
  */
 public final class SnapshotMatcher implements Processor<String, SnapshotChunk, String, SpecificRecord> {
 
@@ -62,6 +68,7 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
     private final RegistryView registry;
     private final double threshold;
     private final Duration registryCheckInterval;
+    private final DetectionTap tap;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, AssemblyState> assemblies;
     private KeyValueStore<String, AlertState> alerts;
@@ -70,6 +77,11 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
     private RegistryIndex reconciled;
 
     public SnapshotMatcher(RegistryView registry, double threshold, Duration registryCheckInterval) {
+        this(registry, threshold, registryCheckInterval, DetectionTap.NONE);
+    }
+
+    public SnapshotMatcher(RegistryView registry, double threshold, Duration registryCheckInterval, DetectionTap tap) {
+        this.tap = Objects.requireNonNull(tap, "tap");
         this.registry = Objects.requireNonNull(registry, "registry");
         if (!(threshold > 0 && threshold <= 1)) {
             throw new IllegalArgumentException("alert threshold must be in (0, 1]: " + threshold);
@@ -95,13 +107,14 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         if (chunk == null) {
             return;
         }
-        Mirror mirror = chunk.getMirror();
-        String mirrorKey = mirror.getKey();
-        if (chunk.getChunkCount() < 1 || chunk.getChunkIndex() < 0 || chunk.getChunkIndex() >= chunk.getChunkCount()) {
-            LOG.warn("ignoring chunk {}/{} of snapshot {} of {}: index out of range",
-                    chunk.getChunkIndex(), chunk.getChunkCount(), chunk.getSnapshotId(), mirrorKey);
-            return;
+        String violation = ChunkLimits.violation(chunk);
+        if (violation != null) {
+            String source = context.recordMetadata().map(m -> m.topic()).orElse(null);
+            tap.deadLettered(source, violation);
+            throw new RejectedRecordException("snapshot chunk rejected: " + violation);
         }
+        Mirror mirror = ChunkLimits.cut(chunk.getMirror());
+        String mirrorKey = mirror.getKey();
         if (mirror.getStatus() == MirrorStatus.ERROR) {
             return; // a failed crawl says nothing about the mirror: keep every alert as it is
         }
@@ -208,7 +221,8 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
             apply(AlertLifecycle.onMatch(existing.get(assessment.getKey()), assessment.getValue()), record, timestamp, null);
         }
         for (var state : existing.entrySet()) {
-            if (!assessments.containsKey(state.getKey())) {
+            // A dataset whose registry record is currently invalid is unknown, not gone: its alerts wait.
+            if (!assessments.containsKey(state.getKey()) && !index.skipped().containsKey(state.getKey())) {
                 apply(AlertLifecycle.onNoMatch(state.getValue(), record.getSnapshotId(), record.getObservedAt()), record, timestamp, null);
             }
         }
@@ -237,7 +251,8 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         Set<String> removed = new HashSet<>();
         try (KeyValueIterator<String, String> it = registrySeen.all()) {
             it.forEachRemaining(kv -> {
-                if (!fingerprints.containsKey(kv.key)) {
+                // An invalid record replacing a dataset does not remove it: its alerts are left as they are.
+                if (!fingerprints.containsKey(kv.key) && !index.skipped().containsKey(kv.key)) {
                     removed.add(kv.key);
                 }
             });
@@ -254,7 +269,12 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
             List<MirrorRecord> held = new ArrayList<>();
             manifests.forEachMirror(held::add);
             for (MirrorRecord mirror : held) {
-                recheck(mirror, subset, ids, cause, now);
+                try {
+                    recheck(mirror, subset, ids, cause, now);
+                } catch (RuntimeException e) {
+                    // One held manifest must not stop the others, nor fail the punctuation on every tick.
+                    LOG.error("registry change not applied to {}: {}", mirror.getMirror().getKey(), e.toString());
+                }
             }
             LOG.info("registry change checked against {} held manifest(s): {} dataset(s) added or changed, {} removed",
                     held.size(), changed.size(), removed.size());
@@ -353,12 +373,12 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
 
     private static void sample(List<ChangeSample> samples, String op, String path) {
         if (samples.size() < MAX_SAMPLES) {
-            samples.add(new ChangeSample(op, path));
+            samples.add(new ChangeSample(op, ChunkLimits.cut(path, ChunkLimits.MAX_SHOWN_PATH)));
         }
     }
 
     private static String cap(String text) {
-        return text.length() > TextSignals.MAX_TEXT ? text.substring(0, TextSignals.MAX_TEXT) : text;
+        return ChunkLimits.cutUtf8(ChunkLimits.cut(text, TextSignals.MAX_TEXT), ChunkLimits.MAX_TEXT_BYTES);
     }
 
     /** The (name, size) pair hashes of a manifest's files, gathered only when some reference needs them. */

@@ -3,6 +3,7 @@ package org.revenant.detect.registry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,11 +19,16 @@ import org.revenant.avro.SignatureKind;
 import org.revenant.detect.match.ManifestSketch;
 import org.revenant.detect.match.NameNormalizer;
 import org.revenant.detect.match.TextSignals;
+import org.revenant.registry.DatasetRules;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An immutable lookup structure over the registry: every exact signature (hashes, infohashes,
  * sizes, name+size pairs) sits in a hash map, so matching one manifest entry costs a handful of
  * map lookups whatever the size of the registry. Rebuilt, never mutated, when the registry changes.
+ * Building never throws: a dataset that breaks the registry's rules, or cannot be indexed, is left
+ * out on its own and listed in {@link #skipped()} with the reason; the others are indexed.
  */
 public final class RegistryIndex {
 
@@ -35,6 +41,12 @@ public final class RegistryIndex {
     private record Ref(String datasetId, Signature signature, double weight) {}
 
     public static final RegistryIndex EMPTY = new RegistryIndex(List.of());
+
+    /** Longest text a registry regex is run over; paths are shorter than this (see ChunkLimits). */
+    static final int MAX_PATTERN_SUBJECT = 4096;
+    /** Steps one registry regex may take on one path, so a backtracking pattern cannot stall a task. */
+    static final long PATTERN_STEP_BUDGET = 200_000;
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryIndex.class);
 
     private static final long FILE_SIZE_MIN = 100L * 1024 * 1024;
     private static final long NAME_SIZE_MIN = 1024L * 1024;
@@ -56,6 +68,7 @@ public final class RegistryIndex {
     private final List<LinkRule> links = new ArrayList<>();
     private final Map<String, List<AliasRef>> aliases = new HashMap<>();
     private final List<Reference> references = new ArrayList<>();
+    private final Map<String, String> skipped = new LinkedHashMap<>();
     private int longestAlias = 1;
 
     private record PathRule(Ref ref, Pattern pattern, boolean wholePath) {}
@@ -67,70 +80,106 @@ public final class RegistryIndex {
     /** A known manifest to compare whole mirrors with (REFERENCE_MANIFEST). */
     public record Reference(String datasetId, Signature signature, double weight, byte[] sketch) {}
 
+    /** An index of datasets known only by their ids (each is checked as if keyed by its id). */
     public RegistryIndex(Collection<RetractedDataset> registry) {
         for (RetractedDataset dataset : registry) {
-            datasets.put(dataset.getId(), dataset);
-            allowedMirrors.put(dataset.getId(), dataset.getAllowedMirrors().stream().map(RegistryIndex::glob).toList());
-            for (String alias : dataset.getAliases()) {
-                List<String> tokens = TextSignals.tokens(alias);
-                if (!tokens.isEmpty()) {
-                    aliases.computeIfAbsent(String.join("", tokens), k -> new ArrayList<>(1)).add(new AliasRef(dataset.getId(), alias));
-                    longestAlias = Math.max(longestAlias, Math.min(tokens.size(), 6));
-                }
-            }
-            for (Signature signature : dataset.getSignatures()) {
-                index(dataset.getId(), signature);
-            }
+            include(dataset == null ? null : dataset.getId(), dataset);
         }
     }
 
-    private void index(String datasetId, Signature signature) {
+    private RegistryIndex(Map<String, RetractedDataset> byKey) {
+        byKey.forEach(this::include);
+    }
+
+    /** An index of registry records by their topic keys; a record whose key is not its id is skipped. */
+    public static RegistryIndex ofRecords(Map<String, RetractedDataset> byKey) {
+        return new RegistryIndex(byKey);
+    }
+
+    /**
+     * Why a registry record keyed {@code key} cannot be used, by the rules {@code registry load}
+     * applies; empty when it can.
+     */
+    public static List<String> problems(String key, RetractedDataset dataset) {
+        return DatasetRules.problems(key, dataset);
+    }
+
+    /** Records left out of this index: key to the first reason. */
+    public Map<String, String> skipped() {
+        return java.util.Collections.unmodifiableMap(skipped);
+    }
+
+    private void include(String key, RetractedDataset dataset) {
+        String label = key == null ? "(no key)" : key;
+        try {
+            List<String> problems = problems(key, dataset);
+            if (!problems.isEmpty()) {
+                skipped.put(label, problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
+                return;
+            }
+            // Everything that can fail happens before the first change to the maps, so a dataset is in whole or not at all.
+            List<Runnable> changes = new ArrayList<>();
+            List<Pattern> allowed = dataset.getAllowedMirrors().stream().map(RegistryIndex::glob).toList();
+            for (String alias : dataset.getAliases()) {
+                List<String> tokens = TextSignals.tokens(alias);
+                if (!tokens.isEmpty()) {
+                    changes.add(() -> {
+                        aliases.computeIfAbsent(String.join("", tokens), k -> new ArrayList<>(1)).add(new AliasRef(dataset.getId(), alias));
+                        longestAlias = Math.max(longestAlias, Math.min(tokens.size(), 6));
+                    });
+                }
+            }
+            for (Signature signature : dataset.getSignatures()) {
+                changes.add(index(dataset.getId(), signature));
+            }
+            datasets.put(dataset.getId(), dataset);
+            allowedMirrors.put(dataset.getId(), allowed);
+            changes.forEach(Runnable::run);
+        } catch (RuntimeException e) {
+            skipped.put(label, "cannot be indexed: " + e);
+        }
+    }
+
+    private Runnable index(String datasetId, Signature signature) {
         Ref ref = new Ref(datasetId, signature, SignatureWeights.weightOf(signature));
         String value = signature.getValue() == null ? null : signature.getValue().strip();
-        switch (signature.getKind()) {
+        return switch (signature.getKind()) {
             case BTIH -> add(byInfohash, value.toLowerCase(Locale.ROOT), ref);
             case SHA256 -> add(bySha256, value.toLowerCase(Locale.ROOT), ref);
             case SHA1 -> add(bySha1, value.toLowerCase(Locale.ROOT), ref);
             case MD5 -> add(byMd5, value.toLowerCase(Locale.ROOT), ref);
             case GIT_BLOB -> add(byGitBlob, value.toLowerCase(Locale.ROOT), ref);
-            case FILE_SIZE -> {
-                if (signature.getSize() != null && signature.getSize() >= FILE_SIZE_MIN) {
-                    add(bySize, signature.getSize(), ref);
-                }
-            }
-            case FILE_NAME_SIZE -> {
-                if (value != null && signature.getSize() != null && signature.getSize() >= NAME_SIZE_MIN) {
-                    add(byNameAndSize, nameSizeKey(NameNormalizer.baseName(value), signature.getSize()), ref);
-                }
-            }
-            case FILE_NAME -> {
-                if (value != null) {
-                    add(byName, NameNormalizer.normalize(NameNormalizer.baseName(value)), ref);
-                }
-            }
+            case FILE_SIZE -> signature.getSize() != null && signature.getSize() >= FILE_SIZE_MIN
+                    ? add(bySize, signature.getSize(), ref) : () -> { };
+            case FILE_NAME_SIZE -> value != null && signature.getSize() != null && signature.getSize() >= NAME_SIZE_MIN
+                    ? add(byNameAndSize, nameSizeKey(NameNormalizer.baseName(value), signature.getSize()), ref) : () -> { };
+            case FILE_NAME -> value != null ? add(byName, NameNormalizer.normalize(NameNormalizer.baseName(value)), ref) : () -> { };
             case PATH_PATTERN -> {
-                // Validated by the registry build: a pattern without '/' is about base names.
-                boolean wholePath = value.contains("/");
-                pathPatterns.add(new PathRule(ref, Pattern.compile(value), wholePath));
+                // A pattern without '/' is about base names.
+                PathRule rule = new PathRule(ref, Pattern.compile(value), value.contains("/"));
+                yield () -> pathPatterns.add(rule);
             }
-            case DOWNLOAD_LINK -> links.add(new LinkRule(ref, value.toLowerCase(Locale.ROOT)));
+            case DOWNLOAD_LINK -> {
+                LinkRule rule = new LinkRule(ref, value.toLowerCase(Locale.ROOT));
+                yield () -> links.add(rule);
+            }
             case REFERENCE_MANIFEST -> {
                 long[] pairs = signature.getFiles().stream()
                         .mapToLong(f -> ManifestSketch.pairHash(f.getName(), f.getSize())).toArray();
                 if (pairs.length > 0) {
-                    references.add(new Reference(datasetId, signature, ref.weight(), ManifestSketch.signature(pairs)));
+                    Reference reference = new Reference(datasetId, signature, ref.weight(), ManifestSketch.signature(pairs));
+                    yield () -> references.add(reference);
                 }
+                yield () -> { };
             }
-            case ALIAS -> {
-                // Aliases come from the dataset's alias list.
-            }
-        }
+            // Aliases come from the dataset's alias list.
+            case ALIAS -> () -> { };
+        };
     }
 
-    private static <K> void add(Map<K, List<Ref>> map, K key, Ref ref) {
-        if (key != null) {
-            map.computeIfAbsent(key, k -> new ArrayList<>(1)).add(ref);
-        }
+    private static <K> Runnable add(Map<K, List<Ref>> map, K key, Ref ref) {
+        Objects.requireNonNull(key, "signature value");
+        return () -> map.computeIfAbsent(key, k -> new ArrayList<>(1)).add(ref);
     }
 
     private static String nameSizeKey(String name, long size) {
@@ -219,10 +268,75 @@ public final class RegistryIndex {
         }
         for (PathRule rule : pathPatterns) {
             String subject = rule.wholePath() ? path : NameNormalizer.baseName(path);
-            if (rule.pattern().matcher(subject).find()) {
+            if (matches(rule.pattern(), subject)) {
                 sink.hit(rule.ref().datasetId(), evidence(rule.ref().signature(), path, rule.ref().weight(),
                         "paths shaped like the dataset's"));
             }
+        }
+    }
+
+    /**
+     * A registry regex over a crawled path, bounded in length and in steps: a pattern that would
+     * backtrack for long on a crafted path counts as no match (and says so once per pattern).
+     */
+    static boolean matches(Pattern pattern, String subject) {
+        return matches(pattern, subject, PATTERN_STEP_BUDGET);
+    }
+
+    static boolean matches(Pattern pattern, String subject, long budget) {
+        String bounded = subject.length() > MAX_PATTERN_SUBJECT ? subject.substring(0, MAX_PATTERN_SUBJECT) : subject;
+        try {
+            return pattern.matcher(new BudgetedChars(bounded, new long[] {budget})).find();
+        } catch (BudgetedChars.Exhausted e) {
+            giveUp(pattern, bounded, "after " + budget + " steps");
+            return false;
+        } catch (StackOverflowError e) {
+            // java.util.regex recurses per repetition of a group: a long path can exhaust the
+            // stack, and an Error would kill the stream thread instead of reaching any handler.
+            giveUp(pattern, bounded, "on stack depth");
+            return false;
+        }
+    }
+
+    private static void giveUp(Pattern pattern, String subject, String how) {
+        if (WARNED.add(pattern.pattern())) {
+            LOG.warn("registry pattern '{}' gave up on a path of {} characters {}; treated as no match",
+                    pattern.pattern(), subject.length(), how);
+        }
+    }
+
+    private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Characters whose reads are counted against a shared budget. */
+    private record BudgetedChars(String text, long[] budget) implements CharSequence {
+
+        static final class Exhausted extends RuntimeException {
+            Exhausted() {
+                super(null, null, false, false);
+            }
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (--budget[0] < 0) {
+                throw new Exhausted();
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new BudgetedChars(text.substring(start, end), budget);
+        }
+
+        @Override
+        public String toString() {
+            return text;
         }
     }
 

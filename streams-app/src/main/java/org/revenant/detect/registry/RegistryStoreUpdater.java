@@ -1,55 +1,128 @@
 package org.revenant.detect.registry;
 
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.revenant.avro.RetractedDataset;
+import org.revenant.detect.guard.DeadLetters;
+import org.revenant.detect.guard.RejectedRecordException;
+import org.revenant.http.metrics.DetectionTap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the global registry store and the {@link RegistryView} in step: every registry record
  * (a tombstone removes a dataset) rebuilds the index from the whole store and swaps it in.
+ *
+ * <p>A record that {@code registry load} would reject is still stored, so that a later valid
+ * version or a tombstone replaces it as usual, but the index leaves it out. When it is read it is
+ * logged, counted and written to the dead-letter topic. Nothing here throws: an exception on the
+ * global thread stops the whole app, and would again on every restart over the same data.
  */
 public final class RegistryStoreUpdater implements Processor<String, RetractedDataset, Void, Void> {
 
     public static final String STORE = "registry-store";
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryStoreUpdater.class);
 
     private final RegistryView view;
+    private final DetectionTap tap;
+    private final DeadLetters deadLetters;
+    private final String deadLetterTopic;
+    private final Serializer<RetractedDataset> serializer;
+    private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, RetractedDataset> store;
 
     public RegistryStoreUpdater(RegistryView view) {
+        this(view, DetectionTap.NONE, DeadLetters.NONE, null, null);
+    }
+
+    /** With the tap to count skipped records and where to dead-letter them (topic and value serializer). */
+    public RegistryStoreUpdater(RegistryView view, DetectionTap tap, DeadLetters deadLetters, String deadLetterTopic,
+                                Serializer<RetractedDataset> serializer) {
         this.view = Objects.requireNonNull(view, "view");
+        this.tap = Objects.requireNonNull(tap, "tap");
+        this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+        this.deadLetterTopic = deadLetterTopic;
+        this.serializer = serializer;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
         store = context.getStateStore(STORE);
         // The store may have been restored from the topic without passing through process().
-        rebuild();
+        // Records skipped here were dead-lettered when first read; now they are only logged.
+        RegistryIndex index = rebuild();
+        index.skipped().forEach((key, reason) -> LOG.warn("registry record '{}' left out of the index: {}", key, reason));
     }
 
     @Override
     public void process(Record<String, RetractedDataset> record) {
-        if (record.key() == null) {
-            return;
+        try {
+            if (record.key() == null) {
+                return;
+            }
+            if (record.value() == null) {
+                store.delete(record.key());
+            } else {
+                store.put(record.key(), record.value());
+                List<String> problems = RegistryIndex.problems(record.key(), record.value());
+                if (!problems.isEmpty()) {
+                    skip(record, String.join("; ", problems));
+                }
+            }
+            rebuild();
+        } catch (RuntimeException e) {
+            skip(record, "cannot be processed: " + e);
         }
-        if (record.value() == null) {
-            store.delete(record.key());
-        } else {
-            store.put(record.key(), record.value());
-        }
-        rebuild();
     }
 
-    private void rebuild() {
-        List<RetractedDataset> all = new ArrayList<>();
+    private RegistryIndex rebuild() {
+        Map<String, RetractedDataset> all = new LinkedHashMap<>();
         try (KeyValueIterator<String, RetractedDataset> it = store.all()) {
-            it.forEachRemaining(kv -> all.add(kv.value));
+            it.forEachRemaining(kv -> all.put(kv.key, kv.value));
+        } catch (RuntimeException e) {
+            LOG.error("cannot read the registry store; keeping the previous index: {}", e.toString());
+            return view.current();
         }
-        view.swap(new RegistryIndex(all));
+        RegistryIndex index = RegistryIndex.ofRecords(all);
+        view.swap(index);
+        return index;
+    }
+
+    private void skip(Record<String, RetractedDataset> record, String reason) {
+        Optional<RecordMetadata> where = context == null ? Optional.empty() : context.recordMetadata();
+        String topic = where.map(RecordMetadata::topic).orElse(null);
+        int partition = where.map(RecordMetadata::partition).orElse(-1);
+        long offset = where.map(RecordMetadata::offset).orElse(-1L);
+        LOG.warn("skipping registry record '{}' ({}-{}@{}): {}", record.key(), topic, partition, offset, reason);
+        try {
+            tap.registryRecordSkipped(record.key(), reason);
+            tap.deadLettered(topic, reason);
+        } catch (RuntimeException e) {
+            LOG.debug("tap failed", e);
+        }
+        if (deadLetterTopic == null) {
+            return;
+        }
+        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+        byte[] value = null;
+        try {
+            value = serializer == null || record.value() == null ? null : serializer.serialize(topic, record.value());
+        } catch (RuntimeException e) {
+            // A record that cannot be encoded again is still dead-lettered, without its value.
+        }
+        deadLetters.write(DeadLetters.record(deadLetterTopic, key, value, topic, partition, offset, record.timestamp(),
+                new RejectedRecordException("registry record '" + record.key() + "' skipped: " + reason)));
     }
 }
