@@ -86,12 +86,20 @@ const Revenant = (() => {
 
   /** Subscribes to the live alert feed; calls back with each alert event (parsed JSON). */
   function live(onAlert, statusNode) {
-    const source = new EventSource('/api/events');
-    source.addEventListener('open', () => { if (statusNode) statusNode.textContent = 'live'; });
-    source.addEventListener('error', () => { if (statusNode) statusNode.textContent = 'reconnecting…'; });
-    source.addEventListener('alert', (message) => {
-      try { onAlert(JSON.parse(message.data)); } catch (e) { /* ignore a malformed event */ }
-    });
+    function open() {
+      const source = new EventSource('/api/events');
+      source.addEventListener('open', () => { if (statusNode) statusNode.textContent = 'live'; });
+      source.addEventListener('error', () => { if (statusNode) statusNode.textContent = 'reconnecting…'; });
+      source.addEventListener('alert', (message) => {
+        try { onAlert(JSON.parse(message.data)); } catch (e) { /* ignore a malformed event */ }
+      });
+      return source;
+    }
+    let source = open();
+    // A page kept in the back/forward cache would keep its stream open, and a browser allows only
+    // a few connections per host: close it when the page is hidden, open it again when it returns.
+    window.addEventListener('pagehide', () => source.close());
+    window.addEventListener('pageshow', (event) => { if (event.persisted) source = open(); });
     return source;
   }
 
