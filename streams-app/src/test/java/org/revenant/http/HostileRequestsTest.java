@@ -130,6 +130,56 @@ class HostileRequestsTest {
         connected.forEach(r -> r.body().close());
     }
 
+    @Test
+    void aLiveFeedClientThatStopsReadingIsDroppedWithoutDelayingTheOthers() throws Exception {
+        Properties client = new Properties();
+        client.put("bootstrap.servers", "127.0.0.1:1");
+        RevenantMetrics metrics = new RevenantMetrics();
+        open.add(metrics);
+        LiveFeed feed = new LiveFeed(client, new Topics("hostile."), metrics, 10);
+        Javalin app = Javalin.create();
+        feed.serve(app, "/events");
+        app.start("127.0.0.1", 0);
+        open.add(app::stop);
+        open.add(feed);
+
+        Socket stalled = new Socket("127.0.0.1", app.port());
+        open.add(stalled);
+        stalled.setReceiveBufferSize(4096);
+        stalled.getOutputStream().write("GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        HttpResponse<Stream<String>> reader = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/events"))
+                .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
+        List<String> received = new CopyOnWriteArrayList<>();
+        Thread reading = new Thread(() -> {
+            try {
+                reader.body().filter(l -> l.startsWith("data: ")).forEach(received::add);
+            } catch (RuntimeException closed) {
+                // the test ends
+            }
+        });
+        reading.setDaemon(true);
+        reading.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        while (feed.clients() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(2, feed.clients());
+
+        String big = "x".repeat(32 * 1024);
+        int events = LiveFeed.QUEUE * 3;
+        for (int i = 0; i < events; i++) {
+            String data = i + " " + big;
+            feed.broadcast(c -> c.sendEvent("alert", data, "e"));
+            Thread.sleep(2); // a steady stream a reading client keeps up with; a burst beyond the queue would drop any client
+        }
+        while ((received.size() < events || feed.clients() > 1) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(1, feed.clients(), "the client that stopped reading was dropped");
+        assertEquals(events, received.size(), "the reading client got every event");
+        reader.body().close();
+    }
+
     private static String rawGet(int port, String target) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();

@@ -137,7 +137,8 @@ public final class WebhookNotifier implements AutoCloseable {
                     break;
                 }
                 pause = crashed(e, pause);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // Whatever ended the loop, the notifier says so and starts again rather than go silent.
                 if (!running) {
                     break;
                 }
@@ -160,7 +161,7 @@ public final class WebhookNotifier implements AutoCloseable {
         }
     }
 
-    private Duration crashed(RuntimeException e, Duration pause) {
+    private Duration crashed(Throwable e, Duration pause) {
         String reason = "the notifier loop stopped (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
                 + "); restarting in " + pause.toMillis() + " ms";
         LOG.error("webhooks: {}", reason);
