@@ -34,6 +34,12 @@ final class PinnedPost {
 
     /** The response status; headers whose name or value is not header-safe are refused before connecting. */
     static int send(URI url, InetAddress address, Map<String, String> headers, byte[] body, Duration timeout) throws IOException {
+        return send(url, address, headers, body, timeout, null);
+    }
+
+    /** With {@code tls} for https (null: the JVM's default context and trust store). */
+    static int send(URI url, InetAddress address, Map<String, String> headers, byte[] body, Duration timeout, SSLContext tls)
+            throws IOException {
         headers.forEach((name, value) -> {
             if (!HeaderSafe.isToken(name) || !HeaderSafe.isValue(value)) {
                 throw new IllegalArgumentException("header " + HeaderSafe.shown(name) + " is not header-safe");
@@ -46,7 +52,7 @@ final class PinnedPost {
         long deadline = System.nanoTime() + timeout.toNanos();
         int timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         Socket plain = new Socket();
-        try (Socket socket = https ? tls(plain, address, host, port, timeoutMillis) : connect(plain, address, port, timeoutMillis)) {
+        try (Socket socket = https ? tls(plain, address, host, port, timeoutMillis, tls) : connect(plain, address, port, timeoutMillis)) {
             StringBuilder head = new StringBuilder();
             String target = (ascii.getRawPath() == null || ascii.getRawPath().isEmpty() ? "/" : ascii.getRawPath())
                     + (ascii.getRawQuery() == null ? "" : "?" + ascii.getRawQuery());
@@ -72,13 +78,16 @@ final class PinnedPost {
         return socket;
     }
 
-    private static Socket tls(Socket plain, InetAddress address, String host, int port, int timeoutMillis) throws IOException {
+    private static Socket tls(Socket plain, InetAddress address, String host, int port, int timeoutMillis, SSLContext given)
+            throws IOException {
         connect(plain, address, port, timeoutMillis);
-        SSLContext context;
-        try {
-            context = SSLContext.getDefault();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IOException("no TLS available: " + e.getMessage(), e);
+        SSLContext context = given;
+        if (context == null) {
+            try {
+                context = SSLContext.getDefault();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IOException("no TLS available: " + e.getMessage(), e);
+            }
         }
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
         SSLParameters parameters = tls.getSSLParameters();

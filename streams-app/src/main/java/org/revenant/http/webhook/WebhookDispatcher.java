@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -52,6 +53,7 @@ public final class WebhookDispatcher {
     private final String dlqTopic;
     private final RevenantMetrics metrics;
     private final TargetGuard.Resolver resolver;
+    private final SSLContext tls;
     private volatile boolean stopping;
 
     public WebhookDispatcher(List<WebhookSubscription> subscriptions, Producer<byte[], byte[]> dlqProducer, String dlqTopic, RevenantMetrics metrics) {
@@ -60,6 +62,13 @@ public final class WebhookDispatcher {
 
     WebhookDispatcher(List<WebhookSubscription> subscriptions, Producer<byte[], byte[]> dlqProducer, String dlqTopic, RevenantMetrics metrics,
                       TargetGuard.Resolver resolver) {
+        this(subscriptions, dlqProducer, dlqTopic, metrics, resolver, null);
+    }
+
+    /** {@code tls}: the TLS context for https targets (null: the JVM's default trust). */
+    WebhookDispatcher(List<WebhookSubscription> subscriptions, Producer<byte[], byte[]> dlqProducer, String dlqTopic, RevenantMetrics metrics,
+                      TargetGuard.Resolver resolver, SSLContext tls) {
+        this.tls = tls;
         this.subscriptions = List.copyOf(subscriptions);
         this.dlqProducer = Objects.requireNonNull(dlqProducer, "dlqProducer");
         this.dlqTopic = Objects.requireNonNull(dlqTopic, "dlqTopic");
@@ -129,7 +138,7 @@ public final class WebhookDispatcher {
                 headers.put(WebhookSigner.TIMESTAMP_HEADER, Long.toString(timestamp));
                 headers.put(WebhookSigner.SIGNATURE_HEADER, WebhookSigner.sign(s.secret(), timestamp, body));
                 try {
-                    int status = PinnedPost.send(s.url(), allowed.address(), headers, body, s.timeout());
+                    int status = PinnedPost.send(s.url(), allowed.address(), headers, body, s.timeout(), tls);
                     if (status >= 200 && status < 300) {
                         count(s, "delivered");
                         return new Delivery(s.name(), Outcome.DELIVERED, null);
