@@ -64,9 +64,12 @@ final class TargetGuard {
         byte[] b = address.getAddress();
         if (address instanceof Inet6Address) {
             if (isIpv4Mapped(b)) {
-                return isPrivateV4(b[12], b[13]) || (b[12] & 0xff) == 127 || (b[12] & 0xff) == 10
-                        || (b[12] & 0xff) == 172 && (b[13] & 0xf0) == 16 || (b[12] & 0xff) == 192 && (b[13] & 0xff) == 168
-                        || (b[12] & 0xff) == 169 && (b[13] & 0xff) == 254;
+                // ::ffff:a.b.c.d reaches the IPv4 host a.b.c.d: judge that one.
+                try {
+                    return isPrivate(InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16)));
+                } catch (UnknownHostException impossible) {
+                    return true;
+                }
             }
             return (b[0] & 0xfe) == 0xfc; // fc00::/7 unique local
         }

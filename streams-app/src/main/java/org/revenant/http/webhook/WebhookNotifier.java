@@ -209,6 +209,11 @@ public final class WebhookNotifier implements AutoCloseable {
                 if (!records.isEmpty() && batch[0] == null) {
                     batch[0] = worker.submit(() -> deliverAll(records, owned, done, active));
                     consumer.pause(consumer.assignment());
+                } else if (!records.isEmpty()) {
+                    // Paused partitions return nothing; should some come anyway, read them again later rather than lose them.
+                    for (TopicPartition partition : records.partitions()) {
+                        consumer.seek(partition, records.records(partition).get(0).offset());
+                    }
                 }
                 commit(consumer, done, owned, owned);
                 if (batch[0] != null && batch[0].isDone()) {

@@ -122,6 +122,8 @@ class WebhookDispatcherTest {
             assertTrue(TargetGuard.isPrivate(java.net.InetAddress.getByName(address)), address);
         }
         assertFalse(TargetGuard.isPrivate(java.net.InetAddress.getByName("93.184.215.14")));
+        byte[] mappedLoopback = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 127, 0, 0, 1};
+        assertTrue(TargetGuard.isPrivate(java.net.Inet6Address.getByAddress(null, mappedLoopback, -1)), "::ffff:127.0.0.1");
     }
 
     @Test
