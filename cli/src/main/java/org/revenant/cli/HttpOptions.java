@@ -61,7 +61,8 @@ final class HttpOptions {
     /**
      * The components of this process, with "streams" following the Kafka Streams state; call
      * before {@code streams.start()}. Once RevenantStreams reports its own component, it takes
-     * this Components instead and the state listener goes.
+     * this Components instead and the state listener must go (Kafka Streams keeps one listener,
+     * so this one would replace the streams app's own).
      */
     static Components components(RevenantStreams streams) {
         Components components = new Components();
