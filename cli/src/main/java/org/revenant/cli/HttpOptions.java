@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.revenant.detect.RevenantStreams;
+import org.revenant.health.Components;
 import org.revenant.http.RevenantHttp;
+import org.revenant.http.StreamsStateComponent;
 import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.http.webhook.WebhookConfig;
 import org.revenant.http.webhook.WebhookNotifier;
@@ -47,13 +49,29 @@ final class HttpOptions {
         }
     }
 
-    /** The webhook notifier when there are subscriptions, else a no-op. */
+    /** The webhook notifier when there are subscriptions (it reports the component "webhooks"), else a no-op. */
     AutoCloseable startWebhooks(List<WebhookSubscription> subscriptions, Properties clientProperties, Topics topics,
-                                String applicationId, RevenantMetrics metrics) {
+                                String applicationId, RevenantMetrics metrics, Components components) {
         if (subscriptions.isEmpty()) {
             return () -> { };
         }
-        return WebhookNotifier.start(clientProperties, topics, applicationId + "-webhooks", subscriptions, metrics);
+        return WebhookNotifier.start(clientProperties, topics, applicationId + "-webhooks", subscriptions, metrics, components);
+    }
+
+    /**
+     * The components of this process, with "streams" following the Kafka Streams state; call
+     * before {@code streams.start()}. Once RevenantStreams reports its own component, it takes
+     * this Components instead and the state listener must go (Kafka Streams keeps one listener,
+     * so this one would replace the streams app's own).
+     */
+    static Components components(RevenantStreams streams) {
+        Components components = new Components();
+        followStreams(streams, components);
+        return components;
+    }
+
+    static void followStreams(RevenantStreams streams, Components components) {
+        StreamsStateComponent.follow(streams.kafkaStreams(), components);
     }
 
     /** Adds {@code application.server} so interactive queries can route to this instance. */
@@ -72,12 +90,13 @@ final class HttpOptions {
         return shown + ":" + port;
     }
 
-    RevenantHttp start(RevenantStreams streams, Properties clientProperties, RevenantMetrics metrics) {
+    RevenantHttp start(RevenantStreams streams, Properties clientProperties, RevenantMetrics metrics, Components components) {
         if (port < 1 || port > 65535) {
             throw new UserError("--http-port must be from 1 to 65535: " + port);
         }
         try {
-            return RevenantHttp.start(streams, clientProperties, metrics, new RevenantHttp.Settings(host, port, System.getenv(TOKEN_ENV)));
+            return RevenantHttp.start(streams, clientProperties, metrics, new RevenantHttp.Settings(host, port, System.getenv(TOKEN_ENV)),
+                    components);
         } catch (IllegalStateException e) {
             throw new UserError(e.getMessage() + " (choose another with --http-port)");
         }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.publish.RegistryPublisher;
 import org.revenant.registry.RegistryException;
@@ -88,13 +89,42 @@ final class RegistryCommand {
                 out.flush();
             } else {
                 Files.createDirectories(output);
+                int written = 0;
+                int refused = 0;
                 for (RetractedDataset d : datasets) {
-                    Files.writeString(output.resolve(d.getId() + ".yaml"), RegistryYaml.write(d));
+                    Path file = exportFile(output, d.getId());
+                    if (file == null) {
+                        spec.commandLine().getErr().printf("revenant: registry export: skipped a dataset whose id '%s' is not a registry id "
+                                + "(lowercase letters, digits and '-'); it would not be a file name inside %s%n", Terminal.safe(d.getId()), output);
+                        refused++;
+                        continue;
+                    }
+                    Files.writeString(file, RegistryYaml.write(d));
+                    written++;
                 }
-                spec.commandLine().getOut().printf("wrote %d file(s) to %s%n", datasets.size(), output);
+                spec.commandLine().getOut().printf("wrote %d file(s) to %s%n", written, output);
+                spec.commandLine().getErr().flush();
+                return refused == 0 ? 0 : 1;
             }
             return 0;
         }
+    }
+
+    /** Registry ids as the registry files allow them; anything else cannot name a file. */
+    private static final Pattern EXPORT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,127}");
+
+    /**
+     * The file {@code <id>.yaml} in {@code dir}, or null when the id is not a registry id or the
+     * file would land anywhere but directly in {@code dir}. Ids come from the registry topic,
+     * which anyone with write access to it can fill.
+     */
+    static Path exportFile(Path dir, String id) {
+        if (id == null || !EXPORT_ID.matcher(id).matches()) {
+            return null;
+        }
+        Path base = dir.toAbsolutePath().normalize();
+        Path file = base.resolve(id + ".yaml").normalize();
+        return base.equals(file.getParent()) ? file : null;
     }
 
     /** Loads and validates; every problem in every file becomes one line of the error. */

@@ -11,6 +11,7 @@ import org.revenant.config.CrawlConfig;
 import org.revenant.crawl.CrawlService;
 import org.revenant.detect.DetectConfig;
 import org.revenant.detect.RevenantStreams;
+import org.revenant.health.Components;
 import org.revenant.http.RevenantHttp;
 import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.publish.RegistryPublisher;
@@ -58,10 +59,12 @@ final class StandaloneCommand implements Callable<Integer> {
             streams = new RevenantStreams(DetectConfig.defaults(kafka.topics()), http.withApplicationServer(kafka.clientProperties()),
                     RevenantStreams.DEFAULT_APPLICATION_ID, options.dataDir.resolve("streams"), metrics);
             metrics.bind(streams.kafkaStreams());
+            Components components = HttpOptions.components(streams);
             streams.start();
-            server = http.start(streams, kafka.clientProperties(), metrics);
+            server = http.start(streams, kafka.clientProperties(), metrics, components);
             awaitRunning(streams.kafkaStreams());
-            webhooks = http.startWebhooks(subscriptions, kafka.clientProperties(), kafka.topics(), RevenantStreams.DEFAULT_APPLICATION_ID, metrics);
+            webhooks = http.startWebhooks(subscriptions, kafka.clientProperties(), kafka.topics(), RevenantStreams.DEFAULT_APPLICATION_ID, metrics,
+                    components);
             if (crawlConfig != null) {
                 crawler = new CrawlService(crawlConfig, kafka.clientProperties(), kafka.topics(), Set.of(), Main.version());
                 crawler.start();

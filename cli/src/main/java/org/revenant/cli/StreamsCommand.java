@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.revenant.detect.DetectConfig;
 import org.revenant.detect.RevenantStreams;
+import org.revenant.health.Components;
 import org.revenant.http.RevenantHttp;
 import org.revenant.http.metrics.RevenantMetrics;
 import picocli.CommandLine.Command;
@@ -38,13 +39,14 @@ final class StreamsCommand implements Callable<Integer> {
         RevenantStreams streams = new RevenantStreams(DetectConfig.defaults(kafka.topics()), http.withApplicationServer(kafka.clientProperties()),
                 applicationId, stateDir, metrics);
         metrics.bind(streams.kafkaStreams());
+        Components components = HttpOptions.components(streams);
         streams.start();
         RevenantHttp server = null;
         AutoCloseable webhooks;
         try {
-            server = http.start(streams, kafka.clientProperties(), metrics);
+            server = http.start(streams, kafka.clientProperties(), metrics, components);
             StandaloneCommand.awaitRunning(streams.kafkaStreams());
-            webhooks = http.startWebhooks(subscriptions, kafka.clientProperties(), kafka.topics(), applicationId, metrics);
+            webhooks = http.startWebhooks(subscriptions, kafka.clientProperties(), kafka.topics(), applicationId, metrics, components);
         } catch (RuntimeException | InterruptedException e) {
             if (server != null) {
                 server.close();

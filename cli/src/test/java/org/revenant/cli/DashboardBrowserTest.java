@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +33,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.revenant.health.Components;
 import org.revenant.testkit.KafkaBroker;
 import org.revenant.wire.TopicSetup;
 import org.revenant.wire.Topics;
@@ -62,6 +64,7 @@ class DashboardBrowserTest {
 
     static String prefix;
     static RunningRevenant revenant;
+    static final Components components = new Components();
     static WebDriver browser;
     static String locator = "planted/faces-" + System.nanoTime();
     static String alertKey = "ms-celeb-1m|github:" + locator;
@@ -76,7 +79,7 @@ class DashboardBrowserTest {
         Topics topics = new Topics(prefix);
         TopicSetup.ensure(KAFKA.admin(), topics, 1, (short) 1);
         RunningRevenant.cli(KAFKA, prefix, "registry", "load", Path.of("..", "registry").toString());
-        revenant = RunningRevenant.start(KAFKA, topics, prefix + "detect", dir.resolve("state"), TOKEN);
+        revenant = RunningRevenant.start(KAFKA, topics, prefix + "detect", dir.resolve("state"), TOKEN, components);
         revenant.awaitRunning();
 
         ChromeOptions options = new ChromeOptions();
@@ -163,6 +166,27 @@ class DashboardBrowserTest {
         waitFor(() -> browser.findElements(By.cssSelector("#mirrors tbody tr")).size() == 2, "the dataset's two mirrors");
         waitFor(() -> Boolean.TRUE.equals(js("return !!(window.Chart && window.Chart.getChart(document.getElementById('chart')));")),
                 "the detections chart (Chart.js from its WebJar)");
+    }
+
+    @Test
+    @Order(6)
+    void everyPageShowsABannerNamingTheStoppedComponentAndItsReasonAsText() {
+        String reason = "the notifier loop stopped: <img src=x onerror=\"window.pwned='banner'\">датасет";
+        components.register("webhooks", false).down(reason);
+        for (String page : List.of("/", "/dataset.html?id=ms-celeb-1m", "/alert.html?key=" + URLEncoder.encode(alertKey, StandardCharsets.UTF_8),
+                "/mirror.html?key=" + URLEncoder.encode("github:" + locator, StandardCharsets.UTF_8))) {
+            browser.get(revenant.url(page));
+            waitFor(() -> !browser.findElements(By.id("health-banner")).isEmpty(), "the health banner on " + page);
+            String banner = browser.findElement(By.id("health-banner")).getText();
+            assertTrue(banner.contains("Revenant is DEGRADED.") && banner.contains("webhooks DOWN: " + reason), page + ": " + banner);
+            assertTrue(browser.findElements(By.cssSelector("#health-banner img")).isEmpty(), "the reason stays text on " + page);
+        }
+        assertNull(js("return window.pwned === undefined ? null : window.pwned;"), "nothing in the reason ran");
+
+        components.register("webhooks", false).up();
+        browser.get(revenant.url("/"));
+        waitFor(() -> browser.findElement(By.id("live")).getText().equals("live"), "the page to settle");
+        assertTrue(browser.findElements(By.id("health-banner")).isEmpty(), "no banner when everything is UP");
     }
 
     private static void openAlert() {

@@ -19,6 +19,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.revenant.detect.DetectConfig;
 import org.revenant.detect.RevenantStreams;
+import org.revenant.health.Components;
 import org.revenant.http.RevenantHttp;
 import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.testkit.KafkaBroker;
@@ -42,6 +43,12 @@ final class RunningRevenant implements AutoCloseable {
     }
 
     static RunningRevenant start(KafkaBroker kafka, Topics topics, String applicationId, Path stateDir, String token) throws IOException {
+        return start(kafka, topics, applicationId, stateDir, token, null);
+    }
+
+    /** With {@code components} (null: the HTTP server follows the streams state itself), as the CLI wires a process. */
+    static RunningRevenant start(KafkaBroker kafka, Topics topics, String applicationId, Path stateDir, String token, Components components)
+            throws IOException {
         int port = freePort();
         Properties client = new Properties();
         client.put("bootstrap.servers", kafka.bootstrapServers());
@@ -52,8 +59,13 @@ final class RunningRevenant implements AutoCloseable {
         RevenantMetrics metrics = new RevenantMetrics();
         RevenantStreams streams = new RevenantStreams(DetectConfig.defaults(topics), streamsProps, applicationId, stateDir, metrics);
         metrics.bind(streams.kafkaStreams());
+        if (components != null) {
+            HttpOptions.followStreams(streams, components);
+        }
         streams.start();
-        RevenantHttp http = RevenantHttp.start(streams, client, metrics, new RevenantHttp.Settings("localhost", port, token));
+        RevenantHttp.Settings settings = new RevenantHttp.Settings("localhost", port, token);
+        RevenantHttp http = components == null ? RevenantHttp.start(streams, client, metrics, settings)
+                : RevenantHttp.start(streams, client, metrics, settings, components);
         return new RunningRevenant(streams, metrics, http, port);
     }
 

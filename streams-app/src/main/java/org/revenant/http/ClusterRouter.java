@@ -2,6 +2,7 @@ package org.revenant.http;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -75,8 +76,19 @@ final class ClusterRouter {
         return new ArrayList<>(hosts);
     }
 
+    /**
+     * Asks {@code host} for {@code pathAndQuery}, which the caller built from parsed, encoded
+     * parts. A target that is not a valid URI fails as an {@link IOException} whose message holds
+     * no address, so nothing internal can reach the client through an error answer.
+     */
     Remote get(HostInfo host, String pathAndQuery) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
+        URI target;
+        try {
+            target = new URI("http://" + host.host() + ":" + host.port() + pathAndQuery);
+        } catch (URISyntaxException e) {
+            throw new IOException("the forwarded request is not a valid URI");
+        }
+        HttpRequest request = HttpRequest.newBuilder(target)
                 .timeout(Duration.ofSeconds(10)).header(FORWARDED, "1").header("Accept", "application/json").GET().build();
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         return new Remote(response.statusCode(), response.body());

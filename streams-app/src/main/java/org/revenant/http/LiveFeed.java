@@ -1,5 +1,6 @@
 package org.revenant.http;
 
+import io.javalin.Javalin;
 import io.javalin.http.sse.SseClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -8,7 +9,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,25 +34,41 @@ import org.slf4j.LoggerFactory;
 /**
  * Tails the alert topic (every partition, from the end, committed records only, no consumer
  * group) and pushes each event to the connected Server-Sent Events clients as the public alert
- * JSON; also counts what arrives on the DLQ. One thread owns the consumer and writes to the
- * clients, so events reach each client in order.
+ * JSON; also counts what arrives on the DLQ. One thread owns the consumer and puts each message
+ * on every client's bounded queue; each client is written by its own drain task, so a slow or
+ * stalled client delays only itself, and is dropped when its queue is full. Clients beyond
+ * {@link #maxClients()} are refused (503).
  */
 final class LiveFeed implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
     private static final Duration PING = Duration.ofSeconds(15);
+    static final int DEFAULT_MAX_CLIENTS = 100;
+    static final int QUEUE = 256;
 
     private final Topics topics;
     private final RevenantMetrics metrics;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
+    private final Set<Subscriber> clients = ConcurrentHashMap.newKeySet();
+    private final ExecutorService writers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "revenant-live-feed-writer");
+        t.setDaemon(true);
+        return t;
+    });
+    private final int maxClients;
     private final Thread thread;
     private volatile boolean running = true;
     private boolean started;
 
     LiveFeed(Properties clientProperties, Topics topics, RevenantMetrics metrics) {
+        this(clientProperties, topics, metrics, DEFAULT_MAX_CLIENTS);
+    }
+
+    LiveFeed(Properties clientProperties, Topics topics, RevenantMetrics metrics, int maxClients) {
         this.topics = Objects.requireNonNull(topics, "topics");
+        this.maxClients = maxClients;
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        metrics.knownTopics(topics.all().stream().map(t -> t.name()).toList());
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -62,15 +85,103 @@ final class LiveFeed implements AutoCloseable {
         thread.start();
     }
 
+    /** Serves the feed at {@code path}: 503 with {@code Retry-After} once {@link #maxClients()} are connected. */
+    void serve(Javalin app, String path) {
+        app.before(path, ctx -> {
+            if (full()) {
+                throw new LocalState.NotReady("the live feed already has its " + maxClients + " clients; try again later", null);
+            }
+        });
+        app.sse(path, this::join);
+    }
+
+    /** True when a new client would be refused. */
+    boolean full() {
+        return clients.size() >= maxClients;
+    }
+
+    int maxClients() {
+        return maxClients;
+    }
+
     void join(SseClient client) {
+        Subscriber subscriber = new Subscriber(client);
+        synchronized (clients) {
+            if (full()) {
+                // Two requests raced past the check in front of the handler: the later one goes.
+                client.close();
+                return;
+            }
+            clients.add(subscriber);
+        }
         client.keepAlive();
-        client.onClose(() -> clients.remove(client));
-        client.sendComment("revenant live alerts");
-        clients.add(client);
+        client.onClose(() -> clients.remove(subscriber));
+        subscriber.offer(c -> c.sendComment("revenant live alerts"));
     }
 
     int clients() {
         return clients.size();
+    }
+
+    /** One connected client: its pending messages and whether a writer is draining them. */
+    private final class Subscriber {
+        private final SseClient client;
+        private final BlockingQueue<java.util.function.Consumer<SseClient>> pending = new ArrayBlockingQueue<>(QUEUE);
+        private final AtomicBoolean draining = new AtomicBoolean();
+
+        Subscriber(SseClient client) {
+            this.client = client;
+        }
+
+        void offer(java.util.function.Consumer<SseClient> message) {
+            if (!pending.offer(message)) {
+                LOG.info("live feed: dropping a client that fell {} messages behind", QUEUE);
+                drop();
+                return;
+            }
+            if (draining.compareAndSet(false, true)) {
+                try {
+                    writers.execute(this::drain);
+                } catch (RejectedExecutionException closing) {
+                    draining.set(false);
+                }
+            }
+        }
+
+        private void drain() {
+            try {
+                java.util.function.Consumer<SseClient> next;
+                while ((next = pending.poll()) != null) {
+                    next.accept(client);
+                    if (client.terminated()) {
+                        drop();
+                        return;
+                    }
+                }
+            } catch (RuntimeException e) {
+                drop();
+                return;
+            } finally {
+                draining.set(false);
+            }
+            if (!pending.isEmpty() && draining.compareAndSet(false, true)) {
+                try {
+                    writers.execute(this::drain);
+                } catch (RejectedExecutionException closing) {
+                    draining.set(false);
+                }
+            }
+        }
+
+        void drop() {
+            clients.remove(this);
+            pending.clear();
+            try {
+                client.close();
+            } catch (RuntimeException e) {
+                LOG.debug("closing a live feed client: {}", e.toString());
+            }
+        }
     }
 
     private void run() {
@@ -141,16 +252,9 @@ final class LiveFeed implements AutoCloseable {
         broadcast(client -> client.sendEvent("alert", json, event.getEventId()));
     }
 
-    private void broadcast(java.util.function.Consumer<SseClient> send) {
-        for (SseClient client : clients) {
-            try {
-                send.accept(client);
-                if (client.terminated()) {
-                    clients.remove(client);
-                }
-            } catch (RuntimeException e) {
-                clients.remove(client);
-            }
+    void broadcast(java.util.function.Consumer<SseClient> send) {
+        for (Subscriber subscriber : clients) {
+            subscriber.offer(send);
         }
     }
 
@@ -158,9 +262,10 @@ final class LiveFeed implements AutoCloseable {
     public void close() {
         running = false;
         consumer.wakeup();
-        for (SseClient client : clients) {
-            client.close();
+        for (Subscriber subscriber : clients) {
+            subscriber.drop();
         }
+        writers.shutdownNow();
         if (!started) {
             consumer.close(Duration.ZERO);
             return;

@@ -32,6 +32,9 @@ import org.revenant.avro.DecisionKind;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.detect.RevenantStreams;
 import org.revenant.detect.registry.RegistryView;
+import org.revenant.health.Component;
+import org.revenant.health.ComponentState;
+import org.revenant.health.Components;
 import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.wire.AlertJson;
 import org.revenant.wire.Topics;
@@ -72,6 +75,7 @@ public final class RevenantHttp implements AutoCloseable {
             "Cross-Origin-Resource-Policy", "same-origin",
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
     private static final Logger LOG = LoggerFactory.getLogger(RevenantHttp.class);
+    private static final List<String> FILTERS = List.of("state", "severity", "dataset", "platform");
     private static final int DEFAULT_LIMIT = 500;
     private static final int MAX_LIMIT = 5000;
     private static final int MIRROR_FILES = 200;
@@ -90,10 +94,15 @@ public final class RevenantHttp implements AutoCloseable {
     private final AdminToken token;
     private final DecisionWriter decisions;
     private final LiveFeed feed;
+    private final Components components;
+    private final StreamsStateComponent polledStreams;
     private final Javalin app;
 
-    private RevenantHttp(RevenantStreams revenant, Properties clientProperties, RevenantMetrics metrics, Settings settings) {
+    private RevenantHttp(RevenantStreams revenant, Properties clientProperties, RevenantMetrics metrics, Settings settings,
+                         Components components, boolean pollStreamsState) {
         this.streams = revenant.kafkaStreams();
+        this.components = Objects.requireNonNull(components, "components");
+        this.polledStreams = pollStreamsState ? StreamsStateComponent.polled(components) : null;
         this.registry = revenant.registry();
         this.local = new LocalState(streams);
         this.router = new ClusterRouter(streams, hostInfo(revenant.applicationServer()));
@@ -115,9 +124,27 @@ public final class RevenantHttp implements AutoCloseable {
         routes();
     }
 
-    /** Starts the server and the live feed; the streams app may still be starting. */
+    /**
+     * Starts the server and the live feed; the streams app may still be starting. {@code /health},
+     * the dashboard's banner and {@code revenant_component_up} show {@code components}: the one
+     * set of the process, in which its parts (streams, webhooks, crawlers) report themselves.
+     */
+    public static RevenantHttp start(RevenantStreams streams, Properties clientProperties, RevenantMetrics metrics, Settings settings,
+                                     Components components) {
+        return start(new RevenantHttp(streams, clientProperties, metrics, settings, components, false), settings);
+    }
+
+    /**
+     * Starts the server for a process whose only part is the streams app: the component
+     * {@value StreamsStateComponent#NAME} is read from the Kafka Streams state on each health or
+     * metrics request.
+     */
     public static RevenantHttp start(RevenantStreams streams, Properties clientProperties, RevenantMetrics metrics, Settings settings) {
-        RevenantHttp http = new RevenantHttp(streams, clientProperties, metrics, settings);
+        return start(new RevenantHttp(streams, clientProperties, metrics, settings, new Components(), true), settings);
+    }
+
+    private static RevenantHttp start(RevenantHttp http, Settings settings) {
+        http.metrics.bindComponents(http.components);
         try {
             http.app.start(settings.host(), settings.port());
         } catch (RuntimeException e) {
@@ -161,41 +188,76 @@ public final class RevenantHttp implements AutoCloseable {
         });
 
         app.get("/health", this::health);
-        app.get("/health/live", ctx -> ctx.status(live() ? 200 : 503).json(Map.of("live", live())));
-        app.get("/health/ready", ctx -> ctx.status(ready() ? 200 : 503).json(Map.of("ready", ready())));
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        app.get("/health/live", ctx -> {
+            boolean live = live(overall());
+            json(ctx, live ? 200 : 503, ApiJson.MAPPER.createObjectNode().put("live", live));
+        });
+        app.get("/health/ready", ctx -> {
+            boolean ready = ready(overall());
+            json(ctx, ready ? 200 : 503, ApiJson.MAPPER.createObjectNode().put("ready", ready));
+        });
+        app.get("/metrics", ctx -> {
+            overall();
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+        });
         app.get("/api/alerts", this::listAlerts);
         app.get("/api/alerts/<key>", this::oneAlert);
         app.get("/api/mirrors/<key>", this::oneMirror);
         app.get("/api/datasets", this::datasets);
         app.get("/api/datasets/{id}", this::dataset);
-        app.sse("/api/events", feed::join);
+        feed.serve(app, "/api/events");
         app.post("/api/decisions", this::decide);
         app.get("/vendor/chart.umd.js", this::chartJs);
     }
 
+    /**
+     * The process's health from its components: 200 when UP or DEGRADED (working, perhaps
+     * badly), 503 when STARTING or DOWN. Reasons may quote crawled text; they are JSON strings
+     * here and text on the dashboard.
+     */
     private void health(Context ctx) {
-        boolean live = live();
-        boolean ready = ready();
+        List<Component.Snapshot> snapshots = snapshots();
+        ComponentState overall = Components.overall(snapshots);
         ObjectNode node = ApiJson.MAPPER.createObjectNode();
-        node.put("status", ready ? "UP" : live ? "STARTING" : "DOWN");
-        node.put("live", live);
-        node.put("ready", ready);
+        node.put("status", overall.name());
+        node.put("live", live(overall));
+        node.put("ready", ready(overall));
+        ArrayNode array = node.putArray("components");
+        for (Component.Snapshot c : snapshots) {
+            ObjectNode item = array.addObject();
+            item.put("name", c.name());
+            item.put("state", c.state().name());
+            item.put("critical", c.critical());
+            item.put("reason", c.reason());
+            item.put("since", c.since().toString());
+            item.put("failures", c.failures());
+        }
         node.put("streams", streams.state().name());
         node.put("registryDatasets", registry.current().size());
         node.put("liveFeedClients", feed.clients());
         node.put("actionsEnabled", token.configured());
-        json(ctx, ready ? 200 : 503, node);
+        json(ctx, ready(overall) ? 200 : 503, node);
     }
 
-    private boolean live() {
-        KafkaStreams.State state = streams.state();
-        return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
-                && state != KafkaStreams.State.NOT_RUNNING && state != KafkaStreams.State.PENDING_SHUTDOWN;
+    private List<Component.Snapshot> snapshots() {
+        if (polledStreams != null) {
+            polledStreams.update(streams.state());
+        }
+        return components.snapshots();
     }
 
-    private boolean ready() {
-        return streams.state() == KafkaStreams.State.RUNNING;
+    private ComponentState overall() {
+        return Components.overall(snapshots());
+    }
+
+    /** Alive unless something critical is down (a restart is what helps then). */
+    private static boolean live(ComponentState overall) {
+        return overall != ComponentState.DOWN;
+    }
+
+    /** Serving: everything up, or working with some part degraded. */
+    private static boolean ready(ComponentState overall) {
+        return overall == ComponentState.UP || overall == ComponentState.DEGRADED;
     }
 
     private void listAlerts(Context ctx) throws Exception {
@@ -218,7 +280,7 @@ public final class RevenantHttp implements AutoCloseable {
         if (ctx.header(ClusterRouter.FORWARDED) == null) {
             for (HostInfo host : router.otherHosts()) {
                 try {
-                    ClusterRouter.Remote remote = router.get(host, "/api/alerts?" + withoutLimit(ctx.queryString()) + "limit=" + MAX_LIMIT);
+                    ClusterRouter.Remote remote = router.get(host, "/api/alerts?" + forwardedFilters(ctx) + "limit=" + MAX_LIMIT);
                     if (remote.status() != 200) {
                         partial = true;
                         continue;
@@ -317,8 +379,15 @@ public final class RevenantHttp implements AutoCloseable {
             throw new LocalState.NotReady("the partition of " + mirrorKey + " has no active instance right now", null);
         }
         if (owner instanceof ClusterRouter.There there) {
-            ClusterRouter.Remote remote = router.get(there.host(), pathAndQuery);
-            ctx.status(remote.status()).contentType("application/json").result(remote.body());
+            try {
+                ClusterRouter.Remote remote = router.get(there.host(), pathAndQuery);
+                ctx.status(remote.status()).contentType("application/json").result(remote.body());
+            } catch (IOException e) {
+                // The peer's address is logged, never answered: it is internal.
+                warnUnreachable(there.host(), e);
+                ctx.header("Retry-After", "1");
+                error(ctx, 503, "the instance that holds this mirror did not answer; try again shortly");
+            }
             return true;
         }
         return false;
@@ -449,13 +518,18 @@ public final class RevenantHttp implements AutoCloseable {
         }
     }
 
-    private static String withoutLimit(String query) {
-        if (query == null || query.isEmpty()) {
-            return "";
+    /**
+     * The list filters to pass on to another instance, rebuilt from the parsed parameters and
+     * encoded again: the client's raw query string never reaches another request.
+     */
+    static String forwardedFilters(Context ctx) {
+        StringBuilder query = new StringBuilder();
+        for (String name : FILTERS) {
+            for (String value : new java.util.TreeSet<>(values(ctx, name))) {
+                query.append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8)).append('&');
+            }
         }
-        String kept = java.util.Arrays.stream(query.split("&"))
-                .filter(p -> !p.startsWith("limit=")).collect(Collectors.joining("&"));
-        return kept.isEmpty() ? "" : kept + "&";
+        return query.toString();
     }
 
     /** A key as a path segment for forwarding: slashes stay, everything else reserved is encoded. */

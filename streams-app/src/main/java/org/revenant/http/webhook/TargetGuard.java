@@ -9,30 +9,51 @@ import java.net.UnknownHostException;
  * Keeps webhooks from being pointed at the machine itself or the private network (SSRF): a
  * target whose host resolves to a loopback, private, link-local, unique-local, carrier-grade NAT,
  * multicast or unspecified address is refused unless its subscription sets {@code allowPrivate}.
- * Redirects are never followed, so a public target cannot bounce a delivery inward.
+ * The check runs before every attempt and yields the one address the delivery then connects to,
+ * so a name cannot resolve to a public address for the check and a private one for the
+ * connection. A name that does not resolve is refused (closed, not open).
  */
 final class TargetGuard {
 
+    /** Host name to addresses; the system resolver in production, a fake in tests. */
+    @FunctionalInterface
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+
+        Resolver SYSTEM = InetAddress::getAllByName;
+    }
+
+    /** The address to connect to, or why not. */
+    sealed interface Verdict permits Allowed, Refused {}
+
+    record Allowed(InetAddress address) implements Verdict {}
+
+    /** {@code transientFailure}: the name did not resolve, which may pass; a private address will not. */
+    record Refused(String reason, boolean transientFailure) implements Verdict {}
+
     private TargetGuard() {}
 
-    /** Null when the target may be called, else why not. */
-    static String refusal(URI url, boolean allowPrivate) {
+    static Verdict check(URI url, boolean allowPrivate, Resolver resolver) {
         InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(url.getHost());
-        } catch (UnknownHostException e) {
-            return null; // delivery fails and is retried like any network error
+            addresses = resolver.resolve(url.getHost());
+        } catch (UnknownHostException | SecurityException e) {
+            return new Refused("cannot resolve " + url.getHost(), true);
         }
-        if (allowPrivate) {
-            return null;
+        if (addresses == null || addresses.length == 0) {
+            return new Refused("cannot resolve " + url.getHost(), true);
         }
-        for (InetAddress address : addresses) {
-            if (isPrivate(address)) {
-                return url.getHost() + " resolves to the private or loopback address " + address.getHostAddress()
-                        + " (set allowPrivate: true on the subscription to allow it)";
+        if (!allowPrivate) {
+            // Every address is checked, not only the one used: a name mixing public and private
+            // addresses is a rebinding setup more often than a mistake.
+            for (InetAddress address : addresses) {
+                if (isPrivate(address)) {
+                    return new Refused(url.getHost() + " resolves to the private or loopback address " + address.getHostAddress()
+                            + " (set allowPrivate: true on the subscription to allow it)", false);
+                }
             }
         }
-        return null;
+        return new Allowed(addresses[0]);
     }
 
     static boolean isPrivate(InetAddress address) {
@@ -42,9 +63,30 @@ final class TargetGuard {
         }
         byte[] b = address.getAddress();
         if (address instanceof Inet6Address) {
+            if (isIpv4Mapped(b)) {
+                // ::ffff:a.b.c.d reaches the IPv4 host a.b.c.d: judge that one.
+                try {
+                    return isPrivate(InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16)));
+                } catch (UnknownHostException impossible) {
+                    return true;
+                }
+            }
             return (b[0] & 0xfe) == 0xfc; // fc00::/7 unique local
         }
-        return (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64 // 100.64.0.0/10 carrier-grade NAT
-                || (b[0] & 0xff) == 0; // 0.0.0.0/8
+        return isPrivateV4(b[0], b[1]);
+    }
+
+    private static boolean isPrivateV4(byte first, byte second) {
+        return (first & 0xff) == 100 && (second & 0xc0) == 64 // 100.64.0.0/10 carrier-grade NAT
+                || (first & 0xff) == 0; // 0.0.0.0/8
+    }
+
+    private static boolean isIpv4Mapped(byte[] b) {
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
     }
 }

@@ -37,7 +37,11 @@ public final class WebhookConfig {
         }
     }
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    static final int MAX_ATTEMPTS = 20;
+    static final Duration MAX_TIMEOUT = Duration.ofMinutes(2);
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
     private static final Set<String> FIELDS = Set.of("name", "url", "format", "secret", "secretEnv", "filters",
             "allowPrivate", "attempts", "backoff", "timeout");
     private static final Set<String> FILTERS = Set.of("datasets", "severities", "platforms", "events");
@@ -91,6 +95,9 @@ public final class WebhookConfig {
         }
         URI url = url(text(node, "url", where, true), where);
         String name = node.hasNonNull("name") ? node.get("name").asText() : url.getHost();
+        if (!NAME.matcher(name).matches()) {
+            throw new InvalidConfig(where + ": name: must be 1 to 64 letters, digits, '.', '_' or '-' (it is used in metrics and DLQ headers; set name: when the host is not such a name)");
+        }
         where = where + " (" + name + ")";
         WebhookSubscription.Format format;
         String formatText = node.path("format").asText("json");
@@ -109,14 +116,29 @@ public final class WebhookConfig {
                 throw new InvalidConfig(where + ": filters: unknown filter '" + field.getKey() + "' (known: datasets, severities, platforms, events)");
             }
         }
-        int attempts = node.path("attempts").asInt(5);
-        if (attempts < 1 || attempts > 20) {
-            throw new InvalidConfig(where + ": attempts: must be from 1 to 20");
+        JsonNode attemptsNode = node.path("attempts");
+        if (!attemptsNode.isMissingNode() && !attemptsNode.isNull() && !attemptsNode.canConvertToInt()) {
+            throw new InvalidConfig(where + ": attempts: '" + attemptsNode.asText() + "' is not a whole number from 1 to " + MAX_ATTEMPTS);
+        }
+        int attempts = attemptsNode.asInt(5);
+        if (attempts < 1 || attempts > MAX_ATTEMPTS) {
+            throw new InvalidConfig(where + ": attempts: must be from 1 to " + MAX_ATTEMPTS);
+        }
+        JsonNode allowPrivate = node.path("allowPrivate");
+        if (!allowPrivate.isMissingNode() && !allowPrivate.isNull() && !allowPrivate.isBoolean()) {
+            throw new InvalidConfig(where + ": allowPrivate: must be true or false");
+        }
+        Duration backoff = duration(node, "backoff", Duration.ofSeconds(1), where);
+        if (backoff.compareTo(MAX_BACKOFF) > 0) {
+            throw new InvalidConfig(where + ": backoff: must be at most " + MAX_BACKOFF.toSeconds() + "s");
+        }
+        Duration timeout = duration(node, "timeout", Duration.ofSeconds(10), where);
+        if (timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new InvalidConfig(where + ": timeout: must be more than 0 and at most " + MAX_TIMEOUT.toSeconds() + "s");
         }
         return new WebhookSubscription(name, url, format, secret.getBytes(StandardCharsets.UTF_8),
                 list(filters, "datasets", where), list(filters, "severities", where), list(filters, "platforms", where),
-                list(filters, "events", where), node.path("allowPrivate").asBoolean(false), attempts,
-                duration(node, "backoff", Duration.ofSeconds(1), where), duration(node, "timeout", Duration.ofSeconds(10), where));
+                list(filters, "events", where), allowPrivate.asBoolean(false), attempts, backoff, timeout);
     }
 
     private static String secret(JsonNode node, String where, Function<String, String> env) {
@@ -139,6 +161,15 @@ public final class WebhookConfig {
             URI url = new URI(text);
             if (!"https".equalsIgnoreCase(url.getScheme()) && !"http".equalsIgnoreCase(url.getScheme()) || url.getHost() == null) {
                 throw new InvalidConfig(where + ": url: must be an http(s) URL with a host");
+            }
+            if (url.getRawUserInfo() != null) {
+                throw new InvalidConfig(where + ": url: must not hold a user or password (use the secret for authentication)");
+            }
+            if (url.getPort() == 0 || url.getPort() > 65535) {
+                throw new InvalidConfig(where + ": url: port must be from 1 to 65535");
+            }
+            if (!url.toASCIIString().equals(url.toString()) || url.getRawFragment() != null) {
+                throw new InvalidConfig(where + ": url: must be plain ASCII without a #fragment (percent-encode other characters)");
             }
             return url;
         } catch (URISyntaxException e) {

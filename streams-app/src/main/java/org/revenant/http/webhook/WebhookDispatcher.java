@@ -1,17 +1,21 @@
 package org.revenant.http.webhook;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -21,10 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers one alert event to every subscription it matches: a signed POST with the event id as
- * idempotency key, retried with exponential backoff on network errors, 408, 429 and 5xx; after
- * the last failed attempt (or a refused target or another 4xx) the body goes to the DLQ with
- * where it came from and why. Redirects are not followed.
+ * Delivers one alert event to every subscription it matches: a signed POST with a hash of the
+ * event id as idempotency key, retried with exponential backoff on network errors, 408, 429 and
+ * 5xx; after the last failed attempt (or a refused target, another 4xx, or any other failure of
+ * this delivery) the body goes to the DLQ with where it came from and why. One delivery's failure
+ * never stops the next. Before each attempt the target is resolved and checked, and the request
+ * goes to exactly the address checked. Redirects are not followed.
  */
 public final class WebhookDispatcher {
 
@@ -36,71 +42,116 @@ public final class WebhookDispatcher {
     /** How one delivery ended. */
     public enum Outcome { DELIVERED, FAILED, REFUSED }
 
+    /** One subscription's delivery of one event; {@code error} is null when delivered. */
+    public record Delivery(String subscription, Outcome outcome, String error) {}
+
+    /** Where a record came from, for DLQ records. */
+    public record Source(String topic, int partition, long offset) {}
+
     private final List<WebhookSubscription> subscriptions;
-    private final HttpClient client;
     private final Producer<byte[], byte[]> dlqProducer;
     private final String dlqTopic;
     private final RevenantMetrics metrics;
+    private final TargetGuard.Resolver resolver;
+    private final SSLContext tls;
     private volatile boolean stopping;
 
     public WebhookDispatcher(List<WebhookSubscription> subscriptions, Producer<byte[], byte[]> dlqProducer, String dlqTopic, RevenantMetrics metrics) {
+        this(subscriptions, dlqProducer, dlqTopic, metrics, TargetGuard.Resolver.SYSTEM);
+    }
+
+    WebhookDispatcher(List<WebhookSubscription> subscriptions, Producer<byte[], byte[]> dlqProducer, String dlqTopic, RevenantMetrics metrics,
+                      TargetGuard.Resolver resolver) {
+        this(subscriptions, dlqProducer, dlqTopic, metrics, resolver, null);
+    }
+
+    /** {@code tls}: the TLS context for https targets (null: the JVM's default trust). */
+    WebhookDispatcher(List<WebhookSubscription> subscriptions, Producer<byte[], byte[]> dlqProducer, String dlqTopic, RevenantMetrics metrics,
+                      TargetGuard.Resolver resolver, SSLContext tls) {
+        this.tls = tls;
         this.subscriptions = List.copyOf(subscriptions);
         this.dlqProducer = Objects.requireNonNull(dlqProducer, "dlqProducer");
         this.dlqTopic = Objects.requireNonNull(dlqTopic, "dlqTopic");
         this.metrics = metrics;
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
     }
 
-    /** Delivers the event to each matching subscription; the source coordinates go into DLQ records. */
-    public void dispatch(AlertEvent event, String topic, int partition, long offset) throws InterruptedException {
+    /**
+     * Delivers the event to each matching subscription and says how each went. Throws only
+     * {@link InterruptedException}, when the notifier is closing (the record is then delivered
+     * again after a restart, as it was not committed).
+     */
+    public List<Delivery> dispatch(AlertEvent event, String topic, int partition, long offset) throws InterruptedException {
+        Source source = new Source(topic, partition, offset);
+        List<Delivery> deliveries = new ArrayList<>();
         for (WebhookSubscription subscription : subscriptions) {
-            if (subscription.matches(event)) {
-                deliver(subscription, event, topic, partition, offset);
+            try {
+                if (subscription.matches(event)) {
+                    deliveries.add(deliver(subscription, event, source));
+                }
+            } catch (RuntimeException e) {
+                String error = "delivery failed: " + e;
+                LOG.warn("webhook {}: {} (event at {}-{}@{})", subscription.name(), error, topic, partition, offset);
+                deadLetter(subscription, event.getEventId(), event.getAlertKey(), safeBody(subscription, event), error, 0, source);
+                count(subscription, "failed");
+                deliveries.add(new Delivery(subscription.name(), Outcome.FAILED, error));
             }
         }
+        return deliveries;
     }
 
     Outcome deliver(WebhookSubscription s, AlertEvent event, String topic, int partition, long offset) throws InterruptedException {
+        return deliver(s, event, new Source(topic, partition, offset)).outcome();
+    }
+
+    private Delivery deliver(WebhookSubscription s, AlertEvent event, Source source) throws InterruptedException {
         byte[] body = WebhookPayload.body(s.format(), event);
-        String refusal = TargetGuard.refusal(s.url(), s.allowPrivate());
-        if (refusal != null) {
-            LOG.warn("webhook {}: refused: {}", s.name(), refusal);
-            deadLetter(s, event, body, "refused: " + refusal, 0, topic, partition, offset);
-            count(s, "refused");
-            return Outcome.REFUSED;
-        }
+        String idempotencyKey = idempotencyKey(event.getEventId());
         String error = null;
         int attempt = 0;
-        while (attempt < s.maxAttempts() && !stopping) {
+        while (attempt < s.maxAttempts()) {
+            if (stopping) {
+                throw new InterruptedException("closing");
+            }
             attempt++;
-            if (metrics != null) {
-                metrics.webhookAttempt(s.name());
-            }
-            long timestamp = Instant.now().getEpochSecond();
-            HttpRequest request = HttpRequest.newBuilder(s.url()).timeout(s.timeout())
-                    .header("Content-Type", "application/json; charset=utf-8")
-                    .header("User-Agent", "Revenant-Webhook/1")
-                    .header(IDEMPOTENCY_HEADER, event.getEventId())
-                    .header(EVENT_HEADER, event.getEvent().name())
-                    .header(WebhookSigner.TIMESTAMP_HEADER, Long.toString(timestamp))
-                    .header(WebhookSigner.SIGNATURE_HEADER, WebhookSigner.sign(s.secret(), timestamp, body))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
             boolean retryable;
-            try {
-                HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
-                int status = response.statusCode();
-                if (status >= 200 && status < 300) {
-                    count(s, "delivered");
-                    return Outcome.DELIVERED;
-                }
-                error = "HTTP " + status;
-                retryable = status >= 500 || status == 408 || status == 429;
-            } catch (IOException e) {
-                error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            TargetGuard.Verdict verdict = TargetGuard.check(s.url(), s.allowPrivate(), resolver);
+            if (verdict instanceof TargetGuard.Refused refused && !refused.transientFailure()) {
+                LOG.warn("webhook {}: refused: {}", s.name(), refused.reason());
+                deadLetter(s, event.getEventId(), event.getAlertKey(), body, "refused: " + refused.reason(), attempt - 1, source);
+                count(s, "refused");
+                return new Delivery(s.name(), Outcome.REFUSED, "refused: " + refused.reason());
+            } else if (verdict instanceof TargetGuard.Refused unresolved) {
+                error = unresolved.reason();
                 retryable = true;
+            } else {
+                TargetGuard.Allowed allowed = (TargetGuard.Allowed) verdict;
+                if (metrics != null) {
+                    metrics.webhookAttempt(s.name());
+                }
+                long timestamp = Instant.now().getEpochSecond();
+                Map<String, String> headers = new LinkedHashMap<>();
+                headers.put("Content-Type", "application/json; charset=utf-8");
+                headers.put("User-Agent", "Revenant-Webhook/1");
+                headers.put(IDEMPOTENCY_HEADER, idempotencyKey);
+                headers.put(EVENT_HEADER, event.getEvent().name());
+                headers.put(WebhookSigner.TIMESTAMP_HEADER, Long.toString(timestamp));
+                headers.put(WebhookSigner.SIGNATURE_HEADER, WebhookSigner.sign(s.secret(), timestamp, body));
+                try {
+                    int status = PinnedPost.send(s.url(), allowed.address(), headers, body, s.timeout(), tls);
+                    if (status >= 200 && status < 300) {
+                        count(s, "delivered");
+                        return new Delivery(s.name(), Outcome.DELIVERED, null);
+                    }
+                    error = "HTTP " + status;
+                    retryable = status >= 500 || status == 408 || status == 429;
+                } catch (IOException e) {
+                    error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                    retryable = true;
+                }
             }
-            LOG.warn("webhook {} ({}): attempt {}/{} for event {} failed: {}", s.name(), s.safeTarget(), attempt, s.maxAttempts(),
-                    event.getEventId(), error);
+            LOG.warn("webhook {} ({}): attempt {}/{} for alert {} failed: {}", s.name(), s.safeTarget(), attempt, s.maxAttempts(),
+                    event.getAlertKey(), error);
             if (!retryable) {
                 break;
             }
@@ -108,9 +159,23 @@ public final class WebhookDispatcher {
                 Thread.sleep(backoff(s.backoff(), attempt).toMillis());
             }
         }
-        deadLetter(s, event, body, error, attempt, topic, partition, offset);
+        deadLetter(s, event.getEventId(), event.getAlertKey(), body, error, attempt, source);
         count(s, "failed");
-        return Outcome.FAILED;
+        return new Delivery(s.name(), Outcome.FAILED, error);
+    }
+
+    /**
+     * The idempotency key of an event: the hex SHA-256 of its id. Event ids hold mirror keys, which
+     * are written by whoever controls the mirror and may hold any character; a hash is always a
+     * valid header value and still the same on every retry.
+     */
+    public static String idempotencyKey(String eventId) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha256.digest(eventId.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
     }
 
     /** Backoff before attempt {@code n + 1}: the base doubled per failed attempt, capped at a minute. */
@@ -119,25 +184,51 @@ public final class WebhookDispatcher {
         return wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
     }
 
+    /** A record that cannot be read as an alert event: to the DLQ as it is, with where it came from. */
+    void undecodable(byte[] key, byte[] value, String reason, Source source) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("revenant.webhook.error", utf8("undecodable alert event: " + reason));
+        provenance(headers, source);
+        send(new ProducerRecord<>(dlqTopic, null, key, value, headers), "an undecodable record");
+    }
+
     void stop() {
         stopping = true;
     }
 
-    private void deadLetter(WebhookSubscription s, AlertEvent event, byte[] body, String error, int attempts,
-                            String topic, int partition, long offset) throws InterruptedException {
+    private void deadLetter(WebhookSubscription s, String eventId, String alertKey, byte[] body, String error, int attempts, Source source) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("revenant.webhook.subscription", utf8(s.name()));
         headers.add("revenant.webhook.target", utf8(s.safeTarget()));
         headers.add("revenant.webhook.error", utf8(error == null ? "not attempted" : error));
         headers.add("revenant.webhook.attempts", utf8(Integer.toString(attempts)));
-        headers.add("revenant.event.id", utf8(event.getEventId()));
-        headers.add("topic", utf8(topic));
-        headers.add("partition", utf8(Integer.toString(partition)));
-        headers.add("offset", utf8(Long.toString(offset)));
+        headers.add("revenant.event.id", utf8(eventId == null ? "" : eventId));
+        provenance(headers, source);
+        send(new ProducerRecord<>(dlqTopic, null, alertKey == null ? null : utf8(alertKey), body, headers),
+                "the failed delivery to " + s.name());
+    }
+
+    private static void provenance(RecordHeaders headers, Source source) {
+        headers.add("topic", utf8(source.topic()));
+        headers.add("partition", utf8(Integer.toString(source.partition())));
+        headers.add("offset", utf8(Long.toString(source.offset())));
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> record, String what) {
         try {
-            dlqProducer.send(new ProducerRecord<>(dlqTopic, null, utf8(event.getAlertKey()), body, headers)).get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.error("webhook {}: cannot write the failed delivery of {} to {}: {}", s.name(), event.getEventId(), dlqTopic, e.toString());
+            dlqProducer.send(record).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.error("webhooks: cannot write {} to {}: {}", what, dlqTopic, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static byte[] safeBody(WebhookSubscription s, AlertEvent event) {
+        try {
+            return WebhookPayload.body(s.format(), event);
+        } catch (RuntimeException e) {
+            return new byte[0];
         }
     }
 

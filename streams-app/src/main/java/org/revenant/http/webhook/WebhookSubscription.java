@@ -32,6 +32,9 @@ public record WebhookSubscription(String name, URI url, Format format, byte[] se
         }
         Objects.requireNonNull(backoff, "backoff");
         Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isZero() || timeout.isNegative() || backoff.isNegative()) {
+            throw new IllegalArgumentException("timeout must be positive and backoff not negative");
+        }
     }
 
     public boolean matches(AlertEvent event) {

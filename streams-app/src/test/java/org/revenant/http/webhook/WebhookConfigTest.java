@@ -57,6 +57,30 @@ class WebhookConfigTest {
         assertError("webhooks:\n  - url: https://example.org/x\n    secret: x\n    filters: {dataset: [a]}\n", "unknown filter 'dataset'");
     }
 
+    @Test
+    void timeoutsAttemptsBackoffAndUrlsOutsideTheirBoundsAreRejectedAtLoad() throws Exception {
+        String base = "webhooks:\n  - url: https://example.org/x\n    secret: x\n";
+        assertError(base + "    timeout: 0s\n", "timeout: must be more than 0");
+        assertError(base + "    timeout: 3h\n", "timeout: must be more than 0 and at most 120s");
+        assertError(base + "    timeout: 99999999999999999999s\n", "not a duration");
+        assertError(base + "    attempts: 0\n", "attempts: must be from 1 to 20");
+        assertError(base + "    attempts: 21\n", "attempts: must be from 1 to 20");
+        assertError(base + "    attempts: many\n", "attempts: 'many' is not a whole number");
+        assertError(base + "    backoff: 2h\n", "backoff: must be at most 60s");
+        assertError(base + "    allowPrivate: sometimes\n", "allowPrivate: must be true or false");
+        assertError(base + "    name: \"team slack\\r\\nX-Injected: 1\"\n", "name: must be 1 to 64 letters");
+        assertError("webhooks:\n  - url: https://user:pw@example.org/x\n    secret: x\n", "must not hold a user or password");
+        assertError("webhooks:\n  - url: javascript:alert(1)\n    secret: x\n", "must be an http(s) URL");
+        assertError("webhooks:\n  - url: https://example.org/датасет\n    secret: x\n", "must be plain ASCII");
+    }
+
+    @Test
+    void aLoadErrorIsOneLine() throws Exception {
+        Path file = write("webhooks:\n  - url: https://example.org/x\n    secret: x\n    timeout: 0s\n");
+        WebhookConfig.InvalidConfig e = assertThrows(WebhookConfig.InvalidConfig.class, () -> WebhookConfig.load(file, k -> null));
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
+
     private void assertError(String yaml, String expected) throws Exception {
         Path file = write(yaml);
         WebhookConfig.InvalidConfig e = assertThrows(WebhookConfig.InvalidConfig.class, () -> WebhookConfig.load(file, k -> null));

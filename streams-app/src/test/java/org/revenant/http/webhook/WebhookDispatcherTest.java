@@ -8,11 +8,14 @@ import static org.revenant.http.webhook.WebhookFixtures.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -47,7 +50,7 @@ class WebhookDispatcherTest {
 
         WebhookFixtures.Received got = receiver.received.get(0);
         assertEquals(AlertJson.toJson(alert), got.text());
-        assertEquals(alert.getEventId(), got.header("Idempotency-Key"));
+        assertEquals(WebhookDispatcher.idempotencyKey(alert.getEventId()), got.header("Idempotency-Key"));
         assertEquals("OPENED", got.header("X-Revenant-Event"));
         long timestamp = Long.parseLong(got.header("X-Revenant-Timestamp"));
         assertTrue(Math.abs(timestamp - System.currentTimeMillis() / 1000) < 60);
@@ -65,7 +68,7 @@ class WebhookDispatcherTest {
 
         assertEquals(WebhookDispatcher.Outcome.DELIVERED, dispatcher(s).deliver(s, alert, "alerts", 0, 7));
         assertEquals(4, receiver.received.size());
-        assertEquals(Set.of(alert.getEventId()), receiver.received.stream().map(r -> r.header("Idempotency-Key")).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(Set.of(WebhookDispatcher.idempotencyKey(alert.getEventId())), receiver.received.stream().map(r -> r.header("Idempotency-Key")).collect(java.util.stream.Collectors.toSet()));
         assertTrue(dlq.history().isEmpty());
     }
 
@@ -119,6 +122,8 @@ class WebhookDispatcherTest {
             assertTrue(TargetGuard.isPrivate(java.net.InetAddress.getByName(address)), address);
         }
         assertFalse(TargetGuard.isPrivate(java.net.InetAddress.getByName("93.184.215.14")));
+        byte[] mappedLoopback = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 127, 0, 0, 1};
+        assertTrue(TargetGuard.isPrivate(java.net.Inet6Address.getByAddress(null, mappedLoopback, -1)), "::ffff:127.0.0.1");
     }
 
     @Test
@@ -145,6 +150,102 @@ class WebhookDispatcherTest {
         assertTrue(text.contains("data/&lt;b&gt;a&lt;/b&gt;.tsv"), text);
         assertTrue(text.contains("<https://github.com/a/b|open the mirror>"), text);
         assertFalse(text.contains("<@channel>"));
+    }
+
+    @Test
+    void anAlertOnACyrillicMirrorKeyIsDeliveredWithAHeaderSafeIdempotencyKey() throws Exception {
+        receiver = new WebhookFixtures.Receiver();
+        AlertEvent alert = event("ms-celeb-1m", AlertEventType.OPENED, "manifest:датасет", "MS-Celeb-1M");
+        WebhookSubscription s = subscription("ts", receiver.url(), WebhookSubscription.Format.JSON, true, 1, Set.of(), Set.of());
+
+        assertEquals(WebhookDispatcher.Outcome.DELIVERED, dispatcher(s).deliver(s, alert, "alerts", 0, 7));
+
+        String key = receiver.received.get(0).header("Idempotency-Key");
+        assertTrue(key.matches("[0-9a-f]{64}"), key);
+        assertEquals(WebhookDispatcher.idempotencyKey(alert.getEventId()), key);
+        assertFalse(key.equals(WebhookDispatcher.idempotencyKey(event("ms-celeb-1m", AlertEventType.OPENED, "manifest:датасет2", "MS").getEventId())));
+        assertTrue(receiver.received.get(0).text().contains("датасет"), "the body still carries the key in UTF-8");
+        assertTrue(dlq.history().isEmpty());
+    }
+
+    @Test
+    void aDeliveryThatThrowsIsDeadLetteredWithItsProvenanceAndTheNextIsDelivered() throws Exception {
+        receiver = new WebhookFixtures.Receiver();
+        URI broken = URI.create("http://broken.test:" + receiver.url().getPort() + "/hook");
+        WebhookSubscription bad = subscription("bad", broken, WebhookSubscription.Format.JSON, true, 3, Set.of(), Set.of());
+        WebhookSubscription good = subscription("good", receiver.url(), WebhookSubscription.Format.JSON, true, 3, Set.of(), Set.of());
+        TargetGuard.Resolver resolver = host -> {
+            if (host.equals("broken.test")) {
+                throw new IllegalStateException("resolver exploded");
+            }
+            return new InetAddress[] {InetAddress.getByName(host)};
+        };
+        WebhookDispatcher dispatcher = new WebhookDispatcher(List.of(bad, good), dlq, "revenant.dlq", metrics, resolver);
+
+        List<WebhookDispatcher.Delivery> first = dispatcher.dispatch(event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "revenant.alerts", 3, 41);
+        dispatcher.dispatch(event("ms-celeb-1m", AlertEventType.REAPPEARED, "github:a/b", "MS"), "revenant.alerts", 3, 42);
+
+        assertEquals(List.of(WebhookDispatcher.Outcome.FAILED, WebhookDispatcher.Outcome.DELIVERED), first.stream().map(WebhookDispatcher.Delivery::outcome).toList());
+        assertEquals(2, receiver.received.size(), "the good subscription got both events");
+        assertEquals(2, dlq.history().size(), "each failed delivery of the bad one was dead-lettered");
+        ProducerRecord<byte[], byte[]> dead = dlq.history().get(0);
+        assertTrue(header(dead, "revenant.webhook.error").contains("resolver exploded"), header(dead, "revenant.webhook.error"));
+        assertEquals("bad", header(dead, "revenant.webhook.subscription"));
+        assertEquals("revenant.alerts", header(dead, "topic"));
+        assertEquals("3", header(dead, "partition"));
+        assertEquals("41", header(dead, "offset"));
+        assertEquals("42", header(dlq.history().get(1), "offset"));
+    }
+
+    @Test
+    void aTargetWhoseNameDoesNotResolveIsNeverCalledAndEndsInTheDlq() throws Exception {
+        receiver = new WebhookFixtures.Receiver();
+        AtomicInteger lookups = new AtomicInteger();
+        TargetGuard.Resolver failing = host -> {
+            lookups.incrementAndGet();
+            throw new UnknownHostException(host);
+        };
+        WebhookSubscription s = subscription("ts", receiver.url(), WebhookSubscription.Format.JSON, false, 2, Set.of(), Set.of());
+        WebhookDispatcher dispatcher = new WebhookDispatcher(List.of(s), dlq, "revenant.dlq", metrics, failing);
+
+        assertEquals(WebhookDispatcher.Outcome.FAILED, dispatcher.deliver(s, event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0));
+        assertTrue(receiver.received.isEmpty(), "fails closed: no request without a checked address");
+        assertEquals(2, lookups.get(), "resolved again on the retry");
+        assertTrue(header(dlq.history().get(0), "revenant.webhook.error").contains("cannot resolve 127.0.0.1"), header(dlq.history().get(0), "revenant.webhook.error"));
+    }
+
+    @Test
+    void aNameThatTurnsToLoopbackOnTheRetryIsRefusedThen() throws Exception {
+        receiver = new WebhookFixtures.Receiver();
+        AtomicInteger lookups = new AtomicInteger();
+        TargetGuard.Resolver rebinding = host -> new InetAddress[] {
+                InetAddress.getByName(lookups.incrementAndGet() == 1 ? "192.0.2.1" : "127.0.0.1")};
+        URI url = URI.create("http://hook.test:" + receiver.url().getPort() + "/hook");
+        WebhookSubscription s = new WebhookSubscription("ts", url, WebhookSubscription.Format.JSON, "s3cret".getBytes(StandardCharsets.UTF_8),
+                Set.of(), Set.of(), Set.of(), Set.of(), false, 3, Duration.ofMillis(10), Duration.ofMillis(300));
+        WebhookDispatcher dispatcher = new WebhookDispatcher(List.of(s), dlq, "revenant.dlq", metrics, rebinding);
+
+        assertEquals(WebhookDispatcher.Outcome.REFUSED, dispatcher.deliver(s, event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0));
+        assertEquals(2, lookups.get(), "the first (public, unreachable) answer was tried, the second checked again and refused");
+        assertTrue(receiver.received.isEmpty());
+        assertTrue(header(dlq.history().get(0), "revenant.webhook.error").contains("loopback address 127.0.0.1"));
+    }
+
+    @Test
+    void theRequestGoesToTheCheckedAddressCarryingTheUrlsHost() throws Exception {
+        receiver = new WebhookFixtures.Receiver();
+        int port = receiver.url().getPort();
+        TargetGuard.Resolver resolver = host -> {
+            assertEquals("receiver.test", host);
+            return new InetAddress[] {InetAddress.getByName("127.0.0.1")};
+        };
+        WebhookSubscription s = subscription("ts", URI.create("http://receiver.test:" + port + "/hook?team=a%20b"), WebhookSubscription.Format.JSON,
+                true, 1, Set.of(), Set.of());
+        WebhookDispatcher dispatcher = new WebhookDispatcher(List.of(s), dlq, "revenant.dlq", metrics, resolver);
+
+        assertEquals(WebhookDispatcher.Outcome.DELIVERED, dispatcher.deliver(s, event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0));
+        assertEquals("receiver.test:" + port, receiver.received.get(0).header("Host"));
+        assertEquals("team=a%20b", receiver.received.get(0).query());
     }
 
     @Test

@@ -21,7 +21,7 @@ import org.revenant.avro.SignatureKind;
 /** A local webhook receiver answering with scripted statuses, and alert events shaped like the real ones. */
 final class WebhookFixtures {
 
-    record Received(Map<String, String> headers, byte[] body) {
+    record Received(Map<String, String> headers, byte[] body, String query) {
         String header(String name) {
             return headers.get(name.toLowerCase(java.util.Locale.ROOT));
         }
@@ -36,15 +36,26 @@ final class WebhookFixtures {
         final HttpServer server;
         final List<Received> received = Collections.synchronizedList(new ArrayList<>());
         final ConcurrentLinkedDeque<Integer> statuses = new ConcurrentLinkedDeque<>();
+        /** Milliseconds to wait before answering, one per request, in order. */
+        final ConcurrentLinkedDeque<Long> delays = new ConcurrentLinkedDeque<>();
 
         Receiver(Integer... script) throws java.io.IOException {
             statuses.addAll(List.of(script));
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
             server.createContext("/hook", exchange -> {
                 Map<String, String> headers = new java.util.HashMap<>();
                 exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
-                received.add(new Received(headers, exchange.getRequestBody().readAllBytes()));
+                received.add(new Received(headers, exchange.getRequestBody().readAllBytes(), exchange.getRequestURI().getRawQuery()));
                 Integer status = statuses.poll();
+                Long wait = delays.poll();
+                if (wait != null) {
+                    try {
+                        Thread.sleep(wait);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 exchange.sendResponseHeaders(status == null ? 200 : status, -1);
                 exchange.close();
             });

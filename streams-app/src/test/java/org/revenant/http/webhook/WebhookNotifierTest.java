@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertEventType;
+import org.revenant.health.ComponentState;
+import org.revenant.health.Components;
 import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.testkit.KafkaBroker;
 import org.revenant.wire.TopicSetup;
@@ -40,12 +43,13 @@ class WebhookNotifierTest {
         Topics topics = new Topics(KafkaBroker.uniquePrefix("webhooks") + ".");
         TopicSetup.ensure(KAFKA.admin(), topics, 2, (short) 1);
         Properties client = KAFKA.adminProperties();
+        Components components = new Components();
         try (WebhookFixtures.Receiver receiver = new WebhookFixtures.Receiver(503);
              RevenantMetrics metrics = new RevenantMetrics();
              WebhookNotifier notifier = WebhookNotifier.start(client, topics, topics.prefix() + "webhooks", List.of(
                      subscription("team", receiver.url(), WebhookSubscription.Format.SLACK, true, 3, Set.of("ms-celeb-1m"), Set.of()),
                      subscription("down", URI.create("http://127.0.0.1:9/hook"), WebhookSubscription.Format.JSON, true, 2, Set.of(), Set.of("REAPPEARED"))),
-                     metrics)) {
+                     metrics, components)) {
             assertTrue(notifier.awaitAssignment(Duration.ofSeconds(60)), "the notifier joined its group");
             AlertEvent opened = event("ms-celeb-1m", AlertEventType.OPENED, "github:x/faces", "MS-Celeb-1M");
             AlertEvent reappeared = event("dukemtmc", AlertEventType.REAPPEARED, "torrent:abc", "DukeMTMC");
@@ -61,7 +65,7 @@ class WebhookNotifierTest {
             }
             assertEquals(2, receiver.received.size(), "one 503, then the retry delivered");
             WebhookFixtures.Received delivered = receiver.received.get(1);
-            assertEquals(opened.getEventId(), delivered.header("Idempotency-Key"));
+            assertEquals(WebhookDispatcher.idempotencyKey(opened.getEventId()), delivered.header("Idempotency-Key"));
             assertTrue(delivered.text().contains("*OPENED* MS-Celeb-1M"), delivered.text());
             long timestamp = Long.parseLong(delivered.header("X-Revenant-Timestamp"));
             assertEquals(WebhookSigner.sign("s3cret".getBytes(StandardCharsets.UTF_8), timestamp, delivered.body()),
@@ -72,6 +76,53 @@ class WebhookNotifierTest {
             assertEquals("down", new String(dead.headers().lastHeader("revenant.webhook.subscription").value(), StandardCharsets.UTF_8));
             assertEquals(topics.alerts.name(), new String(dead.headers().lastHeader("topic").value(), StandardCharsets.UTF_8));
             assertTrue(metrics.scrape().contains("revenant_webhook_deliveries_total{outcome=\"failed\",subscription=\"down\"} 1.0"));
+        }
+    }
+
+    @Test
+    void aCyrillicMirrorKeyAndAReceiverSlowerThanThePollIntervalDoNotStopLaterDeliveries() throws Exception {
+        Topics topics = new Topics(KafkaBroker.uniquePrefix("webhooks-hostile") + ".");
+        TopicSetup.ensure(KAFKA.admin(), topics, 1, (short) 1);
+        Properties client = KAFKA.adminProperties();
+        client.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 2000);
+        Components components = new Components();
+        try (WebhookFixtures.Receiver receiver = new WebhookFixtures.Receiver();
+             RevenantMetrics metrics = new RevenantMetrics();
+             WebhookNotifier notifier = WebhookNotifier.start(client, topics, topics.prefix() + "webhooks", List.of(
+                     new WebhookSubscription("slow", receiver.url(), WebhookSubscription.Format.JSON, "s3cret".getBytes(StandardCharsets.UTF_8),
+                             Set.of(), Set.of(), Set.of(), Set.of(), true, 1, Duration.ofMillis(10), Duration.ofSeconds(20))),
+                     metrics, components)) {
+            assertTrue(notifier.awaitAssignment(Duration.ofSeconds(60)), "the notifier joined its group");
+            receiver.delays.add(6_000L); // three times max.poll.interval.ms
+            AlertEvent cyrillic = event("ms-celeb-1m", AlertEventType.OPENED, "manifest:датасет", "MS-Celeb-1M");
+            send(topics, cyrillic);
+            await(() -> receiver.received.size() == 1, "the Cyrillic mirror's alert delivered");
+            assertEquals(WebhookDispatcher.idempotencyKey(cyrillic.getEventId()), receiver.received.get(0).header("Idempotency-Key"));
+
+            Thread.sleep(7_000); // the slow answer, and then some
+            AlertEvent later = event("dukemtmc", AlertEventType.REAPPEARED, "github:x/later", "DukeMTMC");
+            send(topics, later);
+            await(() -> receiver.received.stream().anyMatch(r -> r.text().contains("github:x/later")), "the later alert delivered");
+            assertEquals(ComponentState.UP, components.register(WebhookNotifier.COMPONENT, false).state(), components.snapshots().toString());
+        }
+    }
+
+    private static void send(Topics topics, AlertEvent... events) throws Exception {
+        try (KafkaProducer<String, AlertEvent> producer = new KafkaProducer<>(KAFKA.producerProperties(),
+                topics.alerts.keySerde().serializer(), topics.alerts.valueSerde().serializer())) {
+            for (AlertEvent e : events) {
+                producer.send(new ProducerRecord<>(topics.alerts.name(), e.getAlertKey(), e)).get();
+            }
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(100);
         }
     }
 

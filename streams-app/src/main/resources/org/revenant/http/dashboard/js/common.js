@@ -86,12 +86,20 @@ const Revenant = (() => {
 
   /** Subscribes to the live alert feed; calls back with each alert event (parsed JSON). */
   function live(onAlert, statusNode) {
-    const source = new EventSource('/api/events');
-    source.addEventListener('open', () => { if (statusNode) statusNode.textContent = 'live'; });
-    source.addEventListener('error', () => { if (statusNode) statusNode.textContent = 'reconnecting…'; });
-    source.addEventListener('alert', (message) => {
-      try { onAlert(JSON.parse(message.data)); } catch (e) { /* ignore a malformed event */ }
-    });
+    function open() {
+      const source = new EventSource('/api/events');
+      source.addEventListener('open', () => { if (statusNode) statusNode.textContent = 'live'; });
+      source.addEventListener('error', () => { if (statusNode) statusNode.textContent = 'reconnecting…'; });
+      source.addEventListener('alert', (message) => {
+        try { onAlert(JSON.parse(message.data)); } catch (e) { /* ignore a malformed event */ }
+      });
+      return source;
+    }
+    let source = open();
+    // A page kept in the back/forward cache would keep its stream open, and a browser allows only
+    // a few connections per host: close it when the page is hidden, open it again when it returns.
+    window.addEventListener('pagehide', () => source.close());
+    window.addEventListener('pageshow', (event) => { if (event.persisted) source = open(); });
     return source;
   }
 
@@ -99,5 +107,40 @@ const Revenant = (() => {
     return new URLSearchParams(window.location.search).get(name);
   }
 
-  return {el, clear, externalLink, keyPath, alertLink, mirrorLink, datasetLink, getJson, when, bytes, badge, showError, live, param};
+  /**
+   * A banner under the page header while the process is not UP, naming each component that is
+   * not UP and why. Reasons may quote crawled text: they are only ever text nodes.
+   */
+  async function healthBanner() {
+    let health = null;
+    try {
+      const response = await fetch('/health', {headers: {Accept: 'application/json'}});
+      health = await response.json();
+    } catch (e) {
+      health = {status: 'UNREACHABLE', components: [{name: 'revenant', state: 'UNREACHABLE', reason: 'no answer from /health'}]};
+    }
+    let banner = document.getElementById('health-banner');
+    if (!health || health.status === 'UP') {
+      if (banner) banner.remove();
+      return;
+    }
+    if (!banner) {
+      banner = el('div', {id: 'health-banner', className: 'health-banner'});
+      banner.setAttribute('role', 'alert');
+      const header = document.querySelector('header.top');
+      if (header) header.after(banner); else document.body.prepend(banner);
+    }
+    const list = el('ul');
+    for (const c of (health.components || [])) {
+      if (c.state === 'UP') continue;
+      list.append(el('li', {}, el('strong', {}, String(c.name)), ' ' + String(c.state) + (c.reason ? ': ' + String(c.reason) : '')));
+    }
+    clear(banner).append(el('p', {}, 'Revenant is ' + String(health.status) + '.'), list);
+    banner.className = 'health-banner ' + String(health.status).toLowerCase();
+  }
+
+  healthBanner();
+  setInterval(healthBanner, 30000);
+
+  return {el, clear, externalLink, keyPath, alertLink, mirrorLink, datasetLink, getJson, when, bytes, badge, showError, live, param, healthBanner};
 })();
