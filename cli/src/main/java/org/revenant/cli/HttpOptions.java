@@ -7,7 +7,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.revenant.detect.RevenantStreams;
 import org.revenant.health.Components;
 import org.revenant.http.RevenantHttp;
-import org.revenant.http.StreamsStateComponent;
 import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.http.webhook.WebhookConfig;
 import org.revenant.http.webhook.WebhookNotifier;
@@ -56,22 +55,6 @@ final class HttpOptions {
             return () -> { };
         }
         return WebhookNotifier.start(clientProperties, topics, applicationId + "-webhooks", subscriptions, metrics, components);
-    }
-
-    /**
-     * The components of this process, with "streams" following the Kafka Streams state; call
-     * before {@code streams.start()}. Once RevenantStreams reports its own component, it takes
-     * this Components instead and the state listener must go (Kafka Streams keeps one listener,
-     * so this one would replace the streams app's own).
-     */
-    static Components components(RevenantStreams streams) {
-        Components components = new Components();
-        followStreams(streams, components);
-        return components;
-    }
-
-    static void followStreams(RevenantStreams streams, Components components) {
-        StreamsStateComponent.follow(streams.kafkaStreams(), components);
     }
 
     /** Adds {@code application.server} so interactive queries can route to this instance. */

@@ -45,6 +45,8 @@ final class StandaloneCommand implements Callable<Integer> {
         LocalKafka kafka = LocalKafka.start(options, out);
         RevenantStreams streams = null;
         RevenantMetrics metrics = new RevenantMetrics();
+        // One set of components per process: streams, webhooks and crawlers report here; /health shows it.
+        Components components = new Components();
         RevenantHttp server = null;
         AutoCloseable webhooks = null;
         CrawlService crawler = null;
@@ -57,10 +59,9 @@ final class StandaloneCommand implements Callable<Integer> {
                 out.println("registry topic already holds data: keeping it (revenant registry load to update)");
             }
             streams = new RevenantStreams(DetectConfig.defaults(kafka.topics()), http.withApplicationServer(kafka.clientProperties()),
-                    RevenantStreams.DEFAULT_APPLICATION_ID, options.dataDir.resolve("streams"), metrics);
+                    RevenantStreams.DEFAULT_APPLICATION_ID, options.dataDir.resolve("streams"), metrics, components);
             metrics.bind(streams.kafkaStreams());
-            Components components = HttpOptions.components(streams);
-            streams.start();
+                streams.start();
             server = http.start(streams, kafka.clientProperties(), metrics, components);
             awaitRunning(streams.kafkaStreams());
             webhooks = http.startWebhooks(subscriptions, kafka.clientProperties(), kafka.topics(), RevenantStreams.DEFAULT_APPLICATION_ID, metrics,

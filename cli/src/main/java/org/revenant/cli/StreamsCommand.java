@@ -36,10 +36,11 @@ final class StreamsCommand implements Callable<Integer> {
         var subscriptions = http.subscriptions();
         topicOptions.ensure(kafka, spec.commandLine().getOut());
         RevenantMetrics metrics = new RevenantMetrics();
+        // One set of components per process: streams, webhooks and crawlers report here; /health shows it.
+        Components components = new Components();
         RevenantStreams streams = new RevenantStreams(DetectConfig.defaults(kafka.topics()), http.withApplicationServer(kafka.clientProperties()),
-                applicationId, stateDir, metrics);
+                applicationId, stateDir, metrics, components);
         metrics.bind(streams.kafkaStreams());
-        Components components = HttpOptions.components(streams);
         streams.start();
         RevenantHttp server = null;
         AutoCloseable webhooks;

@@ -46,7 +46,7 @@ final class RunningRevenant implements AutoCloseable {
         return start(kafka, topics, applicationId, stateDir, token, null);
     }
 
-    /** With {@code components} (null: the HTTP server follows the streams state itself), as the CLI wires a process. */
+    /** With {@code components} (null: the streams app's own), as the CLI wires a process. */
     static RunningRevenant start(KafkaBroker kafka, Topics topics, String applicationId, Path stateDir, String token, Components components)
             throws IOException {
         int port = freePort();
@@ -57,15 +57,12 @@ final class RunningRevenant implements AutoCloseable {
         streamsProps.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + port);
         streamsProps.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         RevenantMetrics metrics = new RevenantMetrics();
-        RevenantStreams streams = new RevenantStreams(DetectConfig.defaults(topics), streamsProps, applicationId, stateDir, metrics);
+        RevenantStreams streams = new RevenantStreams(DetectConfig.defaults(topics), streamsProps, applicationId, stateDir, metrics,
+                components == null ? new Components() : components);
         metrics.bind(streams.kafkaStreams());
-        if (components != null) {
-            HttpOptions.followStreams(streams, components);
-        }
         streams.start();
         RevenantHttp.Settings settings = new RevenantHttp.Settings("localhost", port, token);
-        RevenantHttp http = components == null ? RevenantHttp.start(streams, client, metrics, settings)
-                : RevenantHttp.start(streams, client, metrics, settings, components);
+        RevenantHttp http = RevenantHttp.start(streams, client, metrics, settings, streams.components());
         return new RunningRevenant(streams, metrics, http, port);
     }
 

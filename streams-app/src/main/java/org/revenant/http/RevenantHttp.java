@@ -95,14 +95,12 @@ public final class RevenantHttp implements AutoCloseable {
     private final DecisionWriter decisions;
     private final LiveFeed feed;
     private final Components components;
-    private final StreamsStateComponent polledStreams;
     private final Javalin app;
 
     private RevenantHttp(RevenantStreams revenant, Properties clientProperties, RevenantMetrics metrics, Settings settings,
-                         Components components, boolean pollStreamsState) {
+                         Components components) {
         this.streams = revenant.kafkaStreams();
         this.components = Objects.requireNonNull(components, "components");
-        this.polledStreams = pollStreamsState ? StreamsStateComponent.polled(components) : null;
         this.registry = revenant.registry();
         this.local = new LocalState(streams);
         this.router = new ClusterRouter(streams, hostInfo(revenant.applicationServer()));
@@ -131,16 +129,12 @@ public final class RevenantHttp implements AutoCloseable {
      */
     public static RevenantHttp start(RevenantStreams streams, Properties clientProperties, RevenantMetrics metrics, Settings settings,
                                      Components components) {
-        return start(new RevenantHttp(streams, clientProperties, metrics, settings, components, false), settings);
+        return start(new RevenantHttp(streams, clientProperties, metrics, settings, components), settings);
     }
 
-    /**
-     * Starts the server for a process whose only part is the streams app: the component
-     * {@value StreamsStateComponent#NAME} is read from the Kafka Streams state on each health or
-     * metrics request.
-     */
+    /** Starts the server for a process whose only part is the streams app: its own components are shown. */
     public static RevenantHttp start(RevenantStreams streams, Properties clientProperties, RevenantMetrics metrics, Settings settings) {
-        return start(new RevenantHttp(streams, clientProperties, metrics, settings, new Components(), true), settings);
+        return start(new RevenantHttp(streams, clientProperties, metrics, settings, streams.components()), settings);
     }
 
     private static RevenantHttp start(RevenantHttp http, Settings settings) {
@@ -240,9 +234,6 @@ public final class RevenantHttp implements AutoCloseable {
     }
 
     private List<Component.Snapshot> snapshots() {
-        if (polledStreams != null) {
-            polledStreams.update(streams.state());
-        }
         return components.snapshots();
     }
 
