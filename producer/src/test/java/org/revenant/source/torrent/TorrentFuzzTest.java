@@ -118,6 +118,41 @@ class TorrentFuzzTest {
         }
     }
 
+    @Test
+    void sharedDirectoryNameIsNotCopiedIntoEveryPathWithoutBound() {
+        // 100,000-character folder holding 3,000 files: 300 million characters of paths from 300 KB.
+        byte[] input = v2TreeUnderOneFolder(100_000, 3_000);
+        long before = Fuzz.allocatedBytes();
+        TorrentException e = assertThrows(TorrentException.class, () -> TorrentMetainfo.parse(input));
+        long allocated = Fuzz.allocatedBytes() - before;
+        assertTrue(e.getMessage().contains("longer than 4096 characters"), e.getMessage());
+        assertTrue(allocated < 32L << 20, "allocated " + allocated + " bytes for " + input.length);
+    }
+
+    @Test
+    void pathsTogetherAreBounded() {
+        // Each path is legal (4,002 characters), but 20,000 of them are 80 million characters.
+        byte[] input = v2TreeUnderOneFolder(4_000, 20_000);
+        TorrentException e = assertThrows(TorrentException.class, () -> TorrentMetainfo.parse(input));
+        assertTrue(e.getMessage().contains("paths add up to more than"), e.getMessage());
+    }
+
+    @Test
+    void v1PathLongerThanAFileSystemTakesIsRejected() {
+        byte[] input = torrent(multiFileInfo("multi", List.of(file(1, "a".repeat(5_000)), file(1, "b"))));
+        TorrentException e = assertThrows(TorrentException.class, () -> TorrentMetainfo.parse(input));
+        assertTrue(e.getMessage().contains("longer than 4096 characters"), e.getMessage());
+        Fuzz.assertClearMessage(e);
+    }
+
+    private static byte[] v2TreeUnderOneFolder(int folderNameLength, int files) {
+        Map<String, Object> folder = new LinkedHashMap<>();
+        for (int f = 0; f < files; f++) {
+            folder.put(Integer.toString(f, 36), v2File(1, f));
+        }
+        return torrent(v2Info("n", dict("n".repeat(folderNameLength), folder)));
+    }
+
     /** Parses under the property every input must meet; returns normally for either outcome. */
     private static void parseBounded(byte[] input) {
         long before = Fuzz.allocatedBytes();
