@@ -59,6 +59,23 @@ class ManifestJsonFuzzTest {
     }
 
     @Test
+    void controlCharactersInNamesAndValuesStayOffTheErrorLine() throws Exception {
+        String[] manifests = {
+            "{\"mirror\": {\"platform\": \"git\\nhub\", \"locator\": \"x\"}, \"files\": []}",
+            "{\"mirror\": {\"platf\\r\\norm\": \"github\"}, \"files\": []}",
+            "{\"mirror\": {\"platform\": \"github\", \"locator\": \"o/r\", \"status\": \"UP\\nDOWN\"}, \"files\": []}",
+            "{\"mirror\": {\"platform\": \"github\", \"locator\": \"o/r\"}, \"files\": [{\"path\": \"/a\\nb\"}]}",
+            "{\"mirror\": {\"platform\": \"github\", \"locator\": \"o/r\"}, \"files\": [{\"path\": \"a\", \"sha1\": \"x\\u2028y\"}]}",
+            "{\"mirror\": {\"platform\": \"github\", \"locator\": \"o/r\"}, \"observedAt\": \"\\n2026\", \"files\": []}",
+            "{\"mirror\": {\"platform\": \"github\", \"locator\": \"o/r\"}, \"files\": [{\"path\": \"a\"}, {\"path\": \"a\"}]}",
+        };
+        for (String json : manifests) {
+            ManifestException e = assertThrows(ManifestException.class, () -> read(json.getBytes(StandardCharsets.UTF_8)));
+            Fuzz.assertClearMessage(e);
+        }
+    }
+
+    @Test
     void structuresBuiltToExhaustTheReaderAreRefusedQuickly() throws Exception {
         String[] hostile = {
             "[".repeat(100_000),
