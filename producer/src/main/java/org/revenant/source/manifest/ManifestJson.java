@@ -1,5 +1,6 @@
 package org.revenant.source.manifest;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -173,6 +174,11 @@ public final class ManifestJson {
                 throw jackson(e, "exceeds a limit: ");
             } catch (JsonProcessingException e) {
                 throw jackson(e, "malformed JSON: ");
+            } catch (CharConversionException e) {
+                // Jackson's UTF-16/32 decoders report bad bytes as I/O errors; they are the content's fault.
+                JsonLocation location = p.currentLocation();
+                throw new ManifestException(file, location.getLineNr(), location.getColumnNr(), here(),
+                        "not valid text: " + printable(String.valueOf(e.getMessage())), e);
             }
         }
 

@@ -93,6 +93,23 @@ class ManifestJsonFuzzTest {
         }
     }
 
+    @Test
+    void otherEncodingsAndBrokenBytesAreContentProblems() throws Exception {
+        byte[][] inputs = {
+            {0, 0, 0, '{', 0, 0, 0, '"'},                  // looks like UTF-32BE, then ends
+            {0, 0, 0, '{', (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0, 0, 0, '}'},
+            {'{', 0, '"', 0},                              // looks like UTF-16LE
+            {(byte) 0xFF, (byte) 0xFE, 0, 0, '{', 0, 0, 0},
+            {'{', '"', (byte) 0xC3, '"', ':', '1', '}'},   // a lone UTF-8 lead byte
+            {'{', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'},
+            {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, (byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}'},
+        };
+        for (byte[] input : inputs) {
+            ManifestException e = assertThrows(ManifestException.class, () -> read(input));
+            Fuzz.assertClearMessage(e);
+        }
+    }
+
     private Manifest read(byte[] json) throws Exception {
         return assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
             Path file = Files.write(temp.resolve("m.json"), json);
