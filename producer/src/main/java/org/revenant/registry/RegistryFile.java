@@ -100,21 +100,21 @@ public final class RegistryFile {
         List<String> aliases = check.textList(map, "aliases");
         String parent = check.optionalText(map, "parent", "");
         if (parent != null && !ID.matcher(parent).matches()) {
-            check.problem(line(map, "parent"), "parent '" + parent + "' is not a dataset id");
+            check.problem(line(map, "parent"), "parent " + RegistryProblem.quote(parent) + " is not a dataset id");
         } else if (parent != null && parent.equals(id)) {
             check.problem(line(map, "parent"), "a dataset cannot be its own parent");
         }
         String status = check.requiredText(map, "status", "");
         if (status != null && !RegistryVocabulary.STATUSES.contains(status)) {
-            check.problem(line(map, "status"), "status '" + status + "' is not one of: "
+            check.problem(line(map, "status"), "status " + RegistryProblem.quote(status) + " is not one of: "
                     + String.join(", ", RegistryVocabulary.STATUSES));
         } else if ("derived".equals(status) && parent == null && !map.fields().containsKey("parent")) {
             check.problem(line(map, "status"), "status 'derived' needs a 'parent'");
         }
         String retractedOn = check.optionalText(map, "retractedOn", "");
         if (retractedOn != null && !isDate(retractedOn)) {
-            check.problem(line(map, "retractedOn"), "retractedOn '" + retractedOn
-                    + "' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)");
+            check.problem(line(map, "retractedOn"), "retractedOn " + RegistryProblem.quote(retractedOn)
+                    + " is not a date (YYYY-MM-DD, YYYY-MM or YYYY)");
         }
         String retractedBy = check.optionalText(map, "retractedBy", "");
         List<String> reasons = reasons(check, map);
@@ -123,8 +123,8 @@ public final class RegistryFile {
         List<String> allowed = check.textList(map, "allowedMirrors");
         for (String key : allowed) {
             if (!MIRROR_KEY.matcher(key).matches()) {
-                check.problem(line(map, "allowedMirrors"), "allowed mirror '" + key
-                        + "' is not a mirror key '<platform>:<locator>' ('*' matches any text)");
+                check.problem(line(map, "allowedMirrors"), "allowed mirror " + RegistryProblem.quote(key)
+                        + " is not a mirror key '<platform>:<locator>' ('*' matches any text)");
             }
         }
         List<Signature> signatures = signatures(check, map);
@@ -144,14 +144,14 @@ public final class RegistryFile {
 
     private static void checkId(FileChecker check, Mapping map, String id) {
         if (!ID.matcher(id).matches()) {
-            check.problem(line(map, "id"), "id '" + id
-                    + "' must be lower-case letters, digits and '-', starting with a letter or digit");
+            check.problem(line(map, "id"), "id " + RegistryProblem.quote(id)
+                    + " must be lower-case letters, digits and '-', starting with a letter or digit");
             return;
         }
         String base = check.file().substring(check.file().lastIndexOf('/') + 1);
         String stem = base.replaceFirst("\\.ya?ml$", "");
         if (!stem.equals(id)) {
-            check.problem(line(map, "id"), "id '" + id + "' does not match the file name '" + base
+            check.problem(line(map, "id"), "id " + RegistryProblem.quote(id) + " does not match the file name '" + base
                     + "' (expected " + id + ".yaml)");
         }
     }
@@ -183,7 +183,7 @@ public final class RegistryFile {
         }
         for (String r : reasons) {
             if (!RegistryVocabulary.REASONS.contains(r)) {
-                check.problem(line(map, "reasons"), "reason '" + r + "' is not one of: "
+                check.problem(line(map, "reasons"), "reason " + RegistryProblem.quote(r) + " is not one of: "
                         + String.join(", ", RegistryVocabulary.REASONS));
             }
         }
@@ -212,7 +212,7 @@ public final class RegistryFile {
             String title = check.requiredText(s, "title", p);
             String url = check.requiredText(s, "url", p);
             if (url != null && !isWebUrl(url)) {
-                check.problem(s.line(), p + "url '" + url + "' is not an http(s) URL");
+                check.problem(s.line(), p + "url " + RegistryProblem.quote(url) + " is not an http(s) URL");
             } else if (title != null && url != null) {
                 out.add(new Source(title, url));
             }
@@ -238,7 +238,7 @@ public final class RegistryFile {
         try {
             return Severity.valueOf(text);
         } catch (IllegalArgumentException e) {
-            check.problem(line(map, "severity"), "severity '" + text + "' is not one of: "
+            check.problem(line(map, "severity"), "severity " + RegistryProblem.quote(text) + " is not one of: "
                     + Arrays.stream(Severity.values()).map(Enum::name).collect(Collectors.joining(", ")));
             return null;
         }

@@ -86,10 +86,10 @@ final class SignatureRules {
         allowed.addAll(FIELDS.get(kind));
         for (YamlTree.Field f : map.fields().values()) {
             if (!ALL_FIELDS.contains(f.key())) {
-                check.problem(f.keyLine(), p + "unknown field '" + f.key() + "'; fields of " + kind
+                check.problem(f.keyLine(), p + "unknown field " + RegistryProblem.quote(f.key()) + "; fields of " + kind
                         + ": " + String.join(", ", allowed));
             } else if (!allowed.contains(f.key())) {
-                check.problem(f.keyLine(), p + "field '" + f.key() + "' does not apply to " + kind
+                check.problem(f.keyLine(), p + "field " + RegistryProblem.quote(f.key()) + " does not apply to " + kind
                         + "; fields of " + kind + ": " + String.join(", ", allowed));
             }
         }
@@ -149,7 +149,7 @@ final class SignatureRules {
         boolean lengthOk = Arrays.stream(lengths).anyMatch(n -> n == lower.length());
         if (!lengthOk || !HEX.matcher(lower).matches()) {
             String want = Arrays.stream(lengths).mapToObj(Integer::toString).collect(Collectors.joining(" or "));
-            check.problem(line, p + "'" + v + "' is not a " + kind + " hash (" + want + " hex digits)");
+            check.problem(line, p + RegistryProblem.quote(v) + " is not a " + kind + " hash (" + want + " hex digits)");
             return null;
         }
         return lower;
@@ -170,7 +170,7 @@ final class SignatureRules {
     private String fileName(Mapping map, String p, int line) {
         String name = check.requiredText(map, "value", p);
         if (name != null && (name.contains("/") || name.contains("\\"))) {
-            check.problem(line, p + "'" + name + "' must be a single file or folder name, without '/'");
+            check.problem(line, p + RegistryProblem.quote(name) + " must be a single file or folder name, without '/'");
         }
         return name;
     }
@@ -185,7 +185,7 @@ final class SignatureRules {
             check.problem(line, p + "minSize " + min + " is larger than maxSize " + max);
         }
         if (name != null && min == null && max == null && GENERIC_NAMES.contains(name.toLowerCase(Locale.ROOT))) {
-            check.problem(line, p + "'" + name + "' is too generic to be a signature without minSize/maxSize");
+            check.problem(line, p + RegistryProblem.quote(name) + " is too generic to be a signature without minSize/maxSize");
         }
         sig.setValue(name).setMinSize(min).setMaxSize(max);
     }
@@ -216,9 +216,9 @@ final class SignatureRules {
     private String link(Mapping map, String p, int line) {
         String v = check.requiredText(map, "value", p);
         if (v != null && v.chars().anyMatch(Character::isWhitespace)) {
-            check.problem(line, p + "link '" + v + "' must not contain spaces");
+            check.problem(line, p + "link " + RegistryProblem.quote(v) + " must not contain spaces");
         } else if (v != null && v.length() < MIN_LINK_LENGTH) {
-            check.problem(line, p + "link '" + v + "' is too short to identify a copy (at least "
+            check.problem(line, p + "link " + RegistryProblem.quote(v) + " is too short to identify a copy (at least "
                     + MIN_LINK_LENGTH + " characters)");
         }
         return v;
@@ -254,7 +254,7 @@ final class SignatureRules {
                 check.problem(f.line(), fp + "size must not be negative");
             } else if (name != null && size != null) {
                 if (!seen.add(name + "=" + size)) {
-                    check.problem(f.line(), fp + "'" + name + "' of " + size + " bytes is listed twice");
+                    check.problem(f.line(), fp + RegistryProblem.quote(name) + " of " + size + " bytes is listed twice");
                 }
                 files.add(new ReferenceFile(name, size));
             }

@@ -80,7 +80,7 @@ public final class YamlTree {
                     parser.nextToken();
                     Node value = readNode(parser);
                     if (fields.containsKey(key)) {
-                        throw new SyntaxError(keyLine, "field '" + key + "' appears twice");
+                        throw new SyntaxError(keyLine, "field " + RegistryProblem.quote(key) + " appears twice");
                     }
                     fields.put(key, new Field(key, keyLine, value));
                 }

@@ -52,7 +52,7 @@ public final class Fuzz {
                 try {
                     body.run(random, i);
                 } catch (Throwable t) {
-                    fail(name + ": case " + i + " of seed " + seed + replay + ": " + t, t);
+                    fail(name + ": case " + i + " of seed " + seed + replay + ": " + shorten(String.valueOf(t)), t);
                 }
                 done[0]++;
             }
