@@ -3,8 +3,6 @@ package org.revenant.config;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,19 +67,15 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
     }
 
     public static CrawlConfig load(Path file, Map<String, String> env) {
-        String text;
+        YamlTree.Node root;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            root = YamlTree.read(YamlTree.readFile(file));
         } catch (NoSuchFileException e) {
             throw new ConfigException("cannot read " + file + ": no such file");
         } catch (IOException e) {
             throw new ConfigException("cannot read " + file + ": " + e.getMessage());
-        }
-        YamlTree.Node root;
-        try {
-            root = YamlTree.read(text);
         } catch (YamlTree.SyntaxError e) {
-            throw new ConfigException(file + ": line " + e.line + ": " + e.getMessage());
+            throw new ConfigException(file + (e.line > 0 ? ": line " + e.line : "") + ": " + e.getMessage());
         }
         return parse(root, file.toString(), env);
     }

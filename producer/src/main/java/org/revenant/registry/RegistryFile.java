@@ -3,8 +3,6 @@ package org.revenant.registry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.Year;
@@ -43,11 +41,15 @@ public final class RegistryFile {
     /** Parses a file; problems name it as given. */
     public static RetractedDataset parse(Path file) {
         String display = file.toString().replace('\\', '/');
+        String text;
         try {
-            return parse(display, Files.readString(file, StandardCharsets.UTF_8));
+            text = YamlTree.readFile(file);
         } catch (IOException e) {
             throw new RegistryException(List.of(new RegistryProblem(display, 0, "cannot read: " + e)));
+        } catch (YamlTree.SyntaxError e) {
+            throw new RegistryException(List.of(new RegistryProblem(display, e.line, e.getMessage())));
         }
+        return parse(display, text);
     }
 
     /**

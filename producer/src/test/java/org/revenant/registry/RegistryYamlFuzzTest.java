@@ -232,6 +232,42 @@ class RegistryYamlFuzzTest {
     }
 
     @Test
+    void aliasesAreRefusedRatherThanReadAsTheAnchorName() {
+        assertRefused(RegistryFixtures.VALID.replace("name: Sample", "name: &n Sample\nretractedBy: *n"),
+                "alias");
+        StringBuilder laughs = new StringBuilder(RegistryFixtures.VALID).append("notes: &l0 [lol, lol, lol]\n");
+        for (int i = 1; i < 10; i++) {
+            laughs.append("l").append(i).append(": &l").append(i).append(" [")
+                    .append(("*l" + (i - 1) + ", ").repeat(9)).append("*l").append(i - 1).append("]\n");
+        }
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertRefused(laughs.toString(), "alias"));
+    }
+
+    @Test
+    void hugeInputIsRefusedBeforeTheYamlParserSpendsSecondsOnIt() {
+        String longLine = RegistryFixtures.VALID + "notes: " + "x".repeat(200_000) + "\n";
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertRefused(longLine, "longer than 65536 characters"));
+        String manyLines = RegistryFixtures.VALID + "notes: |\n" + ("  " + "x".repeat(70) + "\n").repeat(20_000);
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertRefused(manyLines, "more than 1048576 characters"));
+        String deep = RegistryFixtures.VALID + "notes: " + "[".repeat(500) + "]".repeat(500) + "\n";
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertRefused(deep, "nesting depth"));
+    }
+
+    @Test
+    void aHugeRegistryFileIsNotReadIntoMemory(@org.junit.jupiter.api.io.TempDir Path temp) throws Exception {
+        Path dir = RegistryFixtures.registryDir(temp);
+        Path file = dir.resolve("sample.yaml");
+        try (var out = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            out.write(java.nio.ByteBuffer.wrap(new byte[] {'#'}), 3L << 30); // sparse: 3 GiB, nothing on disk
+        }
+        long before = Fuzz.allocatedBytes();
+        RegistryException e = assertThrows(RegistryException.class, () -> RegistryLoader.load(dir));
+        assertTrue(e.getMessage().contains("more than"), e.getMessage());
+        assertTrue(Fuzz.allocatedBytes() - before < 64L << 20, "read the whole file");
+    }
+
+    @Test
     void theBundledRegistryIsUsable() {
         for (RetractedDataset d : RegistryLoader.load(RegistryFixtures.REPO_REGISTRY)) {
             d.getSignatures().forEach(s -> assertUsable(s, d.getId()));
