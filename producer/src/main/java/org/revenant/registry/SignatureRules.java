@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 import org.revenant.avro.ReferenceFile;
 import org.revenant.avro.Signature;
@@ -192,15 +191,9 @@ final class SignatureRules {
 
     private void readPathPattern(Mapping map, String p, int line, Signature.Builder sig) {
         String regex = check.requiredText(map, "value", p);
-        if (regex != null) {
-            try {
-                if (Pattern.compile(regex).matcher("").find()) {
-                    check.problem(line, p + "regex matches an empty path, so it would match every file");
-                }
-            } catch (PatternSyntaxException e) {
-                check.problem(line, p + "regex does not compile: " + e.getDescription()
-                        + " near index " + e.getIndex());
-            }
+        String problem = regex == null ? null : PathPatterns.problem(regex);
+        if (problem != null) {
+            check.problem(line, p + problem);
         }
         if (!map.fields().containsKey("minCount")) {
             check.problem(line, p + "missing required field 'minCount'");

@@ -37,7 +37,7 @@ class RegistryYamlFuzzTest {
     void mutatedRegistryFilesAreReadOrRefusedWithOneLineProblems() throws Exception {
         List<String> lines = Files.readAllLines(RegistryFixtures.REPO_REGISTRY.resolve("ms-celeb-1m.yaml"),
                 StandardCharsets.UTF_8);
-        Fuzz.run("registry mutations", 3000, Duration.ofMillis(1500), Duration.ofSeconds(30), (random, i) -> {
+        Fuzz.run("registry mutations", 3000, Duration.ofMillis(3000), Duration.ofSeconds(30), (random, i) -> {
             List<String> file = new ArrayList<>(lines);
             int rounds = 1 + random.nextInt(4);
             for (int r = 0; r < rounds; r++) {
