@@ -25,13 +25,18 @@ public final class Durations {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("duration out of range: " + text);
             }
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
+            try {
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            } catch (ArithmeticException e) {
+                // e.g. 9999999999999999d: more seconds than a Duration holds
+                throw new IllegalArgumentException("duration out of range: " + text);
+            }
         }
         try {
             return Duration.parse(text.strip().toUpperCase(java.util.Locale.ROOT));

@@ -41,6 +41,18 @@ class CrawlConfigFuzzTest {
         });
     }
 
+    @Test
+    void durationsTooLongForJavaAreAConfigurationError() throws Exception {
+        for (String interval : List.of("9999999999999999d", "9223372036854775807h", "99999999999999999999s",
+                "P9999999999999999D", "PT9223372036854775807H")) {
+            Path file = Files.writeString(temp.resolve("c.yaml"), "sources:\n  github:\n    interval: " + interval + "\n");
+            ConfigException e = assertThrows(ConfigException.class, () -> CrawlConfig.load(file, Map.of()));
+            assertTrue(e.getMessage().contains("line 3") && e.getMessage().contains("sources.github.interval"),
+                    e.getMessage());
+            Fuzz.assertClearMessage(e);
+        }
+    }
+
     private void load(String yaml, int index) throws Exception {
         Path file = Files.writeString(temp.resolve("c" + index + ".yaml"), yaml);
         try {
