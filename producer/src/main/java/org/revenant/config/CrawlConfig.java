@@ -140,7 +140,7 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
                 for (int i = 0; i < items.size(); i++) {
                     if (spec.watchShape() != null && !spec.watchShape().matcher(items.get(i)).matches()) {
                         int line = ((YamlTree.Sequence) list).items().get(i).line();
-                        throw r.error(line, at + "." + spec.watchKey() + ": '" + items.get(i) + "' is not " + spec.watchHint());
+                        throw r.error(line, at + "." + spec.watchKey() + ": " + YamlTree.quote(items.get(i)) + " is not " + spec.watchHint());
                     }
                 }
                 watch.addAll(items);
@@ -150,7 +150,7 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
             String fromEnv = env.get(spec.urlEnv());
             if (fromEnv != null && !fromEnv.isBlank()) {
                 url = checkUrl(fromEnv.strip(), () -> new ConfigException("environment variable " + spec.urlEnv()
-                        + ": '" + fromEnv + "' is not an http(s) URL"));
+                        + ": " + YamlTree.quote(fromEnv) + " is not an http(s) URL"));
             }
         }
         Secret token = spec.tokenEnv() == null ? null : Secret.ofNullable(env.get(spec.tokenEnv()));
@@ -196,7 +196,7 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
         void known(Map<String, YamlTree.Field> fields, Set<String> known, String prefix) {
             for (YamlTree.Field f : fields.values()) {
                 if (!known.contains(f.key())) {
-                    throw error(f.keyLine(), "unknown key '" + prefix + f.key() + "' (known: "
+                    throw error(f.keyLine(), "unknown key " + YamlTree.quote(prefix + f.key()) + " (known: "
                             + String.join(", ", known.stream().sorted().toList()) + ")");
                 }
             }
@@ -226,7 +226,7 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
             } catch (NumberFormatException e) {
                 // falls through
             }
-            throw error(node.line(), what + " must be a whole number from " + min + " to " + max + ", not '" + text + "'");
+            throw error(node.line(), what + " must be a whole number from " + min + " to " + max + ", not " + YamlTree.quote(text));
         }
 
         Duration duration(YamlTree.Node node, String what) {
@@ -244,7 +244,7 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
 
         String url(YamlTree.Node node, String what) {
             String text = scalar(node, what);
-            return checkUrl(text, () -> error(node.line(), what + ": '" + text + "' is not an http(s) URL"));
+            return checkUrl(text, () -> error(node.line(), what + ": " + YamlTree.quote(text) + " is not an http(s) URL"));
         }
 
         List<String> strings(YamlTree.Node node, String what) {

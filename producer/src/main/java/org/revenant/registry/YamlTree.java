@@ -71,6 +71,42 @@ public final class YamlTree {
 
     private YamlTree() { }
 
+    /** Longest piece of a file's text that an error repeats; the rest is elided. */
+    public static final int MAX_QUOTED_CHARS = 120;
+    private static final char LINE_SEPARATOR = 0x2028;
+    private static final char PARAGRAPH_SEPARATOR = 0x2029;
+
+    /** A value from a file as an error quotes it: in single quotes, shortened, on one line. */
+    public static String quote(String value) {
+        String shown = value;
+        if (value.length() > MAX_QUOTED_CHARS) {
+            int cut = Character.isHighSurrogate(value.charAt(MAX_QUOTED_CHARS - 1)) ? MAX_QUOTED_CHARS - 1 : MAX_QUOTED_CHARS;
+            shown = value.substring(0, cut) + "…(" + value.length() + " characters)";
+        }
+        return "'" + printable(shown) + "'";
+    }
+
+    /** Text from a file as it may appear in an error: control characters and line separators escaped. */
+    public static String printable(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean escape = Character.isISOControl(c) || c == LINE_SEPARATOR || c == PARAGRAPH_SEPARATOR;
+            if (escape && out == null) {
+                out = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (escape) {
+                out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
+    }
+
     private static LoaderOptions loaderOptions() {
         LoaderOptions options = new LoaderOptions();
         options.setCodePointLimit(MAX_CHARS + 1);
@@ -138,7 +174,7 @@ public final class YamlTree {
         JsonToken token = parser.currentToken();
         if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
             // Jackson would hand back the anchor's name as if it were the value.
-            throw new SyntaxError(line, "aliases (*" + RegistryProblem.quote(yaml.getText()).replace("'", "")
+            throw new SyntaxError(line, "aliases (*" + quote(yaml.getText()).replace("'", "")
                     + ") are not supported; write the value out");
         }
         switch (token) {
@@ -150,7 +186,7 @@ public final class YamlTree {
                     parser.nextToken();
                     Node value = readNode(parser);
                     if (fields.containsKey(key)) {
-                        throw new SyntaxError(keyLine, "field " + RegistryProblem.quote(key) + " appears twice");
+                        throw new SyntaxError(keyLine, "field " + quote(key) + " appears twice");
                     }
                     fields.put(key, new Field(key, keyLine, value));
                 }

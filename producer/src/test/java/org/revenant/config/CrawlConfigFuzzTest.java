@@ -53,6 +53,20 @@ class CrawlConfigFuzzTest {
         }
     }
 
+    @Test
+    void valuesFromTheFileStayOnTheErrorLine() throws Exception {
+        for (String yaml : List.of("sources:\n  github:\n    interval: \"soon\\nlater\"\n",
+                "sources:\n  github:\n    apiUrl: \"ftp://a\\u2028b\"\n",
+                "sources:\n  github:\n    repos: [\"a\\r\\nb\"]\n",
+                "crawl:\n  workers: '" + "9".repeat(5000) + "'\n",
+                "\"bad\\nkey\": 1\n")) {
+            Path file = Files.writeString(temp.resolve("c.yaml"), yaml);
+            ConfigException e = assertThrows(ConfigException.class, () -> CrawlConfig.load(file, Map.of()));
+            Fuzz.assertClearMessage(e);
+            assertTrue(e.getMessage().length() < 600, e.getMessage());
+        }
+    }
+
     private void load(String yaml, int index) throws Exception {
         Path file = Files.writeString(temp.resolve("c" + index + ".yaml"), yaml);
         try {
