@@ -501,6 +501,10 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
     }
 
     private static String utf8(byte[] bytes, String what) throws TorrentException {
+        if (isAscii(bytes)) {
+            // Most names are ASCII: no decoder to allocate for each of a million path components.
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -527,6 +531,15 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
         if (component.indexOf('\0') >= 0) {
             throw new TorrentException("invalid torrent: " + what + " contains a NUL character");
         }
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allZero(byte[] bytes) {
