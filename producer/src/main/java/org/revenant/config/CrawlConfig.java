@@ -3,8 +3,6 @@ package org.revenant.config;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,19 +67,15 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
     }
 
     public static CrawlConfig load(Path file, Map<String, String> env) {
-        String text;
+        YamlTree.Node root;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            root = YamlTree.read(YamlTree.readFile(file));
         } catch (NoSuchFileException e) {
             throw new ConfigException("cannot read " + file + ": no such file");
         } catch (IOException e) {
             throw new ConfigException("cannot read " + file + ": " + e.getMessage());
-        }
-        YamlTree.Node root;
-        try {
-            root = YamlTree.read(text);
         } catch (YamlTree.SyntaxError e) {
-            throw new ConfigException(file + ": line " + e.line + ": " + e.getMessage());
+            throw new ConfigException(file + (e.line > 0 ? ": line " + e.line : "") + ": " + e.getMessage());
         }
         return parse(root, file.toString(), env);
     }
@@ -146,7 +140,7 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
                 for (int i = 0; i < items.size(); i++) {
                     if (spec.watchShape() != null && !spec.watchShape().matcher(items.get(i)).matches()) {
                         int line = ((YamlTree.Sequence) list).items().get(i).line();
-                        throw r.error(line, at + "." + spec.watchKey() + ": '" + items.get(i) + "' is not " + spec.watchHint());
+                        throw r.error(line, at + "." + spec.watchKey() + ": " + YamlTree.quote(items.get(i)) + " is not " + spec.watchHint());
                     }
                 }
                 watch.addAll(items);
@@ -156,7 +150,7 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
             String fromEnv = env.get(spec.urlEnv());
             if (fromEnv != null && !fromEnv.isBlank()) {
                 url = checkUrl(fromEnv.strip(), () -> new ConfigException("environment variable " + spec.urlEnv()
-                        + ": '" + fromEnv + "' is not an http(s) URL"));
+                        + ": " + YamlTree.quote(fromEnv) + " is not an http(s) URL"));
             }
         }
         Secret token = spec.tokenEnv() == null ? null : Secret.ofNullable(env.get(spec.tokenEnv()));
@@ -202,7 +196,7 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
         void known(Map<String, YamlTree.Field> fields, Set<String> known, String prefix) {
             for (YamlTree.Field f : fields.values()) {
                 if (!known.contains(f.key())) {
-                    throw error(f.keyLine(), "unknown key '" + prefix + f.key() + "' (known: "
+                    throw error(f.keyLine(), "unknown key " + YamlTree.quote(prefix + f.key()) + " (known: "
                             + String.join(", ", known.stream().sorted().toList()) + ")");
                 }
             }
@@ -232,7 +226,7 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
             } catch (NumberFormatException e) {
                 // falls through
             }
-            throw error(node.line(), what + " must be a whole number from " + min + " to " + max + ", not '" + text + "'");
+            throw error(node.line(), what + " must be a whole number from " + min + " to " + max + ", not " + YamlTree.quote(text));
         }
 
         Duration duration(YamlTree.Node node, String what) {
@@ -250,7 +244,7 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
 
         String url(YamlTree.Node node, String what) {
             String text = scalar(node, what);
-            return checkUrl(text, () -> error(node.line(), what + ": '" + text + "' is not an http(s) URL"));
+            return checkUrl(text, () -> error(node.line(), what + ": " + YamlTree.quote(text) + " is not an http(s) URL"));
         }
 
         List<String> strings(YamlTree.Node node, String what) {

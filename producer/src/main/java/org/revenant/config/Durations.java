@@ -23,20 +23,29 @@ public final class Durations {
             try {
                 n = Long.parseLong(m.group(1));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("duration out of range: " + text);
+                throw new IllegalArgumentException("duration out of range: " + shorten(text));
             }
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
+            try {
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            } catch (ArithmeticException e) {
+                // e.g. 9999999999999999d: more seconds than a Duration holds
+                throw new IllegalArgumentException("duration out of range: " + shorten(text));
+            }
         }
         try {
             return Duration.parse(text.strip().toUpperCase(java.util.Locale.ROOT));
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("not a duration: '" + text + "' (write e.g. 30s, 10m, 6h, 7d)");
+            throw new IllegalArgumentException("not a duration: '" + shorten(text) + "' (write e.g. 30s, 10m, 6h, 7d)");
         }
+    }
+
+    private static String shorten(String text) {
+        return text.length() > 64 ? text.substring(0, 64) + "…" : text;
     }
 }

@@ -36,7 +36,7 @@ public final class DatasetRules {
         String id = dataset.getId();
         add(problems, idProblem(id));
         if (key != null && id != null && !key.equals(id)) {
-            problems.add("record key '" + key + "' is not the dataset id '" + id + "'");
+            problems.add("record key " + RegistryProblem.quote(key) + " is not the dataset id " + RegistryProblem.quote(id));
         }
         if (blank(dataset.getName())) {
             problems.add("missing required field 'name'");
@@ -86,12 +86,12 @@ public final class DatasetRules {
             return "missing required field 'id'";
         }
         return ID.matcher(id).matches() ? null
-                : "id '" + id + "' must be lower-case letters, digits and '-', starting with a letter or digit";
+                : "id " + RegistryProblem.quote(id) + " must be lower-case letters, digits and '-', starting with a letter or digit";
     }
 
     static String parentProblem(String parent, String id) {
         if (parent != null && !ID.matcher(parent).matches()) {
-            return "parent '" + parent + "' is not a dataset id";
+            return "parent " + RegistryProblem.quote(parent) + " is not a dataset id";
         } else if (parent != null && parent.equals(id)) {
             return "a dataset cannot be its own parent";
         }
@@ -103,14 +103,14 @@ public final class DatasetRules {
             return "missing required field 'status'";
         }
         if (!RegistryVocabulary.STATUSES.contains(status)) {
-            return "status '" + status + "' is not one of: " + String.join(", ", RegistryVocabulary.STATUSES);
+            return "status " + RegistryProblem.quote(status) + " is not one of: " + String.join(", ", RegistryVocabulary.STATUSES);
         }
         return "derived".equals(status) && parent == null ? "status 'derived' needs a 'parent'" : null;
     }
 
     static String retractedOnProblem(String retractedOn) {
         return retractedOn != null && !RegistryFile.isDate(retractedOn)
-                ? "retractedOn '" + retractedOn + "' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)" : null;
+                ? "retractedOn " + RegistryProblem.quote(retractedOn) + " is not a date (YYYY-MM-DD, YYYY-MM or YYYY)" : null;
     }
 
     static List<String> reasonProblems(List<String> reasons) {
@@ -120,7 +120,7 @@ public final class DatasetRules {
         }
         for (String r : reasons) {
             if (!RegistryVocabulary.REASONS.contains(r)) {
-                problems.add("reason '" + r + "' is not one of: " + String.join(", ", RegistryVocabulary.REASONS));
+                problems.add("reason " + RegistryProblem.quote(r) + " is not one of: " + String.join(", ", RegistryVocabulary.REASONS));
             }
         }
         return problems;
@@ -131,12 +131,12 @@ public final class DatasetRules {
     }
 
     static String sourceUrlProblem(String url) {
-        return RegistryFile.isWebUrl(url) ? null : "url '" + url + "' is not an http(s) URL";
+        return RegistryFile.isWebUrl(url) ? null : "url " + RegistryProblem.quote(url) + " is not an http(s) URL";
     }
 
     static String allowedMirrorProblem(String key) {
         return key != null && MIRROR_KEY.matcher(key).matches() ? null
-                : "allowed mirror '" + key + "' is not a mirror key '<platform>:<locator>' ('*' matches any text)";
+                : "allowed mirror " + RegistryProblem.quote(key) + " is not a mirror key '<platform>:<locator>' ('*' matches any text)";
     }
 
     /** {@code seen} maps signature identities to their 1-based position. */

@@ -40,7 +40,7 @@ final class FileChecker {
         boolean ok = true;
         for (Field f : map.fields().values()) {
             if (!known.contains(f.key())) {
-                problem(f.keyLine(), prefix + "unknown field '" + f.key() + "'; known fields: "
+                problem(f.keyLine(), prefix + "unknown field " + RegistryProblem.quote(f.key()) + "; known fields: "
                         + String.join(", ", known));
                 ok = false;
             }
@@ -60,7 +60,7 @@ final class FileChecker {
     String requiredText(Mapping map, String key, String prefix) {
         Field f = map.fields().get(key);
         if (f == null) {
-            problem(map.line(), prefix + "missing required field '" + key + "'");
+            problem(map.line(), prefix + "missing required field " + RegistryProblem.quote(key));
             return null;
         }
         return text(f, prefix);
@@ -76,7 +76,7 @@ final class FileChecker {
         if (f.value() instanceof Scalar s && s.text() != null && !s.text().isBlank()) {
             return s.text().strip();
         }
-        problem(f.keyLine(), prefix + "'" + f.key() + "' must be a non-empty text value");
+        problem(f.keyLine(), prefix + RegistryProblem.quote(f.key()) + " must be a non-empty text value");
         return null;
     }
 
@@ -93,7 +93,7 @@ final class FileChecker {
                 // falls through to the problem below
             }
         }
-        problem(f.keyLine(), prefix + "'" + key + "' must be a whole number");
+        problem(f.keyLine(), prefix + RegistryProblem.quote(key) + " must be a whole number");
         return null;
     }
 
@@ -110,7 +110,7 @@ final class FileChecker {
                 // falls through to the problem below
             }
         }
-        problem(f.keyLine(), prefix + "'" + key + "' must be a number");
+        problem(f.keyLine(), prefix + RegistryProblem.quote(key) + " must be a number");
         return null;
     }
 
@@ -123,7 +123,7 @@ final class FileChecker {
                 && (s.token() == JsonToken.VALUE_TRUE || s.token() == JsonToken.VALUE_FALSE)) {
             return s.token() == JsonToken.VALUE_TRUE;
         }
-        problem(f.keyLine(), prefix + "'" + key + "' must be true or false");
+        problem(f.keyLine(), prefix + RegistryProblem.quote(key) + " must be true or false");
         return null;
     }
 
@@ -136,7 +136,7 @@ final class FileChecker {
         if (f.value() instanceof Sequence seq) {
             return seq.items();
         }
-        problem(f.keyLine(), prefix + "'" + key + "' must be a list");
+        problem(f.keyLine(), prefix + RegistryProblem.quote(key) + " must be a list");
         return null;
     }
 

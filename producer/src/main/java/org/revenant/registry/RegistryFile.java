@@ -3,8 +3,6 @@ package org.revenant.registry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.Year;
@@ -41,11 +39,15 @@ public final class RegistryFile {
     /** Parses a file; problems name it as given. */
     public static RetractedDataset parse(Path file) {
         String display = file.toString().replace('\\', '/');
+        String text;
         try {
-            return parse(display, Files.readString(file, StandardCharsets.UTF_8));
+            text = YamlTree.readFile(file);
         } catch (IOException e) {
             throw new RegistryException(List.of(new RegistryProblem(display, 0, "cannot read: " + e)));
+        } catch (YamlTree.SyntaxError e) {
+            throw new RegistryException(List.of(new RegistryProblem(display, e.line, e.getMessage())));
         }
+        return parse(display, text);
     }
 
     /**
@@ -138,7 +140,7 @@ public final class RegistryFile {
         String base = check.file().substring(check.file().lastIndexOf('/') + 1);
         String stem = base.replaceFirst("\\.ya?ml$", "");
         if (!stem.equals(id)) {
-            check.problem(line(map, "id"), "id '" + id + "' does not match the file name '" + base
+            check.problem(line(map, "id"), "id " + RegistryProblem.quote(id) + " does not match the file name '" + base
                     + "' (expected " + id + ".yaml)");
         }
     }
@@ -218,7 +220,7 @@ public final class RegistryFile {
         try {
             return Severity.valueOf(text);
         } catch (IllegalArgumentException e) {
-            check.problem(line(map, "severity"), "severity '" + text + "' is not one of: "
+            check.problem(line(map, "severity"), "severity " + RegistryProblem.quote(text) + " is not one of: "
                     + Arrays.stream(Severity.values()).map(Enum::name).collect(Collectors.joining(", ")));
             return null;
         }

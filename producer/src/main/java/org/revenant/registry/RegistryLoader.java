@@ -191,9 +191,11 @@ public final class RegistryLoader {
 
     private static void read(Path file, String display, Map<String, String> texts, List<RegistryProblem> problems) {
         try {
-            texts.put(display, Files.readString(file, StandardCharsets.UTF_8));
+            texts.put(display, YamlTree.readFile(file));
         } catch (IOException e) {
             problems.add(new RegistryProblem(display, 0, "cannot read: " + e.getMessage()));
+        } catch (YamlTree.SyntaxError e) {
+            problems.add(new RegistryProblem(display, e.line, e.getMessage()));
         }
     }
 

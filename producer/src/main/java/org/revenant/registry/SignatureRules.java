@@ -86,10 +86,10 @@ final class SignatureRules {
         allowed.addAll(FIELDS.get(kind));
         for (YamlTree.Field f : map.fields().values()) {
             if (!ALL_FIELDS.contains(f.key())) {
-                check.problem(f.keyLine(), p + "unknown field '" + f.key() + "'; fields of " + kind
+                check.problem(f.keyLine(), p + "unknown field " + RegistryProblem.quote(f.key()) + "; fields of " + kind
                         + ": " + String.join(", ", allowed));
             } else if (!allowed.contains(f.key())) {
-                check.problem(f.keyLine(), p + "field '" + f.key() + "' does not apply to " + kind
+                check.problem(f.keyLine(), p + "field " + RegistryProblem.quote(f.key()) + " does not apply to " + kind
                         + "; fields of " + kind + ": " + String.join(", ", allowed));
             }
         }
@@ -267,7 +267,7 @@ final class SignatureRules {
             return null;
         }
         String want = Arrays.stream(lengths).mapToObj(Integer::toString).collect(Collectors.joining(" or "));
-        return "'" + value + "' is not a " + kind + " hash (" + want + " hex digits)";
+        return RegistryProblem.quote(value) + " is not a " + kind + " hash (" + want + " hex digits)";
     }
 
     static String sizeProblem(Long size, long minimum, String minimumText) {
@@ -276,7 +276,7 @@ final class SignatureRules {
 
     static String fileNameProblem(String name) {
         return name != null && (name.contains("/") || name.contains("\\"))
-                ? "'" + name + "' must be a single file or folder name, without '/'" : null;
+                ? RegistryProblem.quote(name) + " must be a single file or folder name, without '/'" : null;
     }
 
     static List<String> rangeProblems(String name, Long min, Long max) {
@@ -287,23 +287,13 @@ final class SignatureRules {
             problems.add("minSize " + min + " is larger than maxSize " + max);
         }
         if (name != null && min == null && max == null && GENERIC_NAMES.contains(name.toLowerCase(Locale.ROOT))) {
-            problems.add("'" + name + "' is too generic to be a signature without minSize/maxSize");
+            problems.add(RegistryProblem.quote(name) + " is too generic to be a signature without minSize/maxSize");
         }
         return problems;
     }
 
     static String regexProblem(String regex) {
-        if (regex == null) {
-            return null;
-        }
-        try {
-            if (Pattern.compile(regex).matcher("").find()) {
-                return "regex matches an empty path, so it would match every file";
-            }
-            return null;
-        } catch (PatternSyntaxException e) {
-            return "regex does not compile: " + e.getDescription() + " near index " + e.getIndex();
-        }
+        return regex == null ? null : PathPatterns.problem(regex);
     }
 
     static String minCountProblem(Long count) {
@@ -312,9 +302,9 @@ final class SignatureRules {
 
     static String linkProblem(String link) {
         if (link != null && link.chars().anyMatch(Character::isWhitespace)) {
-            return "link '" + link + "' must not contain spaces";
+            return "link " + RegistryProblem.quote(link) + " must not contain spaces";
         } else if (link != null && link.length() < MIN_LINK_LENGTH) {
-            return "link '" + link + "' is too short to identify a copy (at least " + MIN_LINK_LENGTH + " characters)";
+            return "link " + RegistryProblem.quote(link) + " is too short to identify a copy (at least " + MIN_LINK_LENGTH + " characters)";
         }
         return null;
     }
@@ -329,7 +319,7 @@ final class SignatureRules {
             return "size must not be negative";
         }
         if (name != null && !seen.add(name + "=" + size)) {
-            return "'" + name + "' of " + size + " bytes is listed twice";
+            return RegistryProblem.quote(name) + " of " + size + " bytes is listed twice";
         }
         return null;
     }

@@ -1,5 +1,6 @@
 package org.revenant.source.manifest;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +74,8 @@ public final class ManifestJson {
                     .build())
             .build();
 
+    private static final char LINE_SEPARATOR = 0x2028;
+    private static final char PARAGRAPH_SEPARATOR = 0x2029;
     private static final Pattern SOURCE_REF = Pattern.compile("\\[Source:[^\\]]*?; line: (\\d+), column: (\\d+)\\]");
     private static final Pattern CONSTRAINT_REF = Pattern.compile(",? from `[^`]*`");
 
@@ -110,7 +113,7 @@ public final class ManifestJson {
                     parts.push("[" + c.getCurrentIndex() + "]");
                 }
             } else if (c.getCurrentName() != null) {
-                parts.push("." + c.getCurrentName());
+                parts.push("." + printable(c.getCurrentName()));
             }
         }
         String joined = String.join("", parts);
@@ -119,7 +122,32 @@ public final class ManifestJson {
 
     /** Values are quoted in messages, shortened so a huge string cannot make a huge error line. */
     static String quote(String value) {
-        return "'" + (value.length() > 64 ? value.substring(0, 64) + "…" : value) + "'";
+        int cut = 64;
+        if (value.length() > cut && Character.isHighSurrogate(value.charAt(cut - 1))) {
+            cut--;
+        }
+        return "'" + printable(value.length() > cut ? value.substring(0, cut) + "…" : value) + "'";
+    }
+
+    /**
+     * Text from the manifest as it may appear in an error: control characters and line separators
+     * are written as escapes, so the error stays on one line whatever the file holds.
+     */
+    static String printable(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean escape = Character.isISOControl(c) || c == LINE_SEPARATOR || c == PARAGRAPH_SEPARATOR;
+            if (escape && out == null) {
+                out = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (escape) {
+                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     /** One read: the parser, the file name for messages and what has been read so far. */
@@ -146,6 +174,11 @@ public final class ManifestJson {
                 throw jackson(e, "exceeds a limit: ");
             } catch (JsonProcessingException e) {
                 throw jackson(e, "malformed JSON: ");
+            } catch (CharConversionException e) {
+                // Jackson's UTF-16/32 decoders report bad bytes as I/O errors; they are the content's fault.
+                JsonLocation location = p.currentLocation();
+                throw new ManifestException(file, location.getLineNr(), location.getColumnNr(), here(),
+                        "not valid text: " + printable(String.valueOf(e.getMessage())), e);
             }
         }
 
@@ -520,7 +553,7 @@ public final class ManifestJson {
             JsonLocation location = e.getLocation() != null ? e.getLocation() : p.currentLocation();
             String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
             message = SOURCE_REF.matcher(message).replaceAll("line $1, column $2");
-            message = CONSTRAINT_REF.matcher(message).replaceAll("").replaceAll("\\s+", " ").strip();
+            message = printable(CONSTRAINT_REF.matcher(message).replaceAll("").replaceAll("\\s+", " ").strip());
             return new ManifestException(file, location.getLineNr(), location.getColumnNr(), here(), kind + message, e);
         }
     }

@@ -39,6 +39,16 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
     /** Sizes above 2^53 are not plausible and would lose precision in JSON consumers. */
     public static final long MAX_SIZE = 1L << 53;
     private static final int MIN_V2_PIECE_LENGTH = 16 * 1024;
+    /**
+     * A path as a client writes it ({@code <name>/<path>}) longer than file systems accept is no
+     * file anyone can have; the manifest format has the same cap.
+     */
+    public static final int MAX_PATH_CHARS = 4096;
+    /**
+     * All paths together. A v2 file tree names a folder once for all the files in it, so without
+     * this a small torrent could expand into gigabytes of path strings.
+     */
+    public static final long MAX_TOTAL_PATH_CHARS = 64L << 20;
 
     /** Caps for untrusted .torrent files. */
     public record Limits(BencodeReader.Limits bencode, int maxFiles) {
@@ -89,6 +99,8 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
         private final BDict info;
         private final Limits limits;
         private int fileCount;
+        private long pathChars;
+        private int nameLength;
 
         Parser(BDict info, Limits limits) {
             this.info = info;
@@ -98,6 +110,7 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
         TorrentMetainfo parse(byte[] data, BencodeReader.Document doc, List<String> trackers)
                 throws TorrentException {
             String name = name();
+            nameLength = name.length();
             long pieceLength = positiveInt(info, "piece length", "info");
             long metaVersion = 1;
             BencodeValue mv = info.get("meta version");
@@ -132,6 +145,7 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
                     throw new TorrentException("invalid v2 torrent: 'file tree' is missing or not a dictionary");
                 }
                 fileCount = 0;
+                pathChars = 0;
                 v2Files = new ArrayList<>();
                 walkTree(treeDict, "", v2Files);
                 v2Single = isSingleRootFile(treeDict);
@@ -167,6 +181,9 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
             }
             String name = utf8(bytes.bytes(), "torrent name");
             checkComponent(name, "torrent name");
+            if (name.length() > MAX_PATH_CHARS) {
+                throw new TorrentException("invalid torrent: its name is longer than " + MAX_PATH_CHARS + " characters");
+            }
             return name;
         }
 
@@ -254,7 +271,9 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
                 return length;
             }
             if (!pad) {
-                out.add(new TorrentFile(String.join("/", components), length));
+                String path = String.join("/", components);
+                countPath(path, where);
+                out.add(new TorrentFile(path, length));
             }
             return length;
         }
@@ -297,6 +316,9 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
                 }
                 String component = utf8(BencodeValue.keyBytes(key), "v2 file tree name");
                 checkComponent(component, "v2 file tree name");
+                // Checked before the longer path is built, so a folder cannot grow past the cap.
+                checkPathLength(prefix.length() + 1 + component.length(), "v2 file tree entry '"
+                        + printable(component) + "'");
                 String path = prefix.isEmpty() ? component : prefix + "/" + component;
                 if (!(value instanceof BDict child)) {
                     throw new TorrentException("invalid v2 torrent: file tree entry '" + printable(path)
@@ -336,7 +358,24 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
                     throw new TorrentException("invalid v2 torrent: " + where + " has an all-zero 'pieces root'");
                 }
             }
+            countPath(path, where);
             out.add(new TorrentFile(path, length));
+        }
+
+        private void checkPathLength(long length, String where) throws TorrentException {
+            if (nameLength + 1 + length > MAX_PATH_CHARS) {
+                throw new TorrentException("invalid torrent: the path of " + where + " is longer than "
+                        + MAX_PATH_CHARS + " characters");
+            }
+        }
+
+        private void countPath(String path, String where) throws TorrentException {
+            checkPathLength(path.length(), where);
+            pathChars += path.length();
+            if (pathChars > MAX_TOTAL_PATH_CHARS) {
+                throw new TorrentException("invalid torrent: its file paths add up to more than "
+                        + MAX_TOTAL_PATH_CHARS + " characters");
+            }
         }
 
         private static boolean isSingleRootFile(BDict tree) {
@@ -462,6 +501,10 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
     }
 
     private static String utf8(byte[] bytes, String what) throws TorrentException {
+        if (isAscii(bytes)) {
+            // Most names are ASCII: no decoder to allocate for each of a million path components.
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -488,6 +531,15 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
         if (component.indexOf('\0') >= 0) {
             throw new TorrentException("invalid torrent: " + what + " contains a NUL character");
         }
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allZero(byte[] bytes) {
