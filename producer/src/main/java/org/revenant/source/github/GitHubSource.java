@@ -208,6 +208,9 @@ public final class GitHubSource implements Source {
             entries.add(entry.build());
         }
 
+        if (lfs != null && lfs.exhausted()) {
+            LOG.info("{}: .gitattributes patterns too costly to check on every path; later files not read as LFS", key);
+        }
         String description = Json.text(repo, "description");
         Readme readme = readme(repoPath);
         entries.addAll(TextLinks.extract(description, "description"));

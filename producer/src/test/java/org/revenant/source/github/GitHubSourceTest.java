@@ -170,4 +170,34 @@ class GitHubSourceTest {
                 anonymous.discover("repos:\"MS-Celeb-1M\"", terms, null).locators());
         assertEquals(3, source(Secret.ofNullable("t")).queries(terms).size());
     }
+
+    @Test
+    void aGitattributesPatternBuiltToBacktrackCostsMillisecondsAndStillFindsLfsFiles() throws Exception {
+        String repo = "hostile/attributes";
+        byte[] attributes = "*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*c filter=lfs\n".getBytes(StandardCharsets.UTF_8);
+        byte[] pointer = Fixtures.lfsPointer(LFS_SHA256, 91_124_295_076L);
+        String bait = "a".repeat(250);
+        String real = "a".repeat(25) + "c";
+        server.on("/repos/" + repo, req -> FixtureServer.json(200,
+                "{\"name\":\"attributes\",\"full_name\":\"" + repo + "\",\"default_branch\":\"main\",\"private\":false}"));
+        server.on("/repos/" + repo + "/git/trees/main?recursive=1", req -> FixtureServer.json(200,
+                "{\"sha\":\"5555555555555555555555555555555555555555\",\"truncated\":false,\"tree\":["
+                        + "{\"path\":\".gitattributes\",\"type\":\"blob\",\"mode\":\"100644\",\"size\":" + attributes.length
+                        + ",\"sha\":\"" + Fixtures.gitBlobSha1(attributes) + "\"},"
+                        + "{\"path\":\"" + bait + "\",\"type\":\"blob\",\"mode\":\"100644\",\"size\":300,"
+                        + "\"sha\":\"6666666666666666666666666666666666666666\"},"
+                        + "{\"path\":\"" + real + "\",\"type\":\"blob\",\"mode\":\"100644\",\"size\":" + pointer.length
+                        + ",\"sha\":\"" + Fixtures.gitBlobSha1(pointer) + "\"}]}"));
+        for (byte[] blob : List.of(attributes, pointer)) {
+            server.on("/repos/" + repo + "/git/blobs/" + Fixtures.gitBlobSha1(blob),
+                    req -> FixtureServer.json(200, Fixtures.blobJson(server.base(), repo, blob)));
+        }
+        CrawlOutcome out = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> source(null).crawl(repo, null));
+        Map<String, ManifestEntry> byPath = out.snapshot().entries().stream()
+                .collect(Collectors.toMap(ManifestEntry::getPath, e -> e));
+        assertNull(byPath.get(bait).getLfsSha256(), "250 a's do not end in c");
+        assertEquals(LFS_SHA256, byPath.get(real).getLfsSha256());
+        assertEquals(0, server.count("/repos/" + repo + "/git/blobs/6666"), "the bait's blob is never fetched");
+    }
 }
