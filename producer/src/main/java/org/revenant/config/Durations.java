@@ -25,17 +25,21 @@ public final class Durations {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("duration out of range: " + text);
             }
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
+            try {
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("duration out of range: " + text);
+            }
         }
         try {
             return Duration.parse(text.strip().toUpperCase(java.util.Locale.ROOT));
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException | ArithmeticException e) {
             throw new IllegalArgumentException("not a duration: '" + text + "' (write e.g. 30s, 10m, 6h, 7d)");
         }
     }

@@ -180,6 +180,7 @@ public final class GitHubSource implements Source {
         int pointers = 0;
         int torrentFiles = 0;
         for (TreeEntry e : tree.entries) {
+            CrawlException.checkInterrupted();
             ManifestEntry.Builder entry = ManifestEntry.newBuilder().setPath(e.path).setSize(e.size)
                     .setGitBlobSha1(e.sha).setKind(EntryKind.FILE);
             if (lfs != null && e.size < LfsPointer.MAX_POINTER_BYTES && e.size >= 100 && pointers < MAX_LFS_POINTERS
@@ -251,6 +252,7 @@ public final class GitHubSource implements Source {
         int requests = 0;
         while (!pending.isEmpty()) {
             String[] next = pending.poll();
+            CrawlException.checkInterrupted();
             if (++requests > MAX_SUBTREE_REQUESTS) {
                 throw new CrawlException("tree of " + repoPath + " has more than " + MAX_SUBTREE_REQUESTS + " directories");
             }
@@ -271,6 +273,7 @@ public final class GitHubSource implements Source {
 
     private void addBlobs(JsonNode tree, String prefix, List<TreeEntry> into) throws CrawlException {
         for (JsonNode item : tree.path("tree")) {
+            CrawlException.checkInterrupted();
             // Only regular files: trees have no size, "commit" is a submodule, 120000 a symlink.
             if (!"blob".equals(Json.text(item, "type")) || "120000".equals(Json.text(item, "mode"))) {
                 continue;
@@ -306,7 +309,7 @@ public final class GitHubSource implements Source {
             r = http.get(HttpFetcher.Request.get(Urls.of(api, repoPath + "/git/blobs/" + e.sha)).accept(ACCEPT)
                     .token(config.token()).maxBodyBytes(maxBytes * 4 / 3 + 4096));
         } catch (CrawlException ex) {
-            if (ex.rateLimited()) {
+            if (ex.rateLimited() || Thread.currentThread().isInterrupted()) {
                 throw ex;
             }
             LOG.info("{}: cannot read blob of {}: {}", repoPath, e.path, ex.getMessage());

@@ -155,6 +155,7 @@ public final class HuggingFaceSource implements Source {
         List<ManifestEntry> entries = new ArrayList<>();
         URI next = Urls.of(api, "/api/datasets/" + Urls.path(id) + "/tree/" + Urls.param(revision) + "?recursive=true&expand=false");
         for (int page = 0; next != null; page++) {
+            CrawlException.checkInterrupted();
             if (page >= MAX_TREE_PAGES) {
                 throw new CrawlException("tree of " + id + " has more than " + MAX_TREE_PAGES + " pages");
             }
@@ -166,6 +167,7 @@ public final class HuggingFaceSource implements Source {
                 throw new CrawlException("tree of " + id + ": HTTP " + r.status() + " " + errorMessage(r));
             }
             for (JsonNode item : Json.expect(Json.parse(r), true, r)) {
+                CrawlException.checkInterrupted();
                 if (!"file".equals(Json.text(item, "type")) || Json.text(item, "path") == null) {
                     continue;
                 }
