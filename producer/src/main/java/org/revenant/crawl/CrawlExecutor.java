@@ -132,18 +132,20 @@ public final class CrawlExecutor implements AutoCloseable {
         } catch (CrawlException e) {
             return new MirrorResult(failed(sourceName, locator, e, previous, key, "MIRROR", locator, now), capReason(e.getMessage()));
         }
+        Snapshot bounded = outcome.snapshot() == null ? null : SnapshotBounds.apply(outcome.snapshot());
         try {
-            if (outcome.snapshot() != null) {
-                sink.publish(outcome.snapshot(), now);
+            if (bounded != null) {
+                sink.publish(bounded, now);
             }
             for (Snapshot found : outcome.discovered()) {
-                sink.publish(found, now);
+                sink.publish(SnapshotBounds.apply(found), now);
             }
         } catch (RuntimeException e) { // Kafka, or a snapshot the publisher refuses: this mirror's failure
             CrawlException wrapped = new CrawlException("cannot publish the snapshot: " + e.getMessage(), e);
             return new MirrorResult(failed(sourceName, locator, wrapped, previous, key, "MIRROR", locator, now), capReason(wrapped.getMessage()));
         }
-        String status = outcome.isUnchanged() ? "UNCHANGED" : outcome.snapshot().mirror().getStatus().toString();
+        String status = bounded == null ? "UNCHANGED" : bounded.mirror().getStatus().toString()
+                + (bounded.mirror().getPartial() ? " (partial: " + bounded.mirror().getPartialReason() + ")" : "");
         CrawlCheckpoint.Builder cp = next(previous, key, sourceName, "MIRROR", locator, now)
                 .setEtag(outcome.etag()).setLastTreeSha(outcome.treeSha())
                 .setLastCrawledAt(now).setLastStatus(status).setFailures(0);

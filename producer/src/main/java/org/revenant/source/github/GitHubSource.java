@@ -63,10 +63,20 @@ public final class GitHubSource implements Source {
     private final HttpFetcher http;
     private final URI api;
 
+    private final int maxTreeEntries;
+    private final int maxSubtreeRequests;
+
     public GitHubSource(SourceConfig config, HttpFetcher http) {
+        this(config, http, MAX_TREE_ENTRIES, MAX_SUBTREE_REQUESTS);
+    }
+
+    /** Smaller caps let tests reach them with a handful of requests. */
+    GitHubSource(SourceConfig config, HttpFetcher http, int maxTreeEntries, int maxSubtreeRequests) {
         this.config = config;
         this.http = http;
         this.api = config.url();
+        this.maxTreeEntries = maxTreeEntries;
+        this.maxSubtreeRequests = maxSubtreeRequests;
     }
 
     @Override
@@ -174,6 +184,10 @@ public final class GitHubSource implements Source {
         if (tree.sha != null) {
             ids.put("treeSha", tree.sha);
         }
+        if (tree.partial != null) {
+            LOG.info("{}: partial listing: {}", key, tree.partial);
+            mirror.setPartial(true).setPartialReason(tree.partial);
+        }
         List<ManifestEntry> entries = new ArrayList<>(tree.entries.size());
         List<Snapshot> torrents = new ArrayList<>();
         GitAttributes lfs = lfsPatterns(repoPath, tree.entries);
@@ -225,7 +239,8 @@ public final class GitHubSource implements Source {
 
     private record TreeEntry(String path, long size, String sha) {}
 
-    private record Tree(String sha, List<TreeEntry> entries) {}
+    /** @param partial why the listing stops short of the whole tree, or null when it is complete */
+    private record Tree(String sha, List<TreeEntry> entries, String partial) {}
 
     private record Readme(String path, String text) {}
 
@@ -233,7 +248,7 @@ public final class GitHubSource implements Source {
     private Tree tree(String repoPath, String branch) throws CrawlException {
         HttpResult r = get(Urls.of(api, repoPath + "/git/trees/" + Urls.path(branch) + "?recursive=1"), null, ACCEPT);
         if (r.status() == 409 || r.status() == 404) { // 409: "Git Repository is empty."
-            return new Tree(null, List.of());
+            return new Tree(null, List.of(), null);
         }
         if (r.status() != 200) {
             throw failure("tree of " + repoPath, r);
@@ -242,8 +257,8 @@ public final class GitHubSource implements Source {
         String sha = Json.text(root, "sha");
         if (!root.path("truncated").asBoolean(false)) {
             List<TreeEntry> entries = new ArrayList<>();
-            addBlobs(root, "", entries);
-            return new Tree(sha, entries);
+            boolean full = addBlobs(root, "", entries);
+            return new Tree(sha, entries, full ? null : tooManyFiles());
         }
         LOG.info("{}: recursive tree truncated by GitHub; walking its subtrees", repoPath);
         List<TreeEntry> entries = new ArrayList<>();
@@ -253,25 +268,34 @@ public final class GitHubSource implements Source {
         while (!pending.isEmpty()) {
             String[] next = pending.poll();
             CrawlException.checkInterrupted();
-            if (++requests > MAX_SUBTREE_REQUESTS) {
-                throw new CrawlException("tree of " + repoPath + " has more than " + MAX_SUBTREE_REQUESTS + " directories");
+            if (++requests > maxSubtreeRequests) {
+                // Adding directories must not hide the files already listed: publish those, marked partial.
+                return new Tree(sha, entries, "tree has more than " + maxSubtreeRequests + " directories: "
+                        + entries.size() + " files listed from the first " + maxSubtreeRequests);
             }
             HttpResult sub = get(Urls.of(api, repoPath + "/git/trees/" + next[0]), null, ACCEPT);
             if (sub.status() != 200) {
                 throw failure("subtree " + next[1] + " of " + repoPath, sub);
             }
             JsonNode node = Json.expect(Json.parse(sub), false, sub);
-            addBlobs(node, next[1], entries);
+            if (!addBlobs(node, next[1], entries)) {
+                return new Tree(sha, entries, tooManyFiles());
+            }
             for (JsonNode item : node.path("tree")) {
                 if ("tree".equals(Json.text(item, "type")) && Json.text(item, "sha") != null) {
                     pending.add(new String[] {Json.text(item, "sha"), next[1] + Json.text(item, "path") + "/"});
                 }
             }
         }
-        return new Tree(sha, entries);
+        return new Tree(sha, entries, null);
     }
 
-    private void addBlobs(JsonNode tree, String prefix, List<TreeEntry> into) throws CrawlException {
+    private String tooManyFiles() {
+        return "tree has more than " + maxTreeEntries + " files: the first " + maxTreeEntries + " listed";
+    }
+
+    /** @return false when the cap on files was reached (the rest of this tree is not listed) */
+    private boolean addBlobs(JsonNode tree, String prefix, List<TreeEntry> into) throws CrawlException {
         for (JsonNode item : tree.path("tree")) {
             CrawlException.checkInterrupted();
             // Only regular files: trees have no size, "commit" is a submodule, 120000 a symlink.
@@ -282,11 +306,17 @@ public final class GitHubSource implements Source {
             if (path == null) {
                 continue;
             }
-            if (into.size() >= MAX_TREE_ENTRIES) {
-                throw new CrawlException("tree has more than " + MAX_TREE_ENTRIES + " files");
+            if (into.size() >= maxTreeEntries) {
+                return false;
             }
-            into.add(new TreeEntry(prefix + path, item.path("size").asLong(0), Json.text(item, "sha")));
+            into.add(new TreeEntry(prefix + path, size(item.path("size")), Json.text(item, "sha")));
         }
+        return true;
+    }
+
+    /** A size as GitHub writes it; anything else (negative, fractional, beyond a long) is unknown: 0. */
+    private static long size(JsonNode node) {
+        return node.canConvertToLong() && node.isIntegralNumber() && node.asLong() >= 0 ? node.asLong() : 0;
     }
 
     private GitAttributes lfsPatterns(String repoPath, List<TreeEntry> entries) throws CrawlException {

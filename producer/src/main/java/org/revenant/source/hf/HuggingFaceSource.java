@@ -46,10 +46,20 @@ public final class HuggingFaceSource implements Source {
     private final HttpFetcher http;
     private final URI api;
 
+    private final int maxTreePages;
+    private final int maxEntries;
+
     public HuggingFaceSource(SourceConfig config, HttpFetcher http) {
+        this(config, http, MAX_TREE_PAGES, MAX_ENTRIES);
+    }
+
+    /** Smaller caps let tests reach them with a handful of requests. */
+    HuggingFaceSource(SourceConfig config, HttpFetcher http, int maxTreePages, int maxEntries) {
         this.config = config;
         this.http = http;
         this.api = config.url();
+        this.maxTreePages = maxTreePages;
+        this.maxEntries = maxEntries;
     }
 
     @Override
@@ -138,7 +148,11 @@ public final class HuggingFaceSource implements Source {
             mirror.setStatus(MirrorStatus.GATED).setStatusDetail("gated (" + gated + "): files need an accepted request");
         }
         String revision = sha != null ? sha : "main";
-        List<ManifestEntry> entries = tree(id, revision);
+        List<ManifestEntry> entries = new ArrayList<>();
+        String partial = tree(id, revision, entries);
+        if (partial != null) {
+            mirror.setPartial(true).setPartialReason(partial);
+        }
         String readme = readme(id, revision);
         entries.addAll(TextLinks.extract(readme, "README.md"));
         StringBuilder text = new StringBuilder();
@@ -151,17 +165,23 @@ public final class HuggingFaceSource implements Source {
         return CrawlOutcome.of(new Snapshot(mirror.build(), entries, Mirrors.cap(text.toString(), MAX_TEXT_CHARS)), r.etag(), sha);
     }
 
-    private List<ManifestEntry> tree(String id, String revision) throws CrawlException {
-        List<ManifestEntry> entries = new ArrayList<>();
+    /**
+     * Lists the tree into {@code entries}, page by page.
+     *
+     * @return why the listing stops short (a cap was reached; what was listed is kept), or null
+     */
+    private String tree(String id, String revision, List<ManifestEntry> entries) throws CrawlException {
         URI next = Urls.of(api, "/api/datasets/" + Urls.path(id) + "/tree/" + Urls.param(revision) + "?recursive=true&expand=false");
         for (int page = 0; next != null; page++) {
             CrawlException.checkInterrupted();
-            if (page >= MAX_TREE_PAGES) {
-                throw new CrawlException("tree of " + id + " has more than " + MAX_TREE_PAGES + " pages");
+            if (page >= maxTreePages) {
+                // More pages must not hide the files already listed: publish those, marked partial.
+                return "tree has more than " + maxTreePages + " pages: " + entries.size() + " files listed from the first "
+                        + maxTreePages;
             }
             HttpResult r = get(next, null);
             if (r.status() == 401 || r.status() == 403) {
-                return entries; // gated: the listing needs an accepted access request
+                return null; // gated: the listing needs an accepted access request
             }
             if (r.status() != 200) {
                 throw new CrawlException("tree of " + id + ": HTTP " + r.status() + " " + errorMessage(r));
@@ -171,8 +191,8 @@ public final class HuggingFaceSource implements Source {
                 if (!"file".equals(Json.text(item, "type")) || Json.text(item, "path") == null) {
                     continue;
                 }
-                if (entries.size() >= MAX_ENTRIES) {
-                    throw new CrawlException("tree of " + id + " has more than " + MAX_ENTRIES + " files");
+                if (entries.size() >= maxEntries) {
+                    return "tree has more than " + maxEntries + " files: the first " + maxEntries + " listed";
                 }
                 JsonNode lfs = item.path("lfs");
                 ManifestEntry.Builder e = ManifestEntry.newBuilder()
@@ -191,7 +211,7 @@ public final class HuggingFaceSource implements Source {
             String link = Json.nextLink(r);
             next = link == null ? null : Urls.sameOrigin(api, link);
         }
-        return entries;
+        return null;
     }
 
     private String readme(String id, String revision) throws CrawlException {

@@ -142,12 +142,15 @@ public final class InternetArchiveSource implements Source {
         }
         List<ManifestEntry> entries = new ArrayList<>();
         for (JsonNode f : item.path("files")) {
+            CrawlException.checkInterrupted();
             String name = Json.text(f, "name");
             if (name == null) {
                 continue;
             }
-            if (entries.size() >= MAX_FILES) {
-                throw new CrawlException("item " + identifier + " has more than " + MAX_FILES + " files");
+            if (entries.size() >= MAX_FILES) { // the first ones are published, marked partial
+                mirror.setPartial(true).setPartialReason("item has more than " + MAX_FILES + " files: the first "
+                        + MAX_FILES + " listed");
+                break;
             }
             entries.add(ManifestEntry.newBuilder()
                     .setPath(name)

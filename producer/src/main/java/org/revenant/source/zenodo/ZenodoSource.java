@@ -35,6 +35,7 @@ public final class ZenodoSource implements Source {
     public static final String PLATFORM = "zenodo";
     static final int MAX_SEARCH_PAGES = 3;
     static final int MAX_TEXT_CHARS = 64 * 1024;
+    static final int MAX_FILES = 1_000_000;
 
     private final SourceConfig config;
     private final HttpFetcher http;
@@ -125,9 +126,15 @@ public final class ZenodoSource implements Source {
         }
         List<ManifestEntry> entries = new ArrayList<>();
         for (JsonNode f : record.path("files")) {
+            CrawlException.checkInterrupted();
             String key = Json.text(f, "key");
             if (key == null) {
                 continue;
+            }
+            if (entries.size() >= MAX_FILES) { // the first ones are published, marked partial
+                mirror.setPartial(true).setPartialReason("record has more than " + MAX_FILES + " files: the first "
+                        + MAX_FILES + " listed");
+                break;
             }
             String checksum = Json.text(f, "checksum");
             String md5 = checksum != null && checksum.toLowerCase(Locale.ROOT).startsWith("md5:")

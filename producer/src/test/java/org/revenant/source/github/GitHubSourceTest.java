@@ -200,4 +200,45 @@ class GitHubSourceTest {
         assertEquals(LFS_SHA256, byPath.get(real).getLfsSha256());
         assertEquals(0, server.count("/repos/" + repo + "/git/blobs/6666"), "the bait's blob is never fetched");
     }
+
+    void serveBigImages() {
+        server.on("/repos/big/images", req -> FixtureServer.json(200,
+                "{\"name\":\"images\",\"full_name\":\"big/images\",\"default_branch\":\"main\",\"private\":false,\"disabled\":false,"
+                        + "\"owner\":{\"login\":\"big\"},\"html_url\":\"https://github.com/big/images\",\"description\":null}"));
+        server.file("/repos/big/images/git/trees/main?recursive=1", "github/tree-truncated.http")
+                .file("/repos/big/images/git/trees/1111111111111111111111111111111111111111", "github/tree-root.http")
+                .file("/repos/big/images/git/trees/3333333333333333333333333333333333333333", "github/tree-sub-a.http")
+                .file("/repos/big/images/git/trees/4444444444444444444444444444444444444444", "github/tree-sub-b.http");
+    }
+
+    GitHubSource capped(int maxEntries, int maxSubtrees) {
+        SourceConfig config = new SourceConfig("github", true, Duration.ofHours(6), server.uri(""), true, List.of(), null);
+        FetchSettings settings = new FetchSettings(Duration.ofSeconds(2), Duration.ofSeconds(5), 8 * 1024 * 1024, 2,
+                Duration.ofMillis(1), Duration.ofMinutes(1), 2, "test");
+        return new GitHubSource(config, new HttpFetcher(settings, d -> { }, Clock.systemUTC()), maxEntries, maxSubtrees);
+    }
+
+    @Test
+    void moreDirectoriesThanTheCapPublishWhatWasListedMarkedPartial() throws Exception {
+        serveBigImages();
+        CrawlOutcome out = capped(1_000, 2).crawl("big/images", null);
+        assertEquals(List.of("README.md", "m.0107_f/109-FaceId-0.jpg", "m.0107_f/110-FaceId-0.jpg"),
+                out.snapshot().entries().stream().map(ManifestEntry::getPath).sorted().toList(), "the first two directories");
+        assertTrue(out.snapshot().mirror().getPartial());
+        assertEquals("tree has more than 2 directories: 3 files listed from the first 2", out.snapshot().mirror().getPartialReason());
+        assertEquals(0, server.count("/repos/big/images/git/trees/4444"), "no request past the cap");
+    }
+
+    @Test
+    void moreFilesThanTheCapPublishTheFirstOnesMarkedPartial() throws Exception {
+        serveBigImages();
+        CrawlOutcome out = capped(2, 1_000).crawl("big/images", null);
+        assertEquals(2, out.snapshot().entries().size());
+        assertTrue(out.snapshot().mirror().getPartial());
+        assertEquals("tree has more than 2 files: the first 2 listed", out.snapshot().mirror().getPartialReason());
+
+        CrawlOutcome whole = source(null).crawl("big/images", null);
+        assertEquals(false, whole.snapshot().mirror().getPartial(), "a complete listing is not partial");
+        assertNull(whole.snapshot().mirror().getPartialReason());
+    }
 }
