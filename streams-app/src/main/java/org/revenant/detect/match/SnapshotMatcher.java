@@ -209,7 +209,8 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         }
         for (var state : existing.entrySet()) {
             if (!assessments.containsKey(state.getKey())) {
-                apply(AlertLifecycle.onNoMatch(state.getValue(), record.getSnapshotId(), record.getObservedAt()), record, timestamp, null);
+                apply(AlertLifecycle.onNoMatch(state.getValue(), record.getMirror(), record.getSnapshotId(), record.getObservedAt()),
+                        record, timestamp, null);
             }
         }
     }
@@ -286,7 +287,8 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         }
         for (var state : existing.entrySet()) {
             if (!assessments.containsKey(state.getKey())) {
-                apply(AlertLifecycle.onNoMatch(state.getValue(), record.getSnapshotId(), record.getObservedAt()), record, timestamp, cause);
+                apply(AlertLifecycle.onNoMatch(state.getValue(), record.getMirror(), record.getSnapshotId(), record.getObservedAt()),
+                        record, timestamp, cause);
             }
         }
     }
