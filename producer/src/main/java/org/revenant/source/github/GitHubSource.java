@@ -55,6 +55,7 @@ public final class GitHubSource implements Source {
     static final int MAX_TORRENTS = 20;
     static final long MAX_TORRENT_BYTES = 10L * 1024 * 1024;
     static final int MAX_README_CHARS = 64 * 1024;
+    static final int MAX_README_RESPONSE_BYTES = 4 * 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(GitHubSource.class);
     private static final String ACCEPT = "application/vnd.github+json";
@@ -362,12 +363,24 @@ public final class GitHubSource implements Source {
         }
     }
 
+    /** The README, or null; one that is too large or unreadable costs the text, never the listing. */
     private Readme readme(String repoPath) throws CrawlException {
-        HttpResult r = get(Urls.of(api, repoPath + "/readme"), null, ACCEPT);
-        if (r.status() != 200) {
+        HttpResult r;
+        JsonNode node;
+        try {
+            r = http.get(HttpFetcher.Request.get(Urls.of(api, repoPath + "/readme")).accept(ACCEPT).token(config.token())
+                    .maxBodyBytes(MAX_README_RESPONSE_BYTES));
+            if (r.status() != 200) {
+                return null;
+            }
+            node = Json.parse(r);
+        } catch (CrawlException e) {
+            if (e.rateLimited() || Thread.currentThread().isInterrupted()) {
+                throw e;
+            }
+            LOG.info("{}: README not read: {}", repoPath, e.getMessage());
             return null;
         }
-        JsonNode node = Json.parse(r);
         String content = Json.text(node, "content");
         if (content == null) {
             return null;

@@ -40,6 +40,8 @@ public final class HuggingFaceSource implements Source {
     static final int MAX_TREE_PAGES = 2_000;
     static final int MAX_ENTRIES = 1_000_000;
     static final int MAX_TEXT_CHARS = 64 * 1024;
+    static final int MAX_README_BYTES = 1024 * 1024;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HuggingFaceSource.class);
     static final String DISABLED_MESSAGE = "Access to this resource is disabled.";
 
     private final SourceConfig config;
@@ -214,9 +216,20 @@ public final class HuggingFaceSource implements Source {
         return null;
     }
 
+    /** The README, or null; one too large to read costs the text, never the listing. */
     private String readme(String id, String revision) throws CrawlException {
-        HttpResult r = http.get(HttpFetcher.Request.get(Urls.of(api, "/datasets/" + Urls.path(id) + "/resolve/"
-                + Urls.param(revision) + "/README.md")).accept("text/plain, */*").token(config.token()).maxBodyBytes(1024 * 1024));
+        HttpResult r;
+        try {
+            r = http.get(HttpFetcher.Request.get(Urls.of(api, "/datasets/" + Urls.path(id) + "/resolve/"
+                    + Urls.param(revision) + "/README.md")).accept("text/plain, */*").token(config.token())
+                    .maxBodyBytes(MAX_README_BYTES));
+        } catch (CrawlException e) {
+            if (e.rateLimited() || Thread.currentThread().isInterrupted()) {
+                throw e;
+            }
+            LOG.info("{}: README not read: {}", id, e.getMessage());
+            return null;
+        }
         return r.status() == 200 ? Mirrors.cap(r.text(), MAX_TEXT_CHARS) : null;
     }
 

@@ -241,4 +241,16 @@ class GitHubSourceTest {
         assertEquals(false, whole.snapshot().mirror().getPartial(), "a complete listing is not partial");
         assertNull(whole.snapshot().mirror().getPartialReason());
     }
+
+    @Test
+    void aReadmeTooLargeToReadCostsTheTextNotTheListing() throws Exception {
+        serveCelebFaces();
+        byte[] huge = new byte[GitHubSource.MAX_README_RESPONSE_BYTES + 1];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        server.on("/repos/FaceHoarder/celeb-faces/readme", req -> FixtureServer.bytes(200, huge, "application/json"));
+        CrawlOutcome out = source(null).crawl("FaceHoarder/celeb-faces", null);
+        assertEquals(List.of(".gitattributes", "README.md", "data/aligned.tsv", "torrents/faces.torrent"),
+                out.snapshot().entries().stream().map(ManifestEntry::getPath).toList());
+        assertEquals("Face recognition training data, mirrored", out.snapshot().text(), "the description, without the README");
+    }
 }

@@ -136,4 +136,16 @@ class HuggingFaceSourceTest {
         assertEquals("tree has more than 1 files: the first 1 listed", out.snapshot().mirror().getPartialReason());
         assertEquals(false, source().crawl("someone/face-pack", null).snapshot().mirror().getPartial());
     }
+
+    @Test
+    void aReadmeTooLargeToReadCostsTheTextNotTheListing() throws Exception {
+        serveFacePack();
+        byte[] huge = new byte[HuggingFaceSource.MAX_README_BYTES + 1];
+        java.util.Arrays.fill(huge, (byte) 'x');
+        server.on("/datasets/someone/face-pack/resolve/86b5e0934494bd15c9632b12f734a8a67f723594/README.md",
+                req -> FixtureServer.bytes(200, huge, "text/plain; charset=utf-8"));
+        CrawlOutcome out = source().crawl("someone/face-pack", null);
+        assertEquals(3, out.snapshot().entries().size(), "all files listed");
+        assertTrue(out.snapshot().text() == null || !out.snapshot().text().contains("xxxx"), "no README text");
+    }
 }
