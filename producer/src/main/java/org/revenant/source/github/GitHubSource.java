@@ -216,8 +216,9 @@ public final class GitHubSource implements Source {
                         String where = "https://github.com/" + fullName + "/blob/" + branch + "/" + e.path;
                         TorrentManifest inside = TorrentManifests.fromMetainfo(meta, where);
                         torrents.add(new Snapshot(inside.mirror(), inside.entries(), null));
-                    } catch (TorrentException ex) {
-                        LOG.info("{}: {} is not a readable .torrent: {}", key, e.path, ex.getMessage());
+                    } catch (TorrentException | RuntimeException | StackOverflowError ex) {
+                        // One unreadable .torrent costs its TORRENT_REF, not the repository's listing.
+                        LOG.info("{}: {} is not a readable .torrent: {}", key, e.path, ex.toString());
                     }
                 }
             }
