@@ -114,7 +114,7 @@ public final class CrawlService implements AutoCloseable {
         while (running) {
             try {
                 scheduler.runOnce();
-            } catch (Throwable e) { // the scheduler outlives any one bad round; see decision 010
+            } catch (Throwable e) { // the scheduler outlives any one bad round (decision 012)
                 if (!running) {
                     return;
                 }
@@ -162,6 +162,11 @@ public final class CrawlService implements AutoCloseable {
                     }
                 } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
                     throw e;
+                } catch (org.apache.kafka.common.errors.RecordDeserializationException e) {
+                    // A job record no schema can read: skip it, or every poll would meet it again.
+                    LOG.warn("crawl worker {}: unreadable job at {} offset {} skipped: {}", n, e.topicPartition(), e.offset(),
+                            e.getMessage());
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
                 } catch (RuntimeException e) { // a failed commit after a rebalance, a broker hiccup: poll again
                     if (running) {
                         LOG.warn("crawl worker {}: {}; polling again", n, e.toString());
