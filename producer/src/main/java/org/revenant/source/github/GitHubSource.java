@@ -59,6 +59,7 @@ public final class GitHubSource implements Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(GitHubSource.class);
     private static final String ACCEPT = "application/vnd.github+json";
+    static final java.util.regex.Pattern REPOSITORY = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+");
 
     private final SourceConfig config;
     private final HttpFetcher http;
@@ -119,9 +120,7 @@ public final class GitHubSource implements Source {
             JsonNode items = Json.expect(Json.parse(r), false, r).path("items");
             for (JsonNode item : items) {
                 String fullName = code ? Json.text(item.path("repository"), "full_name") : Json.text(item, "full_name");
-                if (fullName != null && fullName.contains("/")) {
-                    found.add(fullName);
-                }
+                Discovery.accept(found, fullName, REPOSITORY);
             }
             String link = Json.nextLink(r);
             next = link == null ? null : Urls.sameOrigin(api, link);

@@ -41,6 +41,8 @@ public final class HuggingFaceSource implements Source {
     static final int MAX_ENTRIES = 1_000_000;
     static final int MAX_TEXT_CHARS = 64 * 1024;
     static final int MAX_README_BYTES = 1024 * 1024;
+    static final java.util.regex.Pattern DATASET =
+            java.util.regex.Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HuggingFaceSource.class);
     static final String DISABLED_MESSAGE = "Access to this resource is disabled.";
 
@@ -84,10 +86,7 @@ public final class HuggingFaceSource implements Source {
                 throw new CrawlException("dataset search '" + query + "': HTTP " + r.status() + " " + errorMessage(r));
             }
             for (JsonNode item : Json.expect(Json.parse(r), true, r)) {
-                String id = Json.text(item, "id");
-                if (id != null) {
-                    found.add(id);
-                }
+                Discovery.accept(found, Json.text(item, "id"), DATASET);
             }
             String link = Json.nextLink(r);
             next = link == null ? null : Urls.sameOrigin(api, link);

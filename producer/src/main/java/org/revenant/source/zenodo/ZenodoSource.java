@@ -36,6 +36,7 @@ public final class ZenodoSource implements Source {
     static final int MAX_SEARCH_PAGES = 3;
     static final int MAX_TEXT_CHARS = 64 * 1024;
     static final int MAX_FILES = 1_000_000;
+    static final java.util.regex.Pattern RECORD_ID = java.util.regex.Pattern.compile("[0-9]{1,19}");
 
     private final SourceConfig config;
     private final HttpFetcher http;
@@ -68,10 +69,7 @@ public final class ZenodoSource implements Source {
             }
             JsonNode body = Json.expect(Json.parse(r), false, r);
             for (JsonNode hit : body.path("hits").path("hits")) {
-                String id = Json.text(hit, "id");
-                if (id != null) {
-                    found.add(id);
-                }
+                Discovery.accept(found, Json.text(hit, "id"), RECORD_ID);
             }
             String link = Json.text(body.path("links"), "next");
             next = link == null ? null : Urls.sameOrigin(base, link);

@@ -253,4 +253,19 @@ class GitHubSourceTest {
                 out.snapshot().entries().stream().map(ManifestEntry::getPath).toList());
         assertEquals("Face recognition training data, mirrored", out.snapshot().text(), "the description, without the README");
     }
+
+    @Test
+    void searchResultsBecomeJobsOnlyWhenTheyLookLikeRepositoriesAndOnlySoMany() throws Exception {
+        StringBuilder items = new StringBuilder("{\"total_count\": 5003, \"items\": [");
+        items.append("{\"full_name\": \"../../etc/passwd\"}, {\"full_name\": \"a/").append("b".repeat(300)).append("\"},");
+        items.append("{\"full_name\": \"owner/repo\\nX-Injected: 1\"}");
+        for (int i = 0; i < 5_000; i++) {
+            items.append(", {\"full_name\": \"owner").append(i).append("/repo\"}");
+        }
+        server.on("/search/repositories?q=%22MS-Celeb-1M%22&per_page=100", req -> FixtureServer.json(200, items + "]}"));
+        DiscoveryTerms terms = new DiscoveryTerms(java.util.Set.of("MS-Celeb-1M"), java.util.Set.of(), java.util.Set.of());
+        List<String> found = source(null).discover("repos:\"MS-Celeb-1M\"", terms, null).locators();
+        assertEquals(org.revenant.crawl.Discovery.MAX_LOCATORS, found.size());
+        assertEquals("owner0/repo", found.get(0), "the malformed names are not jobs");
+    }
 }
