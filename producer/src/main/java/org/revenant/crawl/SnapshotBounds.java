@@ -22,6 +22,8 @@ public final class SnapshotBounds {
     static final int MAX_DESCRIPTION_CHARS = 64 * 1024;
     static final int MAX_TEXT_CHARS = 64 * 1024;
     static final int MAX_IDENTIFIERS = 32;
+    /** The detection app dead-letters a chunk whose mirror has a longer identifier name or value. */
+    static final int MAX_IDENTIFIER_CHARS = 256;
 
     private SnapshotBounds() {
     }
@@ -90,7 +92,7 @@ public final class SnapshotBounds {
         Map<String, String> ids = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : m.getIdentifiers().entrySet()) {
             if (ids.size() < MAX_IDENTIFIERS && e.getKey().length() <= 64) {
-                ids.put(e.getKey(), Mirrors.cap(e.getValue(), MAX_FIELD_CHARS));
+                ids.put(e.getKey(), Mirrors.cap(e.getValue(), MAX_IDENTIFIER_CHARS));
             }
         }
         Mirror bounded = b.setIdentifiers(ids).build();

@@ -61,7 +61,8 @@ class SnapshotBoundsTest {
         assertEquals(SnapshotBounds.MAX_DESCRIPTION_CHARS, bounded.mirror().getDescription().length());
         assertEquals(SnapshotBounds.MAX_FIELD_CHARS, bounded.mirror().getOwner().length());
         assertEquals(SnapshotBounds.MAX_IDENTIFIERS, bounded.mirror().getIdentifiers().size());
-        assertTrue(bounded.mirror().getIdentifiers().values().stream().allMatch(v -> v.length() <= SnapshotBounds.MAX_FIELD_CHARS));
+        assertTrue(bounded.mirror().getIdentifiers().values().stream().allMatch(v -> v.length() == SnapshotBounds.MAX_IDENTIFIER_CHARS),
+                "cut to what the detection app accepts");
         assertEquals(SnapshotBounds.MAX_TEXT_CHARS, bounded.text().length());
         ManifestEntry e = bounded.entries().get(0);
         assertNull(e.getSize(), "no file has a negative size");
