@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertEventType;
+import org.revenant.avro.ChangeKind;
+import org.revenant.avro.ManifestChange;
 import org.revenant.avro.Mirror;
 import org.revenant.avro.MirrorStatus;
 import org.revenant.avro.RetractedDataset;
@@ -43,6 +45,7 @@ class PartialListingTest {
     private TopologyTestDriver driver;
     private TestInputTopic<String, SnapshotChunk> snapshots;
     private TestOutputTopic<String, AlertEvent> alerts;
+    private TestOutputTopic<String, ManifestChange> changes;
 
     @BeforeEach
     void start() {
@@ -53,6 +56,7 @@ class PartialListingTest {
                 Serdes.String().serializer(), topics.registry.valueSerde().serializer());
         snapshots = driver.createInputTopic(topics.snapshots.name(), Serdes.String().serializer(), topics.snapshots.valueSerde().serializer());
         alerts = driver.createOutputTopic(topics.alerts.name(), Serdes.String().deserializer(), topics.alerts.valueSerde().deserializer());
+        changes = driver.createOutputTopic(topics.changes.name(), Serdes.String().deserializer(), topics.changes.valueSerde().deserializer());
         registry.pipeInput(Fixtures.msCeleb().getId(), Fixtures.msCeleb());
         driver.advanceWallClockTime(Duration.ofSeconds(2));
     }
@@ -84,5 +88,22 @@ class PartialListingTest {
         AlertEvent resolved = alerts.readValue();
         assertEquals(AlertEventType.RESOLVED, resolved.getEvent(), "a complete listing without them does");
         assertNull(resolved.getPartialListing());
+    }
+
+    @Test
+    void whatAPartialListingDidNotListIsNotReportedRemoved() {
+        Mirror complete = mirror("github:someone/many", MirrorStatus.PRESENT, Map.of());
+        Mirror partial = Mirror.newBuilder(complete).setPartial(true).setPartialReason("tree has more than 2 files").build();
+        publish(snapshot(complete, file("a.txt", 1), file("b.txt", 2), file("c.txt", 3)));
+        assertEquals(ChangeKind.APPEARED, changes.readValue().getKind());
+
+        publish(snapshot(partial, file("a.txt", 1), file("d.txt", 4)));
+        ManifestChange change = changes.readValue();
+        assertEquals(ChangeKind.CHANGED, change.getKind());
+        assertEquals(1, change.getAdded(), "d.txt");
+        assertEquals(0, change.getRemoved(), "b and c were not listed, not removed");
+
+        publish(snapshot(complete, file("a.txt", 1), file("d.txt", 4)));
+        assertEquals(2, changes.readValue().getRemoved(), "a complete listing without b and c removes them");
     }
 }

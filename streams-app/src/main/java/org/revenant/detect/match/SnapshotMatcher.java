@@ -183,7 +183,7 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         MirrorRecord record;
         if (available) {
             PairHashes pairs = new PairHashes(index.hasReferences());
-            manifests.removeUnseen(mirrorKey, snapshot.getSnapshotId(), gone -> {
+            manifests.removeUnseen(mirrorKey, snapshot.getSnapshotId(), mirror.getPartial(), gone -> {
                 removed[0]++;
                 sample(samples, "REMOVED", gone.getPath());
             }, pairs::add);
