@@ -22,7 +22,7 @@ import org.revenant.registry.YamlTree;
  * ({@code REVENANT_GITHUB_API_URL}, ..., tokens {@code GITHUB_TOKEN}, {@code HF_TOKEN}). Every
  * error names the file and line.
  */
-public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Duration timeout) {
+public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Duration timeout, Duration jobTimeout) {
 
     public static final List<String> SOURCE_NAMES = List.of("github", "hf", "academictorrents", "ia", "zenodo", "torrents");
 
@@ -46,10 +46,16 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
     }
 
     private static final Set<String> TOP = Set.of("sources", "crawl");
-    private static final Set<String> CRAWL_KEYS = Set.of("workers", "timeout");
+    private static final Set<String> CRAWL_KEYS = Set.of("workers", "timeout", "jobTimeout");
+    public static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration MAX_JOB_TIMEOUT = Duration.ofDays(1);
 
     public CrawlConfig {
         sources = Map.copyOf(sources);
+    }
+
+    public CrawlConfig(Map<String, SourceConfig> sources, int workers, Duration timeout) {
+        this(sources, workers, timeout, DEFAULT_JOB_TIMEOUT);
     }
 
     public SourceConfig source(String name) {
@@ -89,6 +95,7 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
         r.known(sourceFields, SPECS.keySet(), "sources.");
         int workers = 2;
         Duration timeout = Duration.ofSeconds(60);
+        Duration jobTimeout = DEFAULT_JOB_TIMEOUT;
         if (top.containsKey("crawl")) {
             Map<String, YamlTree.Field> crawl = r.mapping(top.get("crawl").value(), "crawl").fields();
             r.known(crawl, CRAWL_KEYS, "crawl.");
@@ -98,12 +105,19 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
             if (crawl.containsKey("timeout")) {
                 timeout = r.duration(crawl.get("timeout").value(), "crawl.timeout");
             }
+            if (crawl.containsKey("jobTimeout")) {
+                YamlTree.Node node = crawl.get("jobTimeout").value();
+                jobTimeout = r.duration(node, "crawl.jobTimeout");
+                if (jobTimeout.compareTo(MAX_JOB_TIMEOUT) > 0) {
+                    throw r.error(node.line(), "crawl.jobTimeout must be at most 1d");
+                }
+            }
         }
         Map<String, SourceConfig> sources = new LinkedHashMap<>();
         for (Map.Entry<String, Spec> e : SPECS.entrySet()) {
             sources.put(e.getKey(), source(r, e.getKey(), e.getValue(), sourceFields.get(e.getKey()), env));
         }
-        return new CrawlConfig(sources, workers, timeout);
+        return new CrawlConfig(sources, workers, timeout, jobTimeout);
     }
 
     private static SourceConfig source(Reader r, String name, Spec spec, YamlTree.Field field, Map<String, String> env) {

@@ -40,7 +40,7 @@ public final class Durations {
         }
         try {
             return Duration.parse(text.strip().toUpperCase(java.util.Locale.ROOT));
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException | ArithmeticException e) {
             throw new IllegalArgumentException("not a duration: '" + shorten(text) + "' (write e.g. 30s, 10m, 6h, 7d)");
         }
     }

@@ -23,6 +23,16 @@ public class CrawlException extends Exception {
         this.rateLimited = rateLimited;
     }
 
+    /**
+     * Long loops over crawled input call this: a job past its deadline, or a crawler shutting down,
+     * has its thread interrupted and stops at the next check.
+     */
+    public static void checkInterrupted() throws CrawlException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CrawlException("interrupted");
+        }
+    }
+
     /** True when the platform told us to slow down: the job should be tried again later, not counted as broken. */
     public boolean rateLimited() {
         return rateLimited;

@@ -1,12 +1,21 @@
 package org.revenant.crawl;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.common.KafkaException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.revenant.avro.CrawlCheckpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,8 +24,14 @@ import org.slf4j.LoggerFactory;
  * Runs one query or one mirror crawl with its checkpoint: reads the previous checkpoint, calls the
  * source, publishes what it saw, and writes the new checkpoint, recording why when it failed (a log
  * line, a counter, and {@code lastStatus} in the checkpoint). It never throws for a failed crawl.
+ *
+ * <p>Each source call runs on a job thread of its own and gets {@code crawl.jobTimeout}: at the
+ * deadline the job thread is interrupted (the HTTP client and the sources' loops stop on an
+ * interrupt), the job is recorded as failed with the reason, and the caller goes on at once, even
+ * if the job thread has not stopped yet. Anything the call throws, {@link Error}s included (a stack
+ * overflow on a hostile document, an allocation that failed), fails that job only.
  */
-public final class CrawlExecutor {
+public final class CrawlExecutor implements AutoCloseable {
 
     public enum Result { CRAWLED, UNCHANGED, FAILED, RATE_LIMITED, SKIPPED }
 
@@ -26,18 +41,45 @@ public final class CrawlExecutor {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrawlExecutor.class);
     private static final long REPEAT_WARNING_MILLIS = 5 * 60_000L;
+    public static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofMinutes(5);
+    static final int MAX_REASON_CHARS = 500;
+    private static final int RUNNING = 0;
+    private static final int FINISHED = 1;
+    private static final int LATE = 2;
 
     private final Map<String, Source> sources;
     private final CheckpointStore checkpoints;
     private final CrawlMetrics metrics;
     private final Clock clock;
     private final Map<String, Long> lastWarned = new ConcurrentHashMap<>();
+    private final Duration jobTimeout;
+    private final AtomicInteger jobThreadNumber = new AtomicInteger();
+    private final AtomicInteger overrunning = new AtomicInteger();
+    private final ExecutorService jobThreads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "revenant-crawl-job-" + jobThreadNumber.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
 
     public CrawlExecutor(Map<String, Source> sources, CheckpointStore checkpoints, CrawlMetrics metrics, Clock clock) {
+        this(sources, checkpoints, metrics, clock, DEFAULT_JOB_TIMEOUT);
+    }
+
+    public CrawlExecutor(Map<String, Source> sources, CheckpointStore checkpoints, CrawlMetrics metrics, Clock clock,
+                         Duration jobTimeout) {
         this.sources = Map.copyOf(sources);
         this.checkpoints = checkpoints;
         this.metrics = metrics;
         this.clock = clock;
+        if (jobTimeout == null || jobTimeout.isZero() || jobTimeout.isNegative()) {
+            throw new IllegalArgumentException("job timeout must be positive: " + jobTimeout);
+        }
+        this.jobTimeout = jobTimeout;
+    }
+
+    /** Jobs past their deadline whose thread has not stopped yet (a loop that ignores interrupts), for tests and metrics. */
+    public int overrunningJobs() {
+        return overrunning.get();
     }
 
     public static String mirrorKey(String source, String locator) {
@@ -59,7 +101,7 @@ public final class CrawlExecutor {
         Instant now = clock.instant();
         metrics.increment(sourceName, CrawlMetrics.QUERIES);
         try {
-            Discovery d = source.discover(query, terms, previous);
+            Discovery d = withDeadline(() -> source.discover(query, terms, previous));
             metrics.add(sourceName, CrawlMetrics.DISCOVERED, d.locators().size());
             checkpoints.put(next(previous, key, sourceName, "QUERY", query, now)
                     .setEtag(d.etag() != null ? d.etag() : previous == null ? null : previous.getEtag())
@@ -67,7 +109,7 @@ public final class CrawlExecutor {
             return new QueryResult(Result.CRAWLED, d.locators(), null);
         } catch (CrawlException e) {
             Result r = failed(sourceName, "query " + query, e, previous, key, "QUERY", query, now);
-            return new QueryResult(r, List.of(), e.getMessage());
+            return new QueryResult(r, List.of(), capReason(e.getMessage()));
         }
     }
 
@@ -86,27 +128,24 @@ public final class CrawlExecutor {
         Instant now = clock.instant();
         CrawlOutcome outcome;
         try {
-            outcome = source.crawl(locator, previous);
+            outcome = withDeadline(() -> source.crawl(locator, previous));
         } catch (CrawlException e) {
-            return new MirrorResult(failed(sourceName, locator, e, previous, key, "MIRROR", locator, now), e.getMessage());
-        } catch (RuntimeException e) {
-            // A source bug on one hostile response must not stop the crawler: record it like any failure.
-            CrawlException wrapped = new CrawlException("unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
-            LOG.debug("crawl of {} {} threw", sourceName, locator, e);
-            return new MirrorResult(failed(sourceName, locator, wrapped, previous, key, "MIRROR", locator, now), wrapped.getMessage());
+            return new MirrorResult(failed(sourceName, locator, e, previous, key, "MIRROR", locator, now), capReason(e.getMessage()));
         }
+        Snapshot bounded = outcome.snapshot() == null ? null : SnapshotBounds.apply(outcome.snapshot());
         try {
-            if (outcome.snapshot() != null) {
-                sink.publish(outcome.snapshot(), now);
+            if (bounded != null) {
+                sink.publish(bounded, now);
             }
             for (Snapshot found : outcome.discovered()) {
-                sink.publish(found, now);
+                sink.publish(SnapshotBounds.apply(found), now);
             }
-        } catch (KafkaException e) {
+        } catch (RuntimeException e) { // Kafka, or a snapshot the publisher refuses: this mirror's failure
             CrawlException wrapped = new CrawlException("cannot publish the snapshot: " + e.getMessage(), e);
-            return new MirrorResult(failed(sourceName, locator, wrapped, previous, key, "MIRROR", locator, now), wrapped.getMessage());
+            return new MirrorResult(failed(sourceName, locator, wrapped, previous, key, "MIRROR", locator, now), capReason(wrapped.getMessage()));
         }
-        String status = outcome.isUnchanged() ? "UNCHANGED" : outcome.snapshot().mirror().getStatus().toString();
+        String status = bounded == null ? "UNCHANGED" : bounded.mirror().getStatus().toString()
+                + (bounded.mirror().getPartial() ? " (partial: " + bounded.mirror().getPartialReason() + ")" : "");
         CrawlCheckpoint.Builder cp = next(previous, key, sourceName, "MIRROR", locator, now)
                 .setEtag(outcome.etag()).setLastTreeSha(outcome.treeSha())
                 .setLastCrawledAt(now).setLastStatus(status).setFailures(0);
@@ -121,6 +160,72 @@ public final class CrawlExecutor {
         return new MirrorResult(outcome.isUnchanged() ? Result.UNCHANGED : Result.CRAWLED, null);
     }
 
+    /**
+     * Runs one source call on a job thread within the job timeout. Whatever it throws becomes a
+     * {@link CrawlException} with the reason; an interrupt of the caller (shutdown) cancels it.
+     */
+    private <T> T withDeadline(Callable<T> call) throws CrawlException {
+        AtomicInteger state = new AtomicInteger(RUNNING);
+        Future<T> future;
+        try {
+            future = jobThreads.submit(() -> {
+                try {
+                    return call.call();
+                } finally {
+                    if (!state.compareAndSet(RUNNING, FINISHED)) {
+                        overrunning.decrementAndGet(); // a job past its deadline has stopped after all
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new CrawlException("the crawler is stopping");
+        }
+        try {
+            return future.get(jobTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            overrunning.incrementAndGet();
+            if (!state.compareAndSet(RUNNING, LATE)) {
+                overrunning.decrementAndGet();
+            }
+            future.cancel(true);
+            throw new CrawlException("took longer than " + describe(jobTimeout) + " (crawl.jobTimeout): stopped");
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CrawlException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof CrawlException ce) {
+                throw ce;
+            }
+            // A source bug on one hostile response must not stop the crawler: record it like any failure.
+            LOG.debug("crawl job threw", cause);
+            throw new CrawlException("unexpected " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), cause);
+        }
+    }
+
+    /** Reasons can quote hostile input (a number, a name): the checkpoint keeps a bounded line. */
+    static String capReason(String reason) {
+        if (reason == null) {
+            return "(no reason given)";
+        }
+        String line = reason.replace('\n', ' ').replace('\r', ' ');
+        return line.length() > MAX_REASON_CHARS ? line.substring(0, MAX_REASON_CHARS) + "…" : line;
+    }
+
+    static String describe(Duration d) {
+        if (d.toMillis() % 60_000 == 0) {
+            return d.toMinutes() + "m";
+        }
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    @Override
+    public void close() {
+        jobThreads.shutdownNow();
+    }
+
     private Result failed(String source, String what, CrawlException e, CrawlCheckpoint previous, String key, String kind,
                           String locator, Instant now) {
         if (Thread.currentThread().isInterrupted()) {
@@ -129,7 +234,7 @@ public final class CrawlExecutor {
         }
         Result r = e.rateLimited() ? Result.RATE_LIMITED : Result.FAILED;
         metrics.increment(source, e.rateLimited() ? CrawlMetrics.RATE_LIMITED : CrawlMetrics.FAILED);
-        String reason = e.getMessage();
+        String reason = capReason(e.getMessage());
         Long last = lastWarned.get(source + "|" + reason);
         if (last == null || now.toEpochMilli() - last > REPEAT_WARNING_MILLIS) {
             lastWarned.put(source + "|" + reason, now.toEpochMilli());

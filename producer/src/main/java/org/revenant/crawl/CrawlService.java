@@ -69,7 +69,7 @@ public final class CrawlService implements AutoCloseable {
         this.jobs = new KafkaProducer<>(p, new StringSerializer(), topics.crawlJobs.valueSerde().serializer());
         this.terms = new CachedTerms(new RegistryTerms(client, topics));
         this.scheduler = new CrawlScheduler(config, sources, checkpoints, terms, jobs, topics, Clock.systemUTC());
-        this.executor = new CrawlExecutor(sources, checkpoints, metrics, Clock.systemUTC());
+        this.executor = new CrawlExecutor(sources, checkpoints, metrics, Clock.systemUTC(), config.jobTimeout());
     }
 
     public CrawlMetrics metrics() {
@@ -114,11 +114,11 @@ public final class CrawlService implements AutoCloseable {
         while (running) {
             try {
                 scheduler.runOnce();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // the scheduler outlives any one bad round (decision 012)
                 if (!running) {
                     return;
                 }
-                LOG.warn("scheduler: {}", e.getMessage());
+                LOG.warn("scheduler: {}", e.toString(), e);
             }
             try {
                 Thread.sleep(tick.toMillis());
@@ -151,13 +151,27 @@ public final class CrawlService implements AutoCloseable {
             SnapshotSink sink = SnapshotSink.of(publisher);
             consumer.subscribe(List.of(topics.crawlJobs.name()));
             while (running) {
-                for (ConsumerRecord<String, CrawlJob> r : consumer.poll(Duration.ofSeconds(1))) {
-                    if (r.value() != null && running) {
-                        run(r.value(), sink);
+                try {
+                    for (ConsumerRecord<String, CrawlJob> r : consumer.poll(Duration.ofSeconds(1))) {
+                        if (r.value() != null && running) {
+                            runGuarded(r.value(), sink, n);
+                        }
                     }
-                }
-                if (running) {
-                    consumer.commitSync();
+                    if (running) {
+                        consumer.commitSync();
+                    }
+                } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+                    throw e;
+                } catch (org.apache.kafka.common.errors.RecordDeserializationException e) {
+                    // A job record no schema can read: skip it, or every poll would meet it again.
+                    LOG.warn("crawl worker {}: unreadable job at {} offset {} skipped: {}", n, e.topicPartition(), e.offset(),
+                            e.getMessage());
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
+                } catch (RuntimeException e) { // a failed commit after a rebalance, a broker hiccup: poll again
+                    if (running) {
+                        LOG.warn("crawl worker {}: {}; polling again", n, e.toString());
+                        pause();
+                    }
                 }
             }
         } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
@@ -172,6 +186,31 @@ public final class CrawlService implements AutoCloseable {
                 publisher.close();
             }
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * One job, whatever it throws: the executor already records a crawl's own failures; this catches
+     * what escapes it (a checkpoint write that failed, an Error), so the worker thread goes on.
+     */
+    private void runGuarded(CrawlJob job, SnapshotSink sink, int n) {
+        try {
+            run(job, sink);
+        } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+            throw e;
+        } catch (Throwable e) {
+            if (running) {
+                LOG.error("crawl worker {}: job {} {} {} failed outside the crawl: {}", n, job.getSource(), job.getKind(),
+                        job.getTarget(), e.toString(), e);
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -234,6 +273,7 @@ public final class CrawlService implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        executor.close();
         jobs.close(Duration.ofSeconds(5));
         checkpoints.close();
         LOG.info("crawler stopped: {}", metrics.snapshot());

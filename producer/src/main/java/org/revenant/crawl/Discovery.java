@@ -1,7 +1,9 @@
 package org.revenant.crawl;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Mirrors a discovery query turned up.
@@ -11,7 +13,28 @@ import java.util.Objects;
  */
 public record Discovery(List<String> locators, String etag) {
 
+    /** Per query: search results are the platform's (or an impostor's) to pad. */
+    public static final int MAX_LOCATORS = 1_000;
+    public static final int MAX_LOCATOR_CHARS = 200;
+
     public Discovery {
         locators = List.copyOf(Objects.requireNonNull(locators, "locators"));
+    }
+
+    /**
+     * Adds a locator a search returned when it has the platform's shape, is of a sane length, and
+     * the query has not found {@value #MAX_LOCATORS} already; each becomes a crawl job, so neither
+     * their number nor their size is left to the response.
+     *
+     * @return false once the query has found as many as it may
+     */
+    public static boolean accept(Collection<String> found, String locator, Pattern shape) {
+        if (found.size() >= MAX_LOCATORS) {
+            return false;
+        }
+        if (locator != null && locator.length() <= MAX_LOCATOR_CHARS && shape.matcher(locator).matches()) {
+            found.add(locator);
+        }
+        return true;
     }
 }

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,7 +46,13 @@ public final class HttpFetcher {
     private static final Logger LOG = LoggerFactory.getLogger(HttpFetcher.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
     private static final Duration SECONDARY_LIMIT_WAIT = Duration.ofSeconds(60);
-    private static final Pattern HF_RATELIMIT_RESET = Pattern.compile(";\\s*t=(\\d+)");
+    private static final Pattern HF_RATELIMIT_RESET = Pattern.compile(";\\s*t=(\\d{1,40})");
+    /**
+     * The longest wait any header can announce. Headers come from the platform or whoever stands in
+     * for it: a Retry-After of 2^63 seconds or a reset in the year 292278994 must become a bounded
+     * wait (and then a rate-limited failure), never an arithmetic overflow.
+     */
+    static final Duration MAX_ANNOUNCED_WAIT = Duration.ofDays(1);
 
     /** One GET. {@code etag} makes it conditional; {@code token} is sent as a Bearer token. */
     public record Request(URI uri, String accept, String etag, Secret token, int maxBodyBytes) {
@@ -269,13 +274,12 @@ public final class HttpFetcher {
         if (exhausted) {
             Optional<String> reset = r.header("x-ratelimit-reset");
             if (reset.isPresent()) {
-                try {
-                    Instant at = Instant.ofEpochSecond(Long.parseLong(reset.get().strip()));
-                    Duration wait = Duration.between(clock.instant(), at).plusSeconds(1);
-                    return wait.isNegative() || wait.isZero() ? Duration.ofSeconds(1) : wait;
-                } catch (NumberFormatException e) {
+                Duration wait = untilEpochSecond(reset.get());
+                if (wait == null) {
                     return SECONDARY_LIMIT_WAIT;
                 }
+                wait = clamp(wait.plusSeconds(1));
+                return wait.isZero() ? Duration.ofSeconds(1) : wait;
             }
         }
         if (hfReset != null) {
@@ -284,32 +288,61 @@ public final class HttpFetcher {
         return SECONDARY_LIMIT_WAIT;
     }
 
-    private Duration retryAfter(HttpResult r) {
+    /** Retry-After as delta-seconds or an HTTP-date, clamped to [0, {@link #MAX_ANNOUNCED_WAIT}]; null when absent or unreadable. */
+    Duration retryAfter(HttpResult r) {
         Optional<String> value = r.header("retry-after");
         if (value.isEmpty()) {
             return null;
         }
         String v = value.get().strip();
+        if (!v.isEmpty() && v.length() <= 64 && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return seconds(v);
+        }
+        if (v.length() > 64) {
+            return null;
+        }
         try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
-        } catch (NumberFormatException e) {
-            try {
-                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                Duration wait = Duration.between(clock.instant(), at);
-                return wait.isNegative() ? Duration.ZERO : wait;
-            } catch (DateTimeParseException e2) {
-                return null;
-            }
+            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            return clamp(Duration.between(clock.instant(), at));
+        } catch (java.time.DateTimeException | ArithmeticException e) { // unparseable, or out of range
+            return null;
         }
     }
 
-    private static Duration hfReset(HttpResult r) {
+    /** Hugging Face's {@code ratelimit: "api";r=0;t=55}: seconds until the window resets, clamped. */
+    static Duration hfReset(HttpResult r) {
         Optional<String> value = r.header("ratelimit");
-        if (value.isEmpty()) {
+        if (value.isEmpty() || value.get().length() > 1024) {
             return null;
         }
         Matcher m = HF_RATELIMIT_RESET.matcher(value.get());
-        return m.find() ? Duration.ofSeconds(Long.parseLong(m.group(1))) : null;
+        return m.find() ? seconds(m.group(1)) : null;
+    }
+
+    /** Decimal digits as a number of seconds, saturating at {@link #MAX_ANNOUNCED_WAIT}. */
+    static Duration seconds(String digits) {
+        if (digits.length() > 18) {
+            return MAX_ANNOUNCED_WAIT;
+        }
+        return clamp(Duration.ofSeconds(Long.parseLong(digits)));
+    }
+
+    static Duration clamp(Duration d) {
+        return d.isNegative() ? Duration.ZERO : d.compareTo(MAX_ANNOUNCED_WAIT) > 0 ? MAX_ANNOUNCED_WAIT : d;
+    }
+
+    /** From now until an epoch second given as text, clamped; null when it is not a plain number. */
+    private Duration untilEpochSecond(String text) {
+        String v = text.strip();
+        if (v.isEmpty() || v.length() > 64 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        long now = clock.instant().getEpochSecond();
+        if (v.length() > 18) {
+            return MAX_ANNOUNCED_WAIT;
+        }
+        long at = Long.parseLong(v);
+        return clamp(Duration.ofSeconds(at - now)); // both below 10^18: no overflow
     }
 
     private static boolean mentionsRateLimit(HttpResult r) {
@@ -323,10 +356,9 @@ public final class HttpFetcher {
         String remaining = r.header("x-ratelimit-remaining").orElse("").strip();
         String reset = r.header("x-ratelimit-reset").orElse("").strip();
         if ("0".equals(remaining) && !reset.isEmpty()) {
-            try {
-                gate.blockUntil(Instant.ofEpochSecond(Long.parseLong(reset)));
-            } catch (NumberFormatException e) {
-                // not a reset time we understand: the next request will find out
+            Duration wait = untilEpochSecond(reset);
+            if (wait != null) { // otherwise not a reset time we understand: the next request will find out
+                gate.blockUntil(clock.instant().plus(wait));
             }
         }
     }

@@ -1,6 +1,9 @@
 package org.revenant.crawl;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -8,7 +11,19 @@ import java.io.IOException;
 /** Reads platform JSON; anything that does not parse is a failed crawl with the reason, never a crash. */
 public final class Json {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Platform JSON is shallow; deeper nesting or longer numbers than these are a hostile body. */
+    static final int MAX_NESTING = 200;
+    static final int MAX_NUMBER_CHARS = 100;
+    /** The longest string value: a base64 .torrent blob of 10 MiB is about 14 MiB of text. */
+    static final int MAX_STRING_CHARS = 16 * 1024 * 1024;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING)
+                    .maxNumberLength(MAX_NUMBER_CHARS)
+                    .maxStringLength(MAX_STRING_CHARS)
+                    .build())
+            .build());
 
     private Json() {
     }
@@ -21,11 +36,21 @@ public final class Json {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new CrawlException("malformed JSON from " + result.uri() + ": " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
-        } catch (IOException e) {
-            throw new CrawlException("cannot read response from " + result.uri() + ": " + e.getMessage(), e);
+            JsonLocation at = e.getLocation(); // null for some constraint violations
+            throw new CrawlException("malformed JSON from " + result.uri() + ": " + firstLine(e.getOriginalMessage())
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
+        } catch (IOException | RuntimeException e) {
+            throw new CrawlException("cannot read response from " + result.uri() + ": " + firstLine(e.getMessage()), e);
         }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "(no detail)";
+        }
+        int nl = message.indexOf('\n');
+        String line = nl < 0 ? message : message.substring(0, nl);
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
     }
 
     /** The text of a field, or null when absent, null or not a scalar. */

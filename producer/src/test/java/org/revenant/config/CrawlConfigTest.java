@@ -91,4 +91,19 @@ class CrawlConfigTest {
                 () -> CrawlConfig.defaults(Map.of("REVENANT_HF_API_URL", "ftp://x")));
         assertTrue(env.getMessage().startsWith("environment variable REVENANT_HF_API_URL"), env.getMessage());
     }
+
+    @Test
+    void jobTimeoutDefaultsToFiveMinutesAndIsBounded() throws Exception {
+        assertEquals(Duration.ofMinutes(5), CrawlConfig.defaults(Map.of()).jobTimeout());
+        assertEquals(Duration.ofMinutes(5), CrawlConfig.load(Path.of("..", "docs", "revenant.example.yaml"), Map.of()).jobTimeout());
+        assertEquals(Duration.ofSeconds(90), CrawlConfig.load(write("crawl:\n  jobTimeout: 90s\n"), Map.of()).jobTimeout());
+        ConfigException tooLong = assertThrows(ConfigException.class,
+                () -> CrawlConfig.load(write("crawl:\n  jobTimeout: 2d\n"), Map.of()));
+        assertTrue(tooLong.getMessage().endsWith("revenant.yaml: line 2: crawl.jobTimeout must be at most 1d"), tooLong.getMessage());
+        ConfigException overflow = assertThrows(ConfigException.class,
+                () -> CrawlConfig.load(write("crawl:\n  jobTimeout: 999999999999999999d\n"), Map.of()));
+        assertTrue(overflow.getMessage().endsWith("line 2: crawl.jobTimeout: duration out of range: 999999999999999999d"),
+                overflow.getMessage());
+        assertThrows(ConfigException.class, () -> CrawlConfig.load(write("crawl:\n  jobTimeout: 0s\n"), Map.of()));
+    }
 }

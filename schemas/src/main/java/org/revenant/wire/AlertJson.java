@@ -10,7 +10,7 @@ import org.revenant.avro.Evidence;
 
 /**
  * The public JSON form of an alert event (DESIGN section 9): its fields in its order, then the
- * optional extras (parentId, parentName, decision, eventId); one object per line for {@code alerts tail --format json} and the {@code alerts.json} projection.
+ * optional extras (parentId, parentName, decision, partialListing, eventId); one object per line for {@code alerts tail --format json} and the {@code alerts.json} projection.
  */
 public final class AlertJson {
 
@@ -34,13 +34,16 @@ public final class AlertJson {
         node.put("observedAt", alert.getObservedAt().toString());
         node.put("snapshotId", alert.getSnapshotId());
         putEvidence(node, alert.getEvidence());
-        // Beyond the DESIGN fields, after them: derivative lineage, the analyst's decision, the event id.
+        // Beyond the DESIGN fields, after them: derivative lineage, the analyst's decision, a partial listing, the event id.
         if (alert.getParentId() != null) {
             node.put("parentId", alert.getParentId());
             node.put("parentName", alert.getParentName());
         }
         if (alert.getDecision() != null) {
             node.put("decision", alert.getDecision().name());
+        }
+        if (alert.getPartialListing() != null) {
+            node.put("partialListing", alert.getPartialListing());
         }
         node.put("eventId", alert.getEventId());
         return node;

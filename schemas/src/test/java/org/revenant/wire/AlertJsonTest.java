@@ -38,6 +38,15 @@ class AlertJsonTest {
     }
 
     @Test
+    void aPartialListingIsNamedBeforeTheEventIdOnlyWhenThereIsOne() throws Exception {
+        AlertEvent alert = AlertEvent.newBuilder(AvroSerdesTest.sampleAlert())
+                .setPartialListing("tree has more than 5000 directories: listed 5000").build();
+        JsonNode json = new ObjectMapper().readTree(AlertJson.toJson(alert));
+        assertEquals(List.of("partialListing", "eventId"), names(json).subList(DESIGN_FIELDS.size(), names(json).size()));
+        assertEquals("tree has more than 5000 directories: listed 5000", json.get("partialListing").asText());
+    }
+
+    @Test
     void crawledTextIsEscapedAsJson() throws Exception {
         AlertEvent alert = AlertEvent.newBuilder(AvroSerdesTest.sampleAlert()).setMirrorUrl("x\"\n\u001b[2J</script>").build();
         String line = AlertJson.toJson(alert);

@@ -29,7 +29,8 @@ class SchemaHistoryTest {
             org.revenant.avro.StoredEntry.class, org.revenant.avro.MirrorRecord.class);
 
     static final List<String> RELEASED = List.of("SnapshotChunk-v1", "RetractedDataset-v1", "ManifestChange-v1",
-            "AlertEvent-v1", "AlertState-v1", "AnalystDecision-v1", "CrawlJob-v1", "CrawlCheckpoint-v1", "AssemblyState-v1", "AssemblyState-v2", "StoredEntry-v1", "MirrorRecord-v1");
+            "AlertEvent-v1", "AlertState-v1", "AnalystDecision-v1", "CrawlJob-v1", "CrawlCheckpoint-v1", "AssemblyState-v1", "AssemblyState-v2", "StoredEntry-v1", "MirrorRecord-v1",
+            "SnapshotChunk-v2", "AssemblyState-v3", "MirrorRecord-v2", "AlertEvent-v2", "AlertState-v2");
 
     @Test
     void currentSchemaOfEveryValueIsARecordedRelease() {

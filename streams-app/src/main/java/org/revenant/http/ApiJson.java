@@ -35,6 +35,7 @@ final class ApiJson {
         node.put("mirrorKey", s.getMirrorKey());
         node.put("platform", s.getPlatform());
         node.put("mirrorUrl", s.getMirrorUrl());
+        node.put("partialListing", s.getPartialListing());
         node.put("severity", s.getSeverity().name());
         node.put("confidence", s.getConfidence());
         node.put("postRetraction", s.getPostRetraction());

@@ -2,20 +2,40 @@ package org.revenant.source.github;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
-/** The paths a repository's {@code .gitattributes} hands to Git LFS ({@code filter=lfs}). */
+/**
+ * The paths a repository's {@code .gitattributes} hands to Git LFS ({@code filter=lfs}).
+ *
+ * <p>The file is written by whoever owns the repository, so everything about it is bounded: at
+ * most {@link #MAX_PATTERNS} LFS patterns of at most {@link #MAX_PATTERN_CHARS} characters are read
+ * (longer ones are ignored), each check is linear in the pattern and path (see {@link Glob}), and
+ * all checks of one crawl together get {@link #MAX_STEPS} steps; past that, no further path is
+ * treated as LFS (its entry is still listed, with its Git blob SHA-1).
+ */
 final class GitAttributes {
 
-    private final List<Pattern> lfs;
+    static final int MAX_PATTERNS = 256;
+    static final int MAX_PATTERN_CHARS = 256;
+    static final long MAX_STEPS = 200_000_000L;
 
-    private GitAttributes(List<Pattern> lfs) {
+    private final List<Glob> lfs;
+    private long stepsLeft;
+
+    private GitAttributes(List<Glob> lfs, long steps) {
         this.lfs = lfs;
+        this.stepsLeft = steps;
     }
 
     static GitAttributes parse(String text) {
-        List<Pattern> patterns = new ArrayList<>();
+        return parse(text, MAX_STEPS);
+    }
+
+    static GitAttributes parse(String text, long maxSteps) {
+        List<Glob> patterns = new ArrayList<>();
         for (String raw : text.split("\n")) {
+            if (patterns.size() >= MAX_PATTERNS) {
+                break;
+            }
             String line = raw.strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
@@ -27,43 +47,37 @@ final class GitAttributes {
                     isLfs = true;
                 }
             }
-            if (isLfs && patterns.size() < 1000) {
-                patterns.add(glob(parts[0]));
+            if (isLfs && parts[0].length() <= MAX_PATTERN_CHARS) {
+                patterns.add(Glob.compile(parts[0]));
             }
         }
-        return new GitAttributes(patterns);
+        return new GitAttributes(List.copyOf(patterns), maxSteps);
     }
 
     boolean isEmpty() {
         return lfs.isEmpty();
     }
 
+    int size() {
+        return lfs.size();
+    }
+
+    /** True once the checks have used up their budget: every later path is answered "not LFS". */
+    boolean exhausted() {
+        return stepsLeft <= 0;
+    }
+
     boolean tracked(String path) {
-        String base = path.substring(path.lastIndexOf('/') + 1);
-        for (Pattern p : lfs) {
-            if (p.matcher(path).matches() || p.matcher(base).matches()) {
+        for (Glob g : lfs) {
+            stepsLeft -= g.cost(path);
+            if (stepsLeft < 0) {
+                stepsLeft = 0;
+                return false;
+            }
+            if (g.matches(path)) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static Pattern glob(String glob) {
-        String g = glob.startsWith("/") ? glob.substring(1) : glob;
-        StringBuilder re = new StringBuilder();
-        for (int i = 0; i < g.length(); i++) {
-            char c = g.charAt(i);
-            if (c == '*' && i + 1 < g.length() && g.charAt(i + 1) == '*') {
-                re.append(".*");
-                i++;
-            } else if (c == '*') {
-                re.append("[^/]*");
-            } else if (c == '?') {
-                re.append("[^/]");
-            } else {
-                re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(re.toString());
     }
 }

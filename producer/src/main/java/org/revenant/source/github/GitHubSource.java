@@ -55,18 +55,30 @@ public final class GitHubSource implements Source {
     static final int MAX_TORRENTS = 20;
     static final long MAX_TORRENT_BYTES = 10L * 1024 * 1024;
     static final int MAX_README_CHARS = 64 * 1024;
+    static final int MAX_README_RESPONSE_BYTES = 4 * 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(GitHubSource.class);
     private static final String ACCEPT = "application/vnd.github+json";
+    static final java.util.regex.Pattern REPOSITORY = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+");
 
     private final SourceConfig config;
     private final HttpFetcher http;
     private final URI api;
 
+    private final int maxTreeEntries;
+    private final int maxSubtreeRequests;
+
     public GitHubSource(SourceConfig config, HttpFetcher http) {
+        this(config, http, MAX_TREE_ENTRIES, MAX_SUBTREE_REQUESTS);
+    }
+
+    /** Smaller caps let tests reach them with a handful of requests. */
+    GitHubSource(SourceConfig config, HttpFetcher http, int maxTreeEntries, int maxSubtreeRequests) {
         this.config = config;
         this.http = http;
         this.api = config.url();
+        this.maxTreeEntries = maxTreeEntries;
+        this.maxSubtreeRequests = maxSubtreeRequests;
     }
 
     @Override
@@ -108,9 +120,7 @@ public final class GitHubSource implements Source {
             JsonNode items = Json.expect(Json.parse(r), false, r).path("items");
             for (JsonNode item : items) {
                 String fullName = code ? Json.text(item.path("repository"), "full_name") : Json.text(item, "full_name");
-                if (fullName != null && fullName.contains("/")) {
-                    found.add(fullName);
-                }
+                Discovery.accept(found, fullName, REPOSITORY);
             }
             String link = Json.nextLink(r);
             next = link == null ? null : Urls.sameOrigin(api, link);
@@ -174,12 +184,17 @@ public final class GitHubSource implements Source {
         if (tree.sha != null) {
             ids.put("treeSha", tree.sha);
         }
+        if (tree.partial != null) {
+            LOG.info("{}: partial listing: {}", key, tree.partial);
+            mirror.setPartial(true).setPartialReason(tree.partial);
+        }
         List<ManifestEntry> entries = new ArrayList<>(tree.entries.size());
         List<Snapshot> torrents = new ArrayList<>();
         GitAttributes lfs = lfsPatterns(repoPath, tree.entries);
         int pointers = 0;
         int torrentFiles = 0;
         for (TreeEntry e : tree.entries) {
+            CrawlException.checkInterrupted();
             ManifestEntry.Builder entry = ManifestEntry.newBuilder().setPath(e.path).setSize(e.size)
                     .setGitBlobSha1(e.sha).setKind(EntryKind.FILE);
             if (lfs != null && e.size < LfsPointer.MAX_POINTER_BYTES && e.size >= 100 && pointers < MAX_LFS_POINTERS
@@ -200,14 +215,18 @@ public final class GitHubSource implements Source {
                         String where = "https://github.com/" + fullName + "/blob/" + branch + "/" + e.path;
                         TorrentManifest inside = TorrentManifests.fromMetainfo(meta, where);
                         torrents.add(new Snapshot(inside.mirror(), inside.entries(), null));
-                    } catch (TorrentException ex) {
-                        LOG.info("{}: {} is not a readable .torrent: {}", key, e.path, ex.getMessage());
+                    } catch (TorrentException | RuntimeException | StackOverflowError ex) {
+                        // One unreadable .torrent costs its TORRENT_REF, not the repository's listing.
+                        LOG.info("{}: {} is not a readable .torrent: {}", key, e.path, ex.toString());
                     }
                 }
             }
             entries.add(entry.build());
         }
 
+        if (lfs != null && lfs.exhausted()) {
+            LOG.info("{}: .gitattributes patterns too costly to check on every path; later files not read as LFS", key);
+        }
         String description = Json.text(repo, "description");
         Readme readme = readme(repoPath);
         entries.addAll(TextLinks.extract(description, "description"));
@@ -221,7 +240,8 @@ public final class GitHubSource implements Source {
 
     private record TreeEntry(String path, long size, String sha) {}
 
-    private record Tree(String sha, List<TreeEntry> entries) {}
+    /** @param partial why the listing stops short of the whole tree, or null when it is complete */
+    private record Tree(String sha, List<TreeEntry> entries, String partial) {}
 
     private record Readme(String path, String text) {}
 
@@ -229,7 +249,7 @@ public final class GitHubSource implements Source {
     private Tree tree(String repoPath, String branch) throws CrawlException {
         HttpResult r = get(Urls.of(api, repoPath + "/git/trees/" + Urls.path(branch) + "?recursive=1"), null, ACCEPT);
         if (r.status() == 409 || r.status() == 404) { // 409: "Git Repository is empty."
-            return new Tree(null, List.of());
+            return new Tree(null, List.of(), null);
         }
         if (r.status() != 200) {
             throw failure("tree of " + repoPath, r);
@@ -238,8 +258,8 @@ public final class GitHubSource implements Source {
         String sha = Json.text(root, "sha");
         if (!root.path("truncated").asBoolean(false)) {
             List<TreeEntry> entries = new ArrayList<>();
-            addBlobs(root, "", entries);
-            return new Tree(sha, entries);
+            boolean full = addBlobs(root, "", entries);
+            return new Tree(sha, entries, full ? null : tooManyFiles());
         }
         LOG.info("{}: recursive tree truncated by GitHub; walking its subtrees", repoPath);
         List<TreeEntry> entries = new ArrayList<>();
@@ -248,26 +268,37 @@ public final class GitHubSource implements Source {
         int requests = 0;
         while (!pending.isEmpty()) {
             String[] next = pending.poll();
-            if (++requests > MAX_SUBTREE_REQUESTS) {
-                throw new CrawlException("tree of " + repoPath + " has more than " + MAX_SUBTREE_REQUESTS + " directories");
+            CrawlException.checkInterrupted();
+            if (++requests > maxSubtreeRequests) {
+                // Adding directories must not hide the files already listed: publish those, marked partial.
+                return new Tree(sha, entries, "tree has more than " + maxSubtreeRequests + " directories: "
+                        + entries.size() + " files listed from the first " + maxSubtreeRequests);
             }
             HttpResult sub = get(Urls.of(api, repoPath + "/git/trees/" + next[0]), null, ACCEPT);
             if (sub.status() != 200) {
                 throw failure("subtree " + next[1] + " of " + repoPath, sub);
             }
             JsonNode node = Json.expect(Json.parse(sub), false, sub);
-            addBlobs(node, next[1], entries);
+            if (!addBlobs(node, next[1], entries)) {
+                return new Tree(sha, entries, tooManyFiles());
+            }
             for (JsonNode item : node.path("tree")) {
                 if ("tree".equals(Json.text(item, "type")) && Json.text(item, "sha") != null) {
                     pending.add(new String[] {Json.text(item, "sha"), next[1] + Json.text(item, "path") + "/"});
                 }
             }
         }
-        return new Tree(sha, entries);
+        return new Tree(sha, entries, null);
     }
 
-    private void addBlobs(JsonNode tree, String prefix, List<TreeEntry> into) throws CrawlException {
+    private String tooManyFiles() {
+        return "tree has more than " + maxTreeEntries + " files: the first " + maxTreeEntries + " listed";
+    }
+
+    /** @return false when the cap on files was reached (the rest of this tree is not listed) */
+    private boolean addBlobs(JsonNode tree, String prefix, List<TreeEntry> into) throws CrawlException {
         for (JsonNode item : tree.path("tree")) {
+            CrawlException.checkInterrupted();
             // Only regular files: trees have no size, "commit" is a submodule, 120000 a symlink.
             if (!"blob".equals(Json.text(item, "type")) || "120000".equals(Json.text(item, "mode"))) {
                 continue;
@@ -276,11 +307,17 @@ public final class GitHubSource implements Source {
             if (path == null) {
                 continue;
             }
-            if (into.size() >= MAX_TREE_ENTRIES) {
-                throw new CrawlException("tree has more than " + MAX_TREE_ENTRIES + " files");
+            if (into.size() >= maxTreeEntries) {
+                return false;
             }
-            into.add(new TreeEntry(prefix + path, item.path("size").asLong(0), Json.text(item, "sha")));
+            into.add(new TreeEntry(prefix + path, size(item.path("size")), Json.text(item, "sha")));
         }
+        return true;
+    }
+
+    /** A size as GitHub writes it; anything else (negative, fractional, beyond a long) is unknown: 0. */
+    private static long size(JsonNode node) {
+        return node.canConvertToLong() && node.isIntegralNumber() && node.asLong() >= 0 ? node.asLong() : 0;
     }
 
     private GitAttributes lfsPatterns(String repoPath, List<TreeEntry> entries) throws CrawlException {
@@ -303,7 +340,7 @@ public final class GitHubSource implements Source {
             r = http.get(HttpFetcher.Request.get(Urls.of(api, repoPath + "/git/blobs/" + e.sha)).accept(ACCEPT)
                     .token(config.token()).maxBodyBytes(maxBytes * 4 / 3 + 4096));
         } catch (CrawlException ex) {
-            if (ex.rateLimited()) {
+            if (ex.rateLimited() || Thread.currentThread().isInterrupted()) {
                 throw ex;
             }
             LOG.info("{}: cannot read blob of {}: {}", repoPath, e.path, ex.getMessage());
@@ -326,12 +363,24 @@ public final class GitHubSource implements Source {
         }
     }
 
+    /** The README, or null; one that is too large or unreadable costs the text, never the listing. */
     private Readme readme(String repoPath) throws CrawlException {
-        HttpResult r = get(Urls.of(api, repoPath + "/readme"), null, ACCEPT);
-        if (r.status() != 200) {
+        HttpResult r;
+        JsonNode node;
+        try {
+            r = http.get(HttpFetcher.Request.get(Urls.of(api, repoPath + "/readme")).accept(ACCEPT).token(config.token())
+                    .maxBodyBytes(MAX_README_RESPONSE_BYTES));
+            if (r.status() != 200) {
+                return null;
+            }
+            node = Json.parse(r);
+        } catch (CrawlException e) {
+            if (e.rateLimited() || Thread.currentThread().isInterrupted()) {
+                throw e;
+            }
+            LOG.info("{}: README not read: {}", repoPath, e.getMessage());
             return null;
         }
-        JsonNode node = Json.parse(r);
         String content = Json.text(node, "content");
         if (content == null) {
             return null;

@@ -40,16 +40,30 @@ public final class HuggingFaceSource implements Source {
     static final int MAX_TREE_PAGES = 2_000;
     static final int MAX_ENTRIES = 1_000_000;
     static final int MAX_TEXT_CHARS = 64 * 1024;
+    static final int MAX_README_BYTES = 1024 * 1024;
+    static final java.util.regex.Pattern DATASET =
+            java.util.regex.Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HuggingFaceSource.class);
     static final String DISABLED_MESSAGE = "Access to this resource is disabled.";
 
     private final SourceConfig config;
     private final HttpFetcher http;
     private final URI api;
 
+    private final int maxTreePages;
+    private final int maxEntries;
+
     public HuggingFaceSource(SourceConfig config, HttpFetcher http) {
+        this(config, http, MAX_TREE_PAGES, MAX_ENTRIES);
+    }
+
+    /** Smaller caps let tests reach them with a handful of requests. */
+    HuggingFaceSource(SourceConfig config, HttpFetcher http, int maxTreePages, int maxEntries) {
         this.config = config;
         this.http = http;
         this.api = config.url();
+        this.maxTreePages = maxTreePages;
+        this.maxEntries = maxEntries;
     }
 
     @Override
@@ -72,10 +86,7 @@ public final class HuggingFaceSource implements Source {
                 throw new CrawlException("dataset search '" + query + "': HTTP " + r.status() + " " + errorMessage(r));
             }
             for (JsonNode item : Json.expect(Json.parse(r), true, r)) {
-                String id = Json.text(item, "id");
-                if (id != null) {
-                    found.add(id);
-                }
+                Discovery.accept(found, Json.text(item, "id"), DATASET);
             }
             String link = Json.nextLink(r);
             next = link == null ? null : Urls.sameOrigin(api, link);
@@ -138,7 +149,11 @@ public final class HuggingFaceSource implements Source {
             mirror.setStatus(MirrorStatus.GATED).setStatusDetail("gated (" + gated + "): files need an accepted request");
         }
         String revision = sha != null ? sha : "main";
-        List<ManifestEntry> entries = tree(id, revision);
+        List<ManifestEntry> entries = new ArrayList<>();
+        String partial = tree(id, revision, entries);
+        if (partial != null) {
+            mirror.setPartial(true).setPartialReason(partial);
+        }
         String readme = readme(id, revision);
         entries.addAll(TextLinks.extract(readme, "README.md"));
         StringBuilder text = new StringBuilder();
@@ -151,26 +166,34 @@ public final class HuggingFaceSource implements Source {
         return CrawlOutcome.of(new Snapshot(mirror.build(), entries, Mirrors.cap(text.toString(), MAX_TEXT_CHARS)), r.etag(), sha);
     }
 
-    private List<ManifestEntry> tree(String id, String revision) throws CrawlException {
-        List<ManifestEntry> entries = new ArrayList<>();
+    /**
+     * Lists the tree into {@code entries}, page by page.
+     *
+     * @return why the listing stops short (a cap was reached; what was listed is kept), or null
+     */
+    private String tree(String id, String revision, List<ManifestEntry> entries) throws CrawlException {
         URI next = Urls.of(api, "/api/datasets/" + Urls.path(id) + "/tree/" + Urls.param(revision) + "?recursive=true&expand=false");
         for (int page = 0; next != null; page++) {
-            if (page >= MAX_TREE_PAGES) {
-                throw new CrawlException("tree of " + id + " has more than " + MAX_TREE_PAGES + " pages");
+            CrawlException.checkInterrupted();
+            if (page >= maxTreePages) {
+                // More pages must not hide the files already listed: publish those, marked partial.
+                return "tree has more than " + maxTreePages + " pages: " + entries.size() + " files listed from the first "
+                        + maxTreePages;
             }
             HttpResult r = get(next, null);
             if (r.status() == 401 || r.status() == 403) {
-                return entries; // gated: the listing needs an accepted access request
+                return null; // gated: the listing needs an accepted access request
             }
             if (r.status() != 200) {
                 throw new CrawlException("tree of " + id + ": HTTP " + r.status() + " " + errorMessage(r));
             }
             for (JsonNode item : Json.expect(Json.parse(r), true, r)) {
+                CrawlException.checkInterrupted();
                 if (!"file".equals(Json.text(item, "type")) || Json.text(item, "path") == null) {
                     continue;
                 }
-                if (entries.size() >= MAX_ENTRIES) {
-                    throw new CrawlException("tree of " + id + " has more than " + MAX_ENTRIES + " files");
+                if (entries.size() >= maxEntries) {
+                    return "tree has more than " + maxEntries + " files: the first " + maxEntries + " listed";
                 }
                 JsonNode lfs = item.path("lfs");
                 ManifestEntry.Builder e = ManifestEntry.newBuilder()
@@ -189,12 +212,23 @@ public final class HuggingFaceSource implements Source {
             String link = Json.nextLink(r);
             next = link == null ? null : Urls.sameOrigin(api, link);
         }
-        return entries;
+        return null;
     }
 
+    /** The README, or null; one too large to read costs the text, never the listing. */
     private String readme(String id, String revision) throws CrawlException {
-        HttpResult r = http.get(HttpFetcher.Request.get(Urls.of(api, "/datasets/" + Urls.path(id) + "/resolve/"
-                + Urls.param(revision) + "/README.md")).accept("text/plain, */*").token(config.token()).maxBodyBytes(1024 * 1024));
+        HttpResult r;
+        try {
+            r = http.get(HttpFetcher.Request.get(Urls.of(api, "/datasets/" + Urls.path(id) + "/resolve/"
+                    + Urls.param(revision) + "/README.md")).accept("text/plain, */*").token(config.token())
+                    .maxBodyBytes(MAX_README_BYTES));
+        } catch (CrawlException e) {
+            if (e.rateLimited() || Thread.currentThread().isInterrupted()) {
+                throw e;
+            }
+            LOG.info("{}: README not read: {}", id, e.getMessage());
+            return null;
+        }
         return r.status() == 200 ? Mirrors.cap(r.text(), MAX_TEXT_CHARS) : null;
     }
 

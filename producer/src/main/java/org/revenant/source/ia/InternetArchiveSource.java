@@ -41,6 +41,7 @@ public final class InternetArchiveSource implements Source {
     static final int ROWS = 100;
     static final int MAX_SEARCH_PAGES = 3;
     static final int MAX_FILES = 1_000_000;
+    static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     static final int MAX_TEXT_CHARS = 64 * 1024;
     private static final Pattern HEX32 = Pattern.compile("[0-9a-f]{32}");
     private static final Pattern HEX40 = Pattern.compile("[0-9a-f]{40}");
@@ -82,10 +83,7 @@ public final class InternetArchiveSource implements Source {
             }
             JsonNode docs = response.path("docs");
             for (JsonNode doc : docs) {
-                String id = Json.text(doc, "identifier");
-                if (id != null) {
-                    found.add(id);
-                }
+                Discovery.accept(found, Json.text(doc, "identifier"), IDENTIFIER);
             }
             long numFound = response.path("numFound").asLong(0);
             if (docs.size() < ROWS || (long) page * ROWS >= numFound) {
@@ -142,12 +140,15 @@ public final class InternetArchiveSource implements Source {
         }
         List<ManifestEntry> entries = new ArrayList<>();
         for (JsonNode f : item.path("files")) {
+            CrawlException.checkInterrupted();
             String name = Json.text(f, "name");
             if (name == null) {
                 continue;
             }
-            if (entries.size() >= MAX_FILES) {
-                throw new CrawlException("item " + identifier + " has more than " + MAX_FILES + " files");
+            if (entries.size() >= MAX_FILES) { // the first ones are published, marked partial
+                mirror.setPartial(true).setPartialReason("item has more than " + MAX_FILES + " files: the first "
+                        + MAX_FILES + " listed");
+                break;
             }
             entries.add(ManifestEntry.newBuilder()
                     .setPath(name)

@@ -35,6 +35,8 @@ public final class ZenodoSource implements Source {
     public static final String PLATFORM = "zenodo";
     static final int MAX_SEARCH_PAGES = 3;
     static final int MAX_TEXT_CHARS = 64 * 1024;
+    static final int MAX_FILES = 1_000_000;
+    static final java.util.regex.Pattern RECORD_ID = java.util.regex.Pattern.compile("[0-9]{1,19}");
 
     private final SourceConfig config;
     private final HttpFetcher http;
@@ -67,10 +69,7 @@ public final class ZenodoSource implements Source {
             }
             JsonNode body = Json.expect(Json.parse(r), false, r);
             for (JsonNode hit : body.path("hits").path("hits")) {
-                String id = Json.text(hit, "id");
-                if (id != null) {
-                    found.add(id);
-                }
+                Discovery.accept(found, Json.text(hit, "id"), RECORD_ID);
             }
             String link = Json.text(body.path("links"), "next");
             next = link == null ? null : Urls.sameOrigin(base, link);
@@ -125,9 +124,15 @@ public final class ZenodoSource implements Source {
         }
         List<ManifestEntry> entries = new ArrayList<>();
         for (JsonNode f : record.path("files")) {
+            CrawlException.checkInterrupted();
             String key = Json.text(f, "key");
             if (key == null) {
                 continue;
+            }
+            if (entries.size() >= MAX_FILES) { // the first ones are published, marked partial
+                mirror.setPartial(true).setPartialReason("record has more than " + MAX_FILES + " files: the first "
+                        + MAX_FILES + " listed");
+                break;
             }
             String checksum = Json.text(f, "checksum");
             String md5 = checksum != null && checksum.toLowerCase(Locale.ROOT).startsWith("md5:")

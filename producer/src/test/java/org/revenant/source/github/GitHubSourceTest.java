@@ -170,4 +170,102 @@ class GitHubSourceTest {
                 anonymous.discover("repos:\"MS-Celeb-1M\"", terms, null).locators());
         assertEquals(3, source(Secret.ofNullable("t")).queries(terms).size());
     }
+
+    @Test
+    void aGitattributesPatternBuiltToBacktrackCostsMillisecondsAndStillFindsLfsFiles() throws Exception {
+        String repo = "hostile/attributes";
+        byte[] attributes = "*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*c filter=lfs\n".getBytes(StandardCharsets.UTF_8);
+        byte[] pointer = Fixtures.lfsPointer(LFS_SHA256, 91_124_295_076L);
+        String bait = "a".repeat(250);
+        String real = "a".repeat(25) + "c";
+        server.on("/repos/" + repo, req -> FixtureServer.json(200,
+                "{\"name\":\"attributes\",\"full_name\":\"" + repo + "\",\"default_branch\":\"main\",\"private\":false}"));
+        server.on("/repos/" + repo + "/git/trees/main?recursive=1", req -> FixtureServer.json(200,
+                "{\"sha\":\"5555555555555555555555555555555555555555\",\"truncated\":false,\"tree\":["
+                        + "{\"path\":\".gitattributes\",\"type\":\"blob\",\"mode\":\"100644\",\"size\":" + attributes.length
+                        + ",\"sha\":\"" + Fixtures.gitBlobSha1(attributes) + "\"},"
+                        + "{\"path\":\"" + bait + "\",\"type\":\"blob\",\"mode\":\"100644\",\"size\":300,"
+                        + "\"sha\":\"6666666666666666666666666666666666666666\"},"
+                        + "{\"path\":\"" + real + "\",\"type\":\"blob\",\"mode\":\"100644\",\"size\":" + pointer.length
+                        + ",\"sha\":\"" + Fixtures.gitBlobSha1(pointer) + "\"}]}"));
+        for (byte[] blob : List.of(attributes, pointer)) {
+            server.on("/repos/" + repo + "/git/blobs/" + Fixtures.gitBlobSha1(blob),
+                    req -> FixtureServer.json(200, Fixtures.blobJson(server.base(), repo, blob)));
+        }
+        CrawlOutcome out = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> source(null).crawl(repo, null));
+        Map<String, ManifestEntry> byPath = out.snapshot().entries().stream()
+                .collect(Collectors.toMap(ManifestEntry::getPath, e -> e));
+        assertNull(byPath.get(bait).getLfsSha256(), "250 a's do not end in c");
+        assertEquals(LFS_SHA256, byPath.get(real).getLfsSha256());
+        assertEquals(0, server.count("/repos/" + repo + "/git/blobs/6666"), "the bait's blob is never fetched");
+    }
+
+    void serveBigImages() {
+        server.on("/repos/big/images", req -> FixtureServer.json(200,
+                "{\"name\":\"images\",\"full_name\":\"big/images\",\"default_branch\":\"main\",\"private\":false,\"disabled\":false,"
+                        + "\"owner\":{\"login\":\"big\"},\"html_url\":\"https://github.com/big/images\",\"description\":null}"));
+        server.file("/repos/big/images/git/trees/main?recursive=1", "github/tree-truncated.http")
+                .file("/repos/big/images/git/trees/1111111111111111111111111111111111111111", "github/tree-root.http")
+                .file("/repos/big/images/git/trees/3333333333333333333333333333333333333333", "github/tree-sub-a.http")
+                .file("/repos/big/images/git/trees/4444444444444444444444444444444444444444", "github/tree-sub-b.http");
+    }
+
+    GitHubSource capped(int maxEntries, int maxSubtrees) {
+        SourceConfig config = new SourceConfig("github", true, Duration.ofHours(6), server.uri(""), true, List.of(), null);
+        FetchSettings settings = new FetchSettings(Duration.ofSeconds(2), Duration.ofSeconds(5), 8 * 1024 * 1024, 2,
+                Duration.ofMillis(1), Duration.ofMinutes(1), 2, "test");
+        return new GitHubSource(config, new HttpFetcher(settings, d -> { }, Clock.systemUTC()), maxEntries, maxSubtrees);
+    }
+
+    @Test
+    void moreDirectoriesThanTheCapPublishWhatWasListedMarkedPartial() throws Exception {
+        serveBigImages();
+        CrawlOutcome out = capped(1_000, 2).crawl("big/images", null);
+        assertEquals(List.of("README.md", "m.0107_f/109-FaceId-0.jpg", "m.0107_f/110-FaceId-0.jpg"),
+                out.snapshot().entries().stream().map(ManifestEntry::getPath).sorted().toList(), "the first two directories");
+        assertTrue(out.snapshot().mirror().getPartial());
+        assertEquals("tree has more than 2 directories: 3 files listed from the first 2", out.snapshot().mirror().getPartialReason());
+        assertEquals(0, server.count("/repos/big/images/git/trees/4444"), "no request past the cap");
+    }
+
+    @Test
+    void moreFilesThanTheCapPublishTheFirstOnesMarkedPartial() throws Exception {
+        serveBigImages();
+        CrawlOutcome out = capped(2, 1_000).crawl("big/images", null);
+        assertEquals(2, out.snapshot().entries().size());
+        assertTrue(out.snapshot().mirror().getPartial());
+        assertEquals("tree has more than 2 files: the first 2 listed", out.snapshot().mirror().getPartialReason());
+
+        CrawlOutcome whole = source(null).crawl("big/images", null);
+        assertEquals(false, whole.snapshot().mirror().getPartial(), "a complete listing is not partial");
+        assertNull(whole.snapshot().mirror().getPartialReason());
+    }
+
+    @Test
+    void aReadmeTooLargeToReadCostsTheTextNotTheListing() throws Exception {
+        serveCelebFaces();
+        byte[] huge = new byte[GitHubSource.MAX_README_RESPONSE_BYTES + 1];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        server.on("/repos/FaceHoarder/celeb-faces/readme", req -> FixtureServer.bytes(200, huge, "application/json"));
+        CrawlOutcome out = source(null).crawl("FaceHoarder/celeb-faces", null);
+        assertEquals(List.of(".gitattributes", "README.md", "data/aligned.tsv", "torrents/faces.torrent"),
+                out.snapshot().entries().stream().map(ManifestEntry::getPath).toList());
+        assertEquals("Face recognition training data, mirrored", out.snapshot().text(), "the description, without the README");
+    }
+
+    @Test
+    void searchResultsBecomeJobsOnlyWhenTheyLookLikeRepositoriesAndOnlySoMany() throws Exception {
+        StringBuilder items = new StringBuilder("{\"total_count\": 5003, \"items\": [");
+        items.append("{\"full_name\": \"../../etc/passwd\"}, {\"full_name\": \"a/").append("b".repeat(300)).append("\"},");
+        items.append("{\"full_name\": \"owner/repo\\nX-Injected: 1\"}");
+        for (int i = 0; i < 5_000; i++) {
+            items.append(", {\"full_name\": \"owner").append(i).append("/repo\"}");
+        }
+        server.on("/search/repositories?q=%22MS-Celeb-1M%22&per_page=100", req -> FixtureServer.json(200, items + "]}"));
+        DiscoveryTerms terms = new DiscoveryTerms(java.util.Set.of("MS-Celeb-1M"), java.util.Set.of(), java.util.Set.of());
+        List<String> found = source(null).discover("repos:\"MS-Celeb-1M\"", terms, null).locators();
+        assertEquals(org.revenant.crawl.Discovery.MAX_LOCATORS, found.size());
+        assertEquals("owner0/repo", found.get(0), "the malformed names are not jobs");
+    }
 }

@@ -109,4 +109,43 @@ class HuggingFaceSourceTest {
         CrawlException e = assertThrows(CrawlException.class, () -> source().crawl("someone/face-pack", null));
         assertTrue(e.getMessage().contains("expected an array but got object"), e.getMessage());
     }
+
+    HuggingFaceSource capped(int maxPages, int maxEntries) {
+        SourceConfig config = new SourceConfig("hf", true, Duration.ofHours(6), server.uri(""), true, List.of(), null);
+        FetchSettings settings = new FetchSettings(Duration.ofSeconds(2), Duration.ofSeconds(5), 1024 * 1024, 3,
+                Duration.ofMillis(1), Duration.ofMinutes(10), 2, "test");
+        return new HuggingFaceSource(config, new HttpFetcher(settings, waits::add, Clock.systemUTC()), maxPages, maxEntries);
+    }
+
+    @Test
+    void moreTreePagesThanTheCapPublishWhatWasListedMarkedPartial() throws Exception {
+        serveFacePack();
+        CrawlOutcome out = capped(1, 1_000).crawl("someone/face-pack", null);
+        assertEquals(List.of(".gitattributes", "README.md"), out.snapshot().entries().stream().map(ManifestEntry::getPath)
+                .filter(p -> !p.contains("#")).toList());
+        assertTrue(out.snapshot().mirror().getPartial());
+        assertEquals("tree has more than 1 pages: 2 files listed from the first 1", out.snapshot().mirror().getPartialReason());
+        assertTrue(out.snapshot().text().contains("A large collection of aligned celebrity faces."), "the README is still read");
+    }
+
+    @Test
+    void moreFilesThanTheCapPublishTheFirstOnesMarkedPartial() throws Exception {
+        serveFacePack();
+        CrawlOutcome out = capped(1_000, 1).crawl("someone/face-pack", null);
+        assertEquals(".gitattributes", out.snapshot().entries().get(0).getPath());
+        assertEquals("tree has more than 1 files: the first 1 listed", out.snapshot().mirror().getPartialReason());
+        assertEquals(false, source().crawl("someone/face-pack", null).snapshot().mirror().getPartial());
+    }
+
+    @Test
+    void aReadmeTooLargeToReadCostsTheTextNotTheListing() throws Exception {
+        serveFacePack();
+        byte[] huge = new byte[HuggingFaceSource.MAX_README_BYTES + 1];
+        java.util.Arrays.fill(huge, (byte) 'x');
+        server.on("/datasets/someone/face-pack/resolve/86b5e0934494bd15c9632b12f734a8a67f723594/README.md",
+                req -> FixtureServer.bytes(200, huge, "text/plain; charset=utf-8"));
+        CrawlOutcome out = source().crawl("someone/face-pack", null);
+        assertEquals(3, out.snapshot().entries().size(), "all files listed");
+        assertTrue(out.snapshot().text() == null || !out.snapshot().text().contains("xxxx"), "no README text");
+    }
 }

@@ -73,6 +73,7 @@ public final class AlertLifecycle {
                     .setLastEvent(AlertEventType.OPENED)
                     .setLastSnapshotId(now.snapshotId())
                     .setEvidence(now.evidence())
+                    .setPartialListing(partialListing(now.mirror()))
                     .build();
             return new Transition(state, AlertEventType.OPENED);
         }
@@ -80,7 +81,8 @@ public final class AlertLifecycle {
                 .setLastSeen(later(previous.getLastSeen(), now.observedAt()))
                 .setLastSnapshotId(now.snapshotId())
                 .setDatasetName(now.dataset().getName())
-                .setMirrorUrl(now.mirror().getUrl() != null ? now.mirror().getUrl() : previous.getMirrorUrl());
+                .setMirrorUrl(now.mirror().getUrl() != null ? now.mirror().getUrl() : previous.getMirrorUrl())
+                .setPartialListing(partialListing(now.mirror()));
         AlertEventType event;
         boolean grew = !signatures(previous.getEvidence()).containsAll(signatures(now.evidence()));
         if (previous.getStatus() == AlertStatus.SUPPRESSED) {
@@ -112,6 +114,26 @@ public final class AlertLifecycle {
         return new Transition(next.build(), event);
     }
 
+    /**
+     * As {@link #onNoMatch(AlertState, String, Instant)}, except that a partial listing of a mirror
+     * that is still there resolves nothing: the files it did not list may be the very copy (an
+     * uploader can add directories until the crawler's caps hide it).
+     */
+    public static Transition onNoMatch(AlertState previous, Mirror mirror, String snapshotId, Instant observedAt) {
+        if (mirror != null && mirror.getPartial() && mirror.getStatus() == org.revenant.avro.MirrorStatus.PRESENT) {
+            return new Transition(previous, null);
+        }
+        return onNoMatch(previous, snapshotId, observedAt);
+    }
+
+    /** The reason a mirror's listing is partial, for the alert; null when the listing is complete. */
+    static String partialListing(Mirror mirror) {
+        if (!mirror.getPartial()) {
+            return null;
+        }
+        return mirror.getPartialReason() == null || mirror.getPartialReason().isBlank() ? "partial listing" : mirror.getPartialReason();
+    }
+
     /** The mirror is gone or blocked, or the snapshot no longer matches the dataset. */
     public static Transition onNoMatch(AlertState previous, String snapshotId, Instant observedAt) {
         if (previous == null || previous.getStatus() != AlertStatus.OPEN) {
@@ -120,6 +142,7 @@ public final class AlertLifecycle {
         AlertState state = AlertState.newBuilder(previous)
                 .setStatus(AlertStatus.RESOLVED)
                 .setLastEvent(AlertEventType.RESOLVED)
+                .setPartialListing(null) // resolved by a complete listing, or by the mirror's status
                 .setLastSnapshotId(snapshotId)
                 .setLastSeen(later(previous.getLastSeen(), observedAt))
                 .build();
@@ -175,6 +198,7 @@ public final class AlertLifecycle {
                 .setSnapshotId(snapshotId)
                 .setEvidence(state.getEvidence())
                 .setDecision(state.getDecision())
+                .setPartialListing(state.getPartialListing())
                 .build();
     }
 

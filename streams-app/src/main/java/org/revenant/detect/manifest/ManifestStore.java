@@ -49,10 +49,22 @@ public final class ManifestStore {
 
     /** Deletes the entries the given snapshot did not see; each removed entry goes to the consumer. */
     public void removeUnseen(String mirrorKey, String snapshotId, Consumer<ManifestEntry> removed, Consumer<ManifestEntry> kept) {
+        removeUnseen(mirrorKey, snapshotId, false, removed, kept);
+    }
+
+    /**
+     * @param partial the snapshot listed the mirror only in part: what it did not list is not known
+     *                to be gone, so it stays (neither removed nor counted as this snapshot's)
+     */
+    public void removeUnseen(String mirrorKey, String snapshotId, boolean partial, Consumer<ManifestEntry> removed,
+                             Consumer<ManifestEntry> kept) {
         try (KeyValueIterator<String, StoredEntry> it = entries.prefixScan(mirrorKey + SEP, KEYS)) {
             while (it.hasNext()) {
                 var kv = it.next();
                 if (!kv.value.getSnapshotId().equals(snapshotId)) {
+                    if (partial) {
+                        continue;
+                    }
                     entries.delete(kv.key);
                     removed.accept(kv.value.getEntry());
                 } else {

@@ -196,7 +196,7 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         MirrorRecord record;
         if (available) {
             PairHashes pairs = new PairHashes(index.hasReferences());
-            manifests.removeUnseen(mirrorKey, snapshot.getSnapshotId(), gone -> {
+            manifests.removeUnseen(mirrorKey, snapshot.getSnapshotId(), mirror.getPartial(), gone -> {
                 removed[0]++;
                 sample(samples, "REMOVED", gone.getPath());
             }, pairs::add);
@@ -223,7 +223,8 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         for (var state : existing.entrySet()) {
             // A dataset whose registry record is currently invalid is unknown, not gone: its alerts wait.
             if (!assessments.containsKey(state.getKey()) && !index.skipped().containsKey(state.getKey())) {
-                apply(AlertLifecycle.onNoMatch(state.getValue(), record.getSnapshotId(), record.getObservedAt()), record, timestamp, null);
+                apply(AlertLifecycle.onNoMatch(state.getValue(), record.getMirror(), record.getSnapshotId(), record.getObservedAt()),
+                        record, timestamp, null);
             }
         }
     }
@@ -306,7 +307,8 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         }
         for (var state : existing.entrySet()) {
             if (!assessments.containsKey(state.getKey())) {
-                apply(AlertLifecycle.onNoMatch(state.getValue(), record.getSnapshotId(), record.getObservedAt()), record, timestamp, cause);
+                apply(AlertLifecycle.onNoMatch(state.getValue(), record.getMirror(), record.getSnapshotId(), record.getObservedAt()),
+                        record, timestamp, cause);
             }
         }
     }

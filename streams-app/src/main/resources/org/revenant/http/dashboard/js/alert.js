@@ -30,6 +30,7 @@
         ['Derivative of', a.parentId ? datasetLink(a.parentId, a.parentName) : '—'],
         ['Mirror', mirrorLink(a.mirrorKey)],
         ['Mirror URL', externalLink(a.mirrorUrl)],
+        ['Listing', a.partialListing ? el('span', {className: 'partial-listing'}, 'partial listing: ' + a.partialListing) : 'complete'],
         ['Platform', a.platform],
         ['First seen', when(a.firstSeen)],
         ['Last seen', when(a.lastSeen)],
