@@ -67,7 +67,7 @@ final class StandaloneCommand implements Callable<Integer> {
             webhooks = http.startWebhooks(subscriptions, kafka.clientProperties(), kafka.topics(), RevenantStreams.DEFAULT_APPLICATION_ID, metrics,
                     components);
             if (crawlConfig != null) {
-                crawler = new CrawlService(crawlConfig, kafka.clientProperties(), kafka.topics(), Set.of(), Main.version());
+                crawler = new CrawlService(crawlConfig, kafka.clientProperties(), kafka.topics(), Set.of(), Main.version(), components);
                 crawler.start();
             }
         } catch (Exception | Error e) {

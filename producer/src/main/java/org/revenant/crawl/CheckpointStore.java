@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -20,9 +21,12 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.revenant.avro.CrawlCheckpoint;
+import org.revenant.deadletter.DeadLetters;
+import org.revenant.deadletter.KafkaDeadLetters;
 import org.revenant.wire.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +48,7 @@ public final class CheckpointStore implements AutoCloseable {
     private final CountDownLatch loaded = new CountDownLatch(1);
     private final AtomicReference<RuntimeException> loadFailure = new AtomicReference<>();
     private final Thread follower;
+    private final KafkaDeadLetters deadLetters;
     private volatile boolean closed;
 
     public CheckpointStore(Properties client, Topics topics) {
@@ -54,6 +59,7 @@ public final class CheckpointStore implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "revenant-crawler-state");
         this.producer = new KafkaProducer<>(p, new StringSerializer(), topics.crawlerState.valueSerde().serializer());
+        this.deadLetters = new KafkaDeadLetters(client);
         Properties c = new Properties();
         c.putAll(client);
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -91,7 +97,19 @@ public final class CheckpointStore implements AutoCloseable {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofMinutes(1));
             while (!closed) {
-                for (ConsumerRecord<String, CrawlCheckpoint> r : consumer.poll(Duration.ofMillis(500))) {
+                ConsumerRecords<String, CrawlCheckpoint> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(500));
+                } catch (RecordDeserializationException e) {
+                    // A checkpoint no schema reads (garbage, a foreign writer): dead-letter it and read on,
+                    // or it would stop the crawler from ever starting again.
+                    LOG.warn("crawler state: unreadable record at {} offset {} dead-lettered: {}", e.topicPartition(), e.offset(),
+                            e.getMessage());
+                    deadLetters.write(DeadLetters.undecodable(topics.dlq.name(), e));
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
+                    continue;
+                }
+                for (ConsumerRecord<String, CrawlCheckpoint> r : records) {
                     if (r.value() == null) {
                         checkpoints.remove(r.key());
                     } else {
@@ -151,5 +169,11 @@ public final class CheckpointStore implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         producer.close(Duration.ofSeconds(10));
+        deadLetters.close();
+    }
+
+    /** Why following the topic stopped, or null while it follows. */
+    public RuntimeException failure() {
+        return loadFailure.get();
     }
 }

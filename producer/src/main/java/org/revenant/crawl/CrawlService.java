@@ -19,6 +19,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.revenant.avro.CrawlJob;
 import org.revenant.config.CrawlConfig;
+import org.revenant.deadletter.DeadLetters;
+import org.revenant.deadletter.KafkaDeadLetters;
+import org.revenant.health.Component;
+import org.revenant.health.Components;
 import org.revenant.publish.SnapshotPublisher;
 import org.revenant.wire.Topics;
 import org.slf4j.Logger;
@@ -32,6 +36,11 @@ import org.slf4j.LoggerFactory;
 public final class CrawlService implements AutoCloseable {
 
     public static final String GROUP_SUFFIX = "crawlers";
+    /** The name under which the crawler reports its health. */
+    public static final String COMPONENT = "crawler";
+    /** Failed crawls in a row (across sources) after which the crawler reports itself DEGRADED. */
+    static final int FAILURES_BEFORE_DEGRADED = 5;
+    private static final Duration MAX_RESTART_PAUSE = Duration.ofMinutes(1);
     private static final Logger LOG = LoggerFactory.getLogger(CrawlService.class);
 
     private final CrawlConfig config;
@@ -48,6 +57,9 @@ public final class CrawlService implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final List<KafkaConsumer<String, CrawlJob>> consumers = new ArrayList<>();
     private final String instance = UUID.randomUUID().toString().substring(0, 8);
+    private final Components components;
+    private final Component health;
+    private final KafkaDeadLetters deadLetters;
     private volatile boolean running = true;
 
     public CrawlService(CrawlConfig config, Properties client, Topics topics, Set<String> only) {
@@ -56,7 +68,15 @@ public final class CrawlService implements AutoCloseable {
 
     /** @param version Revenant's version, named in the User-Agent */
     public CrawlService(CrawlConfig config, Properties client, Topics topics, Set<String> only, String version) {
+        this(config, client, topics, only, version, new Components());
+    }
+
+    /** @param components the process's components, in which the crawler reports itself as {@value #COMPONENT} */
+    public CrawlService(CrawlConfig config, Properties client, Topics topics, Set<String> only, String version, Components components) {
         this.config = config;
+        this.components = components;
+        this.health = components.register(COMPONENT, false);
+        this.deadLetters = new KafkaDeadLetters(client);
         this.client = client;
         this.topics = topics;
         this.http = new HttpFetcher(FetchSettings.defaults().withRequestTimeout(config.timeout()).withVersion(version));
@@ -101,12 +121,34 @@ public final class CrawlService implements AutoCloseable {
         threads.add(s);
         for (int i = 0; i < config.workers(); i++) {
             int n = i;
-            Thread w = new Thread(() -> work(n), "revenant-crawl-worker-" + i);
+            Thread w = new Thread(() -> supervise(n), "revenant-crawl-worker-" + i);
             w.setDaemon(true);
             threads.add(w);
         }
         threads.forEach(Thread::start);
+        health.up();
         LOG.info("crawling {} with {} worker(s)", sources.keySet(), config.workers());
+    }
+
+    /**
+     * Runs worker {@code n}, and runs it again when it dies (a consumer that cannot be created, an
+     * error outside any one job), after a pause doubling up to a minute, reporting meanwhile.
+     */
+    private void supervise(int n) {
+        Duration pause = Duration.ofSeconds(1);
+        while (running) {
+            String died = work(n);
+            if (!running) {
+                return;
+            }
+            health.degraded("crawl worker " + n + " stopped (" + died + "); restarting in " + pause.toSeconds() + " s");
+            try {
+                Thread.sleep(pause.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            pause = pause.multipliedBy(2).compareTo(MAX_RESTART_PAUSE) > 0 ? MAX_RESTART_PAUSE : pause.multipliedBy(2);
+        }
     }
 
     private void schedule() {
@@ -114,11 +156,16 @@ public final class CrawlService implements AutoCloseable {
         while (running) {
             try {
                 scheduler.runOnce();
+                RuntimeException lost = checkpoints.failure();
+                if (lost != null) {
+                    health.degraded("not following " + topics.crawlerState.name() + ": " + lost.getMessage());
+                }
             } catch (Throwable e) { // the scheduler outlives any one bad round (decision 012)
                 if (!running) {
                     return;
                 }
                 LOG.warn("scheduler: {}", e.toString(), e);
+                health.degraded("scheduling failed: " + e);
             }
             try {
                 Thread.sleep(tick.toMillis());
@@ -128,7 +175,8 @@ public final class CrawlService implements AutoCloseable {
         }
     }
 
-    private void work(int n) {
+    /** Worker {@code n}'s loop; returns why it stopped (null when asked to). */
+    private String work(int n) {
         Properties c = new Properties();
         c.putAll(client);
         c.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, topics.prefix() + GROUP_SUFFIX);
@@ -141,10 +189,11 @@ public final class CrawlService implements AutoCloseable {
         synchronized (consumers) {
             if (!running) {
                 consumer.close();
-                return;
+                return null;
             }
             consumers.add(consumer);
         }
+        String stopped = null;
         SnapshotPublisher publisher = null;
         try {
             publisher = new SnapshotPublisher(client, topics, "crawler", topics.prefix() + "crawler-" + instance + "-" + n);
@@ -163,9 +212,10 @@ public final class CrawlService implements AutoCloseable {
                 } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
                     throw e;
                 } catch (org.apache.kafka.common.errors.RecordDeserializationException e) {
-                    // A job record no schema can read: skip it, or every poll would meet it again.
-                    LOG.warn("crawl worker {}: unreadable job at {} offset {} skipped: {}", n, e.topicPartition(), e.offset(),
+                    // A job record no schema can read: dead-letter and skip it, or every poll would meet it again.
+                    LOG.warn("crawl worker {}: unreadable job at {} offset {} dead-lettered: {}", n, e.topicPartition(), e.offset(),
                             e.getMessage());
+                    deadLetters.write(DeadLetters.undecodable(topics.dlq.name(), e));
                     consumer.seek(e.topicPartition(), e.offset() + 1);
                 } catch (RuntimeException e) { // a failed commit after a rebalance, a broker hiccup: poll again
                     if (running) {
@@ -176,17 +226,22 @@ public final class CrawlService implements AutoCloseable {
             }
         } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
             // closing
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (running) {
                 LOG.error("crawl worker {} stopped: {}", n, e.getMessage(), e);
+                stopped = e.toString();
             }
         } finally {
             Thread.interrupted(); // close() interrupts a crawl in progress; the Kafka clients must close uninterrupted
             if (publisher != null) {
                 publisher.close();
             }
+            synchronized (consumers) {
+                consumers.remove(consumer);
+            }
             consumer.close(Duration.ofSeconds(5));
         }
+        return stopped;
     }
 
     /**
@@ -233,7 +288,16 @@ public final class CrawlService implements AutoCloseable {
                 LOG.info("{} query {}: {} mirror(s) to crawl", source, job.getTarget(), offered);
             }
         } else {
-            executor.mirror(source, job.getTarget(), job.getScheduledAt(), sink);
+            report(executor.mirror(source, job.getTarget(), job.getScheduledAt(), sink), source, job.getTarget());
+        }
+    }
+
+    /** A crawl that worked clears the failure count; enough failures in a row make the crawler DEGRADED. */
+    private void report(CrawlExecutor.MirrorResult result, String source, String locator) {
+        switch (result.result()) {
+            case CRAWLED, UNCHANGED -> health.up();
+            case FAILED, RATE_LIMITED -> health.failed(source + " " + locator + ": " + result.reason(), FAILURES_BEFORE_DEGRADED);
+            case SKIPPED -> { }
         }
     }
 
@@ -276,6 +340,8 @@ public final class CrawlService implements AutoCloseable {
         executor.close();
         jobs.close(Duration.ofSeconds(5));
         checkpoints.close();
+        deadLetters.close();
+        components.remove(COMPONENT); // stopped on purpose: not a failure to report
         LOG.info("crawler stopped: {}", metrics.snapshot());
     }
 }

@@ -13,7 +13,7 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.SnapshotChunk;
-import org.revenant.detect.guard.KafkaDeadLetters;
+import org.revenant.deadletter.KafkaDeadLetters;
 import org.revenant.detect.registry.RegistryView;
 import org.revenant.health.Components;
 import org.revenant.http.metrics.DetectionTap;

@@ -20,7 +20,7 @@ import org.revenant.avro.MirrorRecord;
 import org.revenant.avro.SnapshotChunk;
 import org.revenant.avro.StoredEntry;
 import org.revenant.detect.decide.DecisionApplier;
-import org.revenant.detect.guard.DeadLetters;
+import org.revenant.deadletter.DeadLetters;
 import org.revenant.detect.guard.RejectedRecordException;
 import org.revenant.detect.manifest.ManifestStore;
 import org.revenant.detect.match.SnapshotMatcher;

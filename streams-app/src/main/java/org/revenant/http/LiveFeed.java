@@ -25,6 +25,8 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.revenant.avro.AlertEvent;
+import org.revenant.health.Component;
+import org.revenant.health.Components;
 import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.wire.AlertJson;
 import org.revenant.wire.Topics;
@@ -41,6 +43,10 @@ import org.slf4j.LoggerFactory;
  */
 final class LiveFeed implements AutoCloseable {
 
+    /** The name under which the feed reports its health. */
+    static final String COMPONENT = "live-feed";
+    private static final Duration MAX_RESTART_PAUSE = Duration.ofMinutes(1);
+
     private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
     private static final Duration PING = Duration.ofSeconds(15);
     static final int DEFAULT_MAX_CLIENTS = 100;
@@ -48,7 +54,10 @@ final class LiveFeed implements AutoCloseable {
 
     private final Topics topics;
     private final RevenantMetrics metrics;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Properties consumerProperties;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private final Component health;
+    private final Components components;
     private final Set<Subscriber> clients = ConcurrentHashMap.newKeySet();
     private final ExecutorService writers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "revenant-live-feed-writer");
@@ -60,11 +69,17 @@ final class LiveFeed implements AutoCloseable {
     private volatile boolean running = true;
     private boolean started;
 
-    LiveFeed(Properties clientProperties, Topics topics, RevenantMetrics metrics) {
-        this(clientProperties, topics, metrics, DEFAULT_MAX_CLIENTS);
+    LiveFeed(Properties clientProperties, Topics topics, RevenantMetrics metrics, Components components) {
+        this(clientProperties, topics, metrics, DEFAULT_MAX_CLIENTS, components);
     }
 
     LiveFeed(Properties clientProperties, Topics topics, RevenantMetrics metrics, int maxClients) {
+        this(clientProperties, topics, metrics, maxClients, new Components());
+    }
+
+    LiveFeed(Properties clientProperties, Topics topics, RevenantMetrics metrics, int maxClients, Components components) {
+        this.components = components;
+        this.health = components.register(COMPONENT, false);
         this.topics = Objects.requireNonNull(topics, "topics");
         this.maxClients = maxClients;
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -75,8 +90,9 @@ final class LiveFeed implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "revenant-http-live-feed");
+        this.consumerProperties = props;
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.thread = new Thread(this::run, "revenant-live-feed");
+        this.thread = new Thread(this::supervise, "revenant-live-feed");
         thread.setDaemon(true);
     }
 
@@ -184,14 +200,37 @@ final class LiveFeed implements AutoCloseable {
         }
     }
 
-    private void run() {
+    /** Runs the feed, and runs it again with a fresh consumer when it dies, after a pause doubling up to a minute. */
+    private void supervise() {
+        Duration pause = Duration.ofSeconds(1);
+        while (running) {
+            String died = run();
+            if (!running) {
+                return;
+            }
+            health.down("the live feed stopped (" + died + "); restarting in " + pause.toSeconds() + " s");
+            try {
+                Thread.sleep(pause.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            pause = pause.multipliedBy(2).compareTo(MAX_RESTART_PAUSE) > 0 ? MAX_RESTART_PAUSE : pause.multipliedBy(2);
+            if (running) {
+                consumer = new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            }
+        }
+    }
+
+    /** The feed's loop; returns why it stopped, or null when asked to. */
+    private String run() {
         try {
             List<TopicPartition> partitions = awaitPartitions();
             if (partitions.isEmpty()) {
-                return;
+                return null;
             }
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
+            health.up();
             long lastPing = System.nanoTime();
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
@@ -204,11 +243,15 @@ final class LiveFeed implements AutoCloseable {
             }
         } catch (WakeupException e) {
             // closing
-        } catch (RuntimeException e) {
-            LOG.error("the live alert feed stopped: {}", e.toString());
+        } catch (RuntimeException | Error e) {
+            if (running) {
+                LOG.error("the live alert feed stopped: {}", e.toString());
+                return e.toString();
+            }
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
+        return null;
     }
 
     private List<TopicPartition> awaitPartitions() {
@@ -261,6 +304,7 @@ final class LiveFeed implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        components.remove(COMPONENT);
         consumer.wakeup();
         for (Subscriber subscriber : clients) {
             subscriber.drop();

@@ -108,7 +108,7 @@ public final class RevenantHttp implements AutoCloseable {
         this.token = new AdminToken(settings.adminToken());
         Topics topics = revenant.config().topics();
         this.decisions = new DecisionWriter(clientProperties, topics.decisions);
-        this.feed = new LiveFeed(clientProperties, topics, metrics);
+        this.feed = new LiveFeed(clientProperties, topics, metrics, components);
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = 64 * 1024;

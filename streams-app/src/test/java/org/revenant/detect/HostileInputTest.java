@@ -43,7 +43,7 @@ import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.Signature;
 import org.revenant.avro.SignatureKind;
 import org.revenant.avro.SnapshotChunk;
-import org.revenant.detect.guard.DeadLetters;
+import org.revenant.deadletter.DeadLetters;
 import org.revenant.detect.manifest.ManifestStore;
 import org.revenant.detect.match.ChunkLimits;
 import org.revenant.detect.match.SnapshotMatcher;

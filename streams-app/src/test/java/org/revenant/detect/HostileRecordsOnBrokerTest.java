@@ -30,7 +30,7 @@ import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertEventType;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.SnapshotChunk;
-import org.revenant.detect.guard.DeadLetters;
+import org.revenant.deadletter.DeadLetters;
 import org.revenant.health.Component;
 import org.revenant.health.ComponentState;
 import org.revenant.health.Components;

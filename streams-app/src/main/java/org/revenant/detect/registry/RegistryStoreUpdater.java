@@ -14,7 +14,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.revenant.avro.RetractedDataset;
-import org.revenant.detect.guard.DeadLetters;
+import org.revenant.deadletter.DeadLetters;
 import org.revenant.detect.guard.RejectedRecordException;
 import org.revenant.http.metrics.DetectionTap;
 import org.slf4j.Logger;

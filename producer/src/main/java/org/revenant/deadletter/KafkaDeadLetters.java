@@ -1,4 +1,4 @@
-package org.revenant.detect.guard;
+package org.revenant.deadletter;
 
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Dead letters through a small producer of its own, opened on the first record (most runs never
- * need it). Not transactional: the registry thread that uses it has no transaction to join.
+ * need it). Not transactional: its users (the registry thread, crawler workers, the checkpoint
+ * follower) have no transaction to join.
  */
 public final class KafkaDeadLetters implements DeadLetters, AutoCloseable {
 
@@ -55,7 +56,7 @@ public final class KafkaDeadLetters implements DeadLetters, AutoCloseable {
         }
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // The registry thread must not hang on an unreachable broker.
+        // No caller may hang on an unreachable broker.
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);

@@ -1,15 +1,18 @@
-package org.revenant.detect.guard;
+package org.revenant.deadletter;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.header.Headers;
 
 /**
  * Writes dead-letter records for places Kafka Streams' own dead-letter queue does not reach (the
- * global registry processor has no processing exception handler). The records carry the headers
- * Kafka Streams puts on its own, so every record on the dead-letter topic reads the same way.
+ * global registry processor has no processing exception handler; the crawlers' plain consumers).
+ * The records carry the headers Kafka Streams puts on its own, so every record on the dead-letter
+ * topic reads the same way.
  * Implementations never throw: a dead-letter write that fails is logged and dropped.
  */
 @FunctionalInterface
@@ -41,6 +44,23 @@ public interface DeadLetters {
         headers.add(PARTITION, utf8(String.valueOf(partition)));
         headers.add(OFFSET, utf8(String.valueOf(offset)));
         return record;
+    }
+
+    /** A dead-letter record of a record a plain consumer could not deserialize, with its original bytes. */
+    static ProducerRecord<byte[], byte[]> undecodable(String deadLetterTopic, RecordDeserializationException e) {
+        long timestamp = e.timestamp() >= 0 ? e.timestamp() : System.currentTimeMillis();
+        return record(deadLetterTopic, bytes(e.keyBuffer()), bytes(e.valueBuffer()), e.topicPartition().topic(),
+                e.topicPartition().partition(), e.offset(), timestamp, e);
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
+        ByteBuffer copy = buffer.duplicate();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        return bytes;
     }
 
     private static byte[] utf8(String s) {
