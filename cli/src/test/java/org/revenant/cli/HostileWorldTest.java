@@ -56,6 +56,7 @@ import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.Signature;
 import org.revenant.avro.SignatureKind;
 import org.revenant.avro.SnapshotChunk;
+import org.revenant.registry.RegistryLoader;
 import org.revenant.wire.Topics;
 
 /**
@@ -128,6 +129,7 @@ class HostileWorldTest {
                 JsonNode registry = component(health, "registry");
                 assertEquals("DEGRADED", registry.path("state").asText(), health.toString());
                 assertTrue(registry.path("reason").asText().contains("skipped"), registry.toString());
+                assertTrue(first.tail().contains("'poison-null-btih'") && first.tail().contains("'poison-bad-regex'"), first.tail());
                 assertEquals("DEGRADED", health.path("status").asText(), health.toString());
             } finally {
                 first.stop();
@@ -223,8 +225,11 @@ class HostileWorldTest {
         return b;
     }
 
+    /** A bundled dataset under another id whose one signature is {@code signature}: only the signature can be wrong. */
     private static RetractedDataset dataset(String id, Signature signature) {
-        return RetractedDataset.newBuilder().setId(id).setName(id).setSignatures(List.of(signature)).build();
+        RetractedDataset template = RegistryLoader.loadBundled().get(0);
+        return RetractedDataset.newBuilder(template).setId(id).setName(id).setParent(null).setStatus("retracted").setAliases(List.of())
+                .setAllowedMirrors(List.of()).setSignatures(List.of(signature)).build();
     }
 
     private static SnapshotChunk chunk(String key, int index, int count, List<ManifestEntry> entries) {
@@ -246,9 +251,18 @@ class HostileWorldTest {
         assertEquals(0, r.exit(), r.out() + r.err());
     }
 
+    /** Waits like {@link RunningRevenant#await}, and on a timeout says what the standalone process printed. */
+    private static void await(java.util.function.BooleanSupplier condition, String what, Standalone app) throws InterruptedException {
+        try {
+            RunningRevenant.await(PROMPTLY, condition, what);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; standalone printed:\n" + app.tail(), e);
+        }
+    }
+
     private static JsonNode awaitAlert(Standalone app, String mirrorKey) throws InterruptedException {
         JsonNode[] found = new JsonNode[1];
-        RunningRevenant.await(PROMPTLY, () -> {
+        await(() -> {
             try {
                 HttpResponse<String> r = get(app.httpPort, "/api/alerts?dataset=ms-celeb-1m");
                 if (r.statusCode() != 200) {
@@ -267,7 +281,7 @@ class HostileWorldTest {
                 Thread.currentThread().interrupt();
                 return false;
             }
-        }, "an alert on " + mirrorKey);
+        }, "an alert on " + mirrorKey, app);
         return found[0];
     }
 
@@ -413,9 +427,13 @@ class HostileWorldTest {
                     .start();
             Standalone app = new Standalone(process, httpPort);
             Thread reader = new Thread(() -> {
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                // Kept whole under target/ for a failed run; the failure message shows only the end.
+                Path logFile = Path.of("target", "hostile-world-standalone-" + httpPort + ".log");
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                     java.io.PrintWriter log = new java.io.PrintWriter(Files.newBufferedWriter(logFile), true)) {
                     for (String line; (line = out.readLine()) != null; ) {
                         app.output.append(line).append('\n');
+                        log.println(line);
                         if (line.contains("Revenant is running")) {
                             app.running.countDown();
                         }
@@ -427,6 +445,12 @@ class HostileWorldTest {
             reader.setDaemon(true);
             reader.start();
             return app;
+        }
+
+        /** The last lines it printed, for failure messages. */
+        String tail() {
+            String all = output.toString();
+            return all.length() <= 20_000 ? all : all.substring(all.length() - 20_000);
         }
 
         void awaitRunning() throws InterruptedException {

@@ -9,12 +9,15 @@ import java.util.Properties;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.revenant.avro.RetractedDataset;
+import org.revenant.registry.DatasetRules;
 import org.revenant.registry.RegistryLoader;
 import org.revenant.wire.Topics;
 import org.slf4j.Logger;
@@ -88,11 +91,23 @@ public final class RegistryTerms implements Supplier<DiscoveryTerms> {
                 if (System.nanoTime() > deadline) {
                     throw new KafkaException("timed out reading " + topics.registry.name());
                 }
-                for (ConsumerRecord<String, RetractedDataset> r : consumer.poll(Duration.ofMillis(200))) {
+                ConsumerRecords<String, RetractedDataset> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(200));
+                } catch (RecordDeserializationException e) {
+                    // The streams app dead-letters what it cannot read; discovery just reads past it.
+                    LOG.debug("registry record at {} offset {} unreadable: skipped", e.topicPartition(), e.offset());
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
+                    continue;
+                }
+                for (ConsumerRecord<String, RetractedDataset> r : records) {
                     if (r.value() == null) {
                         byId.remove(r.key());
-                    } else {
+                    } else if (DatasetRules.problems(r.key(), r.value()).isEmpty()) {
                         byId.put(r.key(), r.value());
+                    } else {
+                        // A dataset registry load would reject is left out, as the streams app leaves it out.
+                        byId.remove(r.key());
                     }
                 }
             }

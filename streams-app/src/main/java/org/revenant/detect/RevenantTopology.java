@@ -81,9 +81,9 @@ public final class RevenantTopology {
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RegistryStoreUpdater.STORE),
                         Serdes.String(), topics.registry.valueSerde()).withLoggingDisabled(),
-                topics.registry.name(), consumed(topics.registry, REGISTRY_SOURCE),
+                topics.registry.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(REGISTRY_SOURCE),
                 () -> new RegistryStoreUpdater(view, tap, registryDeadLetters, topics.dlq.name(),
-                        topics.registry.valueSerde().serializer()));
+                        topics.registry.valueSerde().deserializer()));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SnapshotMatcher.ASSEMBLY_STORE),
                 Serdes.String(), AvroSerdes.of(AssemblyState.class)));

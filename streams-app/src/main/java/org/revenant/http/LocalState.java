@@ -119,10 +119,13 @@ final class LocalState {
             return streams.store(stale ? query.enableStaleStores() : query);
         } catch (InvalidStateStoreException e) {
             throw notReady(name, e);
+        } catch (IllegalStateException e) {
+            // Kafka Streams has stopped (ERROR, NOT_RUNNING): /health names why; here it is a 503, not a 500.
+            throw notReady(name, e);
         }
     }
 
-    private NotReady notReady(String store, InvalidStateStoreException cause) {
+    private NotReady notReady(String store, RuntimeException cause) {
         return new NotReady("state store " + store + " is not queryable right now (streams " + streams.state() + ")", cause);
     }
 }

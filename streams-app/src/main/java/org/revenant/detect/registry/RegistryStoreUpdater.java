@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -28,8 +28,13 @@ import org.slf4j.LoggerFactory;
  * version or a tombstone replaces it as usual, but the index leaves it out. When it is read it is
  * logged, counted and written to the dead-letter topic. Nothing here throws: an exception on the
  * global thread stops the whole app, and would again on every restart over the same data.
+ *
+ * <p>The processor reads raw bytes and decodes them itself, so bytes no schema reads are dead
+ * letters like any other bad record. Kafka Streams 4.2.1 cannot do that for a global store: with a
+ * dead-letter topic configured, its deserialization-failure path casts the global context to a
+ * task's record collector and the global thread dies of a {@code ClassCastException}.
  */
-public final class RegistryStoreUpdater implements Processor<String, RetractedDataset, Void, Void> {
+public final class RegistryStoreUpdater implements Processor<String, byte[], Void, Void> {
 
     public static final String STORE = "registry-store";
     private static final Logger LOG = LoggerFactory.getLogger(RegistryStoreUpdater.class);
@@ -38,22 +43,22 @@ public final class RegistryStoreUpdater implements Processor<String, RetractedDa
     private final DetectionTap tap;
     private final DeadLetters deadLetters;
     private final String deadLetterTopic;
-    private final Serializer<RetractedDataset> serializer;
+    private final Deserializer<RetractedDataset> deserializer;
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, RetractedDataset> store;
 
-    public RegistryStoreUpdater(RegistryView view) {
-        this(view, DetectionTap.NONE, DeadLetters.NONE, null, null);
+    public RegistryStoreUpdater(RegistryView view, Deserializer<RetractedDataset> deserializer) {
+        this(view, DetectionTap.NONE, DeadLetters.NONE, null, deserializer);
     }
 
-    /** With the tap to count skipped records and where to dead-letter them (topic and value serializer). */
+    /** With the tap to count skipped records, where to dead-letter them, and how to read a record's bytes. */
     public RegistryStoreUpdater(RegistryView view, DetectionTap tap, DeadLetters deadLetters, String deadLetterTopic,
-                                Serializer<RetractedDataset> serializer) {
+                                Deserializer<RetractedDataset> deserializer) {
         this.view = Objects.requireNonNull(view, "view");
         this.tap = Objects.requireNonNull(tap, "tap");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.deadLetterTopic = deadLetterTopic;
-        this.serializer = serializer;
+        this.deserializer = Objects.requireNonNull(deserializer, "deserializer");
     }
 
     @Override
@@ -67,24 +72,41 @@ public final class RegistryStoreUpdater implements Processor<String, RetractedDa
     }
 
     @Override
-    public void process(Record<String, RetractedDataset> record) {
+    public void process(Record<String, byte[]> record) {
         try {
             if (record.key() == null) {
                 return;
             }
             if (record.value() == null) {
                 store.delete(record.key());
-            } else {
-                store.put(record.key(), record.value());
-                List<String> problems = RegistryIndex.problems(record.key(), record.value());
-                if (!problems.isEmpty()) {
-                    skip(record, String.join("; ", problems));
-                }
+                rebuild();
+                return;
+            }
+            RetractedDataset dataset;
+            try {
+                dataset = deserializer.deserialize(topic(), record.value());
+            } catch (RuntimeException e) {
+                // Nothing readable to store: whatever the key held before stays as it was.
+                skip(record, "cannot be read: " + e.getMessage());
+                return;
+            }
+            if (dataset == null) {
+                skip(record, "cannot be read: no value");
+                return;
+            }
+            store.put(record.key(), dataset);
+            List<String> problems = RegistryIndex.problems(record.key(), dataset);
+            if (!problems.isEmpty()) {
+                skip(record, String.join("; ", problems));
             }
             rebuild();
         } catch (RuntimeException e) {
             skip(record, "cannot be processed: " + e);
         }
+    }
+
+    private String topic() {
+        return context == null ? null : context.recordMetadata().map(RecordMetadata::topic).orElse(null);
     }
 
     private RegistryIndex rebuild() {
@@ -100,7 +122,7 @@ public final class RegistryStoreUpdater implements Processor<String, RetractedDa
         return index;
     }
 
-    private void skip(Record<String, RetractedDataset> record, String reason) {
+    private void skip(Record<String, byte[]> record, String reason) {
         Optional<RecordMetadata> where = context == null ? Optional.empty() : context.recordMetadata();
         String topic = where.map(RecordMetadata::topic).orElse(null);
         int partition = where.map(RecordMetadata::partition).orElse(-1);
@@ -116,13 +138,7 @@ public final class RegistryStoreUpdater implements Processor<String, RetractedDa
             return;
         }
         byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-        byte[] value = null;
-        try {
-            value = serializer == null || record.value() == null ? null : serializer.serialize(topic, record.value());
-        } catch (RuntimeException e) {
-            // A record that cannot be encoded again is still dead-lettered, without its value.
-        }
-        deadLetters.write(DeadLetters.record(deadLetterTopic, key, value, topic, partition, offset, record.timestamp(),
+        deadLetters.write(DeadLetters.record(deadLetterTopic, key, record.value(), topic, partition, offset, record.timestamp(),
                 new RejectedRecordException("registry record '" + record.key() + "' skipped: " + reason)));
     }
 }

@@ -57,7 +57,7 @@ class RegistryRobustnessTest {
         RegistryView view = new RegistryView();
         List<RegistryIndex> swapped = new ArrayList<>();
         view.onSwap(swapped::add);
-        new RegistryStoreUpdater(view).init(context);
+        new RegistryStoreUpdater(view, AvroSerdes.of(RetractedDataset.class).deserializer()).init(context);
 
         assertEquals(1, swapped.size());
         assertEquals(1, view.current().size());
