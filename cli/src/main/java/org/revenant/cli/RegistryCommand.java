@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "registry", mixinStandardHelpOptions = true,
         description = "The registry of retracted datasets (one reviewed YAML file per dataset).",
-        subcommands = {RegistryCommand.Load.class, RegistryCommand.ListDatasets.class, RegistryCommand.Export.class})
+        subcommands = {RegistryCommand.Load.class, RegistryCommand.ListDatasets.class, RegistryCommand.Export.class,
+                RegistryCommand.Remove.class})
 final class RegistryCommand {
 
     @Command(name = "load", mixinStandardHelpOptions = true,
@@ -54,7 +55,7 @@ final class RegistryCommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            var datasets = TopicContents.latest(kafka.clientProperties(), kafka.topics().registry).values().stream()
+            var datasets = TopicContents.latest(kafka.clientProperties(), kafka.topics().registry, unreadable(spec)).values().stream()
                     .sorted(Comparator.comparing(RetractedDataset::getId)).toList();
             out.printf("%-24s %-32s %-12s %-20s %s%n", "ID", "NAME", "RETRACTED", "PARENT", "SIGNATURES");
             for (RetractedDataset d : datasets) {
@@ -78,7 +79,7 @@ final class RegistryCommand {
 
         @Override
         public Integer call() throws Exception {
-            var datasets = TopicContents.latest(kafka.clientProperties(), kafka.topics().registry).values().stream()
+            var datasets = TopicContents.latest(kafka.clientProperties(), kafka.topics().registry, unreadable(spec)).values().stream()
                     .sorted(Comparator.comparing(RetractedDataset::getId)).toList();
             if (output == null) {
                 PrintWriter out = spec.commandLine().getOut();
@@ -108,6 +109,34 @@ final class RegistryCommand {
             }
             return 0;
         }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = {"Remove datasets from the registry topic (a tombstone per id): matching for them stops and their open",
+                    "alerts are resolved. Also clears a record the streams app skipped as invalid (see /health)."})
+    static final class Remove implements Callable<Integer> {
+        @Mixin KafkaOptions kafka;
+        @Spec CommandSpec spec;
+
+        @Parameters(arity = "1..*", paramLabel = "ID", description = "Dataset ids (record keys) to remove.")
+        List<String> ids;
+
+        @Override
+        public Integer call() {
+            for (String id : ids) {
+                RegistryPublisher.remove(kafka.clientProperties(), kafka.topics(), id);
+                spec.commandLine().getOut().printf("removed '%s' from %s%n", Terminal.safe(id), kafka.topics().registry.name());
+            }
+            return 0;
+        }
+    }
+
+    /** One line on standard error per record of the registry topic that no schema reads. */
+    private static java.util.function.Consumer<String> unreadable(CommandSpec spec) {
+        return where -> {
+            spec.commandLine().getErr().printf("revenant: skipped an unreadable registry record at %s%n", Terminal.safe(where));
+            spec.commandLine().getErr().flush();
+        };
     }
 
     /** Registry ids as the registry files allow them; anything else cannot name a file. */

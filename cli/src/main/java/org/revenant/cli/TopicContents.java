@@ -18,12 +18,20 @@ public final class TopicContents {
 
     private TopicContents() {}
 
-    /** The latest value per key of a compacted topic; tombstones remove keys. */
-    static <K, V> Map<K, V> latest(Properties clientProperties, Topic<K, V> topic) {
+    /** The latest value per key of a compacted topic; tombstones remove keys; unreadable records are reported and skipped. */
+    static <K, V> Map<K, V> latest(Properties clientProperties, Topic<K, V> topic, Consumer<String> unreadable) {
         Map<K, V> latest = new LinkedHashMap<>();
         readToEnd(clientProperties, topic.name(), record -> {
-            K key = topic.deserializeKey(record.key());
-            V value = topic.deserializeValue(record.value());
+            K key;
+            V value;
+            try {
+                key = topic.deserializeKey(record.key());
+                value = topic.deserializeValue(record.value());
+            } catch (RuntimeException e) {
+                // Anyone with write access can put bytes here that no schema reads; they cost one line, not the command.
+                unreadable.accept(record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage());
+                return;
+            }
             if (value == null) {
                 latest.remove(key);
             } else {

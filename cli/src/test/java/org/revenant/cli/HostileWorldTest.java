@@ -147,6 +147,25 @@ class HostileWorldTest {
                 awaitAlert(second, "http:второй");
                 awaitDelivery("http:второй");
                 assertFalse(second.output.toString().contains("Exception in thread"), second.output.toString());
+
+                // Recovery as the README says: list what the topic holds (unreadable records named, not fatal),
+                // remove the invalid datasets, and the registry is healthy again.
+                String bootstrap = "localhost:" + kafkaPort;
+                CliTest.Result list = CliTest.run("registry", "list", "--bootstrap-servers", bootstrap);
+                assertEquals(0, list.exit(), list.out() + list.err());
+                assertTrue(list.out().contains("ms-celeb-1m") && list.err().contains("unreadable registry record"), list.out() + list.err());
+                CliTest.Result removed = CliTest.run("registry", "remove", "poison-null-btih", "poison-bad-regex", "--bootstrap-servers", bootstrap);
+                assertEquals(0, removed.exit(), removed.out() + removed.err());
+                await(() -> {
+                    try {
+                        return "UP".equals(component(health(second.httpPort), "registry").path("state").asText());
+                    } catch (IOException e) {
+                        return false;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }, "the registry component UP after removing the invalid datasets", second);
             } finally {
                 second.stop();
             }

@@ -82,6 +82,12 @@ public final class RevenantMetrics implements DetectionTap, AutoCloseable {
         counter("revenant.alerts", "Alert events emitted", "event", event.getEvent().name(), "severity", event.getSeverity().name()).increment();
     }
 
+    @Override
+    public void registryRecordSkipped(String key, String reason) {
+        counter("revenant.registry.records.skipped", "Registry records left out of the index because registry load would reject them")
+                .increment();
+    }
+
     /** A record arrived on the dead-letter topic; {@code topic} is where it came from. */
     public void deadLetter(String topic) {
         String tag = topic == null ? "unknown" : knownTopics.contains(topic) ? topic : OTHER;
