@@ -13,10 +13,10 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.SnapshotChunk;
+import org.revenant.detect.tap.DetectionTap;
 import org.revenant.detect.guard.KafkaDeadLetters;
 import org.revenant.detect.registry.RegistryView;
 import org.revenant.health.Components;
-import org.revenant.http.metrics.DetectionTap;
 
 /**
  * Runs the detection topology: exactly-once, poison pills to the DLQ, explicit state dir. Reports

@@ -20,9 +20,9 @@ import org.revenant.avro.MirrorRecord;
 import org.revenant.avro.StoredEntry;
 import org.revenant.detect.manifest.ManifestStore;
 import org.revenant.detect.match.SnapshotMatcher;
-import org.revenant.http.history.AlertHistoryRecorder;
-import org.revenant.http.history.BoundedHistory;
-import org.revenant.http.history.MirrorHistoryRecorder;
+import org.revenant.detect.history.AlertHistoryRecorder;
+import org.revenant.detect.history.BoundedHistory;
+import org.revenant.detect.history.MirrorHistoryRecorder;
 
 /**
  * Reads of this instance's own state stores (the partitions it hosts). Which instance to ask is

@@ -48,7 +48,7 @@ import org.revenant.detect.manifest.ManifestStore;
 import org.revenant.detect.match.ChunkLimits;
 import org.revenant.detect.match.SnapshotMatcher;
 import org.revenant.detect.registry.RegistryView;
-import org.revenant.http.metrics.DetectionTap;
+import org.revenant.detect.tap.DetectionTap;
 import org.revenant.wire.Topics;
 
 /** Hostile records on every input: each is set aside with its reason, and detection carries on. */

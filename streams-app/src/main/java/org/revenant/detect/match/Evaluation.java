@@ -13,6 +13,7 @@ import org.revenant.avro.Severity;
 import org.revenant.avro.SignatureKind;
 import org.revenant.detect.lifecycle.AlertLifecycle;
 import org.revenant.detect.registry.RegistryIndex;
+import org.revenant.detect.signal.ManifestSketch;
 
 /**
  * Turns the hits of one complete snapshot into assessments per dataset (DESIGN sections 5 and 6):

@@ -38,7 +38,9 @@ import org.revenant.detect.lifecycle.AlertLifecycle;
 import org.revenant.detect.manifest.ManifestStore;
 import org.revenant.detect.registry.RegistryIndex;
 import org.revenant.detect.registry.RegistryView;
-import org.revenant.http.metrics.DetectionTap;
+import org.revenant.detect.signal.ManifestSketch;
+import org.revenant.detect.signal.TextSignals;
+import org.revenant.detect.tap.DetectionTap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

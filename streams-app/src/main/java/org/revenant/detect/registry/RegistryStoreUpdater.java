@@ -16,7 +16,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.detect.guard.DeadLetters;
 import org.revenant.detect.guard.RejectedRecordException;
-import org.revenant.http.metrics.DetectionTap;
+import org.revenant.detect.tap.DetectionTap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

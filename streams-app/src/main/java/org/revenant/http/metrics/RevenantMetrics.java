@@ -12,6 +12,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.MirrorStatus;
 import org.revenant.avro.SnapshotChunk;
+import org.revenant.detect.tap.DetectionTap;
 
 /**
  * Revenant's Prometheus metrics: the Kafka Streams client's own metrics (Micrometer's binder),

@@ -1,4 +1,4 @@
-package org.revenant.http.history;
+package org.revenant.detect.history;
 
 import java.util.ArrayList;
 import java.util.List;

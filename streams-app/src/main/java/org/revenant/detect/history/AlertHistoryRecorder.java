@@ -1,11 +1,11 @@
-package org.revenant.http.history;
+package org.revenant.detect.history;
 
 import java.util.Objects;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.revenant.avro.AlertEvent;
-import org.revenant.http.metrics.DetectionTap;
+import org.revenant.detect.tap.DetectionTap;
 
 /**
  * Keeps the last {@value #CAP} events of every alert for the alert page's timeline. It runs in the

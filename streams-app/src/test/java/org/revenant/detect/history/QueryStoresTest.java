@@ -1,4 +1,4 @@
-package org.revenant.http.history;
+package org.revenant.detect.history;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.revenant.detect.Fixtures.MS_CELEB_BTIH;
@@ -29,7 +29,7 @@ import org.revenant.detect.Fixtures;
 import org.revenant.detect.RevenantStreams;
 import org.revenant.detect.RevenantTopology;
 import org.revenant.detect.registry.RegistryView;
-import org.revenant.http.metrics.DetectionTap;
+import org.revenant.detect.tap.DetectionTap;
 import org.revenant.wire.Topics;
 
 class QueryStoresTest {

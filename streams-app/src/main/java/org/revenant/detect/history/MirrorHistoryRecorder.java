@@ -1,4 +1,4 @@
-package org.revenant.http.history;
+package org.revenant.detect.history;
 
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
