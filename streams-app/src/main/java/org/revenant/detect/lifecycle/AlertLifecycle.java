@@ -20,6 +20,7 @@ import org.revenant.avro.Evidence;
 import org.revenant.avro.Mirror;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.Severity;
+import org.revenant.detect.state.AlertKey;
 
 /**
  * DESIGN section 7 as a pure function: given the stored state of one alert (or none) and what the
@@ -48,7 +49,7 @@ public final class AlertLifecycle {
             .thenComparing(Evidence::getSignature);
 
     public static String alertKey(String datasetId, String mirrorKey) {
-        return datasetId + "|" + mirrorKey;
+        return AlertKey.format(datasetId, mirrorKey);
     }
 
     /** The snapshot matches the dataset at or above the alert threshold. */

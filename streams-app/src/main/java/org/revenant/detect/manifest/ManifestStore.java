@@ -2,12 +2,12 @@ package org.revenant.detect.manifest;
 
 import java.util.Objects;
 import java.util.function.Consumer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.MirrorRecord;
 import org.revenant.avro.StoredEntry;
+import org.revenant.detect.state.MirrorScopedKey;
 
 /**
  * The last known manifest of every mirror of a task, one store record per entry (key
@@ -16,11 +16,6 @@ import org.revenant.avro.StoredEntry;
  */
 public final class ManifestStore {
 
-    public static final String ENTRIES_STORE = "manifest-entries-store";
-    public static final String MIRRORS_STORE = "manifest-mirrors-store";
-
-    private static final char SEP = '\u0000';
-    private static final StringSerializer KEYS = new StringSerializer();
 
     /** What one new entry is, compared with the last snapshot. */
     public enum Diff { ADDED, MODIFIED, UNCHANGED }
@@ -35,7 +30,7 @@ public final class ManifestStore {
 
     /** Records the entry as seen by this snapshot and says how it differs from before. */
     public Diff put(String mirrorKey, String snapshotId, ManifestEntry entry) {
-        String key = mirrorKey + SEP + entry.getPath();
+        String key = MirrorScopedKey.of(mirrorKey, entry.getPath());
         StoredEntry old = entries.get(key);
         entries.put(key, new StoredEntry(entry, snapshotId));
         if (old == null) {
@@ -49,7 +44,7 @@ public final class ManifestStore {
 
     /** Deletes the entries the given snapshot did not see; each removed entry goes to the consumer. */
     public void removeUnseen(String mirrorKey, String snapshotId, Consumer<ManifestEntry> removed, Consumer<ManifestEntry> kept) {
-        try (KeyValueIterator<String, StoredEntry> it = entries.prefixScan(mirrorKey + SEP, KEYS)) {
+        try (KeyValueIterator<String, StoredEntry> it = MirrorScopedKey.range(entries, mirrorKey)) {
             while (it.hasNext()) {
                 var kv = it.next();
                 if (!kv.value.getSnapshotId().equals(snapshotId)) {
@@ -64,7 +59,7 @@ public final class ManifestStore {
 
     /** Every entry of the mirror's last known manifest. */
     public void forEachEntry(String mirrorKey, Consumer<ManifestEntry> consumer) {
-        try (KeyValueIterator<String, StoredEntry> it = entries.prefixScan(mirrorKey + SEP, KEYS)) {
+        try (KeyValueIterator<String, StoredEntry> it = MirrorScopedKey.range(entries, mirrorKey)) {
             it.forEachRemaining(kv -> consumer.accept(kv.value.getEntry()));
         }
     }

@@ -16,6 +16,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.detect.guard.DeadLetters;
 import org.revenant.detect.guard.RejectedRecordException;
+import org.revenant.detect.state.StateStores;
 import org.revenant.detect.tap.DetectionTap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RegistryStoreUpdater implements Processor<String, RetractedDataset, Void, Void> {
 
-    public static final String STORE = "registry-store";
     private static final Logger LOG = LoggerFactory.getLogger(RegistryStoreUpdater.class);
 
     private final RegistryView view;
@@ -59,7 +59,7 @@ public final class RegistryStoreUpdater implements Processor<String, RetractedDa
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
-        store = context.getStateStore(STORE);
+        store = context.getStateStore(StateStores.REGISTRY);
         // The store may have been restored from the topic without passing through process().
         // Records skipped here were dead-lettered when first read; now they are only logged.
         RegistryIndex index = rebuild();
