@@ -1,7 +1,12 @@
 package org.revenant.detect.manifest;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.revenant.avro.ManifestEntry;
@@ -16,6 +21,29 @@ import org.revenant.detect.state.MirrorScopedKey;
  */
 public final class ManifestStore {
 
+
+    /** The fields of an entry that identify it within its mirror (part of the store key). */
+    static final Set<String> IDENTITY_FIELDS = Set.of("path");
+
+    /**
+     * The fields of an entry whose change makes it MODIFIED. Every field of {@link ManifestEntry}
+     * is here or in {@link #IDENTITY_FIELDS}; ManifestStoreTest checks that against the schema, so
+     * a new field cannot be left out of the comparison by accident.
+     */
+    static final Map<String, Function<ManifestEntry, Object>> CONTENT_FIELDS = contentFields();
+
+    private static Map<String, Function<ManifestEntry, Object>> contentFields() {
+        Map<String, Function<ManifestEntry, Object>> fields = new LinkedHashMap<>();
+        fields.put("size", ManifestEntry::getSize);
+        fields.put("sha256", ManifestEntry::getSha256);
+        fields.put("sha1", ManifestEntry::getSha1);
+        fields.put("md5", ManifestEntry::getMd5);
+        fields.put("gitBlobSha1", ManifestEntry::getGitBlobSha1);
+        fields.put("lfsSha256", ManifestEntry::getLfsSha256);
+        fields.put("kind", ManifestEntry::getKind);
+        fields.put("ref", ManifestEntry::getRef);
+        return Collections.unmodifiableMap(fields);
+    }
 
     /** What one new entry is, compared with the last snapshot. */
     public enum Diff { ADDED, MODIFIED, UNCHANGED }
@@ -79,9 +107,11 @@ public final class ManifestStore {
     }
 
     static boolean sameContent(ManifestEntry a, ManifestEntry b) {
-        return Objects.equals(a.getSize(), b.getSize()) && Objects.equals(a.getSha256(), b.getSha256())
-                && Objects.equals(a.getSha1(), b.getSha1()) && Objects.equals(a.getMd5(), b.getMd5())
-                && Objects.equals(a.getGitBlobSha1(), b.getGitBlobSha1()) && Objects.equals(a.getLfsSha256(), b.getLfsSha256())
-                && a.getKind() == b.getKind() && Objects.equals(a.getRef(), b.getRef());
+        for (Function<ManifestEntry, Object> field : CONTENT_FIELDS.values()) {
+            if (!Objects.equals(field.apply(a), field.apply(b))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

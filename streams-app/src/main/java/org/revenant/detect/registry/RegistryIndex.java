@@ -472,7 +472,7 @@ public final class RegistryIndex {
                     : s.getValue() + " (" + (s.getMinSize() == null ? "" : s.getMinSize()) + ".."
                     + (s.getMaxSize() == null ? "" : s.getMaxSize()) + " bytes)";
             case REFERENCE_MANIFEST -> "reference manifest of " + s.getFiles().size() + " files";
-            default -> s.getValue();
+            case BTIH, SHA256, SHA1, MD5, GIT_BLOB, PATH_PATTERN, DOWNLOAD_LINK, ALIAS -> s.getValue();
         };
     }
 
