@@ -30,7 +30,7 @@ import org.revenant.wire.Topic;
 import org.revenant.wire.Topics;
 
 /**
- * Revenant's detection topology (DESIGN sections 4 to 7): the registry as a global store;
+ * Revenant's detection topology (architecture sections 4 to 7): the registry as a global store;
  * snapshots and analyst decisions (re-keyed by mirror) into one task that owns each mirror's
  * manifest and alerts; alerts, alert state, manifest changes and the JSON projection out. Every
  * node, store and internal topic has an explicit name.

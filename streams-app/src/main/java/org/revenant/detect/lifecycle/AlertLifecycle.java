@@ -23,7 +23,7 @@ import org.revenant.avro.Severity;
 import org.revenant.detect.state.AlertKey;
 
 /**
- * DESIGN section 7 as a pure function: given the stored state of one alert (or none) and what the
+ * Architecture section 7 as a pure function: given the stored state of one alert (or none) and what the
  * latest snapshot shows, the next state and the event to emit, if any. Re-crawls that show the
  * same evidence emit nothing; a RESOLVED alert that matches again REAPPEARS.
  */
