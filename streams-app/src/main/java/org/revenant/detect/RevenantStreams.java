@@ -13,9 +13,9 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.SnapshotChunk;
-import org.revenant.detect.tap.DetectionTap;
 import org.revenant.detect.guard.KafkaDeadLetters;
 import org.revenant.detect.registry.RegistryView;
+import org.revenant.detect.tap.DetectionTap;
 import org.revenant.health.Components;
 
 /**
