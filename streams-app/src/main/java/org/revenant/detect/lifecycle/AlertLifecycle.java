@@ -136,14 +136,12 @@ public final class AlertLifecycle {
         AlertState.Builder next = AlertState.newBuilder(previous)
                 .setDecision(decision.getDecision())
                 .setDecisionNote(decision.getNote());
-        switch (decision.getDecision()) {
-            case FALSE_POSITIVE, ALLOWLISTED -> next.setStatus(AlertStatus.SUPPRESSED);
-            case CONFIRMED, TAKEDOWN_REQUESTED -> {
-                if (previous.getStatus() == AlertStatus.SUPPRESSED) {
-                    next.setStatus(AlertStatus.OPEN);
-                }
-            }
-        }
+        // An expression, so a new decision kind fails to compile until its effect is decided here.
+        next.setStatus(switch (decision.getDecision()) {
+            case FALSE_POSITIVE, ALLOWLISTED -> AlertStatus.SUPPRESSED;
+            case CONFIRMED, TAKEDOWN_REQUESTED ->
+                    previous.getStatus() == AlertStatus.SUPPRESSED ? AlertStatus.OPEN : previous.getStatus();
+        });
         boolean same = previous.getDecision() == decision.getDecision()
                 && java.util.Objects.equals(previous.getDecisionNote(), decision.getNote());
         if (same) {
