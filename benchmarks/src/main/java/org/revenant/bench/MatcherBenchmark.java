@@ -28,7 +28,7 @@ import org.revenant.detect.registry.RegistryIndex;
 
 /**
  * Manifest entries matched per second on one thread, by the kind of signature the registry holds
- * and by the fraction of entries that match. DESIGN section 12: at least 5 M entries/s per core
+ * and by the fraction of entries that match. Architecture section 12: at least 5 M entries/s per core
  * for hash and size lookups.
  */
 @State(Scope.Benchmark)

@@ -10,8 +10,8 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.revenant.detect.match.NameNormalizer;
-import org.revenant.detect.match.TextSignals;
+import org.revenant.detect.signal.NameNormalizer;
+import org.revenant.detect.signal.TextSignals;
 
 /** Name normalization per file name, and README tokenization for alias matching. */
 @State(Scope.Benchmark)

@@ -41,7 +41,7 @@ final class AlertsCommand {
         @Option(names = "--from-beginning", description = "Start with the oldest alert instead of new ones.")
         boolean fromBeginning;
 
-        @Option(names = "--format", defaultValue = "text", description = "text or json (DESIGN JSON, one object a line). Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--format", defaultValue = "text", description = "text or json (the public alert JSON, one object a line). Default: ${DEFAULT-VALUE}.")
         Format format;
 
         @Option(names = "--max", paramLabel = "N", description = "Stop after N alerts.")

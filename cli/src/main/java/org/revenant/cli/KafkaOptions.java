@@ -9,7 +9,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.revenant.wire.Topics;
 import picocli.CommandLine.Option;
 
-/** The options every command that talks to Kafka shares (DESIGN section 9). */
+/** The options every command that talks to Kafka shares (architecture section 9). */
 public final class KafkaOptions {
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",

@@ -17,7 +17,7 @@ import org.revenant.crawl.Secret;
 import org.revenant.registry.YamlTree;
 
 /**
- * The crawler configuration (DESIGN section 8): a YAML file with {@code sources.<name>.enabled},
+ * The crawler configuration (architecture section 8): a YAML file with {@code sources.<name>.enabled},
  * {@code .interval}, {@code .apiUrl}/{@code .url} and watch lists, then the environment on top
  * ({@code REVENANT_GITHUB_API_URL}, ..., tokens {@code GITHUB_TOKEN}, {@code HF_TOKEN}). Every
  * error names the file and line.

@@ -20,7 +20,7 @@ import org.revenant.wire.Topics;
 /**
  * Sends one mirror snapshot as chunks (at most {@value #MAX_ENTRIES} entries or about
  * {@value #MAX_CHUNK_BYTES} bytes each) inside one Kafka transaction, so read_committed
- * consumers see the whole snapshot or none of it (DESIGN section 4).
+ * consumers see the whole snapshot or none of it (architecture section 4).
  */
 public final class SnapshotPublisher implements AutoCloseable {
 

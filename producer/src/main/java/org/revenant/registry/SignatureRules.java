@@ -16,7 +16,7 @@ import org.revenant.avro.SignatureKind;
 import org.revenant.registry.YamlTree.Mapping;
 import org.revenant.registry.YamlTree.Node;
 
-/** Reads and checks one entry of a registry file's {@code signatures} list (DESIGN section 5). */
+/** Reads and checks one entry of a registry file's {@code signatures} list (architecture section 5, docs/registry-format.md). */
 final class SignatureRules {
 
     /** FILE_SIZE alone is only trusted for files big enough that a size collision is implausible. */

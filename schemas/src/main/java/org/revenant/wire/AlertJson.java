@@ -9,7 +9,7 @@ import org.revenant.avro.AlertEvent;
 import org.revenant.avro.Evidence;
 
 /**
- * The public JSON form of an alert event (DESIGN section 9): its fields in its order, then the
+ * The public JSON form of an alert event (architecture section 9): its core fields in their order, then the
  * optional extras (parentId, parentName, decision, partialListing, eventId); one object per line for {@code alerts tail --format json} and the {@code alerts.json} projection.
  */
 public final class AlertJson {
@@ -34,7 +34,7 @@ public final class AlertJson {
         node.put("observedAt", alert.getObservedAt().toString());
         node.put("snapshotId", alert.getSnapshotId());
         putEvidence(node, alert.getEvidence());
-        // Beyond the DESIGN fields, after them: derivative lineage, the analyst's decision, a partial listing, the event id.
+        // After the core fields: derivative lineage, the analyst's decision, a partial listing, the event id.
         if (alert.getParentId() != null) {
             node.put("parentId", alert.getParentId());
             node.put("parentName", alert.getParentName());

@@ -15,7 +15,7 @@ import org.revenant.avro.ManifestChange;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.SnapshotChunk;
 
-/** The typed catalogue of Revenant's topics (DESIGN section 2), under one configurable prefix. */
+/** The typed catalogue of Revenant's topics (architecture section 2), under one configurable prefix. */
 public final class Topics {
 
     public static final String DEFAULT_PREFIX = "revenant.";

@@ -12,14 +12,14 @@ import org.revenant.avro.DecisionKind;
 
 class AlertJsonTest {
 
-    static final List<String> DESIGN_FIELDS = List.of("alertKey", "event", "datasetId", "datasetName", "mirrorKey",
+    static final List<String> CORE_FIELDS = List.of("alertKey", "event", "datasetId", "datasetName", "mirrorKey",
             "platform", "mirrorUrl", "severity", "confidence", "postRetraction", "reappearances", "observedAt",
             "snapshotId", "evidence");
 
     @Test
     void fieldsAreTheDesignFieldsInOrderThenTheEventId() throws Exception {
         JsonNode json = new ObjectMapper().readTree(AlertJson.toJson(AvroSerdesTest.sampleAlert()));
-        List<String> expected = new ArrayList<>(DESIGN_FIELDS);
+        List<String> expected = new ArrayList<>(CORE_FIELDS);
         expected.add("eventId");
         assertEquals(expected, names(json));
         assertEquals(List.of("kind", "signature", "path", "weight", "detail"), names(json.get("evidence").get(0)));
@@ -33,8 +33,8 @@ class AlertJsonTest {
                 .setParentId("ms-celeb-1m").setParentName("MS-Celeb-1M").setDecision(DecisionKind.CONFIRMED).build();
         JsonNode json = new ObjectMapper().readTree(AlertJson.toJson(alert));
         List<String> names = names(json);
-        assertEquals(DESIGN_FIELDS, names.subList(0, DESIGN_FIELDS.size()));
-        assertEquals(List.of("parentId", "parentName", "decision", "eventId"), names.subList(DESIGN_FIELDS.size(), names.size()));
+        assertEquals(CORE_FIELDS, names.subList(0, CORE_FIELDS.size()));
+        assertEquals(List.of("parentId", "parentName", "decision", "eventId"), names.subList(CORE_FIELDS.size(), names.size()));
     }
 
     @Test
@@ -42,7 +42,7 @@ class AlertJsonTest {
         AlertEvent alert = AlertEvent.newBuilder(AvroSerdesTest.sampleAlert())
                 .setPartialListing("tree has more than 5000 directories: listed 5000").build();
         JsonNode json = new ObjectMapper().readTree(AlertJson.toJson(alert));
-        assertEquals(List.of("partialListing", "eventId"), names(json).subList(DESIGN_FIELDS.size(), names(json).size()));
+        assertEquals(List.of("partialListing", "eventId"), names(json).subList(CORE_FIELDS.size(), names(json).size()));
         assertEquals("tree has more than 5000 directories: listed 5000", json.get("partialListing").asText());
     }
 

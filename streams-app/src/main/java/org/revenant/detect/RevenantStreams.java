@@ -15,8 +15,8 @@ import org.revenant.avro.AlertEvent;
 import org.revenant.avro.SnapshotChunk;
 import org.revenant.deadletter.KafkaDeadLetters;
 import org.revenant.detect.registry.RegistryView;
+import org.revenant.detect.tap.DetectionTap;
 import org.revenant.health.Components;
-import org.revenant.http.metrics.DetectionTap;
 
 /**
  * Runs the detection topology: exactly-once, poison pills to the DLQ, explicit state dir. Reports

@@ -10,32 +10,27 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.Stores;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.AnalystDecision;
-import org.revenant.avro.AssemblyState;
 import org.revenant.avro.ManifestChange;
-import org.revenant.avro.MirrorRecord;
 import org.revenant.avro.SnapshotChunk;
-import org.revenant.avro.StoredEntry;
-import org.revenant.detect.decide.DecisionApplier;
 import org.revenant.deadletter.DeadLetters;
+import org.revenant.detect.decide.DecisionApplier;
 import org.revenant.detect.guard.RejectedRecordException;
-import org.revenant.detect.manifest.ManifestStore;
+import org.revenant.detect.history.AlertHistoryRecorder;
+import org.revenant.detect.history.MirrorHistoryRecorder;
 import org.revenant.detect.match.SnapshotMatcher;
 import org.revenant.detect.registry.RegistryStoreUpdater;
 import org.revenant.detect.registry.RegistryView;
-import org.revenant.http.history.AlertHistoryRecorder;
-import org.revenant.http.history.MirrorHistoryRecorder;
-import org.revenant.http.metrics.DetectionTap;
+import org.revenant.detect.state.StateStores;
+import org.revenant.detect.tap.DetectionTap;
 import org.revenant.wire.AlertJson;
-import org.revenant.wire.AvroSerdes;
 import org.revenant.wire.Topic;
 import org.revenant.wire.Topics;
 
 /**
- * Revenant's detection topology (DESIGN sections 4 to 7): the registry as a global store;
+ * Revenant's detection topology (architecture sections 4 to 7): the registry as a global store;
  * snapshots and analyst decisions (re-keyed by mirror) into one task that owns each mirror's
  * manifest and alerts; alerts, alert state, manifest changes and the JSON projection out. Every
  * node, store and internal topic has an explicit name.
@@ -76,34 +71,29 @@ public final class RevenantTopology {
      */
     public static Topology build(DetectConfig config, RegistryView view, DetectionTap tap, DeadLetters registryDeadLetters) {
         Topics topics = config.topics();
+        StateStores stores = new StateStores(topics);
         StreamsBuilder builder = new StreamsBuilder();
 
-        builder.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RegistryStoreUpdater.STORE),
-                        Serdes.String(), topics.registry.valueSerde()).withLoggingDisabled(),
+        builder.addGlobalStore(stores.registry.builder().withLoggingDisabled(),
                 topics.registry.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(REGISTRY_SOURCE),
                 () -> new RegistryStoreUpdater(view, tap, registryDeadLetters, topics.dlq.name(),
                         topics.registry.valueSerde().deserializer()));
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SnapshotMatcher.ASSEMBLY_STORE),
-                Serdes.String(), AvroSerdes.of(AssemblyState.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SnapshotMatcher.ALERT_STORE),
-                Serdes.String(), topics.alertState.valueSerde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ManifestStore.ENTRIES_STORE),
-                Serdes.String(), AvroSerdes.of(StoredEntry.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ManifestStore.MIRRORS_STORE),
-                Serdes.String(), AvroSerdes.of(MirrorRecord.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SnapshotMatcher.REGISTRY_SEEN_STORE),
-                Serdes.String(), Serdes.String()));
-
-        addQueryStores(builder, topics);
+        builder.addStateStore(stores.assembly.builder());
+        builder.addStateStore(stores.alerts.builder());
+        builder.addStateStore(stores.manifestEntries.builder());
+        builder.addStateStore(stores.manifestMirrors.builder());
+        builder.addStateStore(stores.registrySeen.builder());
+        // Kept only for the HTTP API (alert timelines, mirror change histories), in the tasks that own the mirrors.
+        builder.addStateStore(stores.alertHistory.builder());
+        builder.addStateStore(stores.mirrorHistory.builder());
 
         KStream<String, SpecificRecord> detected = builder
                 .stream(topics.snapshots.name(), consumed(topics.snapshots, SNAPSHOTS_SOURCE))
                 .peek((key, chunk) -> tap.chunk(chunk), Named.as("snapshots-tap"))
                 .process(() -> new SnapshotMatcher(view, config.alertThreshold(), config.registryCheckInterval(), tap),
-                        Named.as(MATCHER), SnapshotMatcher.ASSEMBLY_STORE, SnapshotMatcher.ALERT_STORE,
-                        ManifestStore.ENTRIES_STORE, ManifestStore.MIRRORS_STORE, SnapshotMatcher.REGISTRY_SEEN_STORE);
+                        Named.as(MATCHER), StateStores.ASSEMBLY, StateStores.ALERTS,
+                        StateStores.MANIFEST_ENTRIES, StateStores.MANIFEST_MIRRORS, StateStores.REGISTRY_SEEN);
 
         KStream<String, SpecificRecord> decided = builder
                 .stream(topics.decisions.name(), consumed(topics.decisions, DECISIONS_SOURCE))
@@ -119,14 +109,14 @@ public final class RevenantTopology {
                 .selectKey((key, decision) -> DecisionApplier.mirrorKeyOf(decision.getAlertKey()), Named.as("decisions-keyed-by-mirror"))
                 .repartition(Repartitioned.<String, AnalystDecision>as(DECISIONS_REPARTITION)
                         .withKeySerde(Serdes.String()).withValueSerde(topics.decisions.valueSerde()))
-                .process(DecisionApplier::new, Named.as(DECISIONS), SnapshotMatcher.ALERT_STORE);
+                .process(DecisionApplier::new, Named.as(DECISIONS), StateStores.ALERTS);
 
         detected.merge(decided, Named.as("detections"))
                 .split(Named.as("by-type-"))
                 .branch((key, value) -> value instanceof AlertEvent, Branched.withConsumer(alerts -> {
                     KStream<String, AlertEvent> typed = alerts.mapValues(v -> (AlertEvent) v, Named.as("as-alert-event"));
                     typed.to(topics.alerts.name(), produced(topics.alerts, "alerts-sink"));
-                    typed.process(() -> new AlertHistoryRecorder(tap), Named.as(ALERT_HISTORY), AlertHistoryRecorder.STORE);
+                    typed.process(() -> new AlertHistoryRecorder(tap), Named.as(ALERT_HISTORY), StateStores.ALERT_HISTORY);
                     if (config.jsonProjection()) {
                         typed.mapValues(AlertJson::toJson, Named.as("alerts-json-projection"))
                                 .to(topics.alertsJson.name(), produced(topics.alertsJson, "alerts-json-sink"));
@@ -138,21 +128,10 @@ public final class RevenantTopology {
                 .branch((key, value) -> value instanceof ManifestChange, Branched.withConsumer(changes -> {
                     KStream<String, ManifestChange> typed = changes.mapValues(v -> (ManifestChange) v, Named.as("as-manifest-change"));
                     typed.to(topics.changes.name(), produced(topics.changes, "changes-sink"));
-                    typed.process(MirrorHistoryRecorder::new, Named.as(MIRROR_HISTORY), MirrorHistoryRecorder.STORE);
+                    typed.process(MirrorHistoryRecorder::new, Named.as(MIRROR_HISTORY), StateStores.MIRROR_HISTORY);
                 }, "changes"))
                 .noDefaultBranch();
         return builder.build();
-    }
-
-    /**
-     * Stores kept only for the HTTP API (the alert timeline and the mirror's change history), in
-     * the tasks that own the mirrors, so interactive queries find them by mirror key.
-     */
-    private static void addQueryStores(StreamsBuilder builder, Topics topics) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AlertHistoryRecorder.STORE),
-                Serdes.String(), topics.alerts.valueSerde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MirrorHistoryRecorder.STORE),
-                Serdes.String(), topics.changes.valueSerde()));
     }
 
     private static <K, V> Consumed<K, V> consumed(Topic<K, V> topic, String name) {

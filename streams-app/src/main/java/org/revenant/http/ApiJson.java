@@ -17,7 +17,7 @@ import org.revenant.avro.Source;
 import org.revenant.detect.registry.RegistryIndex;
 import org.revenant.wire.AlertJson;
 
-/** The JSON shapes of the HTTP API; field names follow the Avro records and the alert JSON of DESIGN section 9. */
+/** The JSON shapes of the HTTP API; field names follow the Avro records and the alert JSON of architecture section 9. */
 final class ApiJson {
 
     static final ObjectMapper MAPPER = new ObjectMapper();

@@ -17,7 +17,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
-import org.revenant.detect.match.SnapshotMatcher;
+import org.revenant.detect.state.StateStores;
 
 /**
  * Finds which instance holds a mirror's state and asks it over HTTP. All of Revenant's state is
@@ -55,7 +55,7 @@ final class ClusterRouter {
         if (self == null) {
             return new Here();
         }
-        KeyQueryMetadata metadata = streams.queryMetadataForKey(SnapshotMatcher.ALERT_STORE, mirrorKey, Serdes.String().serializer());
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(StateStores.ALERTS, mirrorKey, Serdes.String().serializer());
         if (metadata == null || metadata == KeyQueryMetadata.NOT_AVAILABLE) {
             return new Unknown();
         }
@@ -68,7 +68,7 @@ final class ClusterRouter {
             return List.of();
         }
         Set<HostInfo> hosts = new LinkedHashSet<>();
-        for (StreamsMetadata metadata : streams.streamsMetadataForStore(SnapshotMatcher.ALERT_STORE)) {
+        for (StreamsMetadata metadata : streams.streamsMetadataForStore(StateStores.ALERTS)) {
             if (!metadata.hostInfo().equals(self)) {
                 hosts.add(metadata.hostInfo());
             }

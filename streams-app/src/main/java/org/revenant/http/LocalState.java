@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -17,12 +16,8 @@ import org.revenant.avro.AlertState;
 import org.revenant.avro.ManifestChange;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.MirrorRecord;
-import org.revenant.avro.StoredEntry;
-import org.revenant.detect.manifest.ManifestStore;
-import org.revenant.detect.match.SnapshotMatcher;
-import org.revenant.http.history.AlertHistoryRecorder;
-import org.revenant.http.history.BoundedHistory;
-import org.revenant.http.history.MirrorHistoryRecorder;
+import org.revenant.detect.query.DetectionReads;
+import org.revenant.detect.state.StateStores;
 
 /**
  * Reads of this instance's own state stores (the partitions it hosts). Which instance to ask is
@@ -39,13 +34,12 @@ final class LocalState {
         }
     }
 
-    private static final char SEP = '\u0000';
-    private static final StringSerializer KEYS = new StringSerializer();
-
     private final KafkaStreams streams;
+    private final DetectionReads reads;
 
     LocalState(KafkaStreams streams) {
         this.streams = Objects.requireNonNull(streams, "streams");
+        this.reads = new DetectionReads(this::store);
     }
 
     /**
@@ -55,7 +49,7 @@ final class LocalState {
      */
     List<AlertState> alerts(Predicate<AlertState> filter, boolean stale) {
         List<AlertState> matching = new ArrayList<>();
-        try (KeyValueIterator<String, AlertState> it = this.<AlertState>store(SnapshotMatcher.ALERT_STORE, stale).all()) {
+        try (KeyValueIterator<String, AlertState> it = this.<AlertState>store(StateStores.ALERTS, stale).all()) {
             it.forEachRemaining(kv -> {
                 if (kv.value != null && filter.test(kv.value)) {
                     matching.add(kv.value);
@@ -63,49 +57,38 @@ final class LocalState {
             });
         } catch (InvalidStateStoreException e) {
             // The composite store checks its stores lazily: a rebalance can start mid-iteration.
-            throw notReady(SnapshotMatcher.ALERT_STORE, e);
+            throw notReady(StateStores.ALERTS, e);
         }
         return matching;
     }
 
     Optional<AlertState> alert(String mirrorKey, String datasetId) {
-        return Optional.ofNullable(this.<AlertState>store(SnapshotMatcher.ALERT_STORE).get(SnapshotMatcher.storeKey(mirrorKey, datasetId)));
+        return reads.alert(mirrorKey, datasetId);
     }
 
     List<AlertEvent> timeline(String mirrorKey, String datasetId) {
-        return BoundedHistory.read(store(AlertHistoryRecorder.STORE), AlertHistoryRecorder.owner(mirrorKey, datasetId));
+        return reads.timeline(mirrorKey, datasetId);
     }
 
     List<AlertState> alertsOfMirror(String mirrorKey) {
-        List<AlertState> all = new ArrayList<>();
-        try (KeyValueIterator<String, AlertState> it = this.<AlertState>store(SnapshotMatcher.ALERT_STORE).prefixScan(mirrorKey + SEP, KEYS)) {
-            it.forEachRemaining(kv -> all.add(kv.value));
-        }
-        return all;
+        return reads.alertsOfMirror(mirrorKey);
     }
 
     Optional<MirrorRecord> mirror(String mirrorKey) {
-        return Optional.ofNullable(this.<MirrorRecord>store(ManifestStore.MIRRORS_STORE).get(mirrorKey));
+        return Optional.ofNullable(this.<MirrorRecord>store(StateStores.MANIFEST_MIRRORS).get(mirrorKey));
     }
 
     /** The first {@code limit} entries of the mirror's last manifest, in path order. */
     List<ManifestEntry> files(String mirrorKey, int limit) {
-        List<ManifestEntry> files = new ArrayList<>();
-        try (KeyValueIterator<String, StoredEntry> it = this.<StoredEntry>store(ManifestStore.ENTRIES_STORE).prefixScan(mirrorKey + SEP, KEYS)) {
-            while (it.hasNext() && files.size() < limit) {
-                files.add(it.next().value.getEntry());
-            }
-        }
-        return files;
+        return reads.files(mirrorKey, limit);
     }
 
     Optional<ManifestEntry> file(String mirrorKey, String path) {
-        StoredEntry stored = this.<StoredEntry>store(ManifestStore.ENTRIES_STORE).get(mirrorKey + SEP + path);
-        return Optional.ofNullable(stored).map(StoredEntry::getEntry);
+        return reads.file(mirrorKey, path);
     }
 
     List<ManifestChange> changes(String mirrorKey) {
-        return BoundedHistory.read(store(MirrorHistoryRecorder.STORE), mirrorKey);
+        return reads.changes(mirrorKey);
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name) {

@@ -42,7 +42,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Revenant's HTTP server (DESIGN section 10): the REST API over interactive queries, the live
+ * Revenant's HTTP server (architecture section 10): the REST API over interactive queries, the live
  * Server-Sent Events feed, Prometheus metrics, health, and the dashboard. Any instance answers for
  * all: a key that lives elsewhere is forwarded to its owner through {@code application.server}.
  * Reading is open; actions need the admin token.

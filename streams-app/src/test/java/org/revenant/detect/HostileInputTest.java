@@ -46,9 +46,9 @@ import org.revenant.avro.SnapshotChunk;
 import org.revenant.deadletter.DeadLetters;
 import org.revenant.detect.manifest.ManifestStore;
 import org.revenant.detect.match.ChunkLimits;
-import org.revenant.detect.match.SnapshotMatcher;
 import org.revenant.detect.registry.RegistryView;
-import org.revenant.http.metrics.DetectionTap;
+import org.revenant.detect.state.StateStores;
+import org.revenant.detect.tap.DetectionTap;
 import org.revenant.wire.Topics;
 
 /** Hostile records on every input: each is set aside with its reason, and detection carries on. */
@@ -234,7 +234,7 @@ class HostileInputTest {
         assertEquals("snapshot chunk rejected: chunk count 2147483647 is not in [1, " + ChunkLimits.MAX_CHUNK_COUNT + "]",
                 header(letter.headers(), DeadLetters.MESSAGE));
         assertTrue(dlq.isEmpty());
-        KeyValueStore<String, AssemblyState> assemblies = driver.getKeyValueStore(SnapshotMatcher.ASSEMBLY_STORE);
+        KeyValueStore<String, AssemblyState> assemblies = driver.getKeyValueStore(StateStores.ASSEMBLY);
         assertNull(assemblies.get(mirror.getKey()));
         assertTrue(tapped.stream().anyMatch(t -> t.startsWith("dlq " + topics.snapshots.name() + ": chunk count")), tapped.toString());
 
@@ -262,7 +262,7 @@ class HostileInputTest {
         publish(snapshot(mirror, file(longPath, Fixtures.ALIGNED_TSV)));
         assertTrue(header(dlq.readRecord().headers(), DeadLetters.MESSAGE).contains("entry 0: path is missing or longer than 4096"));
         assertTrue(alerts.isEmpty());
-        KeyValueStore<String, MirrorRecord> mirrors = driver.getKeyValueStore(ManifestStore.MIRRORS_STORE);
+        KeyValueStore<String, MirrorRecord> mirrors = driver.getKeyValueStore(StateStores.MANIFEST_MIRRORS);
         assertNull(mirrors.get(mirror.getKey()));
 
         assertMsCelebStillAlerts(OTHER_BTIH);
@@ -291,7 +291,7 @@ class HostileInputTest {
 
         assertTrue(dlq.isEmpty());
         assertEquals(AlertEventType.OPENED, alerts.readValue().getEvent());
-        KeyValueStore<String, MirrorRecord> mirrors = driver.getKeyValueStore(ManifestStore.MIRRORS_STORE);
+        KeyValueStore<String, MirrorRecord> mirrors = driver.getKeyValueStore(StateStores.MANIFEST_MIRRORS);
         MirrorRecord stored = mirrors.get(mirror.getKey());
         assertNotNull(stored);
         assertTrue(stored.getText().getBytes(StandardCharsets.UTF_8).length <= ChunkLimits.MAX_TEXT_BYTES);

@@ -34,7 +34,7 @@ import org.revenant.deadletter.DeadLetters;
 import org.revenant.health.Component;
 import org.revenant.health.ComponentState;
 import org.revenant.health.Components;
-import org.revenant.http.metrics.DetectionTap;
+import org.revenant.detect.tap.DetectionTap;
 import org.revenant.publish.SnapshotPublisher;
 import org.revenant.testkit.KafkaBroker;
 import org.revenant.wire.TopicSetup;

@@ -36,7 +36,7 @@ import org.revenant.avro.Mirror;
 import org.revenant.avro.MirrorStatus;
 
 /**
- * Reads the public manifest format (DESIGN section 9, {@code docs/manifest-format.md}): one mirror
+ * Reads the public manifest format (architecture section 9, {@code docs/manifest-format.md}): one mirror
  * and its files, written by a user's own crawler.
  *
  * <p>The file is read token by token with Jackson's streaming parser, never as a tree, so the

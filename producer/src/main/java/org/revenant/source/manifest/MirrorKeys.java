@@ -7,7 +7,7 @@ import org.revenant.source.torrent.TorrentManifests;
 
 /**
  * Locators of the platforms Revenant knows are normalised so a user's crawler and Revenant's own
- * sources produce the same mirror key for the same place (DESIGN section 2); any other platform's
+ * sources produce the same mirror key for the same place (architecture section 2); any other platform's
  * locator is kept as given.
  */
 final class MirrorKeys {

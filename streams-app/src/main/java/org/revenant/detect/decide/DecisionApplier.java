@@ -10,7 +10,8 @@ import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.AnalystDecision;
 import org.revenant.detect.lifecycle.AlertLifecycle;
-import org.revenant.detect.match.SnapshotMatcher;
+import org.revenant.detect.state.AlertKey;
+import org.revenant.detect.state.StateStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,7 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        this.alerts = context.getStateStore(SnapshotMatcher.ALERT_STORE);
+        this.alerts = context.getStateStore(StateStores.ALERTS);
     }
 
     @Override
@@ -50,8 +51,7 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
             return;
         }
         String alertKey = decision.getAlertKey();
-        int bar = alertKey.indexOf('|');
-        String storeKey = SnapshotMatcher.storeKey(alertKey.substring(bar + 1), alertKey.substring(0, bar));
+        String storeKey = AlertKey.parse(alertKey).orElseThrow().storeKey();
         AlertState before = alerts.get(storeKey);
         if (before == null) {
             LOG.warn("ignoring {} decision for unknown alert {}", decision.getDecision(), alertKey);
@@ -80,8 +80,7 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
         if (alertKey == null || alertKey.length() > MAX_ALERT_KEY) {
             return "alert key is missing or longer than " + MAX_ALERT_KEY + " characters";
         }
-        int bar = alertKey.indexOf('|');
-        if (bar <= 0 || bar == alertKey.length() - 1 || alertKey.indexOf('\u0000') >= 0) {
+        if (AlertKey.parse(alertKey).isEmpty() || alertKey.indexOf('\u0000') >= 0) {
             return "alert key is not <datasetId>|<mirrorKey>";
         }
         if (decision.getDecision() == null) {
@@ -99,7 +98,6 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
     /** Alert keys are {@code <datasetId>|<mirrorKey>}; decisions are routed by the mirror part. */
     public static String mirrorKeyOf(String alertKey) {
         Objects.requireNonNull(alertKey, "alertKey");
-        int bar = alertKey.indexOf('|');
-        return bar < 0 ? alertKey : alertKey.substring(bar + 1);
+        return AlertKey.parse(alertKey).map(AlertKey::mirrorKey).orElse(alertKey);
     }
 }

@@ -20,9 +20,10 @@ import org.revenant.avro.Evidence;
 import org.revenant.avro.Mirror;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.Severity;
+import org.revenant.detect.state.AlertKey;
 
 /**
- * DESIGN section 7 as a pure function: given the stored state of one alert (or none) and what the
+ * Architecture section 7 as a pure function: given the stored state of one alert (or none) and what the
  * latest snapshot shows, the next state and the event to emit, if any. Re-crawls that show the
  * same evidence emit nothing; a RESOLVED alert that matches again REAPPEARS.
  */
@@ -48,7 +49,7 @@ public final class AlertLifecycle {
             .thenComparing(Evidence::getSignature);
 
     public static String alertKey(String datasetId, String mirrorKey) {
-        return datasetId + "|" + mirrorKey;
+        return AlertKey.format(datasetId, mirrorKey);
     }
 
     /** The snapshot matches the dataset at or above the alert threshold. */
@@ -158,14 +159,12 @@ public final class AlertLifecycle {
         AlertState.Builder next = AlertState.newBuilder(previous)
                 .setDecision(decision.getDecision())
                 .setDecisionNote(decision.getNote());
-        switch (decision.getDecision()) {
-            case FALSE_POSITIVE, ALLOWLISTED -> next.setStatus(AlertStatus.SUPPRESSED);
-            case CONFIRMED, TAKEDOWN_REQUESTED -> {
-                if (previous.getStatus() == AlertStatus.SUPPRESSED) {
-                    next.setStatus(AlertStatus.OPEN);
-                }
-            }
-        }
+        // An expression, so a new decision kind fails to compile until its effect is decided here.
+        next.setStatus(switch (decision.getDecision()) {
+            case FALSE_POSITIVE, ALLOWLISTED -> AlertStatus.SUPPRESSED;
+            case CONFIRMED, TAKEDOWN_REQUESTED ->
+                    previous.getStatus() == AlertStatus.SUPPRESSED ? AlertStatus.OPEN : previous.getStatus();
+        });
         boolean same = previous.getDecision() == decision.getDecision()
                 && java.util.Objects.equals(previous.getDecisionNote(), decision.getNote());
         if (same) {

@@ -1,13 +1,18 @@
 package org.revenant.detect.manifest;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.MirrorRecord;
 import org.revenant.avro.StoredEntry;
+import org.revenant.detect.state.MirrorScopedKey;
 
 /**
  * The last known manifest of every mirror of a task, one store record per entry (key
@@ -16,11 +21,29 @@ import org.revenant.avro.StoredEntry;
  */
 public final class ManifestStore {
 
-    public static final String ENTRIES_STORE = "manifest-entries-store";
-    public static final String MIRRORS_STORE = "manifest-mirrors-store";
 
-    private static final char SEP = '\u0000';
-    private static final StringSerializer KEYS = new StringSerializer();
+    /** The fields of an entry that identify it within its mirror (part of the store key). */
+    static final Set<String> IDENTITY_FIELDS = Set.of("path");
+
+    /**
+     * The fields of an entry whose change makes it MODIFIED. Every field of {@link ManifestEntry}
+     * is here or in {@link #IDENTITY_FIELDS}; ManifestStoreTest checks that against the schema, so
+     * a new field cannot be left out of the comparison by accident.
+     */
+    static final Map<String, Function<ManifestEntry, Object>> CONTENT_FIELDS = contentFields();
+
+    private static Map<String, Function<ManifestEntry, Object>> contentFields() {
+        Map<String, Function<ManifestEntry, Object>> fields = new LinkedHashMap<>();
+        fields.put("size", ManifestEntry::getSize);
+        fields.put("sha256", ManifestEntry::getSha256);
+        fields.put("sha1", ManifestEntry::getSha1);
+        fields.put("md5", ManifestEntry::getMd5);
+        fields.put("gitBlobSha1", ManifestEntry::getGitBlobSha1);
+        fields.put("lfsSha256", ManifestEntry::getLfsSha256);
+        fields.put("kind", ManifestEntry::getKind);
+        fields.put("ref", ManifestEntry::getRef);
+        return Collections.unmodifiableMap(fields);
+    }
 
     /** What one new entry is, compared with the last snapshot. */
     public enum Diff { ADDED, MODIFIED, UNCHANGED }
@@ -35,7 +58,7 @@ public final class ManifestStore {
 
     /** Records the entry as seen by this snapshot and says how it differs from before. */
     public Diff put(String mirrorKey, String snapshotId, ManifestEntry entry) {
-        String key = mirrorKey + SEP + entry.getPath();
+        String key = MirrorScopedKey.of(mirrorKey, entry.getPath());
         StoredEntry old = entries.get(key);
         entries.put(key, new StoredEntry(entry, snapshotId));
         if (old == null) {
@@ -58,7 +81,7 @@ public final class ManifestStore {
      */
     public void removeUnseen(String mirrorKey, String snapshotId, boolean partial, Consumer<ManifestEntry> removed,
                              Consumer<ManifestEntry> kept) {
-        try (KeyValueIterator<String, StoredEntry> it = entries.prefixScan(mirrorKey + SEP, KEYS)) {
+        try (KeyValueIterator<String, StoredEntry> it = MirrorScopedKey.range(entries, mirrorKey)) {
             while (it.hasNext()) {
                 var kv = it.next();
                 if (!kv.value.getSnapshotId().equals(snapshotId)) {
@@ -76,7 +99,7 @@ public final class ManifestStore {
 
     /** Every entry of the mirror's last known manifest. */
     public void forEachEntry(String mirrorKey, Consumer<ManifestEntry> consumer) {
-        try (KeyValueIterator<String, StoredEntry> it = entries.prefixScan(mirrorKey + SEP, KEYS)) {
+        try (KeyValueIterator<String, StoredEntry> it = MirrorScopedKey.range(entries, mirrorKey)) {
             it.forEachRemaining(kv -> consumer.accept(kv.value.getEntry()));
         }
     }
@@ -96,9 +119,11 @@ public final class ManifestStore {
     }
 
     static boolean sameContent(ManifestEntry a, ManifestEntry b) {
-        return Objects.equals(a.getSize(), b.getSize()) && Objects.equals(a.getSha256(), b.getSha256())
-                && Objects.equals(a.getSha1(), b.getSha1()) && Objects.equals(a.getMd5(), b.getMd5())
-                && Objects.equals(a.getGitBlobSha1(), b.getGitBlobSha1()) && Objects.equals(a.getLfsSha256(), b.getLfsSha256())
-                && a.getKind() == b.getKind() && Objects.equals(a.getRef(), b.getRef());
+        for (Function<ManifestEntry, Object> field : CONTENT_FIELDS.values()) {
+            if (!Objects.equals(field.apply(a), field.apply(b))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -13,9 +13,10 @@ import org.revenant.avro.Severity;
 import org.revenant.avro.SignatureKind;
 import org.revenant.detect.lifecycle.AlertLifecycle;
 import org.revenant.detect.registry.RegistryIndex;
+import org.revenant.detect.signal.ManifestSketch;
 
 /**
- * Turns the hits of one complete snapshot into assessments per dataset (DESIGN sections 5 and 6):
+ * Turns the hits of one complete snapshot into assessments per dataset (architecture sections 5 and 6):
  * minimum path counts, the data-holding rule for aliases, reference-manifest similarity,
  * allowed mirrors, the alert threshold and the registry's severity cap.
  */

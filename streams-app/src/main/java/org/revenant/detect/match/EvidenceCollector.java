@@ -18,8 +18,7 @@ import org.revenant.detect.registry.RegistryIndex;
  */
 public final class EvidenceCollector implements RegistryIndex.HitSink {
 
-    private static final char SEP = '\u0000';
-    private final Map<String, Hit> hits = new LinkedHashMap<>();
+    private final Map<HitKey, Hit> hits = new LinkedHashMap<>();
     private long dropped;
 
     public EvidenceCollector() {}
@@ -32,7 +31,7 @@ public final class EvidenceCollector implements RegistryIndex.HitSink {
 
     @Override
     public void hit(String datasetId, Evidence evidence) {
-        String key = key(datasetId, evidence);
+        HitKey key = key(datasetId, evidence);
         Hit existing = hits.get(key);
         if (evidence.getPath() != null && evidence.getPath().length() > ChunkLimits.MAX_SHOWN_PATH) {
             evidence = Evidence.newBuilder(evidence).setPath(ChunkLimits.cut(evidence.getPath(), ChunkLimits.MAX_SHOWN_PATH)).build();
@@ -60,8 +59,11 @@ public final class EvidenceCollector implements RegistryIndex.HitSink {
         return new ArrayList<>(hits.values());
     }
 
-    private static String key(String datasetId, Evidence e) {
+    private static HitKey key(String datasetId, Evidence e) {
         String signature = e.getKind() == SignatureKind.ALIAS ? "" : e.getSignature();
-        return datasetId + SEP + e.getKind() + SEP + signature;
+        return new HitKey(datasetId, e.getKind(), signature);
     }
+
+    /** What makes a hit distinct: all aliases of a dataset are one signature. */
+    private record HitKey(String datasetId, SignatureKind kind, String signature) {}
 }

@@ -5,7 +5,7 @@ import org.revenant.avro.Evidence;
 import org.revenant.avro.Severity;
 
 /**
- * DESIGN section 6: independent pieces of evidence combine as {@code 1 - prod(1 - w)}; any
+ * Architecture section 6: independent pieces of evidence combine as {@code 1 - prod(1 - w)}; any
  * weight-1.0 evidence (an exact hash or infohash) is CONFIRMED.
  */
 public final class Scoring {

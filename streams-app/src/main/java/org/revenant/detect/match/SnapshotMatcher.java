@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -38,7 +37,12 @@ import org.revenant.detect.lifecycle.AlertLifecycle;
 import org.revenant.detect.manifest.ManifestStore;
 import org.revenant.detect.registry.RegistryIndex;
 import org.revenant.detect.registry.RegistryView;
-import org.revenant.http.metrics.DetectionTap;
+import org.revenant.detect.signal.ManifestSketch;
+import org.revenant.detect.signal.TextSignals;
+import org.revenant.detect.state.AlertKey;
+import org.revenant.detect.state.MirrorScopedKey;
+import org.revenant.detect.state.StateStores;
+import org.revenant.detect.tap.DetectionTap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,15 +59,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class SnapshotMatcher implements Processor<String, SnapshotChunk, String, SpecificRecord> {
 
-    public static final String ASSEMBLY_STORE = "snapshot-assembly-store";
-    public static final String ALERT_STORE = "alert-state-store";
-    public static final String REGISTRY_SEEN_STORE = "registry-seen-store";
+    /**
+     * @deprecated the store belongs to no one processor: use {@link StateStores#ALERTS}. Kept so
+     * callers outside detect still compile.
+     */
+    @Deprecated
+    public static final String ALERT_STORE = StateStores.ALERTS;
 
     static final int MAX_SAMPLES = 10;
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotMatcher.class);
     private static final Set<MirrorStatus> UNAVAILABLE =
             EnumSet.of(MirrorStatus.GONE, MirrorStatus.BLOCKED, MirrorStatus.DISABLED, MirrorStatus.PRIVATE);
-    private static final char SEP = '\u0000';
 
     private final RegistryView registry;
     private final double threshold;
@@ -93,11 +99,11 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        this.assemblies = context.getStateStore(ASSEMBLY_STORE);
-        this.alerts = context.getStateStore(ALERT_STORE);
-        this.registrySeen = context.getStateStore(REGISTRY_SEEN_STORE);
-        this.manifests = new ManifestStore(context.getStateStore(ManifestStore.ENTRIES_STORE),
-                context.getStateStore(ManifestStore.MIRRORS_STORE));
+        this.assemblies = context.getStateStore(StateStores.ASSEMBLY);
+        this.alerts = context.getStateStore(StateStores.ALERTS);
+        this.registrySeen = context.getStateStore(StateStores.REGISTRY_SEEN);
+        this.manifests = new ManifestStore(context.getStateStore(StateStores.MANIFEST_ENTRIES),
+                context.getStateStore(StateStores.MANIFEST_MIRRORS));
         context.schedule(registryCheckInterval, PunctuationType.WALL_CLOCK_TIME, now -> reconcileRegistry(now));
     }
 
@@ -342,7 +348,7 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         if (state == null) {
             return;
         }
-        String key = storeKey(state.getMirrorKey(), state.getDatasetId());
+        String key = new AlertKey(state.getDatasetId(), state.getMirrorKey()).storeKey();
         AlertState before = alerts.get(key);
         if (transition.event() == null && state.equals(before)) {
             return;
@@ -357,7 +363,7 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
 
     private Map<String, AlertState> statesOf(String mirrorKey) {
         Map<String, AlertState> states = new HashMap<>();
-        try (KeyValueIterator<String, AlertState> it = alerts.prefixScan(mirrorKey + SEP, new StringSerializer())) {
+        try (KeyValueIterator<String, AlertState> it = MirrorScopedKey.range(alerts, mirrorKey)) {
             it.forEachRemaining(kv -> states.put(kv.value.getDatasetId(), kv.value));
         }
         return states;
@@ -366,11 +372,6 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
     private static Evaluation.MirrorFacts facts(MirrorRecord record) {
         return new Evaluation.MirrorFacts(record.getMirror(), record.getSnapshotId(), record.getObservedAt(),
                 record.getEntries(), record.getBytes(), record.getMaxFileSize());
-    }
-
-    /** The alert store key: by mirror first, so all alerts of a mirror are one prefix scan. */
-    public static String storeKey(String mirrorKey, String datasetId) {
-        return mirrorKey + SEP + datasetId;
     }
 
     private static void sample(List<ChangeSample> samples, String op, String path) {

@@ -16,9 +16,9 @@ import org.revenant.avro.Mirror;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.Signature;
 import org.revenant.avro.SignatureKind;
-import org.revenant.detect.match.ManifestSketch;
-import org.revenant.detect.match.NameNormalizer;
-import org.revenant.detect.match.TextSignals;
+import org.revenant.detect.signal.ManifestSketch;
+import org.revenant.detect.signal.NameNormalizer;
+import org.revenant.detect.signal.TextSignals;
 import org.revenant.registry.DatasetRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -472,7 +472,7 @@ public final class RegistryIndex {
                     : s.getValue() + " (" + (s.getMinSize() == null ? "" : s.getMinSize()) + ".."
                     + (s.getMaxSize() == null ? "" : s.getMaxSize()) + " bytes)";
             case REFERENCE_MANIFEST -> "reference manifest of " + s.getFiles().size() + " files";
-            default -> s.getValue();
+            case BTIH, SHA256, SHA1, MD5, GIT_BLOB, PATH_PATTERN, DOWNLOAD_LINK, ALIAS -> s.getValue();
         };
     }
 

@@ -16,7 +16,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.deadletter.DeadLetters;
 import org.revenant.detect.guard.RejectedRecordException;
-import org.revenant.http.metrics.DetectionTap;
+import org.revenant.detect.state.StateStores;
+import org.revenant.detect.tap.DetectionTap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RegistryStoreUpdater implements Processor<String, byte[], Void, Void> {
 
-    public static final String STORE = "registry-store";
     private static final Logger LOG = LoggerFactory.getLogger(RegistryStoreUpdater.class);
 
     private final RegistryView view;
@@ -64,7 +64,7 @@ public final class RegistryStoreUpdater implements Processor<String, byte[], Voi
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
-        store = context.getStateStore(STORE);
+        store = context.getStateStore(StateStores.REGISTRY);
         // The store may have been restored from the topic without passing through process().
         // Records skipped here were dead-lettered when first read; now they are only logged.
         RegistryIndex index = rebuild();

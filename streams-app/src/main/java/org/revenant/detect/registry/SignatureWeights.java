@@ -3,7 +3,7 @@ package org.revenant.detect.registry;
 import org.revenant.avro.Signature;
 import org.revenant.avro.SignatureKind;
 
-/** Default weight per signature kind (DESIGN section 5); a signature's own weight overrides it. */
+/** Default weight per signature kind (architecture section 6, decision 004); a signature's own weight overrides it. */
 public final class SignatureWeights {
 
     private SignatureWeights() {}

@@ -22,6 +22,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.MirrorStatus;
 import org.revenant.avro.SnapshotChunk;
+import org.revenant.detect.tap.DetectionTap;
 import org.revenant.health.Component;
 import org.revenant.health.ComponentState;
 import org.revenant.health.Components;

@@ -15,7 +15,7 @@ public record WebhookSubscription(String name, URI url, Format format, byte[] se
                                   Set<String> datasets, Set<String> severities, Set<String> platforms, Set<String> events,
                                   boolean allowPrivate, int maxAttempts, Duration backoff, Duration timeout) {
 
-    /** {@code slack}: a Slack/Mattermost incoming-webhook message; {@code json}: the public alert JSON (DESIGN section 9). */
+    /** {@code slack}: a Slack/Mattermost incoming-webhook message; {@code json}: the public alert JSON (architecture section 9). */
     public enum Format { SLACK, JSON }
 
     public WebhookSubscription {

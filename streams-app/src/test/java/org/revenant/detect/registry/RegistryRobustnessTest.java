@@ -21,6 +21,7 @@ import org.revenant.avro.SignatureKind;
 import org.revenant.detect.Fixtures;
 import org.revenant.detect.match.ChunkLimits;
 import org.revenant.detect.match.EvidenceCollector;
+import org.revenant.detect.state.StateStores;
 import org.revenant.wire.AvroSerdes;
 
 /** The registry index and its updater survive any dataset the store can hold. */
@@ -46,7 +47,7 @@ class RegistryRobustnessTest {
     @Test
     void storeRestoredWithAPoisonRecordInitialisesWithoutThrowing() {
         MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
-        KeyValueStore<String, RetractedDataset> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RegistryStoreUpdater.STORE),
+        KeyValueStore<String, RetractedDataset> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StateStores.REGISTRY),
                 Serdes.String(), AvroSerdes.of(RetractedDataset.class)).withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);

@@ -1,4 +1,4 @@
-package org.revenant.http.history;
+package org.revenant.detect.history;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.revenant.detect.Fixtures.MS_CELEB_BTIH;
@@ -29,7 +29,8 @@ import org.revenant.detect.Fixtures;
 import org.revenant.detect.RevenantStreams;
 import org.revenant.detect.RevenantTopology;
 import org.revenant.detect.registry.RegistryView;
-import org.revenant.http.metrics.DetectionTap;
+import org.revenant.detect.state.StateStores;
+import org.revenant.detect.tap.DetectionTap;
 import org.revenant.wire.Topics;
 
 class QueryStoresTest {
@@ -76,14 +77,14 @@ class QueryStoresTest {
         publish(Fixtures.mirror(mirror, MirrorStatus.GONE, Map.of("btih", MS_CELEB_BTIH)));
         publish(Fixtures.torrent(MS_CELEB_BTIH), Fixtures.file("MsCeleb/a.tsv", 10));
 
-        KeyValueStore<String, AlertEvent> alertHistory = driver.getKeyValueStore(AlertHistoryRecorder.STORE);
+        KeyValueStore<String, AlertEvent> alertHistory = driver.getKeyValueStore(StateStores.ALERT_HISTORY);
         List<AlertEventType> events = BoundedHistory.read(alertHistory, AlertHistoryRecorder.owner(mirror, "ms-celeb-1m"))
                 .stream().map(AlertEvent::getEvent).toList();
         assertEquals(List.of(AlertEventType.OPENED, AlertEventType.RESOLVED, AlertEventType.REAPPEARED), events);
         assertEquals(events, tapped.stream().map(AlertEvent::getEvent).toList(), "every event reaches the tap");
         assertEquals(3, chunks.size());
 
-        KeyValueStore<String, ManifestChange> mirrorHistory = driver.getKeyValueStore(MirrorHistoryRecorder.STORE);
+        KeyValueStore<String, ManifestChange> mirrorHistory = driver.getKeyValueStore(StateStores.MIRROR_HISTORY);
         assertEquals(List.of(ChangeKind.APPEARED, ChangeKind.GONE, ChangeKind.REAPPEARED),
                 BoundedHistory.read(mirrorHistory, mirror).stream().map(ManifestChange::getKind).toList());
     }

@@ -1,4 +1,4 @@
-package org.revenant.detect.match;
+package org.revenant.detect.signal;
 
 import com.dynatrace.hash4j.hashing.Hasher64;
 import com.dynatrace.hash4j.hashing.Hashing;

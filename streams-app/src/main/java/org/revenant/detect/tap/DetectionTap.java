@@ -1,4 +1,4 @@
-package org.revenant.http.metrics;
+package org.revenant.detect.tap;
 
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.SnapshotChunk;

@@ -1,9 +1,10 @@
-package org.revenant.http.history;
+package org.revenant.detect.history;
 
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.revenant.avro.ManifestChange;
+import org.revenant.detect.state.StateStores;
 
 /**
  * Keeps the last {@value #CAP} manifest changes of every mirror for the mirror page, next to the
@@ -11,14 +12,13 @@ import org.revenant.avro.ManifestChange;
  */
 public final class MirrorHistoryRecorder implements Processor<String, ManifestChange, Void, Void> {
 
-    public static final String STORE = "mirror-history-store";
     public static final int CAP = 100;
 
     private BoundedHistory<ManifestChange> history;
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
-        history = new BoundedHistory<>(context.getStateStore(STORE), CAP);
+        history = new BoundedHistory<>(context.getStateStore(StateStores.MIRROR_HISTORY), CAP);
     }
 
     @Override

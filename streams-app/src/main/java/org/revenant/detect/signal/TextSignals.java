@@ -1,4 +1,4 @@
-package org.revenant.detect.match;
+package org.revenant.detect.signal;
 
 import java.text.Normalizer;
 import java.util.ArrayList;

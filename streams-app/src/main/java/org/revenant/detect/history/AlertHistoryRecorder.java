@@ -1,11 +1,13 @@
-package org.revenant.http.history;
+package org.revenant.detect.history;
 
 import java.util.Objects;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.revenant.avro.AlertEvent;
-import org.revenant.http.metrics.DetectionTap;
+import org.revenant.detect.state.MirrorScopedKey;
+import org.revenant.detect.state.StateStores;
+import org.revenant.detect.tap.DetectionTap;
 
 /**
  * Keeps the last {@value #CAP} events of every alert for the alert page's timeline. It runs in the
@@ -14,7 +16,6 @@ import org.revenant.http.metrics.DetectionTap;
  */
 public final class AlertHistoryRecorder implements Processor<String, AlertEvent, Void, Void> {
 
-    public static final String STORE = "alert-history-store";
     public static final int CAP = 100;
 
     private final DetectionTap tap;
@@ -26,7 +27,7 @@ public final class AlertHistoryRecorder implements Processor<String, AlertEvent,
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
-        history = new BoundedHistory<>(context.getStateStore(STORE), CAP);
+        history = new BoundedHistory<>(context.getStateStore(StateStores.ALERT_HISTORY), CAP);
     }
 
     @Override
@@ -39,8 +40,8 @@ public final class AlertHistoryRecorder implements Processor<String, AlertEvent,
         tap.alert(event);
     }
 
-    /** The history key prefix of one alert. */
+    /** The history owner of one alert: {@code mirror \0 dataset}. */
     public static String owner(String mirrorKey, String datasetId) {
-        return mirrorKey + BoundedHistory.SEP + datasetId;
+        return MirrorScopedKey.of(mirrorKey, datasetId);
     }
 }
