@@ -37,6 +37,13 @@ final class SignatureRules {
             "val.zip", "devkit.tar.gz");
 
     private static final List<String> COMMON = List.of("kind", "weight", "verified", "note");
+    /**
+     * The kinds a registry file may name: every symbol but UNKNOWN, which only a reader produces for
+     * a kind added by a newer release (docs/decisions/013).
+     */
+    static final List<SignatureKind> KNOWN_KINDS = Arrays.stream(SignatureKind.values())
+            .filter(k -> k != SignatureKind.UNKNOWN).toList();
+
     private static final Map<SignatureKind, List<String>> FIELDS = new EnumMap<>(SignatureKind.class);
 
     static {
@@ -71,11 +78,10 @@ final class SignatureRules {
             return null;
         }
         SignatureKind kind;
-        try {
-            kind = SignatureKind.valueOf(kindText);
-        } catch (IllegalArgumentException e) {
+        kind = KNOWN_KINDS.stream().filter(k -> k.name().equals(kindText)).findFirst().orElse(null);
+        if (kind == null) {
             check.problem(map.fields().get("kind").keyLine(), "signature " + index + ": unknown kind '"
-                    + kindText + "'; known kinds: " + Arrays.stream(SignatureKind.values())
+                    + kindText + "'; known kinds: " + KNOWN_KINDS.stream()
                     .map(Enum::name).collect(Collectors.joining(", ")));
             return null;
         }
@@ -339,6 +345,10 @@ final class SignatureRules {
         List<String> problems = new ArrayList<>();
         if (s.getKind() == null) {
             problems.add("signature without a kind");
+            return problems;
+        }
+        if (s.getKind() == SignatureKind.UNKNOWN) {
+            // Written by a newer release: not wrong, just not matchable here; the index skips it.
             return problems;
         }
         String value = s.getValue() == null || s.getValue().isBlank() ? null : s.getValue();

@@ -53,6 +53,24 @@ class DatasetRulesTest {
     }
 
     @Test
+    void aSignatureOfAKindFromANewerReleaseIsNotAProblem() {
+        Signature future = Signature.newBuilder().setKind(SignatureKind.UNKNOWN).setValue(null).build();
+        RetractedDataset dataset = RetractedDataset.newBuilder(valid())
+                .setSignatures(List.of(future, valid().getSignatures().get(0))).build();
+        assertEquals(List.of(), DatasetRules.problems("sample", dataset));
+    }
+
+    @Test
+    void aRegistryFileCannotNameTheUnknownKind() {
+        String yaml = RegistryFixtures.VALID.replace("- {kind: BTIH, value: 9e67eb7cc23c9417f39778a8e06cca5e26196a97}",
+                "- {kind: UNKNOWN, value: x}");
+        RegistryException e = org.junit.jupiter.api.Assertions.assertThrows(RegistryException.class,
+                () -> RegistryFile.parse("registry/sample.yaml", yaml));
+        assertTrue(e.getMessage().contains("unknown kind 'UNKNOWN'"), e.getMessage());
+        assertTrue(e.getMessage().contains("REFERENCE_MANIFEST") && !e.getMessage().contains("REFERENCE_MANIFEST, UNKNOWN"), e.getMessage());
+    }
+
+    @Test
     void recordKeyMustBeTheDatasetId() {
         assertEquals(List.of("record key 'other' is not the dataset id 'sample'"), DatasetRules.problems("other", valid()));
     }

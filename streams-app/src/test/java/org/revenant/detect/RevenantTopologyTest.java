@@ -264,6 +264,17 @@ class RevenantTopologyTest {
     }
 
     @Test
+    void aMirrorStatusFromANewerReleaseChangesNothing() {
+        Mirror mirror = torrent(MS_CELEB_BTIH);
+        publish(snapshot(mirror, file("a.tsv", ALIGNED_TSV)));
+        alerts.readValuesToList();
+        publish(snapshot(Mirror.newBuilder(mirror).setStatus(MirrorStatus.UNKNOWN).build()));
+        assertTrue(alerts.isEmpty());
+        publish(snapshot(Mirror.newBuilder(mirror).setStatus(MirrorStatus.GONE).build()));
+        assertEquals(List.of(AlertEventType.RESOLVED), alerts.readValuesToList().stream().map(AlertEvent::getEvent).toList());
+    }
+
+    @Test
     void allowedMirrorNeverAlerts() {
         RetractedDataset withAllowList = RetractedDataset.newBuilder(Fixtures.msCeleb())
                 .setAllowedMirrors(List.of("hf:datasets/legit/*")).build();

@@ -493,12 +493,14 @@ public final class ManifestJson {
         }
 
         private <E extends Enum<E>> E symbol(Class<E> type, String value) throws ManifestException {
+            // UNKNOWN is what a reader makes of a symbol from a newer release, never input.
             for (E constant : type.getEnumConstants()) {
-                if (constant.name().equals(value)) {
+                if (constant.name().equals(value) && !constant.name().equals("UNKNOWN")) {
                     return constant;
                 }
             }
-            String allowed = Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "));
+            String allowed = Arrays.stream(type.getEnumConstants()).map(Enum::name).filter(n -> !n.equals("UNKNOWN"))
+                    .collect(Collectors.joining(", "));
             throw here("unknown value " + quote(value) + " (one of " + allowed + ")");
         }
 

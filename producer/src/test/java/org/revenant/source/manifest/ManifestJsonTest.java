@@ -202,6 +202,7 @@ class ManifestJsonTest {
             torrent locator    | {"platform": "torrent", "locator": "abc"}       | line 1, column 47: mirror.locator: a torrent locator is a 40-hex-digit infohash or btmh:<64 hex digits>, got 'abc'
             unknown status     | {"platform": "x", "locator": "y", "status": "UP"} | line 1, column 56: mirror.status: unknown value 'UP' (one of PRESENT, GONE, BLOCKED, GATED, DISABLED, PRIVATE, ERROR)
             lower-case status  | {"platform": "x", "locator": "y", "status": "present"} | line 1, column 56: mirror.status: unknown value 'present' (one of PRESENT, GONE, BLOCKED, GATED, DISABLED, PRIVATE, ERROR)
+            reader-only status | {"platform": "x", "locator": "y", "status": "UNKNOWN"} | line 1, column 56: mirror.status: unknown value 'UNKNOWN' (one of PRESENT, GONE, BLOCKED, GATED, DISABLED, PRIVATE, ERROR)
             unknown field      | {"platform": "x", "locator": "y", "stars": 5}   | line 1, column 46: mirror.stars: unknown field (known: platform, locator, url, title, description, owner, status, statusDetail)
             repeated field     | {"platform": "x", "locator": "y", "platform": "z"} | line 1, column 46: mirror.platform: appears more than once
             not an object      | "github:a/b"                                    | line 1, column 12: mirror: must be an object
@@ -230,6 +231,7 @@ class ManifestJsonTest {
             short lfs sha256    | {"path": "a", "lfsSha256": "f2ba8f"}      | line 3, column 30: files[0].lfsSha256: must be 64 hex digits, got 'f2ba8f'
             btih of 50 digits   | {"path": "a", "btih": "01234567890123456789012345678901234567890123456789"} | line 3, column 25: files[0].btih: must be 40 or 64 hex digits, got '01234567890123456789012345678901234567890123456789'
             unknown kind        | {"path": "a", "kind": "DIRECTORY"}        | line 3, column 25: files[0].kind: unknown value 'DIRECTORY' (one of FILE, TORRENT_REF, MAGNET_REF, LINK)
+            reader-only kind    | {"path": "a", "kind": "UNKNOWN"}          | line 3, column 25: files[0].kind: unknown value 'UNKNOWN' (one of FILE, TORRENT_REF, MAGNET_REF, LINK)
             unknown field       | {"path": "a", "sizee": 5}                 | line 3, column 17: files[0].sizee: unknown field (known: path, size, sha256, sha1, md5, gitBlobSha1, lfsSha256, btih, kind, ref)
             repeated field      | {"path": "a", "path": "b"}                | line 3, column 17: files[0].path: appears more than once
             link without ref    | {"path": "a", "kind": "LINK"}             | line 3, column 3: files[0]: a LINK entry needs a ref (the URL)

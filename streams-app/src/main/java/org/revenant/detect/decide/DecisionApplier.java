@@ -9,6 +9,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.AnalystDecision;
+import org.revenant.avro.DecisionKind;
 import org.revenant.detect.lifecycle.AlertLifecycle;
 import org.revenant.detect.state.AlertKey;
 import org.revenant.detect.state.StateStores;
@@ -85,6 +86,11 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
         }
         if (decision.getDecision() == null) {
             return "decision without a kind";
+        }
+        if (decision.getDecision() == DecisionKind.UNKNOWN) {
+            // A kind added by a newer release (the enum default): set aside in the DLQ, where it can
+            // be replayed once every instance runs that release (docs/decisions/013).
+            return "a decision kind this release does not know";
         }
         if (decision.getBy() == null || decision.getBy().length() > MAX_BY) {
             return "'by' is missing or longer than " + MAX_BY + " characters";

@@ -164,7 +164,12 @@ public final class AlertLifecycle {
             case FALSE_POSITIVE, ALLOWLISTED -> AlertStatus.SUPPRESSED;
             case CONFIRMED, TAKEDOWN_REQUESTED ->
                     previous.getStatus() == AlertStatus.SUPPRESSED ? AlertStatus.OPEN : previous.getStatus();
+            // Rejected before it gets here (DecisionApplier.violation); were one to arrive, it changes nothing.
+            case UNKNOWN -> previous.getStatus();
         });
+        if (decision.getDecision() == DecisionKind.UNKNOWN) {
+            return new Transition(previous, null);
+        }
         boolean same = previous.getDecision() == decision.getDecision()
                 && java.util.Objects.equals(previous.getDecisionNote(), decision.getNote());
         if (same) {

@@ -121,8 +121,10 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         }
         Mirror mirror = ChunkLimits.cut(chunk.getMirror());
         String mirrorKey = mirror.getKey();
-        if (mirror.getStatus() == MirrorStatus.ERROR) {
-            return; // a failed crawl says nothing about the mirror: keep every alert as it is
+        if (mirror.getStatus() == MirrorStatus.ERROR || mirror.getStatus() == MirrorStatus.UNKNOWN) {
+            // A failed crawl, or a status from a newer release, says nothing this release can act on:
+            // keep every alert as it is.
+            return;
         }
         AssemblyState assembly = assemblies.get(mirrorKey);
         if (assembly == null || !assembly.getSnapshotId().equals(chunk.getSnapshotId())) {

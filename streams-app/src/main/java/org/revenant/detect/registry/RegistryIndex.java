@@ -174,6 +174,9 @@ public final class RegistryIndex {
             }
             // Aliases come from the dataset's alias list.
             case ALIAS -> () -> { };
+            // A kind from a newer release (the enum default): this instance cannot match it; the rest of
+            // the dataset still matches (docs/decisions/013).
+            case UNKNOWN -> () -> { };
         };
     }
 
@@ -473,6 +476,7 @@ public final class RegistryIndex {
                     + (s.getMaxSize() == null ? "" : s.getMaxSize()) + " bytes)";
             case REFERENCE_MANIFEST -> "reference manifest of " + s.getFiles().size() + " files";
             case BTIH, SHA256, SHA1, MD5, GIT_BLOB, PATH_PATTERN, DOWNLOAD_LINK, ALIAS -> s.getValue();
+            case UNKNOWN -> "a signature of a kind this release does not know";
         };
     }
 

@@ -16,6 +16,8 @@ public final class SignatureWeights {
             case PATH_PATTERN -> 0.6;
             case ALIAS -> 0.5;
             case FILE_NAME -> 0.35;
+            // A kind from a newer release: never matched here, so it adds nothing.
+            case UNKNOWN -> 0.0;
         };
     }
 

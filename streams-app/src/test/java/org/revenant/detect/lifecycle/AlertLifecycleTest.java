@@ -10,6 +10,7 @@ import org.revenant.avro.AlertEventType;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.AlertStatus;
 import org.revenant.avro.AnalystDecision;
+import org.revenant.detect.decide.DecisionApplier;
 import org.revenant.avro.DecisionKind;
 import org.revenant.avro.Evidence;
 import org.revenant.avro.Severity;
@@ -83,6 +84,16 @@ class AlertLifecycleTest {
         AlertLifecycle.Transition again = AlertLifecycle.onDecision(confirmed, decision(confirmed, DecisionKind.CONFIRMED));
         assertNull(again.event());
         assertEquals(confirmed, again.state());
+    }
+
+    @Test
+    void aDecisionKindFromANewerReleaseIsRejectedAndWouldChangeNothing() {
+        AlertState open = AlertLifecycle.onMatch(null, assessment("s1", Severity.LIKELY, size(1))).state();
+        AnalystDecision future = decision(open, DecisionKind.UNKNOWN);
+        assertEquals("a decision kind this release does not know", DecisionApplier.violation(future));
+        AlertLifecycle.Transition t = AlertLifecycle.onDecision(open, future);
+        assertNull(t.event());
+        assertEquals(open, t.state());
     }
 
     private static AlertLifecycle.Assessment assessment(String snapshotId, Severity severity, Evidence... evidence) {

@@ -45,6 +45,21 @@ class RegistryRobustnessTest {
     }
 
     @Test
+    void aSignatureOfAKindFromANewerReleaseIsSkippedAndTheRestOfTheDatasetStillMatches() {
+        RetractedDataset msCeleb = Fixtures.msCeleb();
+        List<Signature> signatures = new ArrayList<>(msCeleb.getSignatures());
+        signatures.add(0, Signature.newBuilder().setKind(SignatureKind.UNKNOWN).setValue(null).build());
+        RegistryIndex index = new RegistryIndex(List.of(RetractedDataset.newBuilder(msCeleb).setSignatures(signatures).build()));
+        assertEquals(1, index.size());
+        assertTrue(index.skipped().isEmpty(), index.skipped().toString());
+        assertEquals(0.0, SignatureWeights.weightOf(signatures.get(0)));
+        assertEquals("a signature of a kind this release does not know", RegistryIndex.describe(signatures.get(0)));
+        List<String> hits = new ArrayList<>();
+        index.matchMirror(Fixtures.torrent(Fixtures.MS_CELEB_BTIH), (dataset, evidence) -> hits.add(dataset + " " + evidence.getKind()));
+        assertEquals(List.of("ms-celeb-1m BTIH"), hits);
+    }
+
+    @Test
     void storeRestoredWithAPoisonRecordInitialisesWithoutThrowing() {
         MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
         KeyValueStore<String, RetractedDataset> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StateStores.REGISTRY),

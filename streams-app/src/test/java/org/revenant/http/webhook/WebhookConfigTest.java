@@ -2,6 +2,7 @@ package org.revenant.http.webhook;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,6 +80,14 @@ class WebhookConfigTest {
         Path file = write("webhooks:\n  - url: https://example.org/x\n    secret: x\n    timeout: 0s\n");
         WebhookConfig.InvalidConfig e = assertThrows(WebhookConfig.InvalidConfig.class, () -> WebhookConfig.load(file, k -> null));
         assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
+
+    @Test
+    void anEventTypeFromANewerReleaseIsDeliveredToNoSubscription() {
+        WebhookSubscription all = WebhookFixtures.subscription("all", java.net.URI.create("https://example.org/hook"),
+                WebhookSubscription.Format.JSON, false, 1, Set.of(), Set.of());
+        assertTrue(all.matches(WebhookFixtures.event("ms-celeb-1m", org.revenant.avro.AlertEventType.OPENED, "github:a/b", "MS")));
+        assertFalse(all.matches(WebhookFixtures.event("ms-celeb-1m", org.revenant.avro.AlertEventType.UNKNOWN, "github:a/b", "MS")));
     }
 
     private void assertError(String yaml, String expected) throws Exception {
