@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.revenant.avro.AnalystDecision;
 import org.revenant.avro.DecisionKind;
+import org.revenant.detect.state.AlertKey;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,8 +59,8 @@ final class DecideCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int bar = alertKey.indexOf('|');
-        if (bar <= 0 || bar == alertKey.length() - 1 || alertKey.indexOf(':', bar) < 0) {
+        // The CLI also wants the mirror key's '<platform>:' part, which catches keys cut by the shell.
+        if (AlertKey.parse(alertKey).filter(k -> k.mirrorKey().indexOf(':') > 0).isEmpty()) {
             throw new ParameterException(spec.commandLine(), "not an alert key: '" + Terminal.safe(alertKey)
                     + "' (expected <datasetId>|<platform>:<locator>, e.g. 'ms-celeb-1m|torrent:9e67…')");
         }

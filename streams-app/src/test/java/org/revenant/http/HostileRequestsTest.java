@@ -49,7 +49,7 @@ class HostileRequestsTest {
 
     @Test
     void aForwardedAlertListCarriesOnlyTheParsedFiltersReEncoded() throws Exception {
-        Javalin app = Javalin.create().get("/echo", ctx -> ctx.result(RevenantHttp.forwardedFilters(ctx))).start("127.0.0.1", 0);
+        Javalin app = Javalin.create().get("/echo", ctx -> ctx.result(AlertRoutes.forwardedFilters(ctx))).start("127.0.0.1", 0);
         open.add(app::stop);
         // Sent raw: characters java.net.URI refuses (|, ^, ", backtick), an encoded CR/LF, and parameters that are not filters.
         String forwarded = rawGet(app.port(), "/echo?dataset=ms-celeb-1m|x&platform=%0d%0aX-Evil:%201&state=open%22%5E&limit=5&to=http://169.254.169.254/");
