@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.revenant.config.ConfigException;
-import org.revenant.config.CrawlConfig;
-import org.revenant.config.SourceConfig;
+import org.revenant.crawl.CrawlConfig;
+import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.CrawlOnce;
 import org.revenant.crawl.CrawlService;
 import picocli.CommandLine.Command;
@@ -16,6 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import org.revenant.platforms.Platforms;
 
 @Command(name = "crawl", mixinStandardHelpOptions = true,
         description = {"Crawl GitHub, Hugging Face, Academic Torrents, the Internet Archive and",
@@ -34,9 +35,17 @@ final class CrawlCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Crawl each enabled source once, print a summary and exit (1 if any crawl failed).")
     boolean once;
 
-    @Option(names = "--source", paramLabel = "NAME", split = ",",
-            description = "Only these sources: github, hf, academictorrents, ia, zenodo, torrents (repeatable).")
+    @Option(names = "--source", paramLabel = "NAME", split = ",", completionCandidates = SourceNames.class,
+            description = "Only these sources: ${COMPLETION-CANDIDATES} (repeatable).")
     List<String> only;
+
+    /** The sources' names, from the platforms list, for help and completion. */
+    static final class SourceNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Platforms.names().iterator();
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -64,7 +73,7 @@ final class CrawlCommand implements Callable<Integer> {
 
     static CrawlConfig load(Path file) {
         try {
-            return file == null ? CrawlConfig.defaults(System.getenv()) : CrawlConfig.load(file, System.getenv());
+            return file == null ? CrawlConfig.defaults(System.getenv(), Platforms.ALL) : CrawlConfig.load(file, System.getenv(), Platforms.ALL);
         } catch (ConfigException e) {
             throw new UserError("bad crawler configuration: " + e.getMessage());
         }
@@ -76,7 +85,7 @@ final class CrawlCommand implements Callable<Integer> {
             for (String n : only) {
                 SourceConfig s = cfg.source(n.strip());
                 if (s == null) {
-                    throw new UserError("unknown source '" + n + "' (known: " + String.join(", ", CrawlConfig.SOURCE_NAMES) + ")");
+                    throw new UserError("unknown source '" + n + "' (known: " + String.join(", ", cfg.names()) + ")");
                 }
                 if (!s.enabled()) {
                     throw new UserError("source '" + n + "' is disabled in the configuration");

@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import org.revenant.avro.RetractedDataset;
-import org.revenant.config.CrawlConfig;
+import org.revenant.crawl.CrawlConfig;
 import org.revenant.crawl.CrawlService;
 import org.revenant.detect.DetectConfig;
 import org.revenant.detect.RevenantStreams;

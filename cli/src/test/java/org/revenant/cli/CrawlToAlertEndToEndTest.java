@@ -31,7 +31,7 @@ import org.revenant.avro.CrawlCheckpoint;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.Signature;
 import org.revenant.avro.SignatureKind;
-import org.revenant.config.CrawlConfig;
+import org.revenant.crawl.CrawlConfig;
 import org.revenant.crawl.CrawlService;
 import org.revenant.detect.DetectConfig;
 import org.revenant.detect.RevenantStreams;
@@ -41,6 +41,7 @@ import org.revenant.source.torrent.TorrentMetainfo;
 import org.revenant.testkit.KafkaBroker;
 import org.revenant.wire.TopicSetup;
 import org.revenant.wire.Topics;
+import org.revenant.platforms.Platforms;
 
 /**
  * From platform-shaped HTTP servers to alerts through a real broker: GitHub and Hugging Face
@@ -151,7 +152,7 @@ class CrawlToAlertEndToEndTest {
         serveHoarder(torrent);
         Properties client = new Properties();
         client.put("bootstrap.servers", KAFKA.bootstrapServers());
-        try (CrawlService service = new CrawlService(CrawlConfig.load(config, Map.of()), client, topics, java.util.Set.of("github"))) {
+        try (CrawlService service = new CrawlService(CrawlConfig.load(config, Map.of(), Platforms.ALL), client, topics, java.util.Set.of("github"))) {
             service.start();
             JsonNode back = awaitEvent("ms-celeb-1m|" + HOARDER, "REAPPEARED");
             assertEquals(1, back.get("reappearances").asInt());

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.revenant.avro.CrawlCheckpoint;
-import org.revenant.config.CrawlConfig;
+import org.revenant.crawl.CrawlConfig;
 
 /**
  * {@code revenant crawl --once}: every enabled source once (its queries, its watch list and the

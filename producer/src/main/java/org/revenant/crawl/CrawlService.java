@@ -18,7 +18,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.revenant.avro.CrawlJob;
-import org.revenant.config.CrawlConfig;
+import org.revenant.crawl.CrawlConfig;
 import org.revenant.deadletter.DeadLetters;
 import org.revenant.deadletter.KafkaDeadLetters;
 import org.revenant.health.Component;

@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.revenant.avro.CrawlCheckpoint;
-import org.revenant.config.CrawlConfig;
+import org.revenant.crawl.CrawlConfig;
 import org.revenant.testkit.KafkaBroker;
 import org.revenant.wire.TopicSetup;
 import org.revenant.wire.Topics;
+import org.revenant.platforms.Platforms;
 
 /**
  * {@code crawl --once} against a GitHub-shaped server where one repository never finishes its tree,
@@ -90,7 +91,7 @@ class CrawlOnceHostileMirrorsTest {
                     discover: false
                     repos: [slow/tree, hostile/attributes, limited/repo] # the limit holds the whole host: last
                 """.formatted(github.base()));
-        CrawlConfig config = CrawlConfig.load(yaml, Map.of());
+        CrawlConfig config = CrawlConfig.load(yaml, Map.of(), Platforms.ALL);
 
         StringWriter out = new StringWriter();
         CrawlOnce.Summary summary;

@@ -23,10 +23,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.revenant.avro.CrawlCheckpoint;
 import org.revenant.avro.CrawlJob;
-import org.revenant.config.CrawlConfig;
+import org.revenant.crawl.CrawlConfig;
 import org.revenant.testkit.KafkaBroker;
 import org.revenant.wire.TopicSetup;
 import org.revenant.wire.Topics;
+import org.revenant.platforms.Platforms;
 
 /**
  * The continuous crawler's single worker meets, in this order on one partition, a job record no
@@ -74,7 +75,7 @@ class CrawlWorkersSurviveTest {
                   github: {apiUrl: %s, discover: false}
                   hf: {apiUrl: %s, discover: false}
                 """.formatted(github.base(), hf.base()));
-        CrawlConfig config = CrawlConfig.load(yaml, Map.of());
+        CrawlConfig config = CrawlConfig.load(yaml, Map.of(), Platforms.ALL);
 
         try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(client, new StringSerializer(), new ByteArraySerializer());
              KafkaProducer<String, CrawlJob> jobs = new KafkaProducer<>(client, new StringSerializer(),

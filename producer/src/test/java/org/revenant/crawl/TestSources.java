@@ -3,7 +3,7 @@ package org.revenant.crawl;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.revenant.config.SourceConfig;
+import org.revenant.crawl.SourceConfig;
 
 /** Settings the source tests share: short timeouts, few retries, waits recorded instead of slept. */
 public final class TestSources {

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Revenant's HTTP server (architecture section 10), put together from its parts: the alert and
  * mirror API with cross-instance fan-out ({@link AlertRoutes}), the registry ({@link DatasetRoutes}),
+ * the platforms ({@link PlatformRoutes}),
  * decisions ({@link DecisionRoutes}), health and metrics ({@link HealthRoutes}), the live feed
  * ({@link LiveFeed}) and the dashboard's files ({@link AssetRoutes}). Reading is open; actions need
  * the admin token. Every answer carries {@link SecurityHeaders}.
@@ -66,6 +67,7 @@ public final class RevenantHttp implements AutoCloseable {
         new HealthRoutes(streams, revenant.registry(), components, metrics, feed, token).register(app);
         new AlertRoutes(new LocalState(streams), new ClusterRouter(streams, hostInfo(revenant.applicationServer()))).register(app);
         new DatasetRoutes(revenant.registry()).register(app);
+        PlatformRoutes.register(app);
         feed.serve(app, "/api/events");
         new DecisionRoutes(token, decisions).register(app);
         AssetRoutes.register(app);

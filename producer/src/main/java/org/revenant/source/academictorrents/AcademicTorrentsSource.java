@@ -2,6 +2,7 @@ package org.revenant.source.academictorrents;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,7 +16,7 @@ import javax.xml.stream.XMLStreamReader;
 import org.revenant.avro.CrawlCheckpoint;
 import org.revenant.avro.Mirror;
 import org.revenant.avro.MirrorStatus;
-import org.revenant.config.SourceConfig;
+import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.CrawlException;
 import org.revenant.crawl.CrawlOutcome;
 import org.revenant.crawl.Discovery;
@@ -25,6 +26,7 @@ import org.revenant.crawl.HttpResult;
 import org.revenant.crawl.Mirrors;
 import org.revenant.crawl.Snapshot;
 import org.revenant.crawl.Source;
+import org.revenant.crawl.SourceDescriptor;
 import org.revenant.crawl.Urls;
 import org.revenant.source.torrent.BencodeReader;
 import org.revenant.source.torrent.TorrentException;
@@ -38,6 +40,11 @@ import org.revenant.source.torrent.TorrentMetainfo;
  * infohash) is downloaded from {@code /download/{infohash}.torrent} and becomes a torrent mirror.
  */
 public final class AcademicTorrentsSource implements Source {
+
+    /** The platform: its configuration, defaults and factory (docs/decisions/015). */
+    public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api("academictorrents", TorrentManifests.PLATFORM, "url",
+            "https://academictorrents.com", "REVENANT_AT_URL", null, "infohashes",
+            "[0-9a-fA-F]{40}", "a 40-hex-digit infohash", Duration.ofHours(24), AcademicTorrentsSource::new);
 
     public static final String NAME = "academictorrents";
     public static final String CATALOGUE = "database.xml";

@@ -3,6 +3,7 @@ package org.revenant.source.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -18,7 +19,7 @@ import org.revenant.avro.EntryKind;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
 import org.revenant.avro.MirrorStatus;
-import org.revenant.config.SourceConfig;
+import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.CrawlException;
 import org.revenant.crawl.CrawlOutcome;
 import org.revenant.crawl.Discovery;
@@ -29,6 +30,7 @@ import org.revenant.crawl.Json;
 import org.revenant.crawl.Mirrors;
 import org.revenant.crawl.Snapshot;
 import org.revenant.crawl.Source;
+import org.revenant.crawl.SourceDescriptor;
 import org.revenant.crawl.TextLinks;
 import org.revenant.crawl.Urls;
 import org.revenant.source.torrent.TorrentException;
@@ -45,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * files read through the blobs API, and the README with the magnets and download links in it.
  */
 public final class GitHubSource implements Source {
+
+    /** The platform: its configuration, defaults and factory (docs/decisions/015). */
+    public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api("github", GitHubSource.PLATFORM, "apiUrl",
+            "https://api.github.com", "REVENANT_GITHUB_API_URL", "GITHUB_TOKEN", "repos",
+            "[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+", "owner/repo", Duration.ofHours(6), GitHubSource::new);
 
     public static final String NAME = "github";
     public static final String PLATFORM = "github";

@@ -2,6 +2,7 @@ package org.revenant.source.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -13,7 +14,7 @@ import org.revenant.avro.EntryKind;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
 import org.revenant.avro.MirrorStatus;
-import org.revenant.config.SourceConfig;
+import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.CrawlException;
 import org.revenant.crawl.CrawlOutcome;
 import org.revenant.crawl.Discovery;
@@ -24,6 +25,7 @@ import org.revenant.crawl.Json;
 import org.revenant.crawl.Mirrors;
 import org.revenant.crawl.Snapshot;
 import org.revenant.crawl.Source;
+import org.revenant.crawl.SourceDescriptor;
 import org.revenant.crawl.TextLinks;
 import org.revenant.crawl.Urls;
 
@@ -33,6 +35,11 @@ import org.revenant.crawl.Urls;
  * SHA-256s (following {@code Link} pages) and the README for each dataset.
  */
 public final class HuggingFaceSource implements Source {
+
+    /** The platform: its configuration, defaults and factory (docs/decisions/015). */
+    public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api("hf", HuggingFaceSource.PLATFORM, "apiUrl",
+            "https://huggingface.co", "REVENANT_HF_API_URL", "HF_TOKEN", "datasets",
+            "([A-Za-z0-9][A-Za-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*", "owner/name", Duration.ofHours(6), HuggingFaceSource::new);
 
     public static final String NAME = "hf";
     public static final String PLATFORM = "hf";

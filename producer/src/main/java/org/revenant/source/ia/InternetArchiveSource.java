@@ -2,6 +2,7 @@ package org.revenant.source.ia;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,7 +16,7 @@ import org.revenant.avro.EntryKind;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
 import org.revenant.avro.MirrorStatus;
-import org.revenant.config.SourceConfig;
+import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.CrawlException;
 import org.revenant.crawl.CrawlOutcome;
 import org.revenant.crawl.Discovery;
@@ -26,6 +27,7 @@ import org.revenant.crawl.Json;
 import org.revenant.crawl.Mirrors;
 import org.revenant.crawl.Snapshot;
 import org.revenant.crawl.Source;
+import org.revenant.crawl.SourceDescriptor;
 import org.revenant.crawl.TextLinks;
 import org.revenant.crawl.Urls;
 
@@ -35,6 +37,11 @@ import org.revenant.crawl.Urls;
  * not exist (or no longer does), and marks taken-down items {@code is_dark}.
  */
 public final class InternetArchiveSource implements Source {
+
+    /** The platform: its configuration, defaults and factory (docs/decisions/015). */
+    public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api("ia", InternetArchiveSource.PLATFORM, "url",
+            "https://archive.org", "REVENANT_IA_URL", null, "items",
+            "[A-Za-z0-9][A-Za-z0-9._-]*", "an item identifier", Duration.ofHours(12), InternetArchiveSource::new);
 
     public static final String NAME = "ia";
     public static final String PLATFORM = "ia";

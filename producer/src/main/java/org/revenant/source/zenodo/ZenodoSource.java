@@ -2,6 +2,7 @@ package org.revenant.source.zenodo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,7 +15,7 @@ import org.revenant.avro.EntryKind;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
 import org.revenant.avro.MirrorStatus;
-import org.revenant.config.SourceConfig;
+import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.CrawlException;
 import org.revenant.crawl.CrawlOutcome;
 import org.revenant.crawl.Discovery;
@@ -25,11 +26,17 @@ import org.revenant.crawl.Json;
 import org.revenant.crawl.Mirrors;
 import org.revenant.crawl.Snapshot;
 import org.revenant.crawl.Source;
+import org.revenant.crawl.SourceDescriptor;
 import org.revenant.crawl.TextLinks;
 import org.revenant.crawl.Urls;
 
 /** Zenodo records: {@code /api/records?q=} for discovery, {@code /api/records/{id}} for a record's files and md5 checksums. */
 public final class ZenodoSource implements Source {
+
+    /** The platform: its configuration, defaults and factory (docs/decisions/015). */
+    public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api("zenodo", ZenodoSource.PLATFORM, "url",
+            "https://zenodo.org", "REVENANT_ZENODO_URL", null, "records",
+            "[0-9]+", "a numeric record id", Duration.ofHours(12), ZenodoSource::new);
 
     public static final String NAME = "zenodo";
     public static final String PLATFORM = "zenodo";

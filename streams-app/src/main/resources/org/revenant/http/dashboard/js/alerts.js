@@ -51,6 +51,16 @@
     } catch (e) { /* the filter keeps "any" */ }
   }
 
+  async function loadPlatforms() {
+    try {
+      const result = await getJson('/api/platforms');
+      const select = document.getElementById('platform-filter');
+      for (const p of result.platforms) {
+        if (![...select.options].some((o) => o.value === p)) select.append(el('option', {value: p}, p));
+      }
+    } catch (e) { /* the filter keeps "any" */ }
+  }
+
   for (const select of form.querySelectorAll('select')) {
     const initial = param(select.name);
     if (initial) {
@@ -59,6 +69,10 @@
     }
     select.addEventListener('change', load);
   }
+  loadPlatforms().then(() => {
+    const initial = param('platform');
+    if (initial) document.getElementById('platform-filter').value = initial;
+  });
   loadDatasets().then(() => {
     const initial = param('dataset');
     if (initial) document.getElementById('dataset-filter').value = initial;

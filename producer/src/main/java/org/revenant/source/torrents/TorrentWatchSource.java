@@ -1,10 +1,11 @@
-package org.revenant.source.torrent;
+package org.revenant.source.torrents;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,6 +20,13 @@ import org.revenant.crawl.HttpResult;
 import org.revenant.crawl.Mirrors;
 import org.revenant.crawl.Snapshot;
 import org.revenant.crawl.Source;
+import org.revenant.crawl.SourceDescriptor;
+import org.revenant.source.torrent.BencodeReader;
+import org.revenant.source.torrent.MagnetLink;
+import org.revenant.source.torrent.TorrentManifest;
+import org.revenant.source.torrent.TorrentException;
+import org.revenant.source.torrent.TorrentManifests;
+import org.revenant.source.torrent.TorrentMetainfo;
 
 /**
  * The {@code sources.torrents} watch list: local .torrent files, http(s) URLs of .torrent files and
@@ -26,6 +34,10 @@ import org.revenant.crawl.Source;
  * torrent mirror it served last time as gone or blocked.
  */
 public final class TorrentWatchSource implements Source {
+
+    /** The platform: its configuration, defaults and factory (docs/decisions/015). */
+    public static final SourceDescriptor DESCRIPTOR = new SourceDescriptor("torrents", TorrentManifests.PLATFORM, null, null, null,
+            null, "items", null, null, Duration.ofHours(24), false, (config, http) -> new TorrentWatchSource(http));
 
     public static final String NAME = "torrents";
     static final String LAST_KEY = "mirrorKey";

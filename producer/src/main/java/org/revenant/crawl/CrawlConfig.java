@@ -1,4 +1,4 @@
-package org.revenant.config;
+package org.revenant.crawl;
 
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import org.revenant.crawl.Secret;
+import java.util.stream.Collectors;
+import org.revenant.config.ConfigException;
+import org.revenant.config.Durations;
 import org.revenant.registry.YamlTree;
 
 /**
@@ -22,28 +23,8 @@ import org.revenant.registry.YamlTree;
  * ({@code REVENANT_GITHUB_API_URL}, ..., tokens {@code GITHUB_TOKEN}, {@code HF_TOKEN}). Every
  * error names the file and line.
  */
-public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Duration timeout, Duration jobTimeout) {
-
-    public static final List<String> SOURCE_NAMES = List.of("github", "hf", "academictorrents", "ia", "zenodo", "torrents");
-
-    private record Spec(String urlKey, String defaultUrl, String urlEnv, String watchKey, Duration interval,
-                        String tokenEnv, Pattern watchShape, String watchHint) {}
-
-    private static final Map<String, Spec> SPECS = new LinkedHashMap<>();
-
-    static {
-        SPECS.put("github", new Spec("apiUrl", "https://api.github.com", "REVENANT_GITHUB_API_URL", "repos",
-                Duration.ofHours(6), "GITHUB_TOKEN", Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+"), "owner/repo"));
-        SPECS.put("hf", new Spec("apiUrl", "https://huggingface.co", "REVENANT_HF_API_URL", "datasets",
-                Duration.ofHours(6), "HF_TOKEN", Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*"), "owner/name"));
-        SPECS.put("academictorrents", new Spec("url", "https://academictorrents.com", "REVENANT_AT_URL", "infohashes",
-                Duration.ofHours(24), null, Pattern.compile("[0-9a-fA-F]{40}"), "a 40-hex-digit infohash"));
-        SPECS.put("ia", new Spec("url", "https://archive.org", "REVENANT_IA_URL", "items",
-                Duration.ofHours(12), null, Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*"), "an item identifier"));
-        SPECS.put("zenodo", new Spec("url", "https://zenodo.org", "REVENANT_ZENODO_URL", "records",
-                Duration.ofHours(12), null, Pattern.compile("[0-9]+"), "a numeric record id"));
-        SPECS.put("torrents", new Spec(null, null, null, "items", Duration.ofHours(24), null, null, null));
-    }
+public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Duration timeout, Duration jobTimeout,
+                          List<SourceDescriptor> platforms) {
 
     private static final Set<String> TOP = Set.of("sources", "crawl");
     private static final Set<String> CRAWL_KEYS = Set.of("workers", "timeout", "jobTimeout");
@@ -52,10 +33,17 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
 
     public CrawlConfig {
         sources = Map.copyOf(sources);
+        platforms = List.copyOf(platforms);
     }
 
-    public CrawlConfig(Map<String, SourceConfig> sources, int workers, Duration timeout) {
-        this(sources, workers, timeout, DEFAULT_JOB_TIMEOUT);
+    /** The platform of a source, by name. */
+    public SourceDescriptor platform(String name) {
+        return platforms.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** Every source's name, in the platforms' order. */
+    public List<String> names() {
+        return platforms.stream().map(SourceDescriptor::name).toList();
     }
 
     public SourceConfig source(String name) {
@@ -64,15 +52,16 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
 
     /** The sources that are enabled, in a fixed order. */
     public List<SourceConfig> enabled() {
-        return SOURCE_NAMES.stream().map(sources::get).filter(SourceConfig::enabled).toList();
+        return names().stream().map(sources::get).filter(SourceConfig::enabled).toList();
     }
 
     /** No file: every source on its public API, with the environment applied. */
-    public static CrawlConfig defaults(Map<String, String> env) {
-        return parse(null, "(defaults)", env);
+    public static CrawlConfig defaults(Map<String, String> env, List<SourceDescriptor> platforms) {
+        return parse(null, "(defaults)", env, platforms);
     }
 
-    public static CrawlConfig load(Path file, Map<String, String> env) {
+    /** The file, then the environment on top, for these platforms (their one list is {@code Platforms.ALL}). */
+    public static CrawlConfig load(Path file, Map<String, String> env, List<SourceDescriptor> platforms) {
         YamlTree.Node root;
         try {
             root = YamlTree.read(YamlTree.readFile(file));
@@ -83,16 +72,16 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
         } catch (YamlTree.SyntaxError e) {
             throw new ConfigException(file + (e.line > 0 ? ": line " + e.line : "") + ": " + e.getMessage());
         }
-        return parse(root, file.toString(), env);
+        return parse(root, file.toString(), env, platforms);
     }
 
-    private static CrawlConfig parse(YamlTree.Node root, String file, Map<String, String> env) {
+    private static CrawlConfig parse(YamlTree.Node root, String file, Map<String, String> env, List<SourceDescriptor> platforms) {
         Reader r = new Reader(file);
         Map<String, YamlTree.Field> top = root == null ? Map.of() : r.mapping(root, "the top level").fields();
         r.known(top, TOP, "");
         Map<String, YamlTree.Field> sourceFields = top.containsKey("sources")
                 ? r.mapping(top.get("sources").value(), "sources").fields() : Map.of();
-        r.known(sourceFields, SPECS.keySet(), "sources.");
+        r.known(sourceFields, platforms.stream().map(SourceDescriptor::name).collect(Collectors.toSet()), "sources.");
         int workers = 2;
         Duration timeout = Duration.ofSeconds(60);
         Duration jobTimeout = DEFAULT_JOB_TIMEOUT;
@@ -114,21 +103,22 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
             }
         }
         Map<String, SourceConfig> sources = new LinkedHashMap<>();
-        for (Map.Entry<String, Spec> e : SPECS.entrySet()) {
-            sources.put(e.getKey(), source(r, e.getKey(), e.getValue(), sourceFields.get(e.getKey()), env));
+        for (SourceDescriptor platform : platforms) {
+            sources.put(platform.name(), source(r, platform, sourceFields.get(platform.name()), env));
         }
-        return new CrawlConfig(sources, workers, timeout, jobTimeout);
+        return new CrawlConfig(sources, workers, timeout, jobTimeout, platforms);
     }
 
-    private static SourceConfig source(Reader r, String name, Spec spec, YamlTree.Field field, Map<String, String> env) {
+    private static SourceConfig source(Reader r, SourceDescriptor spec, YamlTree.Field field, Map<String, String> env) {
+        String name = spec.name();
         String at = "sources." + name;
         boolean enabled = true;
-        boolean discover = !name.equals("torrents");
+        boolean discover = spec.discovers();
         Duration interval = spec.interval();
         String url = spec.defaultUrl();
         List<String> watch = new ArrayList<>();
         if (field != null && field.value() instanceof YamlTree.Sequence seq && spec.urlKey() == null) {
-            watch.addAll(r.strings(seq, at)); // sources.torrents: [file, url, magnet, ...]
+            watch.addAll(r.strings(seq, at)); // a source without a URL may be its list alone: sources.torrents: [...]
         } else if (field != null && !(field.value() instanceof YamlTree.Scalar s && s.text() == null)) {
             Map<String, YamlTree.Field> f = r.mapping(field.value(), at).fields();
             List<String> keys = new ArrayList<>(List.of("enabled", "interval", "discover", spec.watchKey()));

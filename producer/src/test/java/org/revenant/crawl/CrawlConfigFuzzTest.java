@@ -1,4 +1,4 @@
-package org.revenant.config;
+package org.revenant.crawl;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.revenant.fuzz.Fuzz;
+import org.revenant.config.ConfigException;
+import org.revenant.platforms.Platforms;
 
 /**
  * Hostile crawler configurations: mutations of the documented example with wrong types, nulls,
@@ -46,7 +48,7 @@ class CrawlConfigFuzzTest {
         for (String interval : List.of("9999999999999999d", "9223372036854775807h", "99999999999999999999s",
                 "P9999999999999999D", "PT9223372036854775807H")) {
             Path file = Files.writeString(temp.resolve("c.yaml"), "sources:\n  github:\n    interval: " + interval + "\n");
-            ConfigException e = assertThrows(ConfigException.class, () -> CrawlConfig.load(file, Map.of()));
+            ConfigException e = assertThrows(ConfigException.class, () -> CrawlConfig.load(file, Map.of(), Platforms.ALL));
             assertTrue(e.getMessage().contains("line 3") && e.getMessage().contains("sources.github.interval"),
                     e.getMessage());
             Fuzz.assertClearMessage(e);
@@ -61,7 +63,7 @@ class CrawlConfigFuzzTest {
                 "crawl:\n  workers: '" + "9".repeat(5000) + "'\n",
                 "\"bad\\nkey\": 1\n")) {
             Path file = Files.writeString(temp.resolve("c.yaml"), yaml);
-            ConfigException e = assertThrows(ConfigException.class, () -> CrawlConfig.load(file, Map.of()));
+            ConfigException e = assertThrows(ConfigException.class, () -> CrawlConfig.load(file, Map.of(), Platforms.ALL));
             Fuzz.assertClearMessage(e);
             assertTrue(e.getMessage().length() < 600, e.getMessage());
         }
@@ -70,7 +72,7 @@ class CrawlConfigFuzzTest {
     private void load(String yaml, int index) throws Exception {
         Path file = Files.writeString(temp.resolve("c" + index + ".yaml"), yaml);
         try {
-            CrawlConfig config = CrawlConfig.load(file, Map.of());
+            CrawlConfig config = CrawlConfig.load(file, Map.of(), Platforms.ALL);
             config.enabled().forEach(s -> assertTrue(s.interval().toMillis() > 0, s.toString()));
         } catch (ConfigException e) {
             Fuzz.assertClearMessage(e);

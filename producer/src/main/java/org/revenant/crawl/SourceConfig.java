@@ -1,10 +1,9 @@
-package org.revenant.config;
+package org.revenant.crawl;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import org.revenant.crawl.Secret;
 
 /**
  * One source's settings.
