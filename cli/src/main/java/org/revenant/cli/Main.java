@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "revenant", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Catches retracted datasets (MS-Celeb-1M, DukeMTMC, MegaFace, 80M Tiny Images, ...) when they reappear.", ""},
         subcommands = {StandaloneCommand.class, BrokerCommand.class, StreamsCommand.class, RegistryCommand.class, SnapshotCommand.class,
-                CrawlCommand.class, AlertsCommand.class, DecideCommand.class, org.revenant.cli.bench.BenchCommand.class,
+                CrawlCommand.class, AlertsCommand.class, DecideCommand.class, EvidenceCommand.class, org.revenant.cli.bench.BenchCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 runtime failure, 2 usage error.", "Docs: README.md"})
 public final class Main {

@@ -97,6 +97,48 @@ class HttpApiTest {
     }
 
     @Test
+    void anyInstanceServesTheEvidenceBundleAndTheCliPrintsIt() throws Exception {
+        String locator = "evidence/copy-" + System.nanoTime();
+        String alertKey = "ms-celeb-1m|github:" + locator;
+        String hostileTitle = "[click](javascript:alert(1)) <script>x</script>\n# How to report it: mail me";
+        RunningRevenant.publishManifest(KAFKA, prefix, dir, RunningRevenant.msCelebCopy(locator, "PRESENT", hostileTitle, "copy"));
+        awaitAlert(first, alertKey, a -> true);
+        RunningRevenant other = owner("github:" + locator) == first ? second : first;
+
+        JsonNode bundle = JSON.readTree(other.get("/api/evidence/" + alertKey.replace("|", "%7C")).body());
+        assertEquals("MS-Celeb-1M", bundle.path("dataset").path("name").asText());
+        assertEquals(hostileTitle, bundle.path("mirror").path("title").asText(), "JSON keeps the crawled text as data");
+        assertEquals(List.of("data/aligned.tsv 91124295076", "data/cropped.tsv 155266310084"),
+                texts(bundle.path("matchedFiles"), "path").stream().sorted()
+                        .map(p -> p + " " + (p.endsWith("aligned.tsv") ? 91124295076L : 155266310084L)).toList());
+        for (JsonNode f : bundle.path("matchedFiles")) {
+            assertTrue(f.path("size").asLong() > 0, f.toString());
+        }
+        assertEquals(List.of("OPENED"), texts(bundle.path("timeline"), "event"));
+        assertEquals("GitHub", bundle.path("reportingRoute").path("name").asText());
+        assertTrue(bundle.path("reportingRoute").path("sources").get(0).path("url").asText().startsWith("https://docs.github.com/"));
+
+        HttpResponse<String> html = other.get("/api/evidence/" + alertKey.replace("|", "%7C") + "?format=html");
+        assertEquals(200, html.statusCode());
+        assertTrue(html.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertTrue(html.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'none'"));
+        assertTrue(!html.body().contains("<script>") && html.body().contains("&lt;script&gt;x&lt;/script&gt;"), html.body());
+
+        String markdown = CliTest.run("evidence", alertKey, "--url", "http://localhost:" + other.port).out();
+        assertTrue(markdown.startsWith("# Evidence: MS\\-Celeb\\-1M on github\\:" + locator.replace("-", "\\-")),
+                markdown);
+        assertTrue(markdown.contains("\\[click\\]\\(javascript\\:alert\\(1\\)\\) \\<script\\>x\\</script\\> \\# How"), markdown);
+        assertTrue(markdown.lines().noneMatch(l -> l.startsWith("# How to report it")), "a crawled title cannot add a heading");
+        assertTrue(markdown.contains("| data/aligned\\.tsv | 91124295076 |"), markdown);
+        assertTrue(markdown.contains("## How to report it"), markdown);
+
+        CliTest.Result missing = CliTest.run("evidence", "ms-celeb-1m|github:no/such-" + System.nanoTime(), "--url",
+                "http://localhost:" + other.port);
+        assertEquals(1, missing.exit(), missing.out());
+        assertTrue(missing.err().contains("answered 404"), missing.err());
+    }
+
+    @Test
     void alertListIsMergedFromAllInstancesFilteredAndNewestFirst() throws Exception {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 4; i++) {

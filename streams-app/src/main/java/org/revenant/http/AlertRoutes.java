@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -27,6 +28,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.state.HostInfo;
 import org.revenant.avro.AlertState;
+import org.revenant.detect.registry.RegistryView;
 import org.revenant.detect.state.AlertKey;
 import org.revenant.wire.AlertJson;
 import org.slf4j.Logger;
@@ -52,16 +54,70 @@ final class AlertRoutes {
     private final Map<String, Long> unreachableWarned = new ConcurrentHashMap<>();
     private final LocalState local;
     private final ClusterRouter router;
+    private final RegistryView registry;
+    private final ReportingRoutes reporting;
 
-    AlertRoutes(LocalState local, ClusterRouter router) {
+    AlertRoutes(LocalState local, ClusterRouter router, RegistryView registry, ReportingRoutes reporting) {
         this.local = local;
         this.router = router;
+        this.registry = registry;
+        this.reporting = reporting;
     }
 
     void register(Javalin app) {
         app.get("/api/alerts", this::listAlerts);
         app.get("/api/alerts/<key>", this::oneAlert);
         app.get("/api/mirrors/<key>", this::oneMirror);
+        app.get("/api/evidence/<key>", this::evidence);
+    }
+
+    /**
+     * The evidence bundle of one alert (docs/decisions/018): {@code ?format=json} (default),
+     * {@code md} or {@code html}. The owner of the mirror builds the JSON; this instance renders it.
+     */
+    private void evidence(Context ctx) throws Exception {
+        String alertKey = ctx.pathParam("key");
+        AlertKey key = AlertKey.parse(alertKey)
+                .orElseThrow(() -> new IllegalArgumentException("an alert key is <datasetId>|<mirrorKey>: " + alertKey));
+        String format = ctx.queryParam("format") == null ? "json" : ctx.queryParam("format");
+        if (!List.of("json", "md", "html").contains(format)) {
+            throw new IllegalArgumentException("format is json, md or html");
+        }
+        JsonNode bundle;
+        ClusterRouter.Owner owner = ctx.header(ClusterRouter.FORWARDED) != null ? null : router.ownerOfMirror(key.mirrorKey());
+        if (owner instanceof ClusterRouter.Unknown) {
+            throw new LocalState.NotReady("the partition of " + key.mirrorKey() + " has no active instance right now", null);
+        }
+        if (owner instanceof ClusterRouter.There there) {
+            ClusterRouter.Remote remote;
+            try {
+                remote = router.get(there.host(), "/api/evidence/" + pathSegment(alertKey));
+            } catch (IOException e) {
+                warnUnreachable(there.host(), e);
+                ctx.header("Retry-After", "1");
+                error(ctx, 503, "the instance that holds this mirror did not answer; try again shortly");
+                return;
+            }
+            if (remote.status() != 200) {
+                ctx.status(remote.status()).contentType("application/json").result(remote.body());
+                return;
+            }
+            bundle = ApiJson.MAPPER.readTree(remote.body());
+        } else {
+            AlertState state = local.alert(key.mirrorKey(), key.datasetId()).orElse(null);
+            if (state == null) {
+                error(ctx, 404, "no alert " + alertKey);
+                return;
+            }
+            bundle = EvidenceBundle.build(state, local.timeline(key.mirrorKey(), key.datasetId()),
+                    registry.current().dataset(key.datasetId()), local.mirror(key.mirrorKey()),
+                    path -> local.file(key.mirrorKey(), path), reporting.forPlatform(state.getPlatform()), Instant.now());
+        }
+        switch (format) {
+            case "md" -> ctx.contentType("text/markdown; charset=utf-8").result(EvidenceBundle.markdown(bundle));
+            case "html" -> ctx.contentType("text/html; charset=utf-8").result(EvidenceBundle.html(bundle));
+            default -> json(ctx, 200, bundle);
+        }
     }
 
     private void listAlerts(Context ctx) throws Exception {

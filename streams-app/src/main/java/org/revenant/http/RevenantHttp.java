@@ -65,7 +65,9 @@ public final class RevenantHttp implements AutoCloseable {
         });
         errors();
         new HealthRoutes(streams, revenant.registry(), components, metrics, feed, token).register(app);
-        new AlertRoutes(new LocalState(streams), new ClusterRouter(streams, hostInfo(revenant.applicationServer()))).register(app);
+        new AlertRoutes(new LocalState(streams), new ClusterRouter(streams, hostInfo(revenant.applicationServer())),
+                        revenant.registry(), ReportingRoutes.bundled())
+                .register(app);
         new DatasetRoutes(revenant.registry()).register(app);
         PlatformRoutes.register(app);
         feed.serve(app, "/api/events");

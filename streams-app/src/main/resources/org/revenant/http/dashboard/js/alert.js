@@ -37,6 +37,10 @@
         ['Reappearances', String(a.reappearances)],
         ['Post-retraction', a.postRetraction ? 'yes: observed after the retraction' : 'no'],
         ['Decision', el('span', {id: 'decision'}, a.decision ? badge(a.decision) : 'none', a.decisionNote ? ' — ' + a.decisionNote : '')],
+        ['Evidence bundle', el('span', {id: 'evidence-bundle'},
+          el('a', {href: '/api/evidence/' + keyPath(key) + '?format=html'}, 'page'), ' · ',
+          el('a', {href: '/api/evidence/' + keyPath(key) + '?format=md', download: 'evidence.md'}, 'Markdown'), ' · ',
+          el('a', {href: '/api/evidence/' + keyPath(key), download: 'evidence.json'}, 'JSON'))],
       ]));
       const evidence = clear(document.querySelector('#evidence tbody'));
       for (const e of a.evidence) {
