@@ -54,8 +54,32 @@ final class DecideCommand implements Callable<Integer> {
     @Option(names = "--note", paramLabel = "TEXT", description = "Why (shown with the alert).")
     String note;
 
+    @Option(names = "--reference", paramLabel = "TEXT",
+            description = "With --takedown-requested: the request's reference (ticket, e-mail subject).")
+    String reference;
+
+    @Option(names = "--requested-on", paramLabel = "DATE",
+            description = "With --takedown-requested: when the request was sent (YYYY-MM-DD or an ISO-8601 instant; default: now).")
+    String requestedOn;
+
     @Option(names = "--by", paramLabel = "NAME", defaultValue = "${env:USER:-analyst}", description = "Who decided (default ${DEFAULT-VALUE}).")
     String by;
+
+    private Instant requestedAt() {
+        if ((reference != null || requestedOn != null) && choice.kind() != DecisionKind.TAKEDOWN_REQUESTED) {
+            throw new ParameterException(spec.commandLine(), "--reference and --requested-on go with --takedown-requested");
+        }
+        if (requestedOn == null) {
+            return null;
+        }
+        try {
+            return requestedOn.length() == 10 ? java.time.LocalDate.parse(requestedOn).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                    : Instant.parse(requestedOn);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ParameterException(spec.commandLine(), "--requested-on: not a date (YYYY-MM-DD) or an instant: "
+                    + Terminal.safe(requestedOn));
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -65,7 +89,8 @@ final class DecideCommand implements Callable<Integer> {
                     + "' (expected <datasetId>|<platform>:<locator>, e.g. 'ms-celeb-1m|torrent:9e67…')");
         }
         AnalystDecision decision = AnalystDecision.newBuilder()
-                .setAlertKey(alertKey).setDecision(choice.kind()).setNote(note).setBy(by).setAt(Instant.now()).build();
+                .setAlertKey(alertKey).setDecision(choice.kind()).setNote(note).setBy(by).setAt(Instant.now())
+                .setReference(reference).setRequestedAt(requestedAt()).build();
         Properties props = kafka.clientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -82,6 +82,44 @@ final class Samples {
         }
     }
 
+    /**
+     * The writer's schema text where each enum that the reader has without a default keeps only the
+     * symbols the reader knows: the records such a reader can take at all.
+     */
+    static String onlySymbolsKnownTo(String writerJson, Schema reader) {
+        Map<String, Schema> readerEnums = new LinkedHashMap<>();
+        enums(reader).forEach(e -> readerEnums.put(e.getFullName(), e));
+        try {
+            ObjectMapper mapper = new ObjectMapper();
+            JsonNode root = mapper.readTree(writerJson);
+            restrict(root, readerEnums, "");
+            return mapper.writeValueAsString(root);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void restrict(JsonNode node, Map<String, Schema> readerEnums, String namespace) {
+        if (node instanceof ObjectNode object) {
+            String ns = object.path("namespace").asText(namespace);
+            if ("enum".equals(object.path("type").asText())) {
+                String name = object.path("name").asText();
+                Schema known = readerEnums.get(name.contains(".") ? name : ns + "." + name);
+                if (known != null && known.getEnumDefault() == null) {
+                    ArrayNode symbols = (ArrayNode) object.get("symbols");
+                    for (int i = symbols.size() - 1; i >= 0; i--) {
+                        if (!known.getEnumSymbols().contains(symbols.get(i).asText())) {
+                            symbols.remove(i);
+                        }
+                    }
+                }
+            }
+            object.forEach(child -> restrict(child, readerEnums, ns));
+        } else if (node instanceof ArrayNode array) {
+            array.forEach(child -> restrict(child, readerEnums, namespace));
+        }
+    }
+
     /** The schema text without a symbol (and without the enum default that names it). */
     static String withoutSymbol(String schemaJson, String symbol) {
         try {

@@ -109,7 +109,7 @@ public final class RevenantTopology {
                 .selectKey((key, decision) -> DecisionApplier.mirrorKeyOf(decision.getAlertKey()), Named.as("decisions-keyed-by-mirror"))
                 .repartition(Repartitioned.<String, AnalystDecision>as(DECISIONS_REPARTITION)
                         .withKeySerde(Serdes.String()).withValueSerde(topics.decisions.valueSerde()))
-                .process(DecisionApplier::new, Named.as(DECISIONS), StateStores.ALERTS);
+                .process(() -> new DecisionApplier(config.takedownOverdueAfter()), Named.as(DECISIONS), StateStores.ALERTS);
 
         detected.merge(decided, Named.as("detections"))
                 .split(Named.as("by-type-"))

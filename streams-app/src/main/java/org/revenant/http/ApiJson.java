@@ -46,6 +46,8 @@ final class ApiJson {
         node.put("lastSnapshotId", s.getLastSnapshotId());
         node.put("decision", s.getDecision() == null ? null : s.getDecision().name());
         node.put("decisionNote", s.getDecisionNote());
+        AlertJson.putTakedown(node, s.getTakedownReference(), s.getTakedownRequestedAt(), s.getTakedownRemovedAt(),
+                s.getReturnedAfterRemoval());
         AlertJson.putEvidence(node, s.getEvidence());
         return node;
     }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import org.revenant.avro.AnalystDecision;
 import org.revenant.avro.DecisionKind;
@@ -66,7 +68,22 @@ final class DecisionRoutes {
         if (note != null && note.length() > DecisionWriter.MAX_NOTE) {
             throw new IllegalArgumentException("note longer than " + DecisionWriter.MAX_NOTE + " characters");
         }
-        AnalystDecision decision = decisions.write(alertKey, kind, note, "dashboard");
+        String reference = body.hasNonNull("reference") ? body.get("reference").asText() : null;
+        if (reference != null && reference.length() > DecisionWriter.MAX_NOTE) {
+            throw new IllegalArgumentException("reference longer than " + DecisionWriter.MAX_NOTE + " characters");
+        }
+        Instant requestedAt = null;
+        if (body.hasNonNull("requestedAt")) {
+            try {
+                requestedAt = Instant.parse(body.get("requestedAt").asText());
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("requestedAt must be an ISO-8601 instant, e.g. 2026-12-01T09:00:00Z");
+            }
+        }
+        if ((reference != null || requestedAt != null) && kind != DecisionKind.TAKEDOWN_REQUESTED) {
+            throw new IllegalArgumentException("reference and requestedAt go with TAKEDOWN_REQUESTED only");
+        }
+        AnalystDecision decision = decisions.write(alertKey, kind, note, "dashboard", reference, requestedAt);
         ObjectNode answer = ApiJson.MAPPER.createObjectNode();
         answer.put("alertKey", decision.getAlertKey());
         answer.put("decision", decision.getDecision().name());

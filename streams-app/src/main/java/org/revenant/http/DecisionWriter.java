@@ -32,8 +32,15 @@ final class DecisionWriter implements AutoCloseable {
     }
 
     AnalystDecision write(String alertKey, DecisionKind kind, String note, String by) throws InterruptedException {
+        return write(alertKey, kind, note, by, null, null);
+    }
+
+    /** With a takedown request's reference and date (both optional). */
+    AnalystDecision write(String alertKey, DecisionKind kind, String note, String by, String reference, Instant requestedAt)
+            throws InterruptedException {
         AnalystDecision decision = AnalystDecision.newBuilder()
-                .setAlertKey(alertKey).setDecision(kind).setNote(note).setBy(by).setAt(Instant.now()).build();
+                .setAlertKey(alertKey).setDecision(kind).setNote(note).setBy(by).setAt(Instant.now())
+                .setReference(reference).setRequestedAt(requestedAt).build();
         try {
             producer.send(new ProducerRecord<>(topic.name(), alertKey, decision)).get(15, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {

@@ -97,6 +97,14 @@ public final class EvidenceBundle {
         if (!alert.path("partialListing").isNull() && alert.has("partialListing")) {
             item(out, esc, "Partial listing", text(alert, "partialListing"));
         }
+        if (alert.has("takedownRequestedAt")) {
+            item(out, esc, "Takedown requested", text(alert, "takedownRequestedAt") + " (reference " + text(alert, "takedownReference") + ")");
+            item(out, esc, "Removed", alert.path("takedownRemovedAt").isNull() ? "not yet"
+                    : text(alert, "takedownRemovedAt") + " (" + text(alert, "timeToRemoval") + " after the request)");
+        }
+        if (alert.path("returnedAfterRemoval").asBoolean(false)) {
+            item(out, esc, "Came back", "this copy returned after it was removed on request");
+        }
         if (!alert.path("decision").isNull() && alert.has("decision")) {
             item(out, esc, "Decision", text(alert, "decision") + (alert.path("decisionNote").isNull() ? "" : ": " + text(alert, "decisionNote")));
         }

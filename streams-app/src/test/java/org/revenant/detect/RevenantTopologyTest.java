@@ -359,6 +359,38 @@ class RevenantTopologyTest {
     }
 
     @Test
+    void aTakedownRequestStillOpenAfterTwoWeeksSendsOneReminder() {
+        publish(snapshot(torrent(MS_CELEB_BTIH), file("a.tsv", ALIGNED_TSV)));
+        String key = alerts.readValue().getAlertKey();
+        java.time.Instant sent = java.time.Instant.now().minus(java.time.Duration.ofDays(15));
+        decisions.pipeInput(key, AnalystDecision.newBuilder().setAlertKey(key).setDecision(DecisionKind.TAKEDOWN_REQUESTED)
+                .setBy("analyst").setAt(java.time.Instant.now()).setReference("DMCA #4711").setRequestedAt(sent).build());
+        AlertEvent decided = alerts.readValue();
+        assertEquals("DMCA #4711", decided.getTakedownReference());
+        assertEquals(sent.toEpochMilli(), decided.getTakedownRequestedAt().toEpochMilli());
+
+        driver.advanceWallClockTime(java.time.Duration.ofMinutes(1));
+        AlertEvent reminder = alerts.readValue();
+        assertEquals(AlertEventType.TAKEDOWN_OVERDUE, reminder.getEvent());
+        assertEquals("DMCA #4711", reminder.getTakedownReference());
+        assertTrue(lastState().getTakedownOverdueNotified());
+
+        driver.advanceWallClockTime(java.time.Duration.ofMinutes(5));
+        assertTrue(alerts.isEmpty(), "one reminder per request");
+    }
+
+    @Test
+    void aRecentTakedownRequestIsNotOverdue() {
+        publish(snapshot(torrent(MS_CELEB_BTIH), file("a.tsv", ALIGNED_TSV)));
+        String key = alerts.readValue().getAlertKey();
+        decisions.pipeInput(key, AnalystDecision.newBuilder().setAlertKey(key).setDecision(DecisionKind.TAKEDOWN_REQUESTED)
+                .setBy("analyst").setAt(java.time.Instant.now()).setReference("ticket 1").build());
+        alerts.readValue();
+        driver.advanceWallClockTime(java.time.Duration.ofMinutes(2));
+        assertTrue(alerts.isEmpty());
+    }
+
+    @Test
     void confirmationIsRecordedOnTheAlertAndShownOnItsEvents() {
         publish(snapshot(torrent(MS_CELEB_BTIH), file("a.tsv", ALIGNED_TSV)));
         String key = alerts.readValue().getAlertKey();

@@ -1,10 +1,17 @@
 package org.revenant.detect.decide;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertState;
@@ -31,13 +38,47 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
 
     private static final Logger LOG = LoggerFactory.getLogger(DecisionApplier.class);
 
+    /** How often open takedown requests are checked for being overdue. */
+    static final Duration OVERDUE_CHECK = Duration.ofMinutes(1);
+
+    private final Duration overdueAfter;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, AlertState> alerts;
+
+    public DecisionApplier(Duration overdueAfter) {
+        this.overdueAfter = Objects.requireNonNull(overdueAfter, "overdueAfter");
+    }
 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.alerts = context.getStateStore(StateStores.ALERTS);
+        context.schedule(OVERDUE_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> remindOverdue(Instant.ofEpochMilli(now)));
+    }
+
+    /**
+     * Sends one TAKEDOWN_OVERDUE event for each alert of this task whose takedown request is still
+     * open after the configured time (the alert store is this task's own, so each alert is checked once).
+     */
+    void remindOverdue(Instant now) {
+        List<KeyValue<String, AlertState>> due = new ArrayList<>();
+        try (KeyValueIterator<String, AlertState> all = alerts.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, AlertState> kv = all.next();
+                if (kv.value != null && AlertLifecycle.isTakedownOverdue(kv.value, now, overdueAfter)) {
+                    due.add(kv);
+                }
+            }
+        }
+        for (KeyValue<String, AlertState> kv : due) {
+            AlertLifecycle.Transition t = AlertLifecycle.onTakedownOverdue(kv.value, now, overdueAfter);
+            alerts.put(kv.key, t.state());
+            String alertKey = t.state().getAlertKey();
+            context.forward(new Record<>(alertKey, t.state(), now.toEpochMilli()));
+            String cause = "overdue-" + t.state().getTakedownRequestedAt().toEpochMilli();
+            context.forward(new Record<>(alertKey,
+                    AlertLifecycle.eventOf(t.state(), t.event(), t.state().getLastSnapshotId(), now, cause), now.toEpochMilli()));
+        }
     }
 
     @Override
@@ -97,6 +138,9 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
         }
         if (decision.getNote() != null && decision.getNote().length() > MAX_NOTE) {
             return "note longer than " + MAX_NOTE + " characters";
+        }
+        if (decision.getReference() != null && decision.getReference().length() > MAX_NOTE) {
+            return "reference longer than " + MAX_NOTE + " characters";
         }
         return null;
     }

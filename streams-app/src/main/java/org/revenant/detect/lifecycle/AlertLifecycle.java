@@ -1,5 +1,6 @@
 package org.revenant.detect.lifecycle;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -101,6 +102,9 @@ public final class AlertLifecycle {
         } else if (previous.getStatus() == AlertStatus.RESOLVED) {
             event = AlertEventType.REAPPEARED;
             next.setStatus(AlertStatus.OPEN).setReappearances(previous.getReappearances() + 1);
+            if (previous.getTakedownRemovedAt() != null) {
+                next.setReturnedAfterRemoval(true); // it was taken down on request, and is back
+            }
         } else if (now.severity().ordinal() > previous.getSeverity().ordinal()) {
             event = AlertEventType.ESCALATED;
         } else if (grew) {
@@ -140,7 +144,11 @@ public final class AlertLifecycle {
         if (previous == null || previous.getStatus() != AlertStatus.OPEN) {
             return new Transition(previous, null); // resolved already, or silenced by an analyst
         }
-        AlertState state = AlertState.newBuilder(previous)
+        AlertState.Builder resolved = AlertState.newBuilder(previous);
+        if (previous.getTakedownRequestedAt() != null && previous.getTakedownRemovedAt() == null) {
+            resolved.setTakedownRemovedAt(later(previous.getTakedownRequestedAt(), observedAt)); // request to removal
+        }
+        AlertState state = resolved
                 .setStatus(AlertStatus.RESOLVED)
                 .setLastEvent(AlertEventType.RESOLVED)
                 .setPartialListing(null) // resolved by a complete listing, or by the mirror's status
@@ -159,6 +167,13 @@ public final class AlertLifecycle {
         AlertState.Builder next = AlertState.newBuilder(previous)
                 .setDecision(decision.getDecision())
                 .setDecisionNote(decision.getNote());
+        if (decision.getDecision() == DecisionKind.TAKEDOWN_REQUESTED) {
+            // A new request: its reference and date; removal and reminder are counted from it.
+            next.setTakedownReference(decision.getReference())
+                    .setTakedownRequestedAt(decision.getRequestedAt() != null ? decision.getRequestedAt() : decision.getAt())
+                    .setTakedownRemovedAt(null)
+                    .setTakedownOverdueNotified(false);
+        }
         // An expression, so a new decision kind fails to compile until its effect is decided here.
         next.setStatus(switch (decision.getDecision()) {
             case FALSE_POSITIVE, ALLOWLISTED -> AlertStatus.SUPPRESSED;
@@ -171,7 +186,9 @@ public final class AlertLifecycle {
             return new Transition(previous, null);
         }
         boolean same = previous.getDecision() == decision.getDecision()
-                && java.util.Objects.equals(previous.getDecisionNote(), decision.getNote());
+                && java.util.Objects.equals(previous.getDecisionNote(), decision.getNote())
+                && (decision.getDecision() != DecisionKind.TAKEDOWN_REQUESTED
+                        || java.util.Objects.equals(previous.getTakedownReference(), decision.getReference()));
         if (same) {
             return new Transition(previous, null);
         }
@@ -203,7 +220,29 @@ public final class AlertLifecycle {
                 .setEvidence(state.getEvidence())
                 .setDecision(state.getDecision())
                 .setPartialListing(state.getPartialListing())
+                .setTakedownReference(state.getTakedownReference())
+                .setTakedownRequestedAt(state.getTakedownRequestedAt())
+                .setTakedownRemovedAt(state.getTakedownRemovedAt())
+                .setReturnedAfterRemoval(state.getReturnedAfterRemoval())
                 .build();
+    }
+
+    /** An open alert whose takedown request is older than {@code after}, not removed and not yet reminded of. */
+    public static boolean isTakedownOverdue(AlertState s, Instant now, Duration after) {
+        return s.getStatus() == AlertStatus.OPEN && s.getTakedownRequestedAt() != null && s.getTakedownRemovedAt() == null
+                && !s.getTakedownOverdueNotified() && !now.isBefore(s.getTakedownRequestedAt().plus(after));
+    }
+
+    /** The one reminder for an overdue request (see {@link #isTakedownOverdue}); otherwise nothing. */
+    public static Transition onTakedownOverdue(AlertState previous, Instant now, Duration after) {
+        if (!isTakedownOverdue(previous, now, after)) {
+            return new Transition(previous, null);
+        }
+        AlertState state = AlertState.newBuilder(previous)
+                .setTakedownOverdueNotified(true)
+                .setLastEvent(AlertEventType.TAKEDOWN_OVERDUE)
+                .build();
+        return new Transition(state, AlertEventType.TAKEDOWN_OVERDUE);
     }
 
     /** Observed after the dataset's retraction date; false when that date is unknown. */

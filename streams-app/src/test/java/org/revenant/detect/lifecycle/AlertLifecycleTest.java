@@ -1,6 +1,8 @@
 package org.revenant.detect.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Instant;
@@ -9,6 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.revenant.avro.AlertEventType;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.AlertStatus;
+import java.time.Duration;
+import org.revenant.avro.AlertEvent;
+import org.revenant.wire.AlertJson;
 import org.revenant.avro.AnalystDecision;
 import org.revenant.detect.decide.DecisionApplier;
 import org.revenant.avro.DecisionKind;
@@ -94,6 +99,42 @@ class AlertLifecycleTest {
         AlertLifecycle.Transition t = AlertLifecycle.onDecision(open, future);
         assertNull(t.event());
         assertEquals(open, t.state());
+    }
+
+    @Test
+    void aRequestedTakedownRecordsWhenTheCopyWentAndFlagsItsReturn() {
+        AlertState open = AlertLifecycle.onMatch(null, assessment("s1", Severity.LIKELY, size(1))).state();
+        AnalystDecision request = AnalystDecision.newBuilder(decision(open, DecisionKind.TAKEDOWN_REQUESTED))
+                .setReference("DMCA #1").setRequestedAt(T0.plus(Duration.ofDays(1))).build();
+        AlertState requested = AlertLifecycle.onDecision(open, request).state();
+        assertEquals("DMCA #1", requested.getTakedownReference());
+        assertEquals(T0.plus(Duration.ofDays(1)), requested.getTakedownRequestedAt());
+
+        AlertState removed = AlertLifecycle.onNoMatch(requested, "s2", T0.plus(Duration.ofDays(4))).state();
+        assertEquals(AlertStatus.RESOLVED, removed.getStatus());
+        assertEquals(T0.plus(Duration.ofDays(4)), removed.getTakedownRemovedAt());
+        AlertEvent resolved = AlertLifecycle.eventOf(removed, AlertEventType.RESOLVED, "s2", T0.plus(Duration.ofDays(4)), null);
+        assertEquals("PT72H", AlertJson.toNode(resolved).path("timeToRemoval").asText(), "three days from request to removal");
+        assertFalse(AlertLifecycle.isTakedownOverdue(removed, T0.plus(Duration.ofDays(30)), Duration.ofDays(14)), "removed: not overdue");
+
+        AlertLifecycle.Transition back = AlertLifecycle.onMatch(removed, assessment("s3", Severity.LIKELY, size(1)));
+        assertEquals(AlertEventType.REAPPEARED, back.event());
+        assertTrue(back.state().getReturnedAfterRemoval());
+        assertTrue(AlertJson.toNode(AlertLifecycle.eventOf(back.state(), back.event(), "s3", T0, null)).path("returnedAfterRemoval").asBoolean());
+    }
+
+    @Test
+    void anOverdueRequestIsRemindedOfOnce() {
+        AlertState open = AlertLifecycle.onMatch(null, assessment("s1", Severity.LIKELY, size(1))).state();
+        AlertState requested = AlertLifecycle.onDecision(open, AnalystDecision.newBuilder(decision(open, DecisionKind.TAKEDOWN_REQUESTED))
+                .setRequestedAt(T0).build()).state();
+        assertNull(AlertLifecycle.onTakedownOverdue(requested, T0.plus(Duration.ofDays(13)), Duration.ofDays(14)).event());
+        AlertLifecycle.Transition due = AlertLifecycle.onTakedownOverdue(requested, T0.plus(Duration.ofDays(14)), Duration.ofDays(14));
+        assertEquals(AlertEventType.TAKEDOWN_OVERDUE, due.event());
+        assertNull(AlertLifecycle.onTakedownOverdue(due.state(), T0.plus(Duration.ofDays(20)), Duration.ofDays(14)).event());
+        AlertState again = AlertLifecycle.onDecision(due.state(), AnalystDecision.newBuilder(decision(open, DecisionKind.TAKEDOWN_REQUESTED))
+                .setReference("second request").setRequestedAt(T0.plus(Duration.ofDays(20))).build()).state();
+        assertFalse(again.getTakedownOverdueNotified(), "a new request is reminded of again");
     }
 
     private static AlertLifecycle.Assessment assessment(String snapshotId, Severity severity, Evidence... evidence) {
