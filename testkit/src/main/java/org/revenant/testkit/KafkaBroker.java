@@ -187,12 +187,22 @@ public final class KafkaBroker implements BeforeAllCallback, ParameterResolver {
         return stem + "-" + PREFIX_COUNTER.incrementAndGet() + "-" + random;
     }
 
-    /** Creates a topic with a replication factor of 1 and waits until the broker confirms it. */
+    /**
+     * Creates a topic with a replication factor of 1 and waits until the broker confirms it and
+     * lists it (on a loaded machine the listing can lag the creation).
+     */
     public void createTopic(String name, int partitions, Map<String, String> configs) {
         NewTopic topic = new NewTopic(requireText(name, "name"), partitions, (short) 1)
             .configs(Objects.requireNonNull(configs, "configs"));
         try {
             admin().createTopics(List.of(topic)).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ADMIN_TIMEOUT_SECONDS);
+            while (!admin().listTopics().names().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).contains(name)) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("topic " + name + " created but not listed");
+                }
+                Thread.sleep(50);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topic " + name, e);
