@@ -78,7 +78,7 @@ class BundledRegistryTest {
         try (OutputStream file = Files.newOutputStream(jar);
              JarOutputStream out = new JarOutputStream(file);
              Stream<Path> files = Files.list(REPO_REGISTRY)) {
-            for (Path p : files.sorted().toList()) {
+            for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
                 out.putNextEntry(new JarEntry("registry/" + p.getFileName()));
                 out.write(Files.readAllBytes(p));
                 out.closeEntry();
