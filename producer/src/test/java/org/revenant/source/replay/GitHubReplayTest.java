@@ -196,6 +196,39 @@ class GitHubReplayTest {
     }
 
     @Test
+    void octokitsRecordedRenameIsOneMirrorUnderTheNewNameWithTheRepositoryId() throws Exception {
+        List<Recordings.Exchange> gets = Recordings.octokit("rename-repository.raw-fixture.json").stream()
+                .filter(e -> e.method().equals("GET")).toList();
+        assertEquals(List.of(301, 200), gets.stream().map(Recordings.Exchange::status).toList());
+        String oldName = gets.get(0).path().substring("/repos/".length());
+        String newName = Recordings.JSON.readTree(gets.get(1).body()).path("full_name").asText();
+        server.on(gets.get(0).path(), req -> replay(gets.get(0)));
+        server.on(gets.get(1).path(), req -> replay(gets.get(1)));
+        // Not recorded: the new repository's tree, written as GitHub documents an empty repository's (409).
+        server.on("/repos/" + newName + "/git/trees/main?recursive=1", req -> FixtureServer.json(409, "{\"message\":\"Git Repository is empty.\"}"));
+        CrawlOutcome out = source(Secret.ofNullable("ghp_replay"), 3).crawl(oldName, null);
+
+        assertEquals("github:" + newName.toLowerCase(java.util.Locale.ROOT), out.snapshot().mirror().getKey());
+        assertEquals("515436299", out.snapshot().mirror().getIdentifiers().get("id"));
+        assertEquals(newName, out.snapshot().mirror().getIdentifiers().get("fullName"));
+        assertEquals(1, server.count("/repos/" + newName + "/git/trees/"));
+        assertEquals(List.of("github:" + oldName.toLowerCase(java.util.Locale.ROOT)),
+                out.discovered().stream().map(d -> d.mirror().getKey()).toList());
+        assertEquals(MirrorStatus.GONE, out.discovered().get(0).mirror().getStatus());
+    }
+
+    @Test
+    void octokitsRecordedRepositoryIsReadWithItsId() throws Exception {
+        Recordings.Exchange repo = Recordings.octokit("get-repository.raw-fixture.json").get(0);
+        server.on(repo.path(), req -> replay(repo));
+        server.on("/repos/octokit-fixture-org/hello-world/git/trees/*", req -> FixtureServer.json(409, "{}"));
+        CrawlOutcome out = source(null, 3).crawl("octokit-fixture-org/hello-world", null);
+        assertEquals("github:octokit-fixture-org/hello-world", out.snapshot().mirror().getKey());
+        assertEquals("103703892", out.snapshot().mirror().getIdentifiers().get("id"));
+        assertEquals(0, out.discovered().size(), "not renamed");
+    }
+
+    @Test
     void aRedirectToAnotherHostArrivesThereWithoutTheToken() throws Exception {
         Recordings.Exchange moved = Recordings.pyGithub("Repository.testGetRepositoryWith301Redirect.txt").get(0);
         Recordings.Exchange repo = Recordings.pyGithub("Repository.setUp.txt").get(0);

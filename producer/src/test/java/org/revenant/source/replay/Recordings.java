@@ -106,6 +106,22 @@ final class Recordings {
         return out;
     }
 
+    /** octokit/fixtures' nock-style recording: each exchange with its method, path, status, raw header list and JSON body. */
+    static List<Exchange> octokit(String name) throws IOException {
+        List<Exchange> out = new ArrayList<>();
+        for (JsonNode e : json("octokit/" + name)) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            JsonNode raw = e.path("rawHeaders");
+            for (int i = 0; i + 1 < raw.size(); i += 2) {
+                headers.put(raw.get(i).asText().toLowerCase(Locale.ROOT), raw.get(i + 1).asText());
+            }
+            JsonNode body = e.path("response");
+            out.add(new Exchange(e.path("method").asText().toUpperCase(Locale.ROOT), "api.github.com", e.path("path").asText(),
+                    Map.of(), e.path("status").asInt(), headers, body.isTextual() ? body.asText() : body.toString()));
+        }
+        return out;
+    }
+
     /** A huggingface_hub cassette entry, by its key ({@code <url>|<status>}) in {@code hfhub/model_recordings.json}. */
     static Exchange hub(String key) throws IOException {
         JsonNode entry = json("hfhub/model_recordings.json").path(key);
