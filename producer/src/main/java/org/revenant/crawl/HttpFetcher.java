@@ -53,6 +53,14 @@ public final class HttpFetcher {
      * wait (and then a rate-limited failure), never an arithmetic overflow.
      */
     static final Duration MAX_ANNOUNCED_WAIT = Duration.ofDays(1);
+    /**
+     * GitHub's primary limit resets within an hour. A budget announced spent ({@code x-ratelimit-remaining: 0})
+     * without a reset time is taken to last that long, which fails the job fast instead of
+     * waiting out a guess on a worker (decision 016).
+     */
+    static final Duration UNANNOUNCED_RESET = Duration.ofHours(1);
+    static final int MAX_REDIRECTS = 5;
+    private static final java.util.Set<Integer> REDIRECTS = java.util.Set.of(301, 302, 303, 307, 308);
 
     /** One GET. {@code etag} makes it conditional; {@code token} is sent as a Bearer token. */
     public record Request(URI uri, String accept, String etag, Secret token, int maxBodyBytes) {
@@ -96,7 +104,7 @@ public final class HttpFetcher {
         this.clock = java.util.Objects.requireNonNull(clock, "clock");
         this.client = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                .followRedirects(HttpClient.Redirect.NEVER) // followed in get(), which decides where the token goes
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
     }
@@ -116,6 +124,50 @@ public final class HttpFetcher {
      *                        that outlasted the retries; the message says which
      */
     public HttpResult get(Request request) throws CrawlException {
+        Request current = request;
+        for (int hop = 0; ; hop++) {
+            HttpResult result = getOnce(current);
+            Optional<String> location = result.header("location");
+            if (!REDIRECTS.contains(result.status()) || location.isEmpty()) {
+                return result;
+            }
+            if (hop >= MAX_REDIRECTS) {
+                throw new CrawlException("more than " + MAX_REDIRECTS + " redirects from " + request.uri());
+            }
+            URI next = redirectTarget(current.uri(), location.get());
+            // The token is for the host it was configured for; a redirect elsewhere (a CDN, another
+            // site) goes without it, and so does every hop after it (decision 016).
+            Secret token = sameOrigin(request.uri(), next) ? current.token() : null;
+            current = new Request(next, current.accept(), current.etag(), token, current.maxBodyBytes());
+        }
+    }
+
+    private static URI redirectTarget(URI from, String location) throws CrawlException {
+        String value = location.strip();
+        try {
+            URI next = value.length() > 8192 ? null : from.resolve(new URI(value));
+            if (next != null && next.getHost() != null
+                    && ("https".equalsIgnoreCase(next.getScheme()) || "http".equalsIgnoreCase(next.getScheme()))) {
+                return next;
+            }
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            // reported below
+        }
+        throw new CrawlException("unusable redirect from " + from + ": Location "
+                + (value.length() > 200 ? value.substring(0, 200) + "…" : value));
+    }
+
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
+    }
+
+    private static int port(URI u) {
+        return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
+    private HttpResult getOnce(Request request) throws CrawlException {
         HostGate gate = hosts.computeIfAbsent(hostOf(request.uri()), h -> new HostGate(settings.perHostConcurrency()));
         String down = gate.unreachable(clock.instant());
         if (down != null) {
@@ -280,6 +332,9 @@ public final class HttpFetcher {
                 }
                 wait = clamp(wait.plusSeconds(1));
                 return wait.isZero() ? Duration.ofSeconds(1) : wait;
+            }
+            if (hfReset == null) {
+                return UNANNOUNCED_RESET;
             }
         }
         if (hfReset != null) {

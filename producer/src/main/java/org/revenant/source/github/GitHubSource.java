@@ -141,7 +141,8 @@ public final class GitHubSource implements Source {
     }
 
     @Override
-    public CrawlOutcome crawl(String locator, CrawlCheckpoint previous) throws CrawlException {
+    public CrawlOutcome crawl(String requested, CrawlCheckpoint previous) throws CrawlException {
+        String locator = requested;
         String key = mirrorKey(locator);
         String repoPath = "/repos/" + Urls.path(locator);
         String etag = previous == null ? null : previous.getEtag();
@@ -162,7 +163,18 @@ public final class GitHubSource implements Source {
         }
         JsonNode repo = Json.expect(Json.parse(r), false, r);
         String fullName = orElse(Json.text(repo, "full_name"), locator);
-        String branch = orElse(Json.text(repo, "default_branch"), "main");
+        Snapshot renamedFrom = null;
+        if (!fullName.equalsIgnoreCase(locator) && REPOSITORY.matcher(fullName).matches()) {
+            // Renamed or transferred: GitHub answered (through a 301 to /repositories/<id>) with the
+            // repository's current name. One mirror, keyed by that name; the old key is closed as
+            // GONE pointing at it (decision 016), and the tree and README are read under it.
+            renamedFrom = renamed(key, locator, fullName, Json.text(repo, "id"));
+            locator = fullName;
+            key = mirrorKey(fullName);
+            repoPath = "/repos/" + Urls.path(fullName);
+            htmlUrl = "https://github.com/" + fullName;
+        }
+        String branch = Json.text(repo, "default_branch"); // none: nothing was ever pushed (an empty repository)
         Mirror.Builder mirror = Mirror.newBuilder()
                 .setKey(key)
                 .setPlatform(PLATFORM)
@@ -177,17 +189,20 @@ public final class GitHubSource implements Source {
         if (Json.text(repo, "id") != null) {
             ids.put("id", Json.text(repo, "id"));
         }
-        ids.put("defaultBranch", branch);
+        if (branch != null) {
+            ids.put("defaultBranch", branch);
+        }
         if (repo.path("disabled").asBoolean(false)) {
-            return CrawlOutcome.of(Snapshot.status(mirror.setStatus(MirrorStatus.DISABLED)
-                    .setStatusDetail("disabled by GitHub").setIdentifiers(ids).build()), r.etag(), null);
+            return new CrawlOutcome(Snapshot.status(mirror.setStatus(MirrorStatus.DISABLED)
+                    .setStatusDetail("disabled by GitHub").setIdentifiers(ids).build()), also(renamedFrom), r.etag(), null,
+                    Map.of());
         }
         if (repo.path("private").asBoolean(false)) {
-            return CrawlOutcome.of(Snapshot.status(mirror.setStatus(MirrorStatus.PRIVATE).setIdentifiers(ids).build()),
-                    r.etag(), null);
+            return new CrawlOutcome(Snapshot.status(mirror.setStatus(MirrorStatus.PRIVATE).setIdentifiers(ids).build()),
+                    also(renamedFrom), r.etag(), null, Map.of());
         }
 
-        Tree tree = tree(repoPath, branch);
+        Tree tree = branch == null || branch.isBlank() ? new Tree(null, List.of(), null) : tree(repoPath, branch);
         if (tree.sha != null) {
             ids.put("treeSha", tree.sha);
         }
@@ -196,7 +211,7 @@ public final class GitHubSource implements Source {
             mirror.setPartial(true).setPartialReason(tree.partial);
         }
         List<ManifestEntry> entries = new ArrayList<>(tree.entries.size());
-        List<Snapshot> torrents = new ArrayList<>();
+        List<Snapshot> torrents = new ArrayList<>(also(renamedFrom));
         GitAttributes lfs = lfsPatterns(repoPath, tree.entries);
         int pointers = 0;
         int torrentFiles = 0;
@@ -245,6 +260,23 @@ public final class GitHubSource implements Source {
         return new CrawlOutcome(snapshot, torrents, r.etag(), tree.sha, Map.of());
     }
 
+    /** The snapshot that closes a repository's old key after a rename, pointing at the new one. */
+    private Snapshot renamed(String oldKey, String oldLocator, String fullName, String id) {
+        Map<String, String> ids = new LinkedHashMap<>();
+        ids.put("renamedTo", mirrorKey(fullName));
+        if (id != null) {
+            ids.put("id", id);
+        }
+        Mirror old = Mirrors.withStatus(oldKey, PLATFORM, oldLocator.toLowerCase(Locale.ROOT), "https://github.com/" + oldLocator,
+                MirrorStatus.GONE, "renamed to " + fullName + (id != null ? " (repository id " + id + ")" : ""));
+        old.setIdentifiers(ids);
+        return Snapshot.status(old);
+    }
+
+    private static List<Snapshot> also(Snapshot s) {
+        return s == null ? List.of() : List.of(s);
+    }
+
     private record TreeEntry(String path, long size, String sha) {}
 
     /** @param partial why the listing stops short of the whole tree, or null when it is complete */
@@ -255,7 +287,7 @@ public final class GitHubSource implements Source {
     /** The recursive tree; when GitHub truncates it, every subtree is fetched on its own instead. */
     private Tree tree(String repoPath, String branch) throws CrawlException {
         HttpResult r = get(Urls.of(api, repoPath + "/git/trees/" + Urls.path(branch) + "?recursive=1"), null, ACCEPT);
-        if (r.status() == 409 || r.status() == 404) { // 409: "Git Repository is empty."
+        if (r.status() == 409) { // "Git Repository is empty." A 404 is not: the listing failed (decision 016)
             return new Tree(null, List.of(), null);
         }
         if (r.status() != 200) {

@@ -107,7 +107,8 @@ public final class HuggingFaceSource implements Source {
     }
 
     @Override
-    public CrawlOutcome crawl(String id, CrawlCheckpoint previous) throws CrawlException {
+    public CrawlOutcome crawl(String requested, CrawlCheckpoint previous) throws CrawlException {
+        String id = requested;
         String etag = previous == null ? null : previous.getEtag();
         String lastSha = previous == null ? null : previous.getLastTreeSha();
         String web = api + "/datasets/" + id;
@@ -124,9 +125,29 @@ public final class HuggingFaceSource implements Source {
             throw new CrawlException("dataset " + id + ": HTTP " + r.status() + " " + errorMessage(r));
         }
         JsonNode info = Json.expect(Json.parse(r), false, r);
+        List<Snapshot> renamedFrom = new ArrayList<>();
+        String canonical = Json.text(info, "id");
+        if (canonical != null && !canonical.equals(id) && DATASET.matcher(canonical).matches()) {
+            // Renamed: the Hub redirected (307) or answered under the repository's current name. One
+            // mirror, keyed by that name; the old key is closed as GONE pointing at it (decision 016).
+            Map<String, String> moved = new LinkedHashMap<>();
+            moved.put("renamedTo", mirrorKey(canonical));
+            if (Json.text(info, "_id") != null) {
+                moved.put("_id", Json.text(info, "_id"));
+            }
+            Mirror old = Mirrors.withStatus(mirrorKey(id), PLATFORM, "datasets/" + id, web, MirrorStatus.GONE,
+                    "renamed to " + canonical);
+            old.setIdentifiers(moved);
+            renamedFrom.add(Snapshot.status(old));
+            id = canonical;
+            web = api + "/datasets/" + id;
+        }
         String sha = Json.text(info, "sha");
         String gated = info.path("gated").isTextual() ? info.path("gated").asText() : null;
         Map<String, String> ids = new LinkedHashMap<>();
+        if (Json.text(info, "_id") != null) {
+            ids.put("_id", Json.text(info, "_id")); // stable across renames
+        }
         if (sha != null) {
             ids.put("sha", sha);
         }
@@ -146,11 +167,12 @@ public final class HuggingFaceSource implements Source {
                 .setIdentifiers(ids)
                 .setStatus(MirrorStatus.PRESENT);
         if (info.path("disabled").asBoolean(false)) {
-            return CrawlOutcome.of(Snapshot.status(mirror.setStatus(MirrorStatus.DISABLED).setStatusDetail("disabled on the Hub").build()),
-                    r.etag(), sha);
+            return new CrawlOutcome(Snapshot.status(mirror.setStatus(MirrorStatus.DISABLED).setStatusDetail("disabled on the Hub")
+                    .build()), renamedFrom, r.etag(), sha, Map.of());
         }
         if (info.path("private").asBoolean(false)) {
-            return CrawlOutcome.of(Snapshot.status(mirror.setStatus(MirrorStatus.PRIVATE).build()), r.etag(), sha);
+            return new CrawlOutcome(Snapshot.status(mirror.setStatus(MirrorStatus.PRIVATE).build()), renamedFrom, r.etag(), sha,
+                    Map.of());
         }
         if (gated != null) {
             mirror.setStatus(MirrorStatus.GATED).setStatusDetail("gated (" + gated + "): files need an accepted request");
@@ -170,7 +192,8 @@ public final class HuggingFaceSource implements Source {
             append(text, "cardData: " + card);
         }
         append(text, readme);
-        return CrawlOutcome.of(new Snapshot(mirror.build(), entries, Mirrors.cap(text.toString(), MAX_TEXT_CHARS)), r.etag(), sha);
+        return new CrawlOutcome(new Snapshot(mirror.build(), entries, Mirrors.cap(text.toString(), MAX_TEXT_CHARS)), renamedFrom,
+                r.etag(), sha, Map.of());
     }
 
     /**

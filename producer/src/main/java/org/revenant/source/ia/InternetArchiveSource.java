@@ -157,15 +157,23 @@ public final class InternetArchiveSource implements Source {
                         + MAX_FILES + " listed");
                 break;
             }
-            entries.add(ManifestEntry.newBuilder()
+            ManifestEntry.Builder entry = ManifestEntry.newBuilder()
                     .setPath(name)
                     .setSize(size(f.path("size")))
                     .setMd5(hex(Json.text(f, "md5"), HEX32))
                     .setSha1(hex(Json.text(f, "sha1"), HEX40))
-                    .setKind(EntryKind.FILE)
-                    .build());
+                    .setKind(EntryKind.FILE);
+            String btih = hex(Json.text(f, "btih"), HEX40);
+            if (btih != null) {
+                // The item's own torrent: the Archive gives its infohash, which names the same files
+                // wherever the torrent is seeded (decision 016).
+                entry.setKind(EntryKind.TORRENT_REF).setRef(btih);
+                ids.putIfAbsent("btih", btih);
+            }
+            entries.add(entry.build());
         }
         entries.addAll(TextLinks.extract(description, "description"));
+        mirror.setIdentifiers(ids);
         return CrawlOutcome.of(new Snapshot(mirror.build(), entries, Mirrors.cap(description, MAX_TEXT_CHARS)), r.etag(), null);
     }
 

@@ -43,6 +43,7 @@ public final class ZenodoSource implements Source {
     static final int MAX_SEARCH_PAGES = 3;
     static final int MAX_TEXT_CHARS = 64 * 1024;
     static final int MAX_FILES = 1_000_000;
+    static final java.util.regex.Pattern MD5 = java.util.regex.Pattern.compile("[0-9a-f]{32}");
     static final java.util.regex.Pattern RECORD_ID = java.util.regex.Pattern.compile("[0-9]{1,19}");
 
     private final SourceConfig config;
@@ -130,25 +131,50 @@ public final class ZenodoSource implements Source {
             mirror.setStatus(MirrorStatus.GATED).setStatusDetail("access_right " + access);
         }
         List<ManifestEntry> entries = new ArrayList<>();
+        int position = 0;
         for (JsonNode f : record.path("files")) {
             CrawlException.checkInterrupted();
-            String key = Json.text(f, "key");
-            if (key == null) {
-                continue;
-            }
+            position++;
             if (entries.size() >= MAX_FILES) { // the first ones are published, marked partial
                 mirror.setPartial(true).setPartialReason("record has more than " + MAX_FILES + " files: the first "
                         + MAX_FILES + " listed");
                 break;
             }
-            String checksum = Json.text(f, "checksum");
-            String md5 = checksum != null && checksum.toLowerCase(Locale.ROOT).startsWith("md5:")
-                    ? checksum.substring(4).toLowerCase(Locale.ROOT) : null;
-            entries.add(ManifestEntry.newBuilder().setPath(key).setSize(f.path("size").isNumber() ? f.path("size").asLong() : null)
-                    .setMd5(md5).setKind(EntryKind.FILE).build());
+            entries.add(file(id, position, f));
         }
         entries.addAll(TextLinks.extract(description, "description"));
         return CrawlOutcome.of(new Snapshot(mirror.build(), entries, Mirrors.cap(description, MAX_TEXT_CHARS)), r.etag(), revision);
+    }
+
+    /**
+     * One entry of {@code files}, in either shape Zenodo has served (decision 016): the current one
+     * ({@code key}, {@code size}, {@code checksum: "md5:…"}) or the older one ({@code filename},
+     * {@code filesize}, a bare md5 {@code checksum}). An entry in neither shape fails the crawl: a
+     * shape Revenant does not read must never be published as a mirror without files.
+     */
+    static ManifestEntry file(String id, int position, JsonNode f) throws CrawlException {
+        String path = Json.text(f, "key");
+        JsonNode size = f.path("size");
+        if (path == null) {
+            path = Json.text(f, "filename");
+            size = f.path("filesize");
+        }
+        if (path == null || path.isEmpty()) {
+            throw new CrawlException("record " + id + ": file " + position + " has neither key nor filename"
+                    + " (a file shape Revenant does not read)");
+        }
+        String checksum = Json.text(f, "checksum");
+        String md5 = null;
+        if (checksum != null) {
+            String c = checksum.strip().toLowerCase(Locale.ROOT);
+            if (c.startsWith("md5:")) {
+                c = c.substring(4);
+            }
+            md5 = MD5.matcher(c).matches() ? c : null;
+        }
+        return ManifestEntry.newBuilder().setPath(path)
+                .setSize(size.isIntegralNumber() && size.canConvertToLong() && size.asLong() >= 0 ? size.asLong() : null)
+                .setMd5(md5).setKind(EntryKind.FILE).build();
     }
 
     private HttpResult get(URI uri, String etag) throws CrawlException {
