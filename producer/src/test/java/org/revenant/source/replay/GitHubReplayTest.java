@@ -20,7 +20,7 @@ import org.revenant.avro.CrawlCheckpoint;
 import org.revenant.avro.EntryKind;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.MirrorStatus;
-import org.revenant.config.SourceConfig;
+import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.CrawlException;
 import org.revenant.crawl.CrawlOutcome;
 import org.revenant.crawl.FetchSettings;

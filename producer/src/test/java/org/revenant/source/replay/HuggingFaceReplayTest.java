@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.revenant.avro.EntryKind;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.MirrorStatus;
-import org.revenant.config.SourceConfig;
+import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.CrawlOutcome;
 import org.revenant.crawl.FetchSettings;
 import org.revenant.crawl.FixtureServer;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.revenant.avro.MirrorStatus;
 import org.revenant.avro.SnapshotChunk;
-import org.revenant.config.CrawlConfig;
+import org.revenant.crawl.CrawlConfig;
 import org.revenant.crawl.CrawlOnce;
 import org.revenant.crawl.CrawlService;
 import org.revenant.crawl.FixtureServer;
@@ -81,7 +81,7 @@ class RecordedCrawlToBrokerTest {
                     repos: [protoncoin/protoncoin, PyGithub/PyGithub]
                 """.formatted(github.base()));
         CrawlOnce.Summary summary;
-        try (CrawlService service = new CrawlService(CrawlConfig.load(yaml, Map.of()), client, topics, Set.of("github"))) {
+        try (CrawlService service = new CrawlService(CrawlConfig.load(yaml, Map.of(), org.revenant.platforms.Platforms.ALL), client, topics, Set.of("github"))) {
             summary = service.runOnce(new PrintWriter(new StringWriter()));
         }
         assertEquals(2, summary.crawled(), summary.failures().toString());
