@@ -17,6 +17,7 @@ import org.revenant.avro.AlertEventType;
 import org.revenant.avro.Evidence;
 import org.revenant.avro.Severity;
 import org.revenant.avro.SignatureKind;
+import org.revenant.platforms.Platforms;
 import picocli.CommandLine;
 
 /** The command line without a broker: help, versions, usage errors and one-line failures. */
@@ -51,6 +52,17 @@ class CliTest {
         for (String command : List.of("standalone", "broker", "registry", "snapshot", "alerts", "decide")) {
             assertTrue(r.out().contains(command), command);
         }
+    }
+
+    @Test
+    void crawlHelpAndAnUnknownSourceListThePlatformsOfThePlatformList() {
+        String listed = String.join(", ", Platforms.names());
+        Result help = run("crawl", "--help");
+        assertEquals(0, help.exit());
+        assertTrue(help.out().replaceAll("\\s+", " ").contains("Only these sources: " + listed + " (repeatable)."), help.out());
+        Result unknown = run("crawl", "--once", "--source", "nowhere");
+        assertEquals(1, unknown.exit(), unknown.err());
+        assertTrue(unknown.err().contains("unknown source 'nowhere' (known: " + listed + ")"), unknown.err());
     }
 
     @Test

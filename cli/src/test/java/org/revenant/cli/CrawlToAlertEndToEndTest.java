@@ -38,6 +38,7 @@ import org.revenant.detect.RevenantStreams;
 import org.revenant.publish.RegistryPublisher;
 import org.revenant.registry.RegistryLoader;
 import org.revenant.source.torrent.TorrentMetainfo;
+import org.revenant.testkit.CrawlYaml;
 import org.revenant.testkit.KafkaBroker;
 import org.revenant.wire.TopicSetup;
 import org.revenant.wire.Topics;
@@ -102,7 +103,11 @@ class CrawlToAlertEndToEndTest {
         serveHoarder(torrent);
         serveCodeRepository();
         serveHuggingFace();
-        config = Files.writeString(dir.resolve("crawl.yaml"), platforms.resource("crawl.yaml", Map.of()));
+        config = Files.writeString(dir.resolve("crawl.yaml"), "crawl:\n  workers: 1\n  timeout: 5s\n"
+                + CrawlYaml.only(Platforms.names(), Map.of(
+                        "github", "apiUrl: " + platforms.base() + "\ninterval: 2s\ndiscover: false\n"
+                                + "repos: [FaceHoarder/celeb-faces, ml-lab/arcface-train]",
+                        "hf", "apiUrl: " + platforms.base() + "\ninterval: 2s\ndiscover: false\ndatasets: [someone/face-pack]")));
 
         streams = new RevenantStreams(DetectConfig.defaults(topics), client, prefix + "detect", dir.resolve("state"));
         streams.start();
@@ -166,9 +171,8 @@ class CrawlToAlertEndToEndTest {
     @Test
     void aMalformedResponseIsAFailedCrawlRecordedWithItsReasonAndTheRestGoesOn() throws Exception {
         platforms.on("/repos/broken/json", req -> PlatformServer.Reply.json(200, "{\"name\": \"json\", \"default_branch\": "));
-        Path broken = Files.writeString(dir.resolve("broken.yaml"), "sources:\n  github:\n    apiUrl: " + platforms.base()
-                + "\n    discover: false\n    repos: [broken/json, ml-lab/arcface-train]\n  hf: {enabled: false}\n"
-                + "  academictorrents: {enabled: false}\n  ia: {enabled: false}\n  zenodo: {enabled: false}\n");
+        Path broken = Files.writeString(dir.resolve("broken.yaml"), CrawlYaml.only(Platforms.names(), Map.of("github",
+                "apiUrl: " + platforms.base() + "\ndiscover: false\nrepos: [broken/json, ml-lab/arcface-train]")));
         CliTest.Result run = cli("crawl", "--once", "--config", broken.toString());
         assertEquals(1, run.exit(), "a failed crawl makes --once exit 1: " + run.out() + run.err());
         assertTrue(java.util.regex.Pattern.compile("(?m)^github: \\d+ crawled, \\d+ unchanged, 1 failed").matcher(run.out()).find(),
@@ -207,11 +211,10 @@ class CrawlToAlertEndToEndTest {
                 Map.of("tiny", tinyBtih, "cifar", cifarBtih)).getBytes(StandardCharsets.UTF_8), Map.of("ETag", "\"db-1\"")));
         platforms.on("/download/" + tinyBtih + ".torrent", req -> new PlatformServer.Reply(200, "application/x-bittorrent", tiny, Map.of()));
         platforms.on("/download/" + cifarBtih + ".torrent", req -> new PlatformServer.Reply(200, "application/x-bittorrent", cifar, Map.of()));
-        Path file = Files.writeString(dir.resolve("archives.yaml"), "sources:\n"
-                + "  github: {enabled: false}\n  hf: {enabled: false}\n"
-                + "  academictorrents: {url: \"" + platforms.base() + "\"}\n"
-                + "  ia: {url: \"" + platforms.base() + "\", discover: false, items: [celeb-backup-2026]}\n"
-                + "  zenodo: {url: \"" + platforms.base() + "\", discover: false, records: [\"1234567\"]}\n");
+        Path file = Files.writeString(dir.resolve("archives.yaml"), CrawlYaml.only(Platforms.names(), Map.of(
+                "academictorrents", "url: \"" + platforms.base() + "\"",
+                "ia", "url: \"" + platforms.base() + "\"\ndiscover: false\nitems: [celeb-backup-2026]",
+                "zenodo", "url: \"" + platforms.base() + "\"\ndiscover: false\nrecords: [\"1234567\"]")));
         CliTest.Result run = cli("crawl", "--once", "--config", file.toString());
         assertEquals(0, run.exit(), run.out() + run.err());
         assertTrue(run.out().contains("academictorrents: 1 queries (0 failed), 1 mirrors to crawl"),

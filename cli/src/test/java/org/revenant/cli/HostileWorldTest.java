@@ -56,7 +56,9 @@ import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.Signature;
 import org.revenant.avro.SignatureKind;
 import org.revenant.avro.SnapshotChunk;
+import org.revenant.platforms.Platforms;
 import org.revenant.registry.RegistryLoader;
+import org.revenant.testkit.CrawlYaml;
 import org.revenant.wire.Topics;
 
 /**
@@ -85,10 +87,8 @@ class HostileWorldTest {
         HttpServer receiver = webhookReceiver();
         try (PlatformServer github = new PlatformServer(); AutoCloseable stopReceiver = () -> receiver.stop(0)) {
             serveStallingRepository(github);
-            Path config = Files.writeString(dir.resolve("crawl.yaml"), "sources:\n"
-                    + "  github:\n    apiUrl: " + github.base() + "\n    discover: false\n    repos: [evil/attrs]\n"
-                    + "  hf: {enabled: false}\n  academictorrents: {enabled: false}\n  ia: {enabled: false}\n"
-                    + "  zenodo: {enabled: false}\n");
+            Path config = Files.writeString(dir.resolve("crawl.yaml"), CrawlYaml.only(Platforms.names(), Map.of("github",
+                    "apiUrl: " + github.base() + "\ndiscover: false\nrepos: [evil/attrs]")));
             Path hooks = Files.writeString(dir.resolve("hooks.yaml"), "webhooks:\n  - name: intake\n    url: http://127.0.0.1:"
                     + receiver.getAddress().getPort() + "/hook\n    format: json\n    secret: hostile-world\n    allowPrivate: true\n    attempts: 2\n"
                     + "    backoff: 100ms\n    timeout: 5s\n");

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.revenant.detect.match.SnapshotMatcher;
+import org.revenant.platforms.Platforms;
+import org.revenant.source.dir.DirectoryScanner;
 import org.revenant.testkit.KafkaBroker;
 import org.revenant.wire.TopicSetup;
 import org.revenant.wire.Topics;
@@ -244,6 +246,17 @@ class HttpApiTest {
         assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"));
         assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(""));
         assertEquals(404, first.get("/api/alerts/ms-celeb-1m%7Cgithub:nobody/nothing").statusCode());
+    }
+
+    @Test
+    void theDashboardsPlatformFilterComesFromThePlatformListNotThePage() throws Exception {
+        List<String> served = new ArrayList<>();
+        JSON.readTree(second.get("/api/platforms").body()).path("platforms").forEach(p -> served.add(p.asText()));
+        List<String> expected = new ArrayList<>(Platforms.mirrorPlatforms());
+        expected.add(DirectoryScanner.PLATFORM);
+        assertEquals(expected, served);
+        String page = first.get("/").body();
+        assertTrue(page.contains("<select name=\"platform\" id=\"platform-filter\"><option value=\"\">any</option></select>"), page);
     }
 
     private static void publish(String locator, String status) throws Exception {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.revenant.config.ConfigException;
 import org.revenant.platforms.Platforms;
+import org.revenant.testkit.CrawlYaml;
 
 class CrawlConfigTest {
 
@@ -32,7 +33,7 @@ class CrawlConfigTest {
         assertEquals(List.of("vardhman1996/msceleb.github.io"), c.source("github").watch());
         assertEquals(Duration.ofHours(6), c.source("github").interval());
         assertEquals(URI.create("https://api.github.com"), c.source("github").url());
-        assertEquals(6, c.enabled().size());
+        assertEquals(Platforms.names().size(), c.enabled().size(), "every platform is enabled in the example");
         assertEquals(2, c.workers());
     }
 
@@ -107,5 +108,23 @@ class CrawlConfigTest {
         assertTrue(overflow.getMessage().endsWith("line 2: crawl.jobTimeout: duration out of range: 999999999999999999d"),
                 overflow.getMessage());
         assertThrows(ConfigException.class, () -> CrawlConfig.load(write("crawl:\n  jobTimeout: 0s\n"), Map.of(), Platforms.ALL));
+    }
+
+    @Test
+    void aTestConfigurationEnablesOnlyTheSourcesItNamesAndRefusesATypo() throws Exception {
+        String yaml = CrawlYaml.only(List.of("github", "hf", "torrents"), Map.of("github", "apiUrl: http://127.0.0.1:9\nrepos: [a/b]"));
+        assertEquals("""
+                sources:
+                  github:
+                    apiUrl: http://127.0.0.1:9
+                    repos: [a/b]
+                  hf: {enabled: false}
+                  torrents: {enabled: false}
+                """, yaml);
+        CrawlConfig c = CrawlConfig.load(write(CrawlYaml.only(Platforms.names(), Map.of("github", "repos: [a/b]"))), Map.of(),
+                Platforms.ALL);
+        assertEquals(List.of("github"), c.enabled().stream().map(SourceConfig::name).toList());
+        assertEquals(List.of("a/b"), c.source("github").watch());
+        assertThrows(IllegalArgumentException.class, () -> CrawlYaml.only(Platforms.names(), Map.of("gihtub", "repos: [a/b]")));
     }
 }
