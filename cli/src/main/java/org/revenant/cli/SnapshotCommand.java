@@ -115,7 +115,7 @@ final class SnapshotCommand {
 
     static SnapshotPublisher.Published publish(KafkaOptions kafka, String crawler, Mirror mirror,
             List<ManifestEntry> entries, String text, Instant observedAt) {
-        try (SnapshotPublisher publisher = new SnapshotPublisher(kafka.clientProperties(), kafka.topics(),
+        try (SnapshotPublisher publisher = new SnapshotPublisher(kafka.reachableClientProperties(), kafka.topics(),
                 crawler, kafka.topics().prefix() + "cli-" + UUID.randomUUID())) {
             return publisher.publish(mirror, entries, text, observedAt);
         }
