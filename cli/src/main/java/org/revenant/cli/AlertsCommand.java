@@ -58,7 +58,7 @@ final class AlertsCommand {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max must be at least 1");
             }
             Topic<String, AlertEvent> topic = kafka.topics().alerts;
-            Properties props = kafka.clientProperties();
+            Properties props = kafka.reachableClientProperties();
             props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");

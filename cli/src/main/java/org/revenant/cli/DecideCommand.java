@@ -91,7 +91,7 @@ final class DecideCommand implements Callable<Integer> {
         AnalystDecision decision = AnalystDecision.newBuilder()
                 .setAlertKey(alertKey).setDecision(choice.kind()).setNote(note).setBy(by).setAt(Instant.now())
                 .setReference(reference).setRequestedAt(requestedAt()).build();
-        Properties props = kafka.clientProperties();
+        Properties props = kafka.reachableClientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);

@@ -39,8 +39,9 @@ final class RegistryCommand {
         @Override
         public Integer call() {
             List<RetractedDataset> datasets = validated(source);
+            kafka.reachableClientProperties(); // fail in seconds, before creating topics, when Kafka does not answer
             topicOptions.ensure(kafka, spec.commandLine().getOut());
-            RegistryPublisher.publish(kafka.clientProperties(), kafka.topics(), datasets);
+            RegistryPublisher.publish(kafka.reachableClientProperties(), kafka.topics(), datasets);
             spec.commandLine().getOut().printf("loaded %d dataset(s) from %s into %s%n", datasets.size(),
                     source == null ? "the bundled registry" : source, kafka.topics().registry.name());
             return 0;
@@ -55,7 +56,7 @@ final class RegistryCommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            var datasets = TopicContents.latest(kafka.clientProperties(), kafka.topics().registry, unreadable(spec)).values().stream()
+            var datasets = TopicContents.latest(kafka.reachableClientProperties(), kafka.topics().registry, unreadable(spec)).values().stream()
                     .sorted(Comparator.comparing(RetractedDataset::getId)).toList();
             out.printf("%-24s %-32s %-12s %-20s %s%n", "ID", "NAME", "RETRACTED", "PARENT", "SIGNATURES");
             for (RetractedDataset d : datasets) {
@@ -79,7 +80,7 @@ final class RegistryCommand {
 
         @Override
         public Integer call() throws Exception {
-            var datasets = TopicContents.latest(kafka.clientProperties(), kafka.topics().registry, unreadable(spec)).values().stream()
+            var datasets = TopicContents.latest(kafka.reachableClientProperties(), kafka.topics().registry, unreadable(spec)).values().stream()
                     .sorted(Comparator.comparing(RetractedDataset::getId)).toList();
             if (output == null) {
                 PrintWriter out = spec.commandLine().getOut();
@@ -124,7 +125,7 @@ final class RegistryCommand {
         @Override
         public Integer call() {
             for (String id : ids) {
-                RegistryPublisher.remove(kafka.clientProperties(), kafka.topics(), id);
+                RegistryPublisher.remove(kafka.reachableClientProperties(), kafka.topics(), id);
                 spec.commandLine().getOut().printf("removed '%s' from %s%n", Terminal.safe(id), kafka.topics().registry.name());
             }
             return 0;

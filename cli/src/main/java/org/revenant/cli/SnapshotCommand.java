@@ -60,25 +60,42 @@ final class SnapshotCommand {
     }
 
     @Command(name = "manifest", mixinStandardHelpOptions = true,
-            description = {"Publish a mirror described by your own crawler, in the JSON format of docs/manifest-format.md.",
-                    "The file is checked completely before anything is published."})
+            description = {"Publish mirrors described by your own crawler, in the JSON format of docs/manifest-format.md.",
+                    "One FILE.json is checked completely before anything is published. Several inputs, a directory",
+                    "(its *.json manifests and *.jsonl JSON Lines files), a .jsonl/.ndjson file or - (JSON Lines on",
+                    "standard input) are published in one process, each mirror in its own transaction; a manifest",
+                    "that is rejected fails only itself, and a summary says what was published and what was rejected."})
     static final class ManifestFile implements Callable<Integer> {
         @Mixin KafkaOptions kafka;
         @Spec CommandSpec spec;
 
-        @Parameters(paramLabel = "FILE.json", description = "The manifest.")
-        Path file;
+        @Parameters(paramLabel = "FILE.json|DIR|FILE.jsonl|-", arity = "1..*", description = "The manifests.")
+        List<String> inputs;
 
         @Override
         public Integer call() {
-            Manifest manifest = readManifest(file);
-            for (String note : manifest.notes()) {
-                spec.commandLine().getErr().println("revenant: note: " + file + ": " + note);
+            if (ManifestBatch.single(inputs)) {
+                Path file = Path.of(inputs.get(0));
+                Manifest manifest = readManifest(file);
+                for (String note : manifest.notes()) {
+                    spec.commandLine().getErr().println("revenant: note: " + file + ": " + note);
+                }
+                SnapshotPublisher.Published published = publish(kafka, "cli-manifest", manifest.mirror(), manifest.entries(),
+                        manifest.text(), manifest.observedAt());
+                spec.commandLine().getOut().println(summary(published, manifest.mirror(), kafka));
+                return 0;
             }
-            SnapshotPublisher.Published published = publish(kafka, "cli-manifest", manifest.mirror(), manifest.entries(),
-                    manifest.text(), manifest.observedAt());
-            spec.commandLine().getOut().println(summary(published, manifest.mirror(), kafka));
-            return 0;
+            PrintWriter err = spec.commandLine().getErr();
+            try (SnapshotPublisher publisher = new SnapshotPublisher(kafka.reachableClientProperties(), kafka.topics(),
+                    "cli-manifest", kafka.topics().prefix() + "cli-" + UUID.randomUUID())) {
+                ManifestBatchPublisher batch = new ManifestBatchPublisher(
+                        m -> publisher.publish(m.mirror(), m.entries(), m.text(), m.observedAt()),
+                        err, System.console() != null, System::nanoTime);
+                new ManifestBatch(System.in, java.time.Clock.systemUTC()).read(inputs, batch);
+                batch.finish();
+                spec.commandLine().getOut().println(batch.summary(kafka.topics().snapshots.name()));
+                return batch.rejected() == 0 ? 0 : 1;
+            }
         }
     }
 
@@ -115,7 +132,7 @@ final class SnapshotCommand {
 
     static SnapshotPublisher.Published publish(KafkaOptions kafka, String crawler, Mirror mirror,
             List<ManifestEntry> entries, String text, Instant observedAt) {
-        try (SnapshotPublisher publisher = new SnapshotPublisher(kafka.clientProperties(), kafka.topics(),
+        try (SnapshotPublisher publisher = new SnapshotPublisher(kafka.reachableClientProperties(), kafka.topics(),
                 crawler, kafka.topics().prefix() + "cli-" + UUID.randomUUID())) {
             return publisher.publish(mirror, entries, text, observedAt);
         }

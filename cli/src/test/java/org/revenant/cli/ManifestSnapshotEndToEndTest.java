@@ -132,6 +132,64 @@ class ManifestSnapshotEndToEndTest {
                 chunks.get(0).getEntries().stream().map(e -> e.getPath() + ":" + e.getSha256()).toList());
     }
 
+    @Test
+    @Timeout(300)
+    void aThousandMirrorsFromOneJsonLinesStreamArePublishedEachInItsOwnTransactionAndBadLinesFailOnlyThemselves() throws Exception {
+        int mirrors = 1_000;
+        StringBuilder stream = new StringBuilder();
+        for (int i = 0; i < mirrors; i++) {
+            stream.append(String.format("{\"mirror\": {\"platform\": \"http\", \"locator\": \"mirror-%04d.example.org/faces\", "
+                    + "\"title\": \"m%d\"}, \"observedAt\": \"2026-11-22T00:00:00Z\", "
+                    + "\"files\": [{\"path\": \"faces/%d.tsv\", \"size\": %d}]}\n", i, i, i, 100 + i));
+            if (i == 10) {
+                stream.append("{\"mirror\": {\"platform\": \"http\", \"locator\": \"bad\", \"status\": \"UP\"}, \"files\": []}\n");
+            } else if (i == 500) {
+                stream.append("{\"mirror\": {\"platform\": \"http\",\n"); // a line cut short
+            } else if (i == 700) {
+                stream.append("\n   \n"); // blank lines are no manifests
+            } else if (i == 900) {
+                stream.append("[\"not\", \"a manifest\"]\n");
+            }
+        }
+        java.io.InputStream stdin = System.in;
+        CliTest.Result r;
+        System.setIn(new java.io.ByteArrayInputStream(stream.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try {
+            r = cli("snapshot", "manifest", "-");
+        } finally {
+            System.setIn(stdin);
+        }
+
+        assertEquals(1, r.exit(), "some lines were rejected: " + r.err());
+        assertTrue(r.out().startsWith("published 1,000 mirror(s) (1,000 file(s)) to " + topics.snapshots.name()
+                + ", each in its own transaction; rejected 3;"), r.out());
+        assertTrue(r.out().contains("rejected <stdin>: line 12, column 61: mirror.status: unknown value 'UP'"), r.out());
+        assertTrue(r.out().contains("rejected <stdin>: line 503, column 32: mirror.platform: malformed JSON: Unexpected end-of-input"), r.out());
+        assertTrue(r.out().contains("rejected <stdin>: line 906, column ") && r.out().contains("a manifest is a JSON object"), r.out());
+        assertTrue(r.err().contains("revenant: rejected <stdin>: line 12,"), r.err());
+
+        Map<String, Set<String>> snapshotsByMirror = new HashMap<>();
+        try (KafkaConsumer<String, SnapshotChunk> consumer = new KafkaConsumer<>(
+                KAFKA.consumerProperties(prefix + "batch-reader"), new StringDeserializer(), topics.snapshots.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(topics.snapshots.name()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && snapshotsByMirror.keySet().stream().filter(k -> k.startsWith("http:")).count() < mirrors) {
+                for (ConsumerRecord<String, SnapshotChunk> record : consumer.poll(Duration.ofMillis(200))) {
+                    snapshotsByMirror.computeIfAbsent(record.key(), k -> new java.util.HashSet<>()).add(record.value().getSnapshotId());
+                    if (record.key().startsWith("http:")) {
+                        assertEquals(1, record.value().getChunkCount());
+                    }
+                }
+            }
+        }
+        Set<String> published = snapshotsByMirror.keySet().stream().filter(k -> k.startsWith("http:")).collect(Collectors.toSet());
+        assertEquals(mirrors, published.size(), "every good line became a committed snapshot");
+        assertTrue(published.contains("http:mirror-0000.example.org/faces") && published.contains("http:mirror-0999.example.org/faces"));
+        assertTrue(published.stream().noneMatch(k -> k.contains("bad")), "the rejected line published nothing");
+        assertEquals(mirrors, published.stream().flatMap(k -> snapshotsByMirror.get(k).stream()).distinct().count(),
+                "one snapshot per mirror");
+    }
+
     /** The chunks of one mirror key, in offset order, as a read_committed consumer sees them. */
     private static List<SnapshotChunk> readSnapshot(String mirrorKey) {
         List<SnapshotChunk> chunks = new ArrayList<>();

@@ -1,5 +1,6 @@
 package org.revenant.detect;
 
+import java.net.URI;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -21,11 +22,12 @@ import org.revenant.detect.guard.RejectedRecordException;
 import org.revenant.detect.history.AlertHistoryRecorder;
 import org.revenant.detect.history.MirrorHistoryRecorder;
 import org.revenant.detect.match.SnapshotMatcher;
+import org.revenant.detect.publish.AlertJsonProjection;
 import org.revenant.detect.registry.RegistryStoreUpdater;
 import org.revenant.detect.registry.RegistryView;
 import org.revenant.detect.state.StateStores;
 import org.revenant.detect.tap.DetectionTap;
-import org.revenant.wire.AlertJson;
+import org.revenant.wire.AlertCloudEvent;
 import org.revenant.wire.Topic;
 import org.revenant.wire.Topics;
 
@@ -118,7 +120,8 @@ public final class RevenantTopology {
                     typed.to(topics.alerts.name(), produced(topics.alerts, "alerts-sink"));
                     typed.process(() -> new AlertHistoryRecorder(tap), Named.as(ALERT_HISTORY), StateStores.ALERT_HISTORY);
                     if (config.jsonProjection()) {
-                        typed.mapValues(AlertJson::toJson, Named.as("alerts-json-projection"))
+                        URI source = AlertCloudEvent.source(topics);
+                        typed.processValues(() -> new AlertJsonProjection(source), Named.as("alerts-json-projection"))
                                 .to(topics.alertsJson.name(), produced(topics.alertsJson, "alerts-json-sink"));
                     }
                 }, "alerts"))

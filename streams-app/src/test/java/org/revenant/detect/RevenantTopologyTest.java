@@ -41,6 +41,7 @@ import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.Severity;
 import org.revenant.avro.SignatureKind;
 import org.revenant.avro.SnapshotChunk;
+import org.revenant.testkit.CloudEventRules;
 import org.revenant.wire.Topics;
 
 class RevenantTopologyTest {
@@ -317,6 +318,33 @@ class RevenantTopologyTest {
         assertEquals("2026-11-22T00:00:00Z", json.get("observedAt").asText());
         assertEquals("BTIH", json.get("evidence").get(0).get("kind").asText());
         assertTrue(json.get("evidence").get(0).has("path"));
+    }
+
+    @Test
+    void jsonProjectionCarriesTheCloudEventsKafkaBindingHeaders() throws Exception {
+        publish(snapshot(torrent(MS_CELEB_BTIH), file("a.tsv", ALIGNED_TSV)));
+        org.apache.kafka.streams.test.TestRecord<String, String> record = alertsJson.readRecord();
+        Map<String, String> attributes = new java.util.LinkedHashMap<>();
+        String contentType = null;
+        for (org.apache.kafka.common.header.Header header : record.headers()) {
+            String value = new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+            if (header.key().startsWith("ce_")) {
+                attributes.put(header.key().substring(3), value);
+            } else if (header.key().equals("content-type")) {
+                contentType = value;
+            }
+        }
+        CloudEventRules.check(attributes);
+        JsonNode json = new ObjectMapper().readTree(record.value());
+        assertEquals(json.get("eventId").asText(), attributes.get("id"));
+        assertEquals(json.get("alertKey").asText(), attributes.get("subject"));
+        assertEquals("org.revenant.alert.opened", attributes.get("type"));
+        assertEquals("urn:revenant:" + topics.prefix().substring(0, topics.prefix().length() - 1), attributes.get("source"));
+        assertEquals("2026-11-22T00:00:00Z", attributes.get("time"));
+        assertEquals("application/json", contentType);
+        assertEquals(List.of("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_subject", "ce_time", "content-type"),
+                java.util.Arrays.stream(record.headers().toArray()).map(org.apache.kafka.common.header.Header::key).toList(),
+                "only the binding's headers, once each: nothing inherited from the snapshot record");
     }
 
     @Test

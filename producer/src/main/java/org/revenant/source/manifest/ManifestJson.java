@@ -100,7 +100,24 @@ public final class ManifestJson {
                     "%,d bytes is more than a manifest may be (%,d)", bytes, MAX_FILE_BYTES));
         }
         try (JsonParser parser = JSON.createParser(file.toFile())) {
-            return new Reader(name, parser, clock).document();
+            return new Reader(name, parser, clock, 0).document();
+        }
+    }
+
+    /**
+     * Reads one manifest given as one line of a JSON Lines stream; errors name {@code name} and
+     * the line's number in the stream.
+     *
+     * @param line the line's bytes, without its line break; at most {@link #MAX_FILE_BYTES}
+     */
+    public static Manifest readLine(String name, long lineNumber, byte[] line, int length, Clock clock) throws ManifestException {
+        if (length > MAX_FILE_BYTES) {
+            throw ManifestException.ofFile(name, "line " + lineNumber + " is more than a manifest may be");
+        }
+        try (JsonParser parser = JSON.createParser(line, 0, length)) {
+            return new Reader(name, parser, clock, (int) Math.min(Integer.MAX_VALUE, lineNumber - 1)).document();
+        } catch (IOException e) {
+            throw ManifestException.ofFile(name, "line " + lineNumber + ": " + printable(String.valueOf(e.getMessage())));
         }
     }
 
@@ -155,16 +172,18 @@ public final class ManifestJson {
         private final String file;
         private final JsonParser p;
         private final Clock clock;
+        private final int lineOffset;
         private final List<String> notes = new ArrayList<>();
         // Where the last entry's path was, so a duplicate is reported at its second occurrence.
         private JsonLocation lastPathAt;
         private String lastPathJson;
         private JsonLocation lastRefAt;
 
-        Reader(String file, JsonParser parser, Clock clock) {
+        Reader(String file, JsonParser parser, Clock clock, int lineOffset) {
             this.file = file;
             this.p = parser;
             this.clock = clock;
+            this.lineOffset = lineOffset;
         }
 
         Manifest document() throws ManifestException, IOException {
@@ -177,7 +196,7 @@ public final class ManifestJson {
             } catch (CharConversionException e) {
                 // Jackson's UTF-16/32 decoders report bad bytes as I/O errors; they are the content's fault.
                 JsonLocation location = p.currentLocation();
-                throw new ManifestException(file, location.getLineNr(), location.getColumnNr(), here(),
+                throw new ManifestException(file, location.getLineNr() + lineOffset, location.getColumnNr(), here(),
                         "not valid text: " + printable(String.valueOf(e.getMessage())), e);
             }
         }
@@ -548,7 +567,7 @@ public final class ManifestJson {
         }
 
         private ManifestException at(JsonLocation location, String jsonPath, String problem) {
-            return new ManifestException(file, location.getLineNr(), location.getColumnNr(), jsonPath, problem);
+            return new ManifestException(file, location.getLineNr() + lineOffset, location.getColumnNr(), jsonPath, problem);
         }
 
         private ManifestException jackson(JsonProcessingException e, String kind) {
@@ -556,7 +575,7 @@ public final class ManifestJson {
             String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
             message = SOURCE_REF.matcher(message).replaceAll("line $1, column $2");
             message = printable(CONSTRAINT_REF.matcher(message).replaceAll("").replaceAll("\\s+", " ").strip());
-            return new ManifestException(file, location.getLineNr(), location.getColumnNr(), here(), kind + message, e);
+            return new ManifestException(file, location.getLineNr() + lineOffset, location.getColumnNr(), here(), kind + message, e);
         }
     }
 

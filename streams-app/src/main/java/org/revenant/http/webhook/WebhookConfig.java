@@ -104,7 +104,7 @@ public final class WebhookConfig {
         try {
             format = WebhookSubscription.Format.valueOf(formatText.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfig(where + ": format: '" + formatText + "' is not slack or json");
+            throw new InvalidConfig(where + ": format: '" + formatText + "' is not slack or json or cloudevents");
         }
         String secret = secret(node, where, env);
         JsonNode filters = node.path("filters");

@@ -1,6 +1,7 @@
 package org.revenant.http.webhook;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,6 +22,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.revenant.avro.AlertEvent;
 import org.revenant.http.metrics.RevenantMetrics;
+import org.revenant.wire.AlertCloudEvent;
+import org.revenant.wire.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +57,7 @@ public final class WebhookDispatcher {
     private final RevenantMetrics metrics;
     private final TargetGuard.Resolver resolver;
     private final SSLContext tls;
+    private final URI eventSource;
     private volatile boolean stopping;
 
     public WebhookDispatcher(List<WebhookSubscription> subscriptions, Producer<byte[], byte[]> dlqProducer, String dlqTopic, RevenantMetrics metrics) {
@@ -68,7 +72,14 @@ public final class WebhookDispatcher {
     /** {@code tls}: the TLS context for https targets (null: the JVM's default trust). */
     WebhookDispatcher(List<WebhookSubscription> subscriptions, Producer<byte[], byte[]> dlqProducer, String dlqTopic, RevenantMetrics metrics,
                       TargetGuard.Resolver resolver, SSLContext tls) {
+        this(subscriptions, dlqProducer, dlqTopic, metrics, resolver, tls, AlertCloudEvent.source(Topics.defaults()));
+    }
+
+    /** {@code eventSource}: the CloudEvents {@code source} of this instance, for {@code format: cloudevents}. */
+    WebhookDispatcher(List<WebhookSubscription> subscriptions, Producer<byte[], byte[]> dlqProducer, String dlqTopic, RevenantMetrics metrics,
+                      TargetGuard.Resolver resolver, SSLContext tls, URI eventSource) {
         this.tls = tls;
+        this.eventSource = Objects.requireNonNull(eventSource, "eventSource");
         this.subscriptions = List.copyOf(subscriptions);
         this.dlqProducer = Objects.requireNonNull(dlqProducer, "dlqProducer");
         this.dlqTopic = Objects.requireNonNull(dlqTopic, "dlqTopic");
@@ -105,7 +116,7 @@ public final class WebhookDispatcher {
     }
 
     private Delivery deliver(WebhookSubscription s, AlertEvent event, Source source) throws InterruptedException {
-        byte[] body = WebhookPayload.body(s.format(), event);
+        byte[] body = WebhookPayload.body(s.format(), event, eventSource);
         String idempotencyKey = idempotencyKey(event.getEventId());
         String error = null;
         int attempt = 0;
@@ -131,7 +142,7 @@ public final class WebhookDispatcher {
                 }
                 long timestamp = Instant.now().getEpochSecond();
                 Map<String, String> headers = new LinkedHashMap<>();
-                headers.put("Content-Type", "application/json; charset=utf-8");
+                headers.put("Content-Type", WebhookPayload.contentType(s.format()));
                 headers.put("User-Agent", "Revenant-Webhook/1");
                 headers.put(IDEMPOTENCY_HEADER, idempotencyKey);
                 headers.put(EVENT_HEADER, event.getEvent().name());
@@ -224,9 +235,9 @@ public final class WebhookDispatcher {
         }
     }
 
-    private static byte[] safeBody(WebhookSubscription s, AlertEvent event) {
+    private byte[] safeBody(WebhookSubscription s, AlertEvent event) {
         try {
-            return WebhookPayload.body(s.format(), event);
+            return WebhookPayload.body(s.format(), event, eventSource);
         } catch (RuntimeException e) {
             return new byte[0];
         }

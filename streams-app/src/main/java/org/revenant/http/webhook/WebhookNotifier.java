@@ -38,6 +38,7 @@ import org.revenant.avro.AlertEvent;
 import org.revenant.health.Component;
 import org.revenant.health.Components;
 import org.revenant.http.metrics.RevenantMetrics;
+import org.revenant.wire.AlertCloudEvent;
 import org.revenant.wire.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,7 +86,8 @@ public final class WebhookNotifier implements AutoCloseable {
         this.components = Objects.requireNonNull(components, "components");
         this.component = components.register(COMPONENT, false);
         this.firstRestartPause = firstRestartPause;
-        this.dispatcher = new WebhookDispatcher(subscriptions, dlqProducer, topics.dlq.name(), metrics, resolver);
+        this.dispatcher = new WebhookDispatcher(subscriptions, dlqProducer, topics.dlq.name(), metrics, resolver, null,
+                AlertCloudEvent.source(topics));
         this.thread = new Thread(this::supervise, "revenant-webhooks");
     }
 

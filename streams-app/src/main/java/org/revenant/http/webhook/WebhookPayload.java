@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.Evidence;
+import org.revenant.wire.AlertCloudEvent;
 import org.revenant.wire.AlertJson;
+import org.revenant.wire.Topics;
 
 /** The body of a delivery in the subscription's format. */
 final class WebhookPayload {
@@ -19,8 +21,21 @@ final class WebhookPayload {
     private WebhookPayload() {}
 
     static byte[] body(WebhookSubscription.Format format, AlertEvent event) {
-        String text = format == WebhookSubscription.Format.JSON ? AlertJson.toJson(event) : slack(event);
-        return text.getBytes(StandardCharsets.UTF_8);
+        return body(format, event, AlertCloudEvent.source(Topics.defaults()));
+    }
+
+    /** {@code source}: the CloudEvents source of this instance (used by {@code cloudevents} only). */
+    static byte[] body(WebhookSubscription.Format format, AlertEvent event, URI source) {
+        return switch (format) {
+            case JSON -> AlertJson.toJson(event).getBytes(StandardCharsets.UTF_8);
+            case SLACK -> slack(event).getBytes(StandardCharsets.UTF_8);
+            case CLOUDEVENTS -> AlertCloudEvent.structured(event, source);
+        };
+    }
+
+    static String contentType(WebhookSubscription.Format format) {
+        return (format == WebhookSubscription.Format.CLOUDEVENTS ? AlertCloudEvent.STRUCTURED_CONTENT_TYPE : "application/json")
+                + "; charset=utf-8";
     }
 
     /**

@@ -16,8 +16,11 @@ public record WebhookSubscription(String name, URI url, Format format, byte[] se
                                   Set<String> datasets, Set<String> severities, Set<String> platforms, Set<String> events,
                                   boolean allowPrivate, int maxAttempts, Duration backoff, Duration timeout) {
 
-    /** {@code slack}: a Slack/Mattermost incoming-webhook message; {@code json}: the public alert JSON (architecture section 9). */
-    public enum Format { SLACK, JSON }
+    /**
+     * {@code slack}: a Slack/Mattermost incoming-webhook message; {@code json}: the public alert JSON (architecture section 9);
+     * {@code cloudevents}: that JSON as the data of a structured-mode CloudEvent 1.0 (docs/decisions/017-integrations.md).
+     */
+    public enum Format { SLACK, JSON, CLOUDEVENTS }
 
     public WebhookSubscription {
         Objects.requireNonNull(name, "name");

@@ -42,6 +42,12 @@ class WebhookConfigTest {
     }
 
     @Test
+    void formatCloudeventsIsReadInAnyCase() throws Exception {
+        Path file = Files.writeString(dir.resolve("ce.yaml"), "webhooks:\n  - url: https://events.example.org/in\n    secret: x\n    format: CloudEvents\n");
+        assertEquals(WebhookSubscription.Format.CLOUDEVENTS, WebhookConfig.load(file, Map.<String, String>of()::get).get(0).format());
+    }
+
+    @Test
     void aFileWithoutWebhooksHasNoSubscriptions() throws Exception {
         assertEquals(List.of(), WebhookConfig.load(write("sources:\n  github: {}\n"), k -> null));
     }

@@ -5,10 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.revenant.http.webhook.WebhookFixtures.event;
 import static org.revenant.http.webhook.WebhookFixtures.subscription;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.SpecVersion;
+import io.cloudevents.jackson.JsonFormat;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -26,7 +34,10 @@ import org.revenant.avro.AlertEventType;
 import org.revenant.health.ComponentState;
 import org.revenant.health.Components;
 import org.revenant.http.metrics.RevenantMetrics;
+import org.revenant.testkit.CloudEventRules;
 import org.revenant.testkit.KafkaBroker;
+import org.revenant.wire.AlertCloudEvent;
+import org.revenant.wire.AlertJson;
 import org.revenant.wire.TopicSetup;
 import org.revenant.wire.Topics;
 
@@ -104,6 +115,51 @@ class WebhookNotifierTest {
             send(topics, later);
             await(() -> receiver.received.stream().anyMatch(r -> r.text().contains("github:x/later")), "the later alert delivered");
             assertEquals(ComponentState.UP, components.register(WebhookNotifier.COMPONENT, false).state(), components.snapshots().toString());
+        }
+    }
+
+    @Test
+    void aCloudEventsSubscriptionReceivesAStructuredCloudEventThatKeepsTheSpecRules() throws Exception {
+        Topics topics = new Topics(KafkaBroker.uniquePrefix("webhooks-ce") + ".");
+        TopicSetup.ensure(KAFKA.admin(), topics, 1, (short) 1);
+        Components components = new Components();
+        try (WebhookFixtures.Receiver receiver = new WebhookFixtures.Receiver();
+             RevenantMetrics metrics = new RevenantMetrics();
+             WebhookNotifier notifier = WebhookNotifier.start(KAFKA.adminProperties(), topics, topics.prefix() + "webhooks", List.of(
+                     subscription("pipeline", receiver.url(), WebhookSubscription.Format.CLOUDEVENTS, true, 1, Set.of(), Set.of())),
+                     metrics, components)) {
+            assertTrue(notifier.awaitAssignment(Duration.ofSeconds(60)), "the notifier joined its group");
+            AlertEvent reappeared = event("ms-celeb-1m", AlertEventType.REAPPEARED, "github:x/faces", "MS-Celeb-1M");
+            send(topics, reappeared);
+            await(() -> receiver.received.size() == 1, "the CloudEvent delivered");
+
+            WebhookFixtures.Received delivered = receiver.received.get(0);
+            assertEquals("application/cloudevents+json; charset=utf-8", delivered.header("Content-Type"));
+            JsonNode envelope = new ObjectMapper().readTree(delivered.body());
+            Map<String, String> attributes = new LinkedHashMap<>();
+            envelope.fields().forEachRemaining(field -> {
+                if (!field.getKey().equals("data")) {
+                    assertTrue(field.getValue().isTextual(), field.getKey() + " is a JSON string");
+                    attributes.put(field.getKey(), field.getValue().asText());
+                }
+            });
+            CloudEventRules.check(attributes);
+            assertEquals(Set.of("specversion", "id", "source", "type", "subject", "time", "datacontenttype"), attributes.keySet());
+            assertEquals(reappeared.getEventId(), attributes.get("id"));
+            assertEquals("org.revenant.alert.reappeared", attributes.get("type"));
+            assertEquals(AlertCloudEvent.source(topics).toString(), attributes.get("source"));
+            assertEquals(reappeared.getAlertKey(), attributes.get("subject"));
+            assertEquals(reappeared.getObservedAt(), Instant.parse(attributes.get("time")));
+            assertEquals("application/json", attributes.get("datacontenttype"));
+            assertEquals(AlertJson.toNode(reappeared), envelope.get("data"), "data is the alert JSON, inline");
+            // The signature covers the envelope exactly as sent.
+            long timestamp = Long.parseLong(delivered.header("X-Revenant-Timestamp"));
+            assertEquals(WebhookSigner.sign("s3cret".getBytes(StandardCharsets.UTF_8), timestamp, delivered.body()),
+                    delivered.header("X-Revenant-Signature"));
+            // And a CloudEvents reader takes it as it is.
+            CloudEvent read = new JsonFormat().deserialize(delivered.body());
+            assertEquals(SpecVersion.V1, read.getSpecVersion());
+            assertEquals(reappeared.getEventId(), read.getId());
         }
     }
 
