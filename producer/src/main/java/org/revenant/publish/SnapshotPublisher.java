@@ -2,6 +2,7 @@ package org.revenant.publish;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
@@ -64,9 +65,34 @@ public final class SnapshotPublisher implements AutoCloseable {
         producer.initTransactions();
     }
 
-    public Published publish(Mirror mirror, List<ManifestEntry> entries, String text, Instant observedAt) {
+    /**
+     * Entries of a snapshot go out sorted by path in code point order, which is the UTF-8 byte order
+     * the streams app keeps a mirror's manifest in, so the diff there is a sorted merge
+     * (docs/decisions/014-paged-manifest-state.md). The order is stable, so duplicate paths keep
+     * the order the crawler gave them.
+     */
+    public static final Comparator<ManifestEntry> PATH_ORDER = (a, b) -> comparePaths(a.getPath(), b.getPath());
+
+    /** Compares by code point, which for valid UTF-16 strings is the order of their UTF-8 bytes. */
+    static int comparePaths(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+
+    public Published publish(Mirror mirror, List<ManifestEntry> unsorted, String text, Instant observedAt) {
         Objects.requireNonNull(mirror, "mirror");
-        Objects.requireNonNull(entries, "entries");
+        Objects.requireNonNull(unsorted, "entries");
+        List<ManifestEntry> entries = sorted(unsorted);
         String snapshotId = UUID.randomUUID().toString();
         List<List<ManifestEntry>> chunks = split(entries, text == null ? 0 : text.length(), maxEntries);
         long totalBytes = entries.stream().mapToLong(e -> e.getSize() == null ? 0 : e.getSize()).sum();
@@ -101,6 +127,18 @@ public final class SnapshotPublisher implements AutoCloseable {
         } catch (KafkaException e) {
             cause.addSuppressed(e);
         }
+    }
+
+    /** The entries in {@link #PATH_ORDER}; the given list is not changed, and is reused if already sorted. */
+    static List<ManifestEntry> sorted(List<ManifestEntry> entries) {
+        for (int i = 1; i < entries.size(); i++) {
+            if (PATH_ORDER.compare(entries.get(i - 1), entries.get(i)) > 0) {
+                List<ManifestEntry> copy = new ArrayList<>(entries);
+                copy.sort(PATH_ORDER);
+                return copy;
+            }
+        }
+        return entries;
     }
 
     /** Chunk boundaries by entry count and an estimate of the encoded size; never an empty snapshot. */

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure Revenant end to end on an embedded broker, against baselines measured in the same run",
                 "on the same data: (a) a plain consumer reading the snapshots, (b) a pass-through Kafka Streams",
-                "topology, (c) Revenant's topology, both exactly_once_v2. The last line is ratio_vs_passthrough=<c/b>."})
+                "topology, (c) Revenant's topology, both exactly_once_v2, then (d) Revenant again on the same mirrors",
+                "crawled again unchanged. The last line is ratio_vs_passthrough=<c/b>."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -130,6 +131,9 @@ public final class BenchCommand implements Callable<Integer> {
                 out.printf("      %,d alerts opened (expected %,d: every mirror holds matches)%n", report.alertsOpened,
                         matchFraction > 0 ? n : 0);
                 out.flush();
+                try (Admin admin = Admin.create(client)) {
+                    report.firstCrawlChangelogBytes = Throughput.changelogBytes(admin, "bench-revenant");
+                }
 
                 double offered = report.revenant.entriesPerSecond(report.totalEntries()) / 2;
                 report.latency = LatencyProbe.run(client, topics, workload, chunkSize, offered, latency);
@@ -142,6 +146,28 @@ public final class BenchCommand implements Callable<Integer> {
                     out.printf("  big snapshot: %,d entries published, diffed and alerted in %.1f s%n", bigEntries, report.bigSeconds);
                 }
             }
+
+            // (d) the same mirrors crawled again with nothing changed, published while the app is
+            // down and timed like (c) from RUNNING, until every input offset is committed.
+            try (SnapshotPublisher publisher = new SnapshotPublisher(client, topics, "bench", "bench-publisher", chunkSize)) {
+                for (int i = 0; i < n; i++) {
+                    publisher.publish(BenchWorkload.mirror("m" + i), workload.entries(i), null, Instant.now());
+                }
+            }
+            var end = Throughput.endOffsets(client, topics.snapshots.name());
+            try (Admin admin = Admin.create(client)) {
+                long before = Throughput.changelogBytes(admin, "bench-revenant");
+                try (RevenantStreams revenant = new RevenantStreams(DetectConfig.defaults(topics), client, "bench-revenant", dir.resolve("streams-c"))) {
+                    report.recrawl = Throughput.streamsCaughtUp(revenant.kafkaStreams(), admin, "bench-revenant", end);
+                }
+                report.recrawlChangelogBytes = Throughput.changelogBytes(admin, "bench-revenant") - before;
+            }
+            out.println("  " + report.recrawlLine());
+            out.flush();
+            // Measured with the app closed: RocksDB flushes its memtables on close.
+            report.stateStoreBytes = Throughput.directoryBytes(dir.resolve("streams-c"));
+            out.println("  " + report.stateLine());
+            out.flush();
         } finally {
             deleteQuietly(dir);
         }

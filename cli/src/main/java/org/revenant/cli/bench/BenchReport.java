@@ -19,6 +19,10 @@ final class BenchReport {
     LatencyProbe.Result latency;
     int bigEntries;
     double bigSeconds;
+    long firstCrawlChangelogBytes;
+    long stateStoreBytes;
+    Throughput.Result recrawl;
+    long recrawlChangelogBytes;
     long peakHeap;
     long peakRss;
 
@@ -63,6 +67,20 @@ final class BenchReport {
                 ratioVsPassThrough(), ratioVsPlain(), latency.offeredEntriesPerSecond(), latency.entriesPerSnapshot(),
                 h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99), h.getMaxValue(),
                 latency.received(), latency.sent());
+    }
+
+    String recrawlLine() {
+        return String.format(Locale.ROOT,
+                "%s  (%.3f of b)%n      changelog bytes: first crawl %,d (%.1f per entry), re-crawl %,d (%.1f per entry, %.1f%% of first)",
+                line("(d) unchanged re-crawl", recrawl), passThrough.seconds() / recrawl.seconds(),
+                firstCrawlChangelogBytes, (double) firstCrawlChangelogBytes / totalEntries(),
+                recrawlChangelogBytes, (double) recrawlChangelogBytes / totalEntries(),
+                100.0 * recrawlChangelogBytes / Math.max(1, firstCrawlChangelogBytes));
+    }
+
+    String stateLine() {
+        return String.format(Locale.ROOT, "state stores of (c) on disk, app closed after (d): %,d bytes (%.1f per entry; includes the latency and big snapshots)",
+                stateStoreBytes, (double) stateStoreBytes / totalEntries());
     }
 
     String memoryLine() {

@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -101,6 +103,75 @@ final class Throughput {
             }
         });
         return n[0];
+    }
+
+    /**
+     * The unchanged re-crawl pass: starts the streams app and times it from RUNNING until its
+     * consumer group has committed every offset up to {@code end} on the input topic. An unchanged
+     * snapshot emits nothing, so committed input offsets are the only sign it was processed.
+     */
+    static Result streamsCaughtUp(KafkaStreams streams, Admin admin, String group, Map<TopicPartition, Long> end)
+            throws Exception {
+        streams.start();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("streams app did not start: " + streams.state());
+            }
+            Thread.sleep(10);
+        }
+        long start = System.nanoTime();
+        deadline = start + LIMIT.toNanos();
+        while (true) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            boolean done = end.entrySet().stream().allMatch(e -> e.getValue() == 0
+                    || committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue());
+            if (done) {
+                return new Result(BenchCommand.seconds(start));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("input not all committed after " + LIMIT + ": " + committed);
+            }
+            if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                throw new IllegalStateException("streams app stopped: " + streams.state());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** End offsets of a topic's partitions (transaction markers included). */
+    static Map<TopicPartition, Long> endOffsets(Properties client, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(client)) {
+            return consumer.endOffsets(partitions(consumer, topic));
+        }
+    }
+
+    /**
+     * Bytes on the broker's disk of every changelog topic of the application: what its state
+     * stores have written so far (compaction does not run in a bench-length run of these sizes).
+     */
+    static long changelogBytes(Admin admin, String applicationId) throws Exception {
+        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList();
+        long bytes = 0;
+        for (var dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+            for (var dir : dirs.values()) {
+                for (var replica : dir.replicaInfos().entrySet()) {
+                    String topic = replica.getKey().topic();
+                    if (topic.startsWith(applicationId + "-") && topic.endsWith("-changelog")) {
+                        bytes += replica.getValue().size();
+                    }
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /** Bytes of the files under a directory (a streams app's state stores). */
+    static long directoryBytes(java.nio.file.Path dir) throws java.io.IOException {
+        try (var files = java.nio.file.Files.walk(dir)) {
+            return files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
     }
 
     static KafkaConsumer<byte[], byte[]> consumer(Properties client) {

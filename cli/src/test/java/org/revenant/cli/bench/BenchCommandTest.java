@@ -39,7 +39,8 @@ class BenchCommandTest {
 
         List<String> lines = out.toString().lines().toList();
         for (String figure : List.of("(a) plain consumer", "(b) pass-through streams", "(c) revenant topology",
-                "3 alerts opened", "c/b = ", "p99", "peak heap")) {
+                "3 alerts opened", "c/b = ", "p99", "(d) unchanged re-crawl", "changelog bytes: first crawl", "state stores of (c) on disk",
+                "peak heap")) {
             assertTrue(lines.stream().anyMatch(l -> l.contains(figure)), figure + " missing in:\n" + out);
         }
         Matcher ratio = Pattern.compile("ratio_vs_passthrough=(\\d+\\.\\d{3})").matcher(lines.get(lines.size() - 1));

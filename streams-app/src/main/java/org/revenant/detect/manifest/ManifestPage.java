@@ -1,0 +1,242 @@
+package org.revenant.detect.manifest;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.revenant.avro.EntryKind;
+import org.revenant.avro.ManifestEntry;
+
+/**
+ * The binary encoding of one page of a mirror's manifest: a run of entries sorted by path in
+ * UTF-8 byte order, each path front-coded against the one before it and each hash that is
+ * lowercase hex packed into bytes. Every field of {@link ManifestEntry} is kept, so a page
+ * decodes to the entries it was made of. The layout is in docs/decisions/014-paged-manifest-state.md.
+ *
+ * <p>Decoding is bounded: a page of more than {@link #MAX_ENTRIES} entries or {@link #MAX_BYTES}
+ * bytes, or one whose lengths run past its end, is rejected with an
+ * {@link IllegalArgumentException} naming what was wrong, never read further.
+ */
+public final class ManifestPage {
+
+    /** Entries per page at most; a page of this many typical entries stays far under 1 MiB. */
+    public static final int MAX_ENTRIES = 512;
+    /** Encoded bytes per page at most. */
+    public static final int MAX_BYTES = 1 << 20;
+
+    private static final byte MAGIC = 'P';
+    private static final byte VERSION = 1;
+    private static final EntryKind[] KINDS = EntryKind.values();
+
+    private static final int HAS_SIZE = 1;
+    private static final int HAS_REF = 1 << 1;
+    /** Bits 2..6: the hash field is present; bits 7..11: it is packed hex. */
+    private static final int HASH_PRESENT = 2;
+    private static final int HASH_PACKED = 7;
+
+    private ManifestPage() {}
+
+    /**
+     * @param entries sorted by path in UTF-8 byte order, no path twice, at most {@link #MAX_ENTRIES}
+     * @throws IllegalArgumentException if they are not, or the page would exceed {@link #MAX_BYTES}
+     */
+    public static byte[] encode(List<ManifestEntry> entries) {
+        Objects.requireNonNull(entries, "entries");
+        if (entries.size() > MAX_ENTRIES) {
+            throw new IllegalArgumentException("page of " + entries.size() + " entries exceeds " + MAX_ENTRIES);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 48 * entries.size());
+        out.write(MAGIC);
+        out.write(VERSION);
+        writeVarint(out, entries.size());
+        byte[] previous = new byte[0];
+        for (ManifestEntry entry : entries) {
+            byte[] path = entry.getPath().getBytes(StandardCharsets.UTF_8);
+            if (previous.length > 0 || entry != entries.get(0)) {
+                if (Arrays.compareUnsigned(previous, path) >= 0) {
+                    throw new IllegalArgumentException("page entries not strictly sorted by path at " + entry.getPath());
+                }
+            }
+            int shared = Arrays.mismatch(previous, path);
+            shared = shared < 0 ? path.length : Math.min(shared, path.length);
+            writeVarint(out, shared);
+            writeBytes(out, path, shared, path.length - shared);
+            previous = path;
+
+            String[] hashes = hashes(entry);
+            int flags = (entry.getSize() != null ? HAS_SIZE : 0) | (entry.getRef() != null ? HAS_REF : 0);
+            for (int i = 0; i < hashes.length; i++) {
+                if (hashes[i] != null) {
+                    flags |= 1 << (HASH_PRESENT + i);
+                    if (isPackableHex(hashes[i])) {
+                        flags |= 1 << (HASH_PACKED + i);
+                    }
+                }
+            }
+            writeVarint(out, flags);
+            out.write(entry.getKind().ordinal());
+            if (entry.getSize() != null) {
+                writeVarlong(out, entry.getSize());
+            }
+            for (int i = 0; i < hashes.length; i++) {
+                if (hashes[i] == null) {
+                    continue;
+                }
+                byte[] value = (flags & (1 << (HASH_PACKED + i))) != 0 ? unhex(hashes[i]) : hashes[i].getBytes(StandardCharsets.UTF_8);
+                writeBytes(out, value, 0, value.length);
+            }
+            if (entry.getRef() != null) {
+                byte[] ref = entry.getRef().getBytes(StandardCharsets.UTF_8);
+                writeBytes(out, ref, 0, ref.length);
+            }
+            if (out.size() > MAX_BYTES) {
+                throw new IllegalArgumentException("page exceeds " + MAX_BYTES + " bytes at " + entry.getPath());
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** The entries of an encoded page, in path order. */
+    public static List<ManifestEntry> decode(byte[] page) {
+        Objects.requireNonNull(page, "page");
+        if (page.length > MAX_BYTES) {
+            throw new IllegalArgumentException("page of " + page.length + " bytes exceeds " + MAX_BYTES);
+        }
+        ByteBuffer in = ByteBuffer.wrap(page);
+        try {
+            if (in.get() != MAGIC || in.get() != VERSION) {
+                throw new IllegalArgumentException("not a version " + VERSION + " manifest page");
+            }
+            int count = readVarint(in);
+            if (count > MAX_ENTRIES) {
+                throw new IllegalArgumentException("page claims " + count + " entries, more than " + MAX_ENTRIES);
+            }
+            List<ManifestEntry> entries = new ArrayList<>(count);
+            byte[] previous = new byte[0];
+            for (int n = 0; n < count; n++) {
+                int shared = readVarint(in);
+                if (shared > previous.length) {
+                    throw new IllegalArgumentException("entry " + n + " shares " + shared + " bytes of a " + previous.length + "-byte path");
+                }
+                byte[] suffix = readBytes(in);
+                byte[] path = Arrays.copyOf(previous, shared + suffix.length);
+                System.arraycopy(suffix, 0, path, shared, suffix.length);
+                previous = path;
+                int flags = readVarint(in);
+                int kind = in.get() & 0xff;
+                if (kind >= KINDS.length) {
+                    throw new IllegalArgumentException("entry " + n + " has unknown kind " + kind);
+                }
+                ManifestEntry.Builder entry = ManifestEntry.newBuilder()
+                        .setPath(new String(path, StandardCharsets.UTF_8)).setKind(KINDS[kind]);
+                if ((flags & HAS_SIZE) != 0) {
+                    entry.setSize(readVarlong(in));
+                }
+                String[] hashes = new String[5];
+                for (int i = 0; i < hashes.length; i++) {
+                    if ((flags & (1 << (HASH_PRESENT + i))) != 0) {
+                        byte[] value = readBytes(in);
+                        hashes[i] = (flags & (1 << (HASH_PACKED + i))) != 0 ? hex(value) : new String(value, StandardCharsets.UTF_8);
+                    }
+                }
+                entry.setSha256(hashes[0]).setSha1(hashes[1]).setMd5(hashes[2]).setGitBlobSha1(hashes[3]).setLfsSha256(hashes[4]);
+                if ((flags & HAS_REF) != 0) {
+                    entry.setRef(new String(readBytes(in), StandardCharsets.UTF_8));
+                }
+                entries.add(entry.build());
+            }
+            if (in.hasRemaining()) {
+                throw new IllegalArgumentException(in.remaining() + " bytes after the last entry");
+            }
+            return entries;
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("manifest page ends inside an entry", e);
+        }
+    }
+
+    private static String[] hashes(ManifestEntry e) {
+        return new String[] {e.getSha256(), e.getSha1(), e.getMd5(), e.getGitBlobSha1(), e.getLfsSha256()};
+    }
+
+    /** Lowercase hex of even length decodes back to exactly itself; anything else is kept as text. */
+    static boolean isPackableHex(String s) {
+        if (s.isEmpty() || s.length() % 2 != 0) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] unhex(String s) {
+        byte[] b = new byte[s.length() / 2];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) Integer.parseInt(s, 2 * i, 2 * i + 2, 16);
+        }
+        return b;
+    }
+
+    private static String hex(byte[] b) {
+        StringBuilder s = new StringBuilder(2 * b.length);
+        for (byte x : b) {
+            s.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+        }
+        return s.toString();
+    }
+
+    private static void writeBytes(ByteArrayOutputStream out, byte[] b, int off, int len) {
+        writeVarint(out, len);
+        out.write(b, off, len);
+    }
+
+    private static byte[] readBytes(ByteBuffer in) {
+        int len = readVarint(in);
+        if (len > in.remaining()) {
+            throw new IllegalArgumentException("a length of " + len + " runs past the page's end");
+        }
+        byte[] b = new byte[len];
+        in.get(b);
+        return b;
+    }
+
+    private static void writeVarint(ByteArrayOutputStream out, int v) {
+        writeVarlong(out, v & 0xffffffffL);
+    }
+
+    /** Unsigned LEB128; a negative size (which ChunkLimits does not let in) still round-trips in 10 bytes. */
+    private static void writeVarlong(ByteArrayOutputStream out, long v) {
+        while ((v & ~0x7fL) != 0) {
+            out.write((int) ((v & 0x7f) | 0x80));
+            v >>>= 7;
+        }
+        out.write((int) v);
+    }
+
+    private static int readVarint(ByteBuffer in) {
+        long v = readVarlong(in);
+        if (v < 0 || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a count or length of " + v + " is out of range");
+        }
+        return (int) v;
+    }
+
+    private static long readVarlong(ByteBuffer in) {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            byte b = in.get();
+            v |= (long) (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("a number runs longer than 10 bytes");
+    }
+}
