@@ -44,7 +44,10 @@ public class BencodeBenchmark {
         write(out, "d" + str("announce") + str("udp://t.example:1337") + str("info") + "d" + str("files"));
         write(out, "l");
         out.writeBytes(files.toByteArray());
-        write(out, "e" + str("name") + str("bench") + str("piece length") + "i" + pieceLength + "e" + str("pieces") + (20 * pieces) + ":");
+        write(
+                out,
+                "e" + str("name") + str("bench") + str("piece length") + "i" + pieceLength + "e" + str("pieces")
+                        + (20 * pieces) + ":");
         out.writeBytes(new byte[20 * pieces]);
         write(out, "ee");
         torrent = out.toByteArray();

@@ -63,22 +63,43 @@ public class MatcherBenchmark {
             hashes[i] = hex(random);
             names[i] = "release-part-" + i + ".tar.gz";
             if (kind.equals("FILE_SIZE") || kind.equals("ALL_KINDS")) {
-                list.add(Signature.newBuilder().setKind(SignatureKind.FILE_SIZE).setSize(sizes[i]).build());
+                list.add(Signature.newBuilder()
+                        .setKind(SignatureKind.FILE_SIZE)
+                        .setSize(sizes[i])
+                        .build());
             }
             if (kind.equals("SHA256") || kind.equals("ALL_KINDS")) {
-                list.add(Signature.newBuilder().setKind(SignatureKind.SHA256).setValue(hashes[i]).build());
+                list.add(Signature.newBuilder()
+                        .setKind(SignatureKind.SHA256)
+                        .setValue(hashes[i])
+                        .build());
             }
             if (kind.equals("FILE_NAME_SIZE") || kind.equals("ALL_KINDS")) {
-                list.add(Signature.newBuilder().setKind(SignatureKind.FILE_NAME_SIZE).setValue(names[i]).setSize(sizes[i]).build());
+                list.add(Signature.newBuilder()
+                        .setKind(SignatureKind.FILE_NAME_SIZE)
+                        .setValue(names[i])
+                        .setSize(sizes[i])
+                        .build());
             }
         }
         if (kind.equals("ALL_KINDS")) {
-            list.add(Signature.newBuilder().setKind(SignatureKind.FILE_NAME).setValue("FaceImageCroppedWithAlignment.tsv").build());
-            list.add(Signature.newBuilder().setKind(SignatureKind.PATH_PATTERN).setValue("^\\d{4}_c[1-8]_f\\d{7}\\.jpg$").setMinCount(100).build());
+            list.add(Signature.newBuilder()
+                    .setKind(SignatureKind.FILE_NAME)
+                    .setValue("FaceImageCroppedWithAlignment.tsv")
+                    .build());
+            list.add(Signature.newBuilder()
+                    .setKind(SignatureKind.PATH_PATTERN)
+                    .setValue("^\\d{4}_c[1-8]_f\\d{7}\\.jpg$")
+                    .setMinCount(100)
+                    .build());
         }
-        index = new RegistryIndex(List.of(RetractedDataset.newBuilder().setId("bench").setName("Bench")
-                .setReasons(List.of("ethical")).setSources(List.of(new Source("bench", "https://example.org/bench")))
-                .setSignatures(list).build()));
+        index = new RegistryIndex(List.of(RetractedDataset.newBuilder()
+                .setId("bench")
+                .setName("Bench")
+                .setReasons(List.of("ethical"))
+                .setSources(List.of(new Source("bench", "https://example.org/bench")))
+                .setSignatures(list)
+                .build()));
         if (index.size() != 1) {
             throw new IllegalStateException("benchmark dataset left out of the index: " + index.skipped());
         }
@@ -91,7 +112,8 @@ public class MatcherBenchmark {
                     .setPath("data/shard-" + (i % 64) + "/" + name)
                     .setSize(match ? sizes[s] : 1_000L + random.nextLong(500_000_000L))
                     .setSha256(match ? hashes[s] : hex(random))
-                    .setKind(EntryKind.FILE).build();
+                    .setKind(EntryKind.FILE)
+                    .build();
         }
     }
 

@@ -24,7 +24,8 @@ public class NormalizerBenchmark {
 
     public String name = "data/aligned_face_images/FaceImageCroppedWithAlignment.tsv";
     public String readme = ("# Face recognition training\nWe train ArcFace on MS1M-RetinaFace (ms1m-retinaface-t1) "
-            + "and compare with faces_emore; see the InsightFace model zoo. ").repeat(20);
+                    + "and compare with faces_emore; see the InsightFace model zoo. ")
+            .repeat(20);
 
     @Benchmark
     public String normalizeFileName() {

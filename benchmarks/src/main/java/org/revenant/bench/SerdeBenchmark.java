@@ -54,13 +54,29 @@ public class SerdeBenchmark {
         SplittableRandom random = new SplittableRandom(3);
         List<ManifestEntry> entries = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
-            entries.add(ManifestEntry.newBuilder().setPath("data/shard-" + (i % 64) + "/file-" + i + ".bin")
-                    .setSize(random.nextLong(1L << 33)).setSha256(MatcherBenchmark.hex(random)).setKind(EntryKind.FILE).build());
+            entries.add(ManifestEntry.newBuilder()
+                    .setPath("data/shard-" + (i % 64) + "/file-" + i + ".bin")
+                    .setSize(random.nextLong(1L << 33))
+                    .setSha256(MatcherBenchmark.hex(random))
+                    .setKind(EntryKind.FILE)
+                    .build());
         }
-        chunk = SnapshotChunk.newBuilder().setSnapshotId("s").setCrawler("bench").setObservedAt(Instant.EPOCH)
-                .setMirror(Mirror.newBuilder().setKey("hf:datasets/a/b").setPlatform("hf").setLocator("datasets/a/b")
-                        .setStatus(MirrorStatus.PRESENT).build())
-                .setChunkIndex(0).setChunkCount(1).setTotalEntries(2_000).setTotalBytes(0).setEntries(entries).build();
+        chunk = SnapshotChunk.newBuilder()
+                .setSnapshotId("s")
+                .setCrawler("bench")
+                .setObservedAt(Instant.EPOCH)
+                .setMirror(Mirror.newBuilder()
+                        .setKey("hf:datasets/a/b")
+                        .setPlatform("hf")
+                        .setLocator("datasets/a/b")
+                        .setStatus(MirrorStatus.PRESENT)
+                        .build())
+                .setChunkIndex(0)
+                .setChunkCount(1)
+                .setTotalEntries(2_000)
+                .setTotalBytes(0)
+                .setEntries(entries)
+                .build();
         bytes = topics.snapshots.serializeValue(chunk);
     }
 

@@ -11,8 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.Evidence;
@@ -25,30 +25,47 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "alerts", description = "Read alerts.", mixinStandardHelpOptions = true,
+@Command(
+        name = "alerts",
+        description = "Read alerts.",
+        mixinStandardHelpOptions = true,
         subcommands = AlertsCommand.Tail.class)
 final class AlertsCommand {
 
-    enum Format { text, json }
+    enum Format {
+        text,
+        json
+    }
 
-    @Command(name = "tail", mixinStandardHelpOptions = true,
+    @Command(
+            name = "tail",
+            mixinStandardHelpOptions = true,
             description = "Print alert events as they arrive (committed events only).")
     static final class Tail implements Callable<Integer> {
 
-        @Mixin KafkaOptions kafka;
-        @Spec CommandSpec spec;
+        @Mixin
+        KafkaOptions kafka;
+
+        @Spec
+        CommandSpec spec;
 
         @Option(names = "--from-beginning", description = "Start with the oldest alert instead of new ones.")
         boolean fromBeginning;
 
-        @Option(names = "--format", defaultValue = "text", description = "text or json (the public alert JSON, one object a line). Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--format",
+                defaultValue = "text",
+                description = "text or json (the public alert JSON, one object a line). Default: ${DEFAULT-VALUE}.")
         Format format;
 
         @Option(names = "--max", paramLabel = "N", description = "Stop after N alerts.")
         Integer max;
 
-        @Option(names = "--timeout", paramLabel = "DURATION",
-                description = "Stop when no alert has arrived for this long (e.g. 10s, 5m). Default: run until interrupted.")
+        @Option(
+                names = "--timeout",
+                paramLabel = "DURATION",
+                description =
+                        "Stop when no alert has arrived for this long (e.g. 10s, 5m). Default: run until interrupted.")
         String timeout;
 
         @Override
@@ -64,9 +81,11 @@ final class AlertsCommand {
             props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
             PrintWriter out = spec.commandLine().getOut();
             int printed = 0;
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            try (KafkaConsumer<byte[], byte[]> consumer =
+                    new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                        .map(p -> new TopicPartition(p.topic(), p.partition()))
+                        .toList();
                 if (partitions.isEmpty()) {
                     throw new UserError("topic " + topic.name() + " does not exist: is Revenant running against "
                             + kafka.bootstrapServers() + "?");
@@ -85,8 +104,11 @@ final class AlertsCommand {
                         try {
                             alert = topic.deserializeValue(record.value());
                         } catch (SerializationException e) {
-                            spec.commandLine().getErr().printf("revenant: skipping undecodable alert at %s-%d@%d: %s%n",
-                                    record.topic(), record.partition(), record.offset(), e.getMessage());
+                            spec.commandLine()
+                                    .getErr()
+                                    .printf(
+                                            "revenant: skipping undecodable alert at %s-%d@%d: %s%n",
+                                            record.topic(), record.partition(), record.offset(), e.getMessage());
                             continue;
                         }
                         out.println(format == Format.json ? AlertJson.toJson(alert) : text(alert));
@@ -96,7 +118,8 @@ final class AlertsCommand {
                             break;
                         }
                     }
-                    if (idle != null && Duration.between(lastSeen, Instant.now()).compareTo(idle) > 0) {
+                    if (idle != null
+                            && Duration.between(lastSeen, Instant.now()).compareTo(idle) > 0) {
                         break;
                     }
                 }
@@ -118,11 +141,15 @@ final class AlertsCommand {
     /** One line a human can scan: when, what, how sure, which dataset, where, and the best evidence. */
     static String text(AlertEvent a) {
         StringBuilder line = new StringBuilder();
-        line.append(a.getObservedAt()).append("  ")
-                .append(String.format(Locale.ROOT, "%-10s %-9s %.2f  ", a.getEvent(), a.getSeverity(), a.getConfidence()))
+        line.append(a.getObservedAt())
+                .append("  ")
+                .append(String.format(
+                        Locale.ROOT, "%-10s %-9s %.2f  ", a.getEvent(), a.getSeverity(), a.getConfidence()))
                 .append(Terminal.safe(a.getDatasetId()));
         if (a.getParentId() != null) {
-            line.append(" (derivative of ").append(Terminal.safe(a.getParentId())).append(')');
+            line.append(" (derivative of ")
+                    .append(Terminal.safe(a.getParentId()))
+                    .append(')');
         }
         line.append("  on ").append(Terminal.safe(a.getMirrorKey()));
         if (a.getReappearances() > 0) {
@@ -134,7 +161,10 @@ final class AlertsCommand {
         List<Evidence> evidence = a.getEvidence();
         for (int i = 0; i < Math.min(3, evidence.size()); i++) {
             Evidence e = evidence.get(i);
-            line.append(i == 0 ? "\n    evidence: " : "; ").append(e.getKind()).append(' ').append(Terminal.safe(e.getSignature()));
+            line.append(i == 0 ? "\n    evidence: " : "; ")
+                    .append(e.getKind())
+                    .append(' ')
+                    .append(Terminal.safe(e.getSignature()));
             if (e.getPath() != null) {
                 line.append(" at ").append(Terminal.safe(e.getPath()));
             }

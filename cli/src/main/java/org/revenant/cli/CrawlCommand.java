@@ -8,34 +8,50 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.revenant.config.ConfigException;
 import org.revenant.crawl.CrawlConfig;
-import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.CrawlOnce;
 import org.revenant.crawl.CrawlService;
+import org.revenant.crawl.SourceConfig;
+import org.revenant.platforms.Platforms;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-import org.revenant.platforms.Platforms;
 
-@Command(name = "crawl", mixinStandardHelpOptions = true,
-        description = {"Crawl GitHub, Hugging Face, Academic Torrents, the Internet Archive and",
-                "Zenodo for mirrors of retracted datasets and publish their snapshots.",
-                "Runs until Ctrl-C, sharing the work with every other 'revenant crawl'",
-                "through the crawl-jobs topic; --once crawls each source once and exits."})
+@Command(
+        name = "crawl",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Crawl GitHub, Hugging Face, Academic Torrents, the Internet Archive and",
+            "Zenodo for mirrors of retracted datasets and publish their snapshots.",
+            "Runs until Ctrl-C, sharing the work with every other 'revenant crawl'",
+            "through the crawl-jobs topic; --once crawls each source once and exits."
+        })
 final class CrawlCommand implements Callable<Integer> {
 
-    @Mixin KafkaOptions kafka;
-    @Spec CommandSpec spec;
+    @Mixin
+    KafkaOptions kafka;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Crawler configuration (YAML, see docs/revenant.example.yaml); default: every source on its public API.")
+    @Spec
+    CommandSpec spec;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "Crawler configuration (YAML, see docs/revenant.example.yaml); default: every source on its public API.")
     Path config;
 
-    @Option(names = "--once", description = "Crawl each enabled source once, print a summary and exit (1 if any crawl failed).")
+    @Option(
+            names = "--once",
+            description = "Crawl each enabled source once, print a summary and exit (1 if any crawl failed).")
     boolean once;
 
-    @Option(names = "--source", paramLabel = "NAME", split = ",", completionCandidates = SourceNames.class,
+    @Option(
+            names = "--source",
+            paramLabel = "NAME",
+            split = ",",
+            completionCandidates = SourceNames.class,
             description = "Only these sources: ${COMPLETION-CANDIDATES} (repeatable).")
     List<String> only;
 
@@ -73,7 +89,9 @@ final class CrawlCommand implements Callable<Integer> {
 
     static CrawlConfig load(Path file) {
         try {
-            return file == null ? CrawlConfig.defaults(System.getenv(), Platforms.ALL) : CrawlConfig.load(file, System.getenv(), Platforms.ALL);
+            return file == null
+                    ? CrawlConfig.defaults(System.getenv(), Platforms.ALL)
+                    : CrawlConfig.load(file, System.getenv(), Platforms.ALL);
         } catch (ConfigException e) {
             throw new UserError("bad crawler configuration: " + e.getMessage());
         }

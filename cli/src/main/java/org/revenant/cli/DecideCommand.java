@@ -20,25 +20,43 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "decide", mixinStandardHelpOptions = true,
-        description = {"Record an analyst's decision on an alert (written to the decisions topic).",
-                "A false positive stays silent until its evidence grows; an allowlisted mirror never alerts again for the dataset."})
+@Command(
+        name = "decide",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Record an analyst's decision on an alert (written to the decisions topic).",
+            "A false positive stays silent until its evidence grows; an allowlisted mirror never alerts again for the dataset."
+        })
 final class DecideCommand implements Callable<Integer> {
 
-    @Mixin KafkaOptions kafka;
-    @Spec CommandSpec spec;
+    @Mixin
+    KafkaOptions kafka;
 
-    @Parameters(paramLabel = "ALERT_KEY", description = "<datasetId>|<mirrorKey>, as alerts tail prints it (quote it: it contains '|').")
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(
+            paramLabel = "ALERT_KEY",
+            description = "<datasetId>|<mirrorKey>, as alerts tail prints it (quote it: it contains '|').")
     String alertKey;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Choice choice;
 
     static final class Choice {
-        @Option(names = "--false-positive", description = "Not the dataset: silence it until the evidence grows.") boolean falsePositive;
-        @Option(names = "--confirm", description = "Checked: it is the dataset.") boolean confirm;
-        @Option(names = "--takedown-requested", description = "A takedown was requested from the platform.") boolean takedown;
-        @Option(names = "--allowlist", description = "A legitimate copy: never alert for this mirror and dataset again.") boolean allowlist;
+        @Option(names = "--false-positive", description = "Not the dataset: silence it until the evidence grows.")
+        boolean falsePositive;
+
+        @Option(names = "--confirm", description = "Checked: it is the dataset.")
+        boolean confirm;
+
+        @Option(names = "--takedown-requested", description = "A takedown was requested from the platform.")
+        boolean takedown;
+
+        @Option(
+                names = "--allowlist",
+                description = "A legitimate copy: never alert for this mirror and dataset again.")
+        boolean allowlist;
 
         DecisionKind kind() {
             if (falsePositive) {
@@ -54,30 +72,44 @@ final class DecideCommand implements Callable<Integer> {
     @Option(names = "--note", paramLabel = "TEXT", description = "Why (shown with the alert).")
     String note;
 
-    @Option(names = "--reference", paramLabel = "TEXT",
+    @Option(
+            names = "--reference",
+            paramLabel = "TEXT",
             description = "With --takedown-requested: the request's reference (ticket, e-mail subject).")
     String reference;
 
-    @Option(names = "--requested-on", paramLabel = "DATE",
-            description = "With --takedown-requested: when the request was sent (YYYY-MM-DD or an ISO-8601 instant; default: now).")
+    @Option(
+            names = "--requested-on",
+            paramLabel = "DATE",
+            description =
+                    "With --takedown-requested: when the request was sent (YYYY-MM-DD or an ISO-8601 instant; default: now).")
     String requestedOn;
 
-    @Option(names = "--by", paramLabel = "NAME", defaultValue = "${env:USER:-analyst}", description = "Who decided (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--by",
+            paramLabel = "NAME",
+            defaultValue = "${env:USER:-analyst}",
+            description = "Who decided (default ${DEFAULT-VALUE}).")
     String by;
 
     private Instant requestedAt() {
         if ((reference != null || requestedOn != null) && choice.kind() != DecisionKind.TAKEDOWN_REQUESTED) {
-            throw new ParameterException(spec.commandLine(), "--reference and --requested-on go with --takedown-requested");
+            throw new ParameterException(
+                    spec.commandLine(), "--reference and --requested-on go with --takedown-requested");
         }
         if (requestedOn == null) {
             return null;
         }
         try {
-            return requestedOn.length() == 10 ? java.time.LocalDate.parse(requestedOn).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+            return requestedOn.length() == 10
+                    ? java.time.LocalDate.parse(requestedOn)
+                            .atStartOfDay(java.time.ZoneOffset.UTC)
+                            .toInstant()
                     : Instant.parse(requestedOn);
         } catch (java.time.format.DateTimeParseException e) {
-            throw new ParameterException(spec.commandLine(), "--requested-on: not a date (YYYY-MM-DD) or an instant: "
-                    + Terminal.safe(requestedOn));
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--requested-on: not a date (YYYY-MM-DD) or an instant: " + Terminal.safe(requestedOn));
         }
     }
 
@@ -85,20 +117,29 @@ final class DecideCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // The CLI also wants the mirror key's '<platform>:' part, which catches keys cut by the shell.
         if (AlertKey.parse(alertKey).filter(k -> k.mirrorKey().indexOf(':') > 0).isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "not an alert key: '" + Terminal.safe(alertKey)
-                    + "' (expected <datasetId>|<platform>:<locator>, e.g. 'ms-celeb-1m|torrent:9e67…')");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "not an alert key: '" + Terminal.safe(alertKey)
+                            + "' (expected <datasetId>|<platform>:<locator>, e.g. 'ms-celeb-1m|torrent:9e67…')");
         }
         AnalystDecision decision = AnalystDecision.newBuilder()
-                .setAlertKey(alertKey).setDecision(choice.kind()).setNote(note).setBy(by).setAt(Instant.now())
-                .setReference(reference).setRequestedAt(requestedAt()).build();
+                .setAlertKey(alertKey)
+                .setDecision(choice.kind())
+                .setNote(note)
+                .setBy(by)
+                .setAt(Instant.now())
+                .setReference(reference)
+                .setRequestedAt(requestedAt())
+                .build();
         Properties props = kafka.reachableClientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         var topic = kafka.topics().decisions;
-        try (KafkaProducer<String, AnalystDecision> producer = new KafkaProducer<>(props, new StringSerializer(),
-                topic.valueSerde().serializer())) {
-            producer.send(new ProducerRecord<>(topic.name(), alertKey, decision)).get(30, TimeUnit.SECONDS);
+        try (KafkaProducer<String, AnalystDecision> producer = new KafkaProducer<>(
+                props, new StringSerializer(), topic.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), alertKey, decision))
+                    .get(30, TimeUnit.SECONDS);
         }
         spec.commandLine().getOut().printf("recorded %s for %s%n", decision.getDecision(), Terminal.safe(alertKey));
         return 0;

@@ -24,52 +24,81 @@ import picocli.CommandLine.Spec;
  * {@code revenant evidence ALERT_KEY}: the evidence bundle of one alert from a running instance's
  * HTTP API (docs/decisions/018), as Markdown, JSON or an HTML page.
  */
-@Command(name = "evidence", mixinStandardHelpOptions = true,
-        description = "Print the evidence bundle of an alert (what a platform needs to act on it), from a running Revenant's HTTP API.")
+@Command(
+        name = "evidence",
+        mixinStandardHelpOptions = true,
+        description =
+                "Print the evidence bundle of an alert (what a platform needs to act on it), from a running Revenant's HTTP API.")
 final class EvidenceCommand implements Callable<Integer> {
 
-    enum Format { md, json, html }
+    enum Format {
+        md,
+        json,
+        html
+    }
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "ALERT_KEY", description = "<datasetId>|<mirrorKey>, as alerts tail prints it (quote it: it contains '|').")
+    @Parameters(
+            paramLabel = "ALERT_KEY",
+            description = "<datasetId>|<mirrorKey>, as alerts tail prints it (quote it: it contains '|').")
     String alertKey;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "md", description = "md, json or html (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "md",
+            description = "md, json or html (default ${DEFAULT-VALUE}).")
     Format format;
 
-    @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:REVENANT_URL:-http://localhost:8080}",
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
+            defaultValue = "${env:REVENANT_URL:-http://localhost:8080}",
             description = "Revenant's HTTP API (env REVENANT_URL; default ${DEFAULT-VALUE}).")
     URI url;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
+            description = "Write to FILE instead of standard output.")
     Path output;
 
     @Override
     public Integer call() throws Exception {
         if (AlertKey.parse(alertKey).isEmpty()) {
-            throw new UserError("not an alert key: '" + Terminal.safe(alertKey) + "' (expected <datasetId>|<mirrorKey>)");
+            throw new UserError(
+                    "not an alert key: '" + Terminal.safe(alertKey) + "' (expected <datasetId>|<mirrorKey>)");
         }
         String scheme = url.getScheme() == null ? "" : url.getScheme();
         if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
             throw new UserError("--url must be an http(s) URL: " + url);
         }
-        URI target = URI.create(url.toString().replaceAll("/+$", "") + "/api/evidence/" + path(alertKey) + "?format=" + format);
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        URI target = URI.create(
+                url.toString().replaceAll("/+$", "") + "/api/evidence/" + path(alertKey) + "?format=" + format);
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> response;
         try {
-            response = client.send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30)).GET().build(),
+            response = client.send(
+                    HttpRequest.newBuilder(target)
+                            .timeout(Duration.ofSeconds(30))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UserError("cannot reach Revenant at " + url + ": " + e.getMessage());
         }
         if (response.statusCode() != 200) {
-            throw new UserError("Revenant at " + url + " answered " + response.statusCode() + ": " + Terminal.safe(response.body()));
+            throw new UserError("Revenant at " + url + " answered " + response.statusCode() + ": "
+                    + Terminal.safe(response.body()));
         }
         if (output != null) {
             Files.writeString(output, response.body(), StandardCharsets.UTF_8);
-            spec.commandLine().getOut().printf("wrote the evidence bundle of %s to %s%n", Terminal.safe(alertKey), output);
+            spec.commandLine()
+                    .getOut()
+                    .printf("wrote the evidence bundle of %s to %s%n", Terminal.safe(alertKey), output);
         } else {
             // The body is the bundle's own escaped rendering; control characters are already spaces.
             spec.commandLine().getOut().print(response.body());

@@ -19,21 +19,36 @@ final class HttpOptions {
 
     static final String TOKEN_ENV = "REVENANT_ADMIN_TOKEN";
 
-    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+    @Option(
+            names = "--http-port",
+            paramLabel = "PORT",
+            defaultValue = "8080",
             description = "Port of the HTTP API and dashboard (default ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "localhost",
-            description = {"Interface the HTTP server listens on (default ${DEFAULT-VALUE}; 0.0.0.0 for all).",
-                    "With several instances, other instances reach this one at --http-advertised."})
+    @Option(
+            names = "--http-host",
+            paramLabel = "HOST",
+            defaultValue = "localhost",
+            description = {
+                "Interface the HTTP server listens on (default ${DEFAULT-VALUE}; 0.0.0.0 for all).",
+                "With several instances, other instances reach this one at --http-advertised."
+            })
     String host;
 
-    @Option(names = "--http-advertised", paramLabel = "HOST:PORT",
-            description = "How other instances reach this one's HTTP API (Kafka Streams application.server; default HOST:PORT).")
+    @Option(
+            names = "--http-advertised",
+            paramLabel = "HOST:PORT",
+            description =
+                    "How other instances reach this one's HTTP API (Kafka Streams application.server; default HOST:PORT).")
     String advertised;
 
-    @Option(names = "--webhooks", paramLabel = "FILE", defaultValue = "${env:REVENANT_WEBHOOKS}",
-            description = "YAML file whose webhooks: section lists webhook subscriptions (env REVENANT_WEBHOOKS; README: Webhooks).")
+    @Option(
+            names = "--webhooks",
+            paramLabel = "FILE",
+            defaultValue = "${env:REVENANT_WEBHOOKS}",
+            description =
+                    "YAML file whose webhooks: section lists webhook subscriptions (env REVENANT_WEBHOOKS; README: Webhooks).")
     Path webhooks;
 
     /** The subscriptions of --webhooks, read before anything starts so a bad file fails fast. */
@@ -49,12 +64,18 @@ final class HttpOptions {
     }
 
     /** The webhook notifier when there are subscriptions (it reports the component "webhooks"), else a no-op. */
-    AutoCloseable startWebhooks(List<WebhookSubscription> subscriptions, Properties clientProperties, Topics topics,
-                                String applicationId, RevenantMetrics metrics, Components components) {
+    AutoCloseable startWebhooks(
+            List<WebhookSubscription> subscriptions,
+            Properties clientProperties,
+            Topics topics,
+            String applicationId,
+            RevenantMetrics metrics,
+            Components components) {
         if (subscriptions.isEmpty()) {
-            return () -> { };
+            return () -> {};
         }
-        return WebhookNotifier.start(clientProperties, topics, applicationId + "-webhooks", subscriptions, metrics, components);
+        return WebhookNotifier.start(
+                clientProperties, topics, applicationId + "-webhooks", subscriptions, metrics, components);
     }
 
     /** Adds {@code application.server} so interactive queries can route to this instance. */
@@ -73,12 +94,17 @@ final class HttpOptions {
         return shown + ":" + port;
     }
 
-    RevenantHttp start(RevenantStreams streams, Properties clientProperties, RevenantMetrics metrics, Components components) {
+    RevenantHttp start(
+            RevenantStreams streams, Properties clientProperties, RevenantMetrics metrics, Components components) {
         if (port < 1 || port > 65535) {
             throw new UserError("--http-port must be from 1 to 65535: " + port);
         }
         try {
-            return RevenantHttp.start(streams, clientProperties, metrics, new RevenantHttp.Settings(host, port, System.getenv(TOKEN_ENV)),
+            return RevenantHttp.start(
+                    streams,
+                    clientProperties,
+                    metrics,
+                    new RevenantHttp.Settings(host, port, System.getenv(TOKEN_ENV)),
                     components);
         } catch (IllegalStateException e) {
             throw new UserError(e.getMessage() + " (choose another with --http-port)");

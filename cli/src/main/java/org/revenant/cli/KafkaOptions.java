@@ -20,16 +20,23 @@ import picocli.CommandLine.Option;
 /** The options every command that talks to Kafka shares (architecture section 9). */
 public final class KafkaOptions {
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,...]",
             description = "Kafka brokers (env KAFKA_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).",
             defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}")
     String bootstrapServers;
 
-    @Option(names = "--command-config", paramLabel = "FILE",
+    @Option(
+            names = "--command-config",
+            paramLabel = "FILE",
             description = "Kafka client properties (e.g. SASL/SSL settings), as Kafka's own tools take them.")
     Path commandConfig;
 
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.DEFAULT_PREFIX,
+    @Option(
+            names = "--topic-prefix",
+            paramLabel = "PREFIX",
+            defaultValue = Topics.DEFAULT_PREFIX,
             description = "Prefix of every Revenant topic (default ${DEFAULT-VALUE}).")
     String topicPrefix;
 
@@ -37,6 +44,7 @@ public final class KafkaOptions {
     static final Duration REACH_TIMEOUT = Duration.ofSeconds(5);
     /** The client id of the check; log4j2.xml drops its warnings, as the command reports the outcome in one line. */
     static final String REACH_CHECK_CLIENT = "revenant-reach-check";
+
     private boolean reached;
 
     public Topics topics() {
@@ -78,7 +86,9 @@ public final class KafkaOptions {
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
         props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, REACH_CHECK_CLIENT); // its connection warnings are not shown: we report the outcome
+        props.put(
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                REACH_CHECK_CLIENT); // its connection warnings are not shown: we report the outcome
         Admin admin;
         try {
             admin = Admin.create(props);
@@ -86,7 +96,9 @@ public final class KafkaOptions {
             throw new UserError("cannot use the Kafka client settings for " + servers + ": " + rootMessage(e), e);
         }
         try {
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs(millis + 1000)).clusterId().get(millis, TimeUnit.MILLISECONDS);
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs(millis + 1000))
+                    .clusterId()
+                    .get(millis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
                 throw new UserError(unreachable(servers, timeout), e);

@@ -23,7 +23,9 @@ final class LocalKafka implements AutoCloseable {
     }
 
     static LocalKafka start(BrokerCommand.BrokerOptions options, PrintWriter out) throws Exception {
-        out.printf("starting Kafka (KRaft) on localhost:%d, data in %s ...%n", options.kafkaPort, options.dataDir.toAbsolutePath());
+        out.printf(
+                "starting Kafka (KRaft) on localhost:%d, data in %s ...%n",
+                options.kafkaPort, options.dataDir.toAbsolutePath());
         out.flush();
         EmbeddedBroker broker = EmbeddedBroker.start(options.dataDir.resolve("kafka"), options.kafkaPort);
         LocalKafka kafka = new LocalKafka(broker, new Topics(options.topicPrefix));

@@ -9,11 +9,27 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
 
-@Command(name = "revenant", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Catches retracted datasets (MS-Celeb-1M, DukeMTMC, MegaFace, 80M Tiny Images, ...) when they reappear.", ""},
-        subcommands = {StandaloneCommand.class, BrokerCommand.class, StreamsCommand.class, RegistryCommand.class, SnapshotCommand.class,
-                CrawlCommand.class, AlertsCommand.class, DecideCommand.class, EvidenceCommand.class, org.revenant.cli.bench.BenchCommand.class,
-                CommandLine.HelpCommand.class},
+@Command(
+        name = "revenant",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {
+            "Catches retracted datasets (MS-Celeb-1M, DukeMTMC, MegaFace, 80M Tiny Images, ...) when they reappear.",
+            ""
+        },
+        subcommands = {
+            StandaloneCommand.class,
+            BrokerCommand.class,
+            StreamsCommand.class,
+            RegistryCommand.class,
+            SnapshotCommand.class,
+            CrawlCommand.class,
+            AlertsCommand.class,
+            DecideCommand.class,
+            EvidenceCommand.class,
+            org.revenant.cli.bench.BenchCommand.class,
+            CommandLine.HelpCommand.class
+        },
         footer = {"", "Exit codes: 0 ok, 1 runtime failure, 2 usage error.", "Docs: README.md"})
 public final class Main {
 
@@ -48,7 +64,8 @@ public final class Main {
             return e.getMessage();
         }
         Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root
+        while (root.getCause() != null
+                && root.getCause() != root
                 && (root instanceof KafkaException || root instanceof java.util.concurrent.ExecutionException)) {
             root = root.getCause();
         }
@@ -60,8 +77,11 @@ public final class Main {
     static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() throws IOException {
-            return new String[] {"revenant " + version(), "Kafka clients " + org.apache.kafka.common.utils.AppInfoParser.getVersion(),
-                    "Java " + System.getProperty("java.version")};
+            return new String[] {
+                "revenant " + version(),
+                "Kafka clients " + org.apache.kafka.common.utils.AppInfoParser.getVersion(),
+                "Java " + System.getProperty("java.version")
+            };
         }
     }
 

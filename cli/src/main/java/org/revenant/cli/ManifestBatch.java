@@ -28,6 +28,7 @@ final class ManifestBatch {
 
     /** The longest line of a JSON Lines stream; a longer one is rejected and skipped unread. */
     static final int MAX_LINE_BYTES = 64 << 20;
+
     static final String STDIN = "-";
 
     /** Where the manifests go. */
@@ -53,7 +54,9 @@ final class ManifestBatch {
 
     /** True when the inputs are exactly one manifest file: the single-manifest behaviour applies. */
     static boolean single(List<String> inputs) {
-        return inputs.size() == 1 && !inputs.get(0).equals(STDIN) && !Files.isDirectory(Path.of(inputs.get(0)))
+        return inputs.size() == 1
+                && !inputs.get(0).equals(STDIN)
+                && !Files.isDirectory(Path.of(inputs.get(0)))
                 && !jsonLines(Path.of(inputs.get(0)));
     }
 
@@ -83,7 +86,8 @@ final class ManifestBatch {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString().toLowerCase(Locale.ROOT);
-                if ((name.endsWith(".json") || jsonLines(entry)) && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+                if ((name.endsWith(".json") || jsonLines(entry))
+                        && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
                     files.add(entry);
                 }
             }
@@ -146,7 +150,8 @@ final class ManifestBatch {
                 lineNumber++;
                 String where = name + " line " + lineNumber;
                 if (tooLong) {
-                    sink.rejected(where, name + ": line " + lineNumber + ": longer than " + maxLineBytes + " bytes; skipped");
+                    sink.rejected(
+                            where, name + ": line " + lineNumber + ": longer than " + maxLineBytes + " bytes; skipped");
                 } else if (!blank(buffer, length)) {
                     try {
                         sink.manifest(where, ManifestJson.readLine(name, lineNumber, buffer, length, clock));
@@ -177,7 +182,8 @@ final class ManifestBatch {
     }
 
     static boolean jsonLines(Path file) {
-        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        String name =
+                file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".jsonl") || name.endsWith(".ndjson");
     }
 }

@@ -21,6 +21,7 @@ final class ManifestBatchPublisher implements ManifestBatch.Sink {
     static final long EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** Rejections printed on stderr as they happen, and listed again in the summary. */
     static final int MAX_PRINTED = 100;
+
     static final int MAX_LISTED = 20;
     static final int MAX_KAFKA_FAILURES_IN_A_ROW = 3;
 
@@ -66,8 +67,11 @@ final class ManifestBatchPublisher implements ManifestBatch.Sink {
             rejected(where, "Kafka did not take it: " + Terminal.safe(String.valueOf(e.getMessage())));
             if (++kafkaFailuresInARow >= MAX_KAFKA_FAILURES_IN_A_ROW) {
                 finish();
-                throw new UserError("stopped: Kafka failed " + kafkaFailuresInARow + " times in a row (" + Terminal.safe(e.getMessage())
-                        + "); " + published + " mirror(s) were published before that", e);
+                throw new UserError(
+                        "stopped: Kafka failed " + kafkaFailuresInARow + " times in a row ("
+                                + Terminal.safe(e.getMessage()) + "); " + published
+                                + " mirror(s) were published before that",
+                        e);
             }
         }
         progress();
@@ -101,8 +105,12 @@ final class ManifestBatchPublisher implements ManifestBatch.Sink {
             return;
         }
         lastPrint = now;
-        String line = String.format(Locale.ROOT, "revenant: %,d published, %,d rejected, %,.0f mirrors/s",
-                published, rejected, (published + rejected) / Math.max(1e-9, (now - start) / 1e9));
+        String line = String.format(
+                Locale.ROOT,
+                "revenant: %,d published, %,d rejected, %,.0f mirrors/s",
+                published,
+                rejected,
+                (published + rejected) / Math.max(1e-9, (now - start) / 1e9));
         if (terminal) {
             err.print("\r" + line + "\u001b[K");
             lineOpen = true;
@@ -124,9 +132,14 @@ final class ManifestBatchPublisher implements ManifestBatch.Sink {
     /** The summary for stdout: counts, then the first rejections with their reasons. */
     String summary(String topic) {
         double seconds = (nanos.getAsLong() - start) / 1e9;
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder out = new StringBuilder(String.format(
+                Locale.ROOT,
                 "published %,d mirror(s) (%,d file(s)) to %s, each in its own transaction; rejected %,d; %.1f s",
-                published, entries, topic, rejected, seconds));
+                published,
+                entries,
+                topic,
+                rejected,
+                seconds));
         for (String r : rejections) {
             out.append("\n  rejected ").append(r);
         }

@@ -19,21 +19,39 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "registry", mixinStandardHelpOptions = true,
+@Command(
+        name = "registry",
+        mixinStandardHelpOptions = true,
         description = "The registry of retracted datasets (one reviewed YAML file per dataset).",
-        subcommands = {RegistryCommand.Load.class, RegistryCommand.ListDatasets.class, RegistryCommand.Export.class,
-                RegistryCommand.Remove.class})
+        subcommands = {
+            RegistryCommand.Load.class,
+            RegistryCommand.ListDatasets.class,
+            RegistryCommand.Export.class,
+            RegistryCommand.Remove.class
+        })
 final class RegistryCommand {
 
-    @Command(name = "load", mixinStandardHelpOptions = true,
-            description = {"Validate registry files and publish them to the registry topic. Without an argument, the registry bundled with Revenant.",
-                    "Creates Revenant's topics first where they are missing."})
+    @Command(
+            name = "load",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Validate registry files and publish them to the registry topic. Without an argument, the registry bundled with Revenant.",
+                "Creates Revenant's topics first where they are missing."
+            })
     static final class Load implements Callable<Integer> {
-        @Mixin KafkaOptions kafka;
-        @Mixin TopicOptions topicOptions;
-        @Spec CommandSpec spec;
+        @Mixin
+        KafkaOptions kafka;
 
-        @Parameters(arity = "0..1", paramLabel = "FILE|DIR", description = "A registry YAML file or a directory of them.")
+        @Mixin
+        TopicOptions topicOptions;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(
+                arity = "0..1",
+                paramLabel = "FILE|DIR",
+                description = "A registry YAML file or a directory of them.")
         Path source;
 
         @Override
@@ -42,46 +60,75 @@ final class RegistryCommand {
             kafka.reachableClientProperties(); // fail in seconds, before creating topics, when Kafka does not answer
             topicOptions.ensure(kafka, spec.commandLine().getOut());
             RegistryPublisher.publish(kafka.reachableClientProperties(), kafka.topics(), datasets);
-            spec.commandLine().getOut().printf("loaded %d dataset(s) from %s into %s%n", datasets.size(),
-                    source == null ? "the bundled registry" : source, kafka.topics().registry.name());
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "loaded %d dataset(s) from %s into %s%n",
+                            datasets.size(),
+                            source == null ? "the bundled registry" : source,
+                            kafka.topics().registry.name());
             return 0;
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the datasets in the registry topic.")
     static final class ListDatasets implements Callable<Integer> {
-        @Mixin KafkaOptions kafka;
-        @Spec CommandSpec spec;
+        @Mixin
+        KafkaOptions kafka;
+
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            var datasets = TopicContents.latest(kafka.reachableClientProperties(), kafka.topics().registry, unreadable(spec)).values().stream()
-                    .sorted(Comparator.comparing(RetractedDataset::getId)).toList();
+            var datasets = TopicContents.latest(
+                            kafka.reachableClientProperties(), kafka.topics().registry, unreadable(spec))
+                    .values()
+                    .stream()
+                    .sorted(Comparator.comparing(RetractedDataset::getId))
+                    .toList();
             out.printf("%-24s %-32s %-12s %-20s %s%n", "ID", "NAME", "RETRACTED", "PARENT", "SIGNATURES");
             for (RetractedDataset d : datasets) {
-                out.printf("%-24s %-32s %-12s %-20s %d%n", Terminal.safe(d.getId()), Terminal.safe(d.getName()),
+                out.printf(
+                        "%-24s %-32s %-12s %-20s %d%n",
+                        Terminal.safe(d.getId()),
+                        Terminal.safe(d.getName()),
                         d.getRetractedOn() == null ? "-" : Terminal.safe(d.getRetractedOn()),
-                        d.getParent() == null ? "-" : Terminal.safe(d.getParent()), d.getSignatures().size());
+                        d.getParent() == null ? "-" : Terminal.safe(d.getParent()),
+                        d.getSignatures().size());
             }
             out.printf("%d dataset(s)%n", datasets.size());
             return 0;
         }
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true,
-            description = "Write the registry topic back out as YAML: one file per dataset into DIR, or all to standard output.")
+    @Command(
+            name = "export",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Write the registry topic back out as YAML: one file per dataset into DIR, or all to standard output.")
     static final class Export implements Callable<Integer> {
-        @Mixin KafkaOptions kafka;
-        @Spec CommandSpec spec;
+        @Mixin
+        KafkaOptions kafka;
 
-        @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Directory to write <id>.yaml files into.")
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = {"-o", "--output"},
+                paramLabel = "DIR",
+                description = "Directory to write <id>.yaml files into.")
         Path output;
 
         @Override
         public Integer call() throws Exception {
-            var datasets = TopicContents.latest(kafka.reachableClientProperties(), kafka.topics().registry, unreadable(spec)).values().stream()
-                    .sorted(Comparator.comparing(RetractedDataset::getId)).toList();
+            var datasets = TopicContents.latest(
+                            kafka.reachableClientProperties(), kafka.topics().registry, unreadable(spec))
+                    .values()
+                    .stream()
+                    .sorted(Comparator.comparing(RetractedDataset::getId))
+                    .toList();
             if (output == null) {
                 PrintWriter out = spec.commandLine().getOut();
                 for (RetractedDataset d : datasets) {
@@ -96,8 +143,12 @@ final class RegistryCommand {
                 for (RetractedDataset d : datasets) {
                     Path file = exportFile(output, d.getId());
                     if (file == null) {
-                        spec.commandLine().getErr().printf("revenant: registry export: skipped a dataset whose id '%s' is not a registry id "
-                                + "(lowercase letters, digits and '-'); it would not be a file name inside %s%n", Terminal.safe(d.getId()), output);
+                        spec.commandLine()
+                                .getErr()
+                                .printf(
+                                        "revenant: registry export: skipped a dataset whose id '%s' is not a registry id "
+                                                + "(lowercase letters, digits and '-'); it would not be a file name inside %s%n",
+                                        Terminal.safe(d.getId()), output);
                         refused++;
                         continue;
                     }
@@ -112,12 +163,19 @@ final class RegistryCommand {
         }
     }
 
-    @Command(name = "remove", mixinStandardHelpOptions = true,
-            description = {"Remove datasets from the registry topic (a tombstone per id): matching for them stops and their open",
-                    "alerts are resolved. Also clears a record the streams app skipped as invalid (see /health)."})
+    @Command(
+            name = "remove",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Remove datasets from the registry topic (a tombstone per id): matching for them stops and their open",
+                "alerts are resolved. Also clears a record the streams app skipped as invalid (see /health)."
+            })
     static final class Remove implements Callable<Integer> {
-        @Mixin KafkaOptions kafka;
-        @Spec CommandSpec spec;
+        @Mixin
+        KafkaOptions kafka;
+
+        @Spec
+        CommandSpec spec;
 
         @Parameters(arity = "1..*", paramLabel = "ID", description = "Dataset ids (record keys) to remove.")
         List<String> ids;
@@ -126,7 +184,11 @@ final class RegistryCommand {
         public Integer call() {
             for (String id : ids) {
                 RegistryPublisher.remove(kafka.reachableClientProperties(), kafka.topics(), id);
-                spec.commandLine().getOut().printf("removed '%s' from %s%n", Terminal.safe(id), kafka.topics().registry.name());
+                spec.commandLine()
+                        .getOut()
+                        .printf(
+                                "removed '%s' from %s%n",
+                                Terminal.safe(id), kafka.topics().registry.name());
             }
             return 0;
         }
@@ -135,7 +197,9 @@ final class RegistryCommand {
     /** One line on standard error per record of the registry topic that no schema reads. */
     private static java.util.function.Consumer<String> unreadable(CommandSpec spec) {
         return where -> {
-            spec.commandLine().getErr().printf("revenant: skipped an unreadable registry record at %s%n", Terminal.safe(where));
+            spec.commandLine()
+                    .getErr()
+                    .printf("revenant: skipped an unreadable registry record at %s%n", Terminal.safe(where));
             spec.commandLine().getErr().flush();
         };
     }

@@ -14,21 +14,24 @@ final class Shutdown {
      */
     static void closeOnSignal(AutoCloseable... inOrder) throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.err.println("revenant: shutting down...");
-            for (AutoCloseable resource : inOrder) {
-                if (resource == null) {
-                    continue;
-                }
-                try {
-                    resource.close();
-                } catch (Exception e) {
-                    System.err.println("revenant: error while closing: " + e.getMessage());
-                }
-            }
-            System.err.println("revenant: stopped.");
-            closed.countDown();
-        }, "revenant-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.err.println("revenant: shutting down...");
+                            for (AutoCloseable resource : inOrder) {
+                                if (resource == null) {
+                                    continue;
+                                }
+                                try {
+                                    resource.close();
+                                } catch (Exception e) {
+                                    System.err.println("revenant: error while closing: " + e.getMessage());
+                                }
+                            }
+                            System.err.println("revenant: stopped.");
+                            closed.countDown();
+                        },
+                        "revenant-shutdown"));
         closed.await();
     }
 }

@@ -35,17 +35,30 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "snapshot", mixinStandardHelpOptions = true,
+@Command(
+        name = "snapshot",
+        mixinStandardHelpOptions = true,
         description = "Publish one snapshot of a mirror to the snapshots topic.",
-        subcommands = {SnapshotCommand.Torrent.class, SnapshotCommand.ManifestFile.class, SnapshotCommand.Directory.class})
+        subcommands = {
+            SnapshotCommand.Torrent.class,
+            SnapshotCommand.ManifestFile.class,
+            SnapshotCommand.Directory.class
+        })
 final class SnapshotCommand {
 
-    @Command(name = "torrent", mixinStandardHelpOptions = true,
-            description = {"Publish a torrent as a mirror (key torrent:<infohash>) with its file list.",
-                    "Accepts a .torrent file, an http(s) URL of one, or a magnet link (no file list)."})
+    @Command(
+            name = "torrent",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Publish a torrent as a mirror (key torrent:<infohash>) with its file list.",
+                "Accepts a .torrent file, an http(s) URL of one, or a magnet link (no file list)."
+            })
     static final class Torrent implements Callable<Integer> {
-        @Mixin KafkaOptions kafka;
-        @Spec CommandSpec spec;
+        @Mixin
+        KafkaOptions kafka;
+
+        @Spec
+        CommandSpec spec;
 
         @Parameters(paramLabel = "FILE|URL|MAGNET", description = "Where the torrent is.")
         String source;
@@ -53,21 +66,29 @@ final class SnapshotCommand {
         @Override
         public Integer call() {
             TorrentManifest manifest = read(source);
-            SnapshotPublisher.Published published = publish(kafka, "cli-torrent", manifest.mirror(), manifest.entries(), null, Instant.now());
+            SnapshotPublisher.Published published =
+                    publish(kafka, "cli-torrent", manifest.mirror(), manifest.entries(), null, Instant.now());
             spec.commandLine().getOut().println(summary(published, manifest.mirror(), kafka));
             return 0;
         }
     }
 
-    @Command(name = "manifest", mixinStandardHelpOptions = true,
-            description = {"Publish mirrors described by your own crawler, in the JSON format of docs/manifest-format.md.",
-                    "One FILE.json is checked completely before anything is published. Several inputs, a directory",
-                    "(its *.json manifests and *.jsonl JSON Lines files), a .jsonl/.ndjson file or - (JSON Lines on",
-                    "standard input) are published in one process, each mirror in its own transaction; a manifest",
-                    "that is rejected fails only itself, and a summary says what was published and what was rejected."})
+    @Command(
+            name = "manifest",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Publish mirrors described by your own crawler, in the JSON format of docs/manifest-format.md.",
+                "One FILE.json is checked completely before anything is published. Several inputs, a directory",
+                "(its *.json manifests and *.jsonl JSON Lines files), a .jsonl/.ndjson file or - (JSON Lines on",
+                "standard input) are published in one process, each mirror in its own transaction; a manifest",
+                "that is rejected fails only itself, and a summary says what was published and what was rejected."
+            })
     static final class ManifestFile implements Callable<Integer> {
-        @Mixin KafkaOptions kafka;
-        @Spec CommandSpec spec;
+        @Mixin
+        KafkaOptions kafka;
+
+        @Spec
+        CommandSpec spec;
 
         @Parameters(paramLabel = "FILE.json|DIR|FILE.jsonl|-", arity = "1..*", description = "The manifests.")
         List<String> inputs;
@@ -80,31 +101,50 @@ final class SnapshotCommand {
                 for (String note : manifest.notes()) {
                     spec.commandLine().getErr().println("revenant: note: " + file + ": " + note);
                 }
-                SnapshotPublisher.Published published = publish(kafka, "cli-manifest", manifest.mirror(), manifest.entries(),
-                        manifest.text(), manifest.observedAt());
+                SnapshotPublisher.Published published = publish(
+                        kafka,
+                        "cli-manifest",
+                        manifest.mirror(),
+                        manifest.entries(),
+                        manifest.text(),
+                        manifest.observedAt());
                 spec.commandLine().getOut().println(summary(published, manifest.mirror(), kafka));
                 return 0;
             }
             PrintWriter err = spec.commandLine().getErr();
-            try (SnapshotPublisher publisher = new SnapshotPublisher(kafka.reachableClientProperties(), kafka.topics(),
-                    "cli-manifest", kafka.topics().prefix() + "cli-" + UUID.randomUUID())) {
+            try (SnapshotPublisher publisher = new SnapshotPublisher(
+                    kafka.reachableClientProperties(),
+                    kafka.topics(),
+                    "cli-manifest",
+                    kafka.topics().prefix() + "cli-" + UUID.randomUUID())) {
                 ManifestBatchPublisher batch = new ManifestBatchPublisher(
                         m -> publisher.publish(m.mirror(), m.entries(), m.text(), m.observedAt()),
-                        err, System.console() != null, System::nanoTime);
+                        err,
+                        System.console() != null,
+                        System::nanoTime);
                 new ManifestBatch(System.in, java.time.Clock.systemUTC()).read(inputs, batch);
                 batch.finish();
-                spec.commandLine().getOut().println(batch.summary(kafka.topics().snapshots.name()));
+                spec.commandLine()
+                        .getOut()
+                        .println(batch.summary(kafka.topics().snapshots.name()));
                 return batch.rejected() == 0 ? 0 : 1;
             }
         }
     }
 
-    @Command(name = "dir", mixinStandardHelpOptions = true,
-            description = {"Publish a local directory as a mirror (key dir:<host>/<absolute path>) with the size and",
-                    "SHA-256 of every file. Symbolic links are not followed; unreadable files are skipped with a warning."})
+    @Command(
+            name = "dir",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Publish a local directory as a mirror (key dir:<host>/<absolute path>) with the size and",
+                "SHA-256 of every file. Symbolic links are not followed; unreadable files are skipped with a warning."
+            })
     static final class Directory implements Callable<Integer> {
-        @Mixin KafkaOptions kafka;
-        @Spec CommandSpec spec;
+        @Mixin
+        KafkaOptions kafka;
+
+        @Spec
+        CommandSpec spec;
 
         @Parameters(paramLabel = "PATH", description = "The directory.")
         Path path;
@@ -123,25 +163,43 @@ final class SnapshotCommand {
             } finally {
                 reporter.finish();
             }
-            SnapshotPublisher.Published published = publish(kafka, "cli-dir", scan.mirror(), scan.entries(), null, Instant.now());
-            String skipped = scan.unreadable() == 0 ? "" : String.format(Locale.ROOT, " (skipped %d unreadable)", scan.unreadable());
+            SnapshotPublisher.Published published =
+                    publish(kafka, "cli-dir", scan.mirror(), scan.entries(), null, Instant.now());
+            String skipped = scan.unreadable() == 0
+                    ? ""
+                    : String.format(Locale.ROOT, " (skipped %d unreadable)", scan.unreadable());
             spec.commandLine().getOut().println(summary(published, scan.mirror(), kafka) + skipped);
             return 0;
         }
     }
 
-    static SnapshotPublisher.Published publish(KafkaOptions kafka, String crawler, Mirror mirror,
-            List<ManifestEntry> entries, String text, Instant observedAt) {
-        try (SnapshotPublisher publisher = new SnapshotPublisher(kafka.reachableClientProperties(), kafka.topics(),
-                crawler, kafka.topics().prefix() + "cli-" + UUID.randomUUID())) {
+    static SnapshotPublisher.Published publish(
+            KafkaOptions kafka,
+            String crawler,
+            Mirror mirror,
+            List<ManifestEntry> entries,
+            String text,
+            Instant observedAt) {
+        try (SnapshotPublisher publisher = new SnapshotPublisher(
+                kafka.reachableClientProperties(),
+                kafka.topics(),
+                crawler,
+                kafka.topics().prefix() + "cli-" + UUID.randomUUID())) {
             return publisher.publish(mirror, entries, text, observedAt);
         }
     }
 
     static String summary(SnapshotPublisher.Published published, Mirror mirror, KafkaOptions kafka) {
-        return String.format(Locale.ROOT, "published snapshot %s of %s (%s): %d file(s), %,d bytes, %d chunk(s) to %s",
-                published.snapshotId(), Terminal.safe(published.mirrorKey()), Terminal.safe(mirror.getTitle()),
-                published.entries(), published.bytes(), published.chunks(), kafka.topics().snapshots.name());
+        return String.format(
+                Locale.ROOT,
+                "published snapshot %s of %s (%s): %d file(s), %,d bytes, %d chunk(s) to %s",
+                published.snapshotId(),
+                Terminal.safe(published.mirrorKey()),
+                Terminal.safe(mirror.getTitle()),
+                published.entries(),
+                published.bytes(),
+                published.chunks(),
+                kafka.topics().snapshots.name());
     }
 
     static Manifest readManifest(Path file) {
@@ -191,8 +249,14 @@ final class SnapshotCommand {
             }
             lastPrint = now;
             double seconds = Math.max(1e-9, (now - start) / 1e9);
-            String line = String.format(Locale.ROOT, "revenant: hashed %,d/%,d files, %,.1f/%,.1f MB, %.1f MB/s",
-                    p.filesDone(), p.filesTotal(), p.bytesHashed() / 1e6, p.bytesTotal() / 1e6, p.bytesHashed() / 1e6 / seconds);
+            String line = String.format(
+                    Locale.ROOT,
+                    "revenant: hashed %,d/%,d files, %,.1f/%,.1f MB, %.1f MB/s",
+                    p.filesDone(),
+                    p.filesTotal(),
+                    p.bytesHashed() / 1e6,
+                    p.bytesTotal() / 1e6,
+                    p.bytesHashed() / 1e6 / seconds);
             if (terminal) {
                 err.print("\r" + line + "\u001b[K");
                 lineOpen = true;
@@ -233,7 +297,8 @@ final class SnapshotCommand {
                 return TorrentManifests.fromMagnet(MagnetLink.parse(source));
             }
             if (lower.startsWith("http://") || lower.startsWith("https://")) {
-                TorrentMetainfo meta = new TorrentFetcher(TorrentFetcher.Settings.defaults()).fetchMetainfo(URI.create(source));
+                TorrentMetainfo meta =
+                        new TorrentFetcher(TorrentFetcher.Settings.defaults()).fetchMetainfo(URI.create(source));
                 return TorrentManifests.fromMetainfo(meta, source);
             }
             Path file = Path.of(source);

@@ -20,18 +20,30 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "standalone", mixinStandardHelpOptions = true,
-        description = {"Run everything in one process: a real Kafka broker (KRaft) with its data in --data-dir,",
-                "the bundled registry (loaded when the registry topic is empty), the detection streams app",
-                "and the crawlers (configured with --config; --no-crawl leaves them out)."})
+@Command(
+        name = "standalone",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run everything in one process: a real Kafka broker (KRaft) with its data in --data-dir,",
+            "the bundled registry (loaded when the registry topic is empty), the detection streams app",
+            "and the crawlers (configured with --config; --no-crawl leaves them out)."
+        })
 final class StandaloneCommand implements Callable<Integer> {
 
-    @Mixin BrokerCommand.BrokerOptions options;
-    @Mixin HttpOptions http;
-    @Spec CommandSpec spec;
+    @Mixin
+    BrokerCommand.BrokerOptions options;
 
-    @picocli.CommandLine.Option(names = "--config", paramLabel = "FILE",
-            description = "Crawler configuration (YAML, see docs/revenant.example.yaml); default: every source on its public API.")
+    @Mixin
+    HttpOptions http;
+
+    @Spec
+    CommandSpec spec;
+
+    @picocli.CommandLine.Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "Crawler configuration (YAML, see docs/revenant.example.yaml); default: every source on its public API.")
     Path config;
 
     @picocli.CommandLine.Option(names = "--no-crawl", description = "Do not run the crawlers.")
@@ -58,16 +70,27 @@ final class StandaloneCommand implements Callable<Integer> {
             } else {
                 out.println("registry topic already holds data: keeping it (revenant registry load to update)");
             }
-            streams = new RevenantStreams(DetectConfig.defaults(kafka.topics()), http.withApplicationServer(kafka.clientProperties()),
-                    RevenantStreams.DEFAULT_APPLICATION_ID, options.dataDir.resolve("streams"), metrics, components);
+            streams = new RevenantStreams(
+                    DetectConfig.defaults(kafka.topics()),
+                    http.withApplicationServer(kafka.clientProperties()),
+                    RevenantStreams.DEFAULT_APPLICATION_ID,
+                    options.dataDir.resolve("streams"),
+                    metrics,
+                    components);
             metrics.bind(streams.kafkaStreams());
-                streams.start();
+            streams.start();
             server = http.start(streams, kafka.clientProperties(), metrics, components);
             awaitRunning(streams.kafkaStreams());
-            webhooks = http.startWebhooks(subscriptions, kafka.clientProperties(), kafka.topics(), RevenantStreams.DEFAULT_APPLICATION_ID, metrics,
+            webhooks = http.startWebhooks(
+                    subscriptions,
+                    kafka.clientProperties(),
+                    kafka.topics(),
+                    RevenantStreams.DEFAULT_APPLICATION_ID,
+                    metrics,
                     components);
             if (crawlConfig != null) {
-                crawler = new CrawlService(crawlConfig, kafka.clientProperties(), kafka.topics(), Set.of(), Main.version(), components);
+                crawler = new CrawlService(
+                        crawlConfig, kafka.clientProperties(), kafka.topics(), Set.of(), Main.version(), components);
                 crawler.start();
             }
         } catch (Exception | Error e) {
@@ -87,25 +110,34 @@ final class StandaloneCommand implements Callable<Integer> {
             throw e;
         }
         String bootstrap = kafka.bootstrapServers();
-        out.printf("%n"
-                + "Revenant is running.%n"
-                + "  Kafka:     %s (KRaft, data in %s)%n"
-                + "  Topics:    %s*%n"
-                + "  Registry:  %d datasets%n"
-                + "  Dashboard: %s (API under /api, metrics at /metrics; actions %s)%n"
-                + "  Webhooks:  %d subscription(s)%n"
-                + "  Crawlers:  %s%n"
-                + "%n"
-                + "In another shell:%n"
-                + "  ./revenant snapshot torrent FILE.torrent --bootstrap-servers %s%n"
-                + "  ./revenant alerts tail --from-beginning --bootstrap-servers %s%n"
-                + "Ctrl-C stops Revenant; its data stays in %s.%n",
-                bootstrap, options.dataDir.toAbsolutePath(), kafka.topics().prefix(), streams.registry().current().size(),
-                http.url(), server.actionsEnabled() ? "enabled by " + HttpOptions.TOKEN_ENV : "off: set " + HttpOptions.TOKEN_ENV,
+        out.printf(
+                "%n"
+                        + "Revenant is running.%n"
+                        + "  Kafka:     %s (KRaft, data in %s)%n"
+                        + "  Topics:    %s*%n"
+                        + "  Registry:  %d datasets%n"
+                        + "  Dashboard: %s (API under /api, metrics at /metrics; actions %s)%n"
+                        + "  Webhooks:  %d subscription(s)%n"
+                        + "  Crawlers:  %s%n"
+                        + "%n"
+                        + "In another shell:%n"
+                        + "  ./revenant snapshot torrent FILE.torrent --bootstrap-servers %s%n"
+                        + "  ./revenant alerts tail --from-beginning --bootstrap-servers %s%n"
+                        + "Ctrl-C stops Revenant; its data stays in %s.%n",
+                bootstrap,
+                options.dataDir.toAbsolutePath(),
+                kafka.topics().prefix(),
+                streams.registry().current().size(),
+                http.url(),
+                server.actionsEnabled() ? "enabled by " + HttpOptions.TOKEN_ENV : "off: set " + HttpOptions.TOKEN_ENV,
                 subscriptions.size(),
-                crawler == null ? "off (--no-crawl)" : String.join(", ", crawler.sourceNames())
-                        + (config == null ? " (default configuration)" : " (" + config + ")"),
-                bootstrap, bootstrap, options.dataDir.toAbsolutePath());
+                crawler == null
+                        ? "off (--no-crawl)"
+                        : String.join(", ", crawler.sourceNames())
+                                + (config == null ? " (default configuration)" : " (" + config + ")"),
+                bootstrap,
+                bootstrap,
+                options.dataDir.toAbsolutePath());
         out.flush();
         // Stop taking in work first (crawlers, deliveries, HTTP), then the app, then the broker.
         Shutdown.closeOnSignal(crawler, webhooks, server, streams, metrics, kafka);

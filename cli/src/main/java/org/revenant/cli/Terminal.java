@@ -14,7 +14,10 @@ public final class Terminal {
         }
         StringBuilder out = new StringBuilder(text.length());
         text.codePoints().forEach(cp -> {
-            if (Character.isISOControl(cp) || cp == 0x2028 || cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E)
+            if (Character.isISOControl(cp)
+                    || cp == 0x2028
+                    || cp == 0x2029
+                    || (cp >= 0x202A && cp <= 0x202E)
                     || (cp >= 0x2066 && cp <= 0x2069)) {
                 out.append(String.format("\\u%04x", cp));
             } else {

@@ -28,8 +28,10 @@ public final class TopicContents {
                 key = topic.deserializeKey(record.key());
                 value = topic.deserializeValue(record.value());
             } catch (RuntimeException e) {
-                // Anyone with write access can put bytes here that no schema reads; they cost one line, not the command.
-                unreadable.accept(record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage());
+                // Anyone with write access can put bytes here that no schema reads; they cost one line, not the
+                // command.
+                unreadable.accept(
+                        record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage());
                 return;
             }
             if (value == null) {
@@ -42,17 +44,21 @@ public final class TopicContents {
     }
 
     /** Every committed record of the topic, from its beginning to the end it has when the call starts. */
-    public static void readToEnd(Properties clientProperties, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
+    public static void readToEnd(
+            Properties clientProperties, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {
                 throw new UserError("topic " + topic + " does not exist (is Revenant set up on this cluster?)");
             }
-            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            List<TopicPartition> partitions = infos.stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -66,9 +72,11 @@ public final class TopicContents {
     static boolean isEmpty(Properties clientProperties, Topic<?, ?> topic) {
         Properties props = new Properties();
         props.putAll(clientProperties);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             return partitions.stream().allMatch(p -> begin.get(p).equals(end.get(p)));

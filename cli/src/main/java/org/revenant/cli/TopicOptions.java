@@ -16,12 +16,19 @@ import picocli.CommandLine.Option;
  */
 final class TopicOptions {
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "3",
-            description = "Partitions of topics this command creates when missing (default ${DEFAULT-VALUE}; the registry has 1).")
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            defaultValue = "3",
+            description =
+                    "Partitions of topics this command creates when missing (default ${DEFAULT-VALUE}; the registry has 1).")
     int partitions;
 
-    @Option(names = "--replication-factor", paramLabel = "N",
-            description = "Replication factor of topics this command creates (default: the cluster's default.replication.factor).")
+    @Option(
+            names = "--replication-factor",
+            paramLabel = "N",
+            description =
+                    "Replication factor of topics this command creates (default: the cluster's default.replication.factor).")
     Short replicationFactor;
 
     /** Creates the missing topics and says which; existing topics are left as they are. */
@@ -33,7 +40,8 @@ final class TopicOptions {
             throw new UserError("--replication-factor must be at least 1: " + replicationFactor);
         }
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            List<String> created = TopicSetup.ensure(admin, kafka.topics(), partitions, Optional.ofNullable(replicationFactor));
+            List<String> created =
+                    TopicSetup.ensure(admin, kafka.topics(), partitions, Optional.ofNullable(replicationFactor));
             if (!created.isEmpty()) {
                 out.printf("created topics: %s%n", String.join(", ", created));
                 out.flush();
@@ -44,8 +52,10 @@ final class TopicOptions {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             String hint = cause instanceof AuthorizationException
-                    ? " (this principal may not create topics: create them as README: Docker lists, then run again)" : "";
-            throw new UserError("cannot create Revenant's topics on " + kafka.bootstrapServers() + ": " + cause.getMessage() + hint);
+                    ? " (this principal may not create topics: create them as README: Docker lists, then run again)"
+                    : "";
+            throw new UserError("cannot create Revenant's topics on " + kafka.bootstrapServers() + ": "
+                    + cause.getMessage() + hint);
         } catch (TimeoutException e) {
             throw new UserError("cannot reach Kafka at " + kafka.bootstrapServers() + " to create topics (30 s)");
         }

@@ -59,7 +59,9 @@ class CliTest {
         String listed = String.join(", ", Platforms.names());
         Result help = run("crawl", "--help");
         assertEquals(0, help.exit());
-        assertTrue(help.out().replaceAll("\\s+", " ").contains("Only these sources: " + listed + " (repeatable)."), help.out());
+        assertTrue(
+                help.out().replaceAll("\\s+", " ").contains("Only these sources: " + listed + " (repeatable)."),
+                help.out());
         Result unknown = run("crawl", "--once", "--source", "nowhere");
         assertEquals(1, unknown.exit(), unknown.err());
         assertTrue(unknown.err().contains("unknown source 'nowhere' (known: " + listed + ")"), unknown.err());
@@ -75,7 +77,10 @@ class CliTest {
     @Test
     void decideNeedsExactlyOneDecisionAndARealAlertKey() {
         assertEquals(2, run("decide", "ms-celeb-1m|torrent:abc").exit());
-        assertEquals(2, run("decide", "ms-celeb-1m|torrent:abc", "--confirm", "--allowlist").exit());
+        assertEquals(
+                2,
+                run("decide", "ms-celeb-1m|torrent:abc", "--confirm", "--allowlist")
+                        .exit());
         Result bad = run("decide", "not-a-key", "--confirm");
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("not an alert key"), bad.err());
@@ -109,12 +114,25 @@ class CliTest {
     @Test
     void textFormatEscapesControlCharactersFromCrawledStrings() {
         AlertEvent alert = AlertEvent.newBuilder()
-                .setEventId("e").setAlertKey("k").setEvent(AlertEventType.OPENED).setDatasetId("ms-celeb-1m")
-                .setDatasetName("MS-Celeb-1M").setMirrorKey("github:evil/\u001b[2Jrepo").setPlatform("github")
-                .setSeverity(Severity.LIKELY).setConfidence(0.9).setPostRetraction(true).setReappearances(0)
-                .setObservedAt(Instant.parse("2026-11-22T00:00:00Z")).setSnapshotId("s")
-                .setEvidence(List.of(Evidence.newBuilder().setKind(SignatureKind.FILE_SIZE).setSignature("91124295076")
-                        .setPath("a\nFAKE LINE").setWeight(0.9).build()))
+                .setEventId("e")
+                .setAlertKey("k")
+                .setEvent(AlertEventType.OPENED)
+                .setDatasetId("ms-celeb-1m")
+                .setDatasetName("MS-Celeb-1M")
+                .setMirrorKey("github:evil/\u001b[2Jrepo")
+                .setPlatform("github")
+                .setSeverity(Severity.LIKELY)
+                .setConfidence(0.9)
+                .setPostRetraction(true)
+                .setReappearances(0)
+                .setObservedAt(Instant.parse("2026-11-22T00:00:00Z"))
+                .setSnapshotId("s")
+                .setEvidence(List.of(Evidence.newBuilder()
+                        .setKind(SignatureKind.FILE_SIZE)
+                        .setSignature("91124295076")
+                        .setPath("a\nFAKE LINE")
+                        .setWeight(0.9)
+                        .build()))
                 .build();
         String text = AlertsCommand.text(alert);
         assertFalse(text.contains("\u001b"), text);

@@ -44,7 +44,8 @@ class ComposeSmokeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path root = Path.of("").toAbsolutePath().getParent();
-    private final String project = "revenant-smoke-" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
+    private final String project =
+            "revenant-smoke-" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
     private final Map<String, String> env = new HashMap<>();
     private List<String> compose;
     private boolean up;
@@ -64,7 +65,9 @@ class ComposeSmokeIT {
         DockerEngine.requireOrSkip("the compose smoke test");
         compose = composeCommand();
         assertTrue(Files.isRegularFile(root.resolve("docker-compose.yml")), "no docker-compose.yml in " + root);
-        assertTrue(Files.isRegularFile(root.resolve("cli/target/revenant.jar")), "cli/target/revenant.jar: run after package");
+        assertTrue(
+                Files.isRegularFile(root.resolve("cli/target/revenant.jar")),
+                "cli/target/revenant.jar: run after package");
         int kafkaPort = RunningRevenant.freePort();
         int http1 = RunningRevenant.freePort();
         int http2 = RunningRevenant.freePort();
@@ -88,7 +91,8 @@ class ComposeSmokeIT {
             String alertKey = "ms-celeb-1m|github:" + locator;
             Path manifest = Files.createTempFile("revenant-compose-", ".json");
             try {
-                Files.writeString(manifest, RunningRevenant.msCelebCopy(locator, "PRESENT", "faces", "celebrity faces"));
+                Files.writeString(
+                        manifest, RunningRevenant.msCelebCopy(locator, "PRESENT", "faces", "celebrity faces"));
                 cli("snapshot", "manifest", manifest.toString(), "--bootstrap-servers", "localhost:" + kafkaPort);
             } finally {
                 Files.deleteIfExists(manifest);
@@ -108,7 +112,8 @@ class ComposeSmokeIT {
                 assertTrue(running.lines().anyMatch(service::equals), service + " not running: " + running);
             }
         } catch (Throwable failure) {
-            System.err.println("compose logs:\n" + compose(Duration.ofMinutes(1), "logs", "--no-color", "--tail", "150").output);
+            System.err.println(
+                    "compose logs:\n" + compose(Duration.ofMinutes(1), "logs", "--no-color", "--tail", "150").output);
             throw failure;
         }
     }
@@ -131,7 +136,8 @@ class ComposeSmokeIT {
 
     private Result compose(Duration timeout, String... args) throws Exception {
         List<String> command = new ArrayList<>(compose);
-        command.addAll(List.of("-p", project, "-f", root.resolve("docker-compose.yml").toString()));
+        command.addAll(
+                List.of("-p", project, "-f", root.resolve("docker-compose.yml").toString()));
         command.addAll(List.of(args));
         return run(command, env, root, timeout);
     }
@@ -142,10 +148,12 @@ class ComposeSmokeIT {
 
     private record Result(int exit, String output) {}
 
-    private static Result run(List<String> command, Map<String, String> env, Path dir, Duration timeout) throws Exception {
+    private static Result run(List<String> command, Map<String, String> env, Path dir, Duration timeout)
+            throws Exception {
         Path log = Files.createTempFile("revenant-compose-", ".log");
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(env);
             if (dir != null) {
                 builder.directory(dir.toFile());
@@ -153,8 +161,10 @@ class ComposeSmokeIT {
             Process process = builder.start();
             if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
-                return new Result(-1, String.join(" ", command) + " timed out after " + timeout + "\n"
-                        + Files.readString(log, StandardCharsets.UTF_8));
+                return new Result(
+                        -1,
+                        String.join(" ", command) + " timed out after " + timeout + "\n"
+                                + Files.readString(log, StandardCharsets.UTF_8));
             }
             return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
         } finally {
@@ -168,8 +178,11 @@ class ComposeSmokeIT {
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {
-        return RunningRevenant.CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return RunningRevenant.CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode awaitHealthy(int port) throws Exception {

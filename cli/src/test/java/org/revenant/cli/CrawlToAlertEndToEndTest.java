@@ -17,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -24,9 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.revenant.avro.CrawlCheckpoint;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.Signature;
@@ -35,6 +35,7 @@ import org.revenant.crawl.CrawlConfig;
 import org.revenant.crawl.CrawlService;
 import org.revenant.detect.DetectConfig;
 import org.revenant.detect.RevenantStreams;
+import org.revenant.platforms.Platforms;
 import org.revenant.publish.RegistryPublisher;
 import org.revenant.registry.RegistryLoader;
 import org.revenant.source.torrent.TorrentMetainfo;
@@ -42,7 +43,6 @@ import org.revenant.testkit.CrawlYaml;
 import org.revenant.testkit.KafkaBroker;
 import org.revenant.wire.TopicSetup;
 import org.revenant.wire.Topics;
-import org.revenant.platforms.Platforms;
 
 /**
  * From platform-shaped HTTP servers to alerts through a real broker: GitHub and Hugging Face
@@ -91,8 +91,11 @@ class CrawlToAlertEndToEndTest {
         for (RetractedDataset d : RegistryLoader.load(Path.of("..", "registry"))) {
             if (d.getId().equals("ms-celeb-1m")) {
                 List<Signature> signatures = new ArrayList<>(d.getSignatures());
-                signatures.add(Signature.newBuilder().setKind(SignatureKind.BTIH).setValue(torrentBtih)
-                        .setNote("test torrent standing in for the Academic Torrents copy").build());
+                signatures.add(Signature.newBuilder()
+                        .setKind(SignatureKind.BTIH)
+                        .setValue(torrentBtih)
+                        .setNote("test torrent standing in for the Academic Torrents copy")
+                        .build());
                 d = RetractedDataset.newBuilder(d).setSignatures(signatures).build();
             }
             registry.add(d);
@@ -103,11 +106,18 @@ class CrawlToAlertEndToEndTest {
         serveHoarder(torrent);
         serveCodeRepository();
         serveHuggingFace();
-        config = Files.writeString(dir.resolve("crawl.yaml"), "crawl:\n  workers: 1\n  timeout: 5s\n"
-                + CrawlYaml.only(Platforms.names(), Map.of(
-                        "github", "apiUrl: " + platforms.base() + "\ninterval: 2s\ndiscover: false\n"
-                                + "repos: [FaceHoarder/celeb-faces, ml-lab/arcface-train]",
-                        "hf", "apiUrl: " + platforms.base() + "\ninterval: 2s\ndiscover: false\ndatasets: [someone/face-pack]")));
+        config = Files.writeString(
+                dir.resolve("crawl.yaml"),
+                "crawl:\n  workers: 1\n  timeout: 5s\n"
+                        + CrawlYaml.only(
+                                Platforms.names(),
+                                Map.of(
+                                        "github",
+                                                "apiUrl: " + platforms.base() + "\ninterval: 2s\ndiscover: false\n"
+                                                        + "repos: [FaceHoarder/celeb-faces, ml-lab/arcface-train]",
+                                        "hf",
+                                                "apiUrl: " + platforms.base()
+                                                        + "\ninterval: 2s\ndiscover: false\ndatasets: [someone/face-pack]")));
 
         streams = new RevenantStreams(DetectConfig.defaults(topics), client, prefix + "detect", dir.resolve("state"));
         streams.start();
@@ -130,7 +140,9 @@ class CrawlToAlertEndToEndTest {
         assertEquals(0, once.exit(), once.out() + once.err());
         assertTrue(once.out().contains("github: 0 queries (0 failed), 2 mirrors to crawl"), once.out());
         assertTrue(once.out().contains("crawled 3 mirror(s): 3 published, 0 unchanged, 0 failed"), once.out());
-        assertTrue(platforms.seen.get(0).userAgent().startsWith("Revenant/"), platforms.seen.get(0).userAgent());
+        assertTrue(
+                platforms.seen.get(0).userAgent().startsWith("Revenant/"),
+                platforms.seen.get(0).userAgent());
 
         JsonNode repo = awaitEvent("ms-celeb-1m|" + HOARDER, "OPENED");
         assertEquals("CONFIRMED", repo.get("severity").asText());
@@ -147,8 +159,11 @@ class CrawlToAlertEndToEndTest {
         assertEquals("W/\"hf-1\"", platforms.seen.get(before).ifNoneMatch());
 
         // The repository is taken down...
-        platforms.on("/repos/FaceHoarder/celeb-faces", req -> PlatformServer.Reply.json(404,
-                "{\"message\":\"Not Found\",\"documentation_url\":\"https://docs.github.com/rest/repos/repos#get-a-repository\"}"));
+        platforms.on(
+                "/repos/FaceHoarder/celeb-faces",
+                req -> PlatformServer.Reply.json(
+                        404,
+                        "{\"message\":\"Not Found\",\"documentation_url\":\"https://docs.github.com/rest/repos/repos#get-a-repository\"}"));
         CliTest.Result gone = cli("crawl", "--once", "--config", config.toString(), "--source", "github");
         assertEquals(0, gone.exit(), gone.out() + gone.err());
         awaitEvent("ms-celeb-1m|" + HOARDER, "RESOLVED");
@@ -157,7 +172,8 @@ class CrawlToAlertEndToEndTest {
         serveHoarder(torrent);
         Properties client = new Properties();
         client.put("bootstrap.servers", KAFKA.bootstrapServers());
-        try (CrawlService service = new CrawlService(CrawlConfig.load(config, Map.of(), Platforms.ALL), client, topics, java.util.Set.of("github"))) {
+        try (CrawlService service = new CrawlService(
+                CrawlConfig.load(config, Map.of(), Platforms.ALL), client, topics, java.util.Set.of("github"))) {
             service.start();
             JsonNode back = awaitEvent("ms-celeb-1m|" + HOARDER, "REAPPEARED");
             assertEquals(1, back.get("reappearances").asInt());
@@ -170,18 +186,35 @@ class CrawlToAlertEndToEndTest {
 
     @Test
     void aMalformedResponseIsAFailedCrawlRecordedWithItsReasonAndTheRestGoesOn() throws Exception {
-        platforms.on("/repos/broken/json", req -> PlatformServer.Reply.json(200, "{\"name\": \"json\", \"default_branch\": "));
-        Path broken = Files.writeString(dir.resolve("broken.yaml"), CrawlYaml.only(Platforms.names(), Map.of("github",
-                "apiUrl: " + platforms.base() + "\ndiscover: false\nrepos: [broken/json, ml-lab/arcface-train]")));
+        platforms.on(
+                "/repos/broken/json",
+                req -> PlatformServer.Reply.json(200, "{\"name\": \"json\", \"default_branch\": "));
+        Path broken = Files.writeString(
+                dir.resolve("broken.yaml"),
+                CrawlYaml.only(
+                        Platforms.names(),
+                        Map.of(
+                                "github",
+                                "apiUrl: " + platforms.base()
+                                        + "\ndiscover: false\nrepos: [broken/json, ml-lab/arcface-train]")));
         CliTest.Result run = cli("crawl", "--once", "--config", broken.toString());
         assertEquals(1, run.exit(), "a failed crawl makes --once exit 1: " + run.out() + run.err());
-        assertTrue(java.util.regex.Pattern.compile("(?m)^github: \\d+ crawled, \\d+ unchanged, 1 failed").matcher(run.out()).find(),
+        assertTrue(
+                java.util.regex.Pattern.compile("(?m)^github: \\d+ crawled, \\d+ unchanged, 1 failed")
+                        .matcher(run.out())
+                        .find(),
                 "the other mirrors are still crawled: " + run.out());
-        assertTrue(run.out().contains("failed: github broken/json: malformed JSON from " + platforms.base() + "/repos/broken/json"), run.out());
+        assertTrue(
+                run.out()
+                        .contains("failed: github broken/json: malformed JSON from " + platforms.base()
+                                + "/repos/broken/json"),
+                run.out());
 
         Properties props = KAFKA.consumerProperties(prefix + "state-reader");
         props.put("auto.offset.reset", "earliest");
-        try (KafkaConsumer<String, CrawlCheckpoint> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        try (KafkaConsumer<String, CrawlCheckpoint> consumer = new KafkaConsumer<>(
+                props,
+                new StringDeserializer(),
                 topics.crawlerState.valueSerde().deserializer())) {
             consumer.subscribe(List.of(topics.crawlerState.name()));
             CrawlCheckpoint failed = null;
@@ -204,25 +237,52 @@ class CrawlToAlertEndToEndTest {
         platforms.json("/metadata/celeb-backup-2026", platforms.resource("ia-metadata.json", Map.of()), "\"ia-1\"");
         platforms.json("/api/records/1234567", platforms.resource("zenodo-record.json", Map.of()), "\"2\"");
         byte[] tiny = Bencode.torrent("tiny-images", Map.of("data/tiny_images.bin", 243_615_796_224L));
-        byte[] cifar = Bencode.torrent("cifar-10-batches-py", Map.of("data_batch_1", 31_035_704L, "test_batch", 31_035_526L));
+        byte[] cifar =
+                Bencode.torrent("cifar-10-batches-py", Map.of("data_batch_1", 31_035_704L, "test_batch", 31_035_526L));
         String tinyBtih = TorrentMetainfo.parse(tiny).btih();
         String cifarBtih = TorrentMetainfo.parse(cifar).btih();
-        platforms.on("/database.xml", req -> new PlatformServer.Reply(200, "application/xml", platforms.resource("at-database.xml",
-                Map.of("tiny", tinyBtih, "cifar", cifarBtih)).getBytes(StandardCharsets.UTF_8), Map.of("ETag", "\"db-1\"")));
-        platforms.on("/download/" + tinyBtih + ".torrent", req -> new PlatformServer.Reply(200, "application/x-bittorrent", tiny, Map.of()));
-        platforms.on("/download/" + cifarBtih + ".torrent", req -> new PlatformServer.Reply(200, "application/x-bittorrent", cifar, Map.of()));
-        Path file = Files.writeString(dir.resolve("archives.yaml"), CrawlYaml.only(Platforms.names(), Map.of(
-                "academictorrents", "url: \"" + platforms.base() + "\"",
-                "ia", "url: \"" + platforms.base() + "\"\ndiscover: false\nitems: [celeb-backup-2026]",
-                "zenodo", "url: \"" + platforms.base() + "\"\ndiscover: false\nrecords: [\"1234567\"]")));
+        platforms.on(
+                "/database.xml",
+                req -> new PlatformServer.Reply(
+                        200,
+                        "application/xml",
+                        platforms
+                                .resource("at-database.xml", Map.of("tiny", tinyBtih, "cifar", cifarBtih))
+                                .getBytes(StandardCharsets.UTF_8),
+                        Map.of("ETag", "\"db-1\"")));
+        platforms.on(
+                "/download/" + tinyBtih + ".torrent",
+                req -> new PlatformServer.Reply(200, "application/x-bittorrent", tiny, Map.of()));
+        platforms.on(
+                "/download/" + cifarBtih + ".torrent",
+                req -> new PlatformServer.Reply(200, "application/x-bittorrent", cifar, Map.of()));
+        Path file = Files.writeString(
+                dir.resolve("archives.yaml"),
+                CrawlYaml.only(
+                        Platforms.names(),
+                        Map.of(
+                                "academictorrents", "url: \"" + platforms.base() + "\"",
+                                "ia", "url: \"" + platforms.base() + "\"\ndiscover: false\nitems: [celeb-backup-2026]",
+                                "zenodo",
+                                        "url: \"" + platforms.base() + "\"\ndiscover: false\nrecords: [\"1234567\"]")));
         CliTest.Result run = cli("crawl", "--once", "--config", file.toString());
         assertEquals(0, run.exit(), run.out() + run.err());
-        assertTrue(run.out().contains("academictorrents: 1 queries (0 failed), 1 mirrors to crawl"),
+        assertTrue(
+                run.out().contains("academictorrents: 1 queries (0 failed), 1 mirrors to crawl"),
                 "database.xml matched the registry's names, not CIFAR: " + run.out());
 
-        assertEquals("LIKELY", awaitEvent("ms-celeb-1m|ia:celeb-backup-2026", "OPENED").get("severity").asText(),
+        assertEquals(
+                "LIKELY",
+                awaitEvent("ms-celeb-1m|ia:celeb-backup-2026", "OPENED")
+                        .get("severity")
+                        .asText(),
                 "an Internet Archive file of a known exact size");
-        assertEquals("CONFIRMED", awaitEvent("ms-celeb-1m-v1c|zenodo:1234567", "OPENED").get("severity").asText(), "md5 of a known archive");
+        assertEquals(
+                "CONFIRMED",
+                awaitEvent("ms-celeb-1m-v1c|zenodo:1234567", "OPENED")
+                        .get("severity")
+                        .asText(),
+                "md5 of a known archive");
         awaitEvent("tiny-images-80m|torrent:" + tinyBtih, "OPENED");
         assertTrue(alerts().stream().noneMatch(a -> a.get("mirrorKey").asText().contains(cifarBtih)));
     }
@@ -232,37 +292,102 @@ class CrawlToAlertEndToEndTest {
         String owner = "FaceHoarder";
         String name = "celeb-faces";
         String torrentSha = gitBlobSha1(torrent);
-        platforms.json("/repos/" + owner + "/" + name, platforms.resource("github-repo.json", Map.of("id", "700001",
-                "owner", owner, "name", name, "description", "Face data, mirrored")), "\"r-1\"");
-        String entries = "{\"path\":\"README.md\",\"mode\":\"100644\",\"type\":\"blob\",\"size\":11,\"sha\":\"" + gitBlobSha1("# Faces\n".getBytes())
-                + "\"},{\"path\":\"torrents/faces.torrent\",\"mode\":\"100644\",\"type\":\"blob\",\"size\":" + torrent.length
+        platforms.json(
+                "/repos/" + owner + "/" + name,
+                platforms.resource(
+                        "github-repo.json",
+                        Map.of("id", "700001", "owner", owner, "name", name, "description", "Face data, mirrored")),
+                "\"r-1\"");
+        String entries = "{\"path\":\"README.md\",\"mode\":\"100644\",\"type\":\"blob\",\"size\":11,\"sha\":\""
+                + gitBlobSha1("# Faces\n".getBytes())
+                + "\"},{\"path\":\"torrents/faces.torrent\",\"mode\":\"100644\",\"type\":\"blob\",\"size\":"
+                + torrent.length
                 + ",\"sha\":\"" + torrentSha + "\"}";
-        platforms.json("/repos/" + owner + "/" + name + "/git/trees/main?recursive=1", platforms.resource("github-tree.json",
-                Map.of("treeSha", "3b18e512dba79e4c8300dd08aeb37f8e728b8dad", "owner", owner, "name", name, "entries", entries)), "\"t-1\"");
+        platforms.json(
+                "/repos/" + owner + "/" + name + "/git/trees/main?recursive=1",
+                platforms.resource(
+                        "github-tree.json",
+                        Map.of(
+                                "treeSha",
+                                "3b18e512dba79e4c8300dd08aeb37f8e728b8dad",
+                                "owner",
+                                owner,
+                                "name",
+                                name,
+                                "entries",
+                                entries)),
+                "\"t-1\"");
         String b64 = Base64.getMimeEncoder().encodeToString(torrent).replace("\r\n", "\\n");
-        platforms.json("/repos/" + owner + "/" + name + "/git/blobs/" + torrentSha, "{\"sha\":\"" + torrentSha + "\",\"size\":"
-                + torrent.length + ",\"content\":\"" + b64 + "\",\"encoding\":\"base64\"}", "\"b-1\"");
+        platforms.json(
+                "/repos/" + owner + "/" + name + "/git/blobs/" + torrentSha,
+                "{\"sha\":\"" + torrentSha + "\",\"size\":" + torrent.length + ",\"content\":\"" + b64
+                        + "\",\"encoding\":\"base64\"}",
+                "\"b-1\"");
     }
 
     static void serveCodeRepository() {
         String owner = "ml-lab";
         String name = "arcface-train";
-        String readme = "# ArcFace training\nTrain on MS1M (MS-Celeb-1M cleaned, a.k.a. faces_emore) or on your own data.\n";
-        platforms.json("/repos/" + owner + "/" + name, platforms.resource("github-repo.json", Map.of("id", "700002",
-                "owner", owner, "name", name, "description", "Training code for face recognition")), "\"r-2\"");
-        String entries = "{\"path\":\"train.py\",\"mode\":\"100644\",\"type\":\"blob\",\"size\":4200,\"sha\":\"5555555555555555555555555555555555555555\"},"
-                + "{\"path\":\"README.md\",\"mode\":\"100644\",\"type\":\"blob\",\"size\":" + readme.length() + ",\"sha\":\"6666666666666666666666666666666666666666\"}";
-        platforms.json("/repos/" + owner + "/" + name + "/git/trees/main?recursive=1", platforms.resource("github-tree.json",
-                Map.of("treeSha", "9fb037999f264ba9a7fc6274d15fa3ae2ab98312", "owner", owner, "name", name, "entries", entries)), "\"t-2\"");
-        platforms.json("/repos/" + owner + "/" + name + "/readme", platforms.resource("github-readme.json", Map.of("owner", owner,
-                "name", name, "size", Integer.toString(readme.length()), "sha", "6666666666666666666666666666666666666666",
-                "content", Base64.getMimeEncoder().encodeToString(readme.getBytes(StandardCharsets.UTF_8)).replace("\r\n", "\\n"))), "\"m-2\"");
+        String readme =
+                "# ArcFace training\nTrain on MS1M (MS-Celeb-1M cleaned, a.k.a. faces_emore) or on your own data.\n";
+        platforms.json(
+                "/repos/" + owner + "/" + name,
+                platforms.resource(
+                        "github-repo.json",
+                        Map.of(
+                                "id",
+                                "700002",
+                                "owner",
+                                owner,
+                                "name",
+                                name,
+                                "description",
+                                "Training code for face recognition")),
+                "\"r-2\"");
+        String entries =
+                "{\"path\":\"train.py\",\"mode\":\"100644\",\"type\":\"blob\",\"size\":4200,\"sha\":\"5555555555555555555555555555555555555555\"},"
+                        + "{\"path\":\"README.md\",\"mode\":\"100644\",\"type\":\"blob\",\"size\":" + readme.length()
+                        + ",\"sha\":\"6666666666666666666666666666666666666666\"}";
+        platforms.json(
+                "/repos/" + owner + "/" + name + "/git/trees/main?recursive=1",
+                platforms.resource(
+                        "github-tree.json",
+                        Map.of(
+                                "treeSha",
+                                "9fb037999f264ba9a7fc6274d15fa3ae2ab98312",
+                                "owner",
+                                owner,
+                                "name",
+                                name,
+                                "entries",
+                                entries)),
+                "\"t-2\"");
+        platforms.json(
+                "/repos/" + owner + "/" + name + "/readme",
+                platforms.resource(
+                        "github-readme.json",
+                        Map.of(
+                                "owner",
+                                owner,
+                                "name",
+                                name,
+                                "size",
+                                Integer.toString(readme.length()),
+                                "sha",
+                                "6666666666666666666666666666666666666666",
+                                "content",
+                                Base64.getMimeEncoder()
+                                        .encodeToString(readme.getBytes(StandardCharsets.UTF_8))
+                                        .replace("\r\n", "\\n"))),
+                "\"m-2\"");
     }
 
     static void serveHuggingFace() {
         platforms.json("/api/datasets/someone/face-pack", platforms.resource("hf-info.json", Map.of()), "W/\"hf-1\"");
-        platforms.json("/api/datasets/someone/face-pack/tree/86b5e0934494bd15c9632b12f734a8a67f723594?recursive=true&expand=false",
-                platforms.resource("hf-tree.json", Map.of()), "W/\"hft-1\"");
+        platforms.json(
+                "/api/datasets/someone/face-pack/tree/86b5e0934494bd15c9632b12f734a8a67f723594?recursive=true&expand=false",
+                platforms.resource("hf-tree.json", Map.of()),
+                "W/\"hft-1\"");
     }
 
     static String gitBlobSha1(byte[] content) {
@@ -290,7 +415,8 @@ class CrawlToAlertEndToEndTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             for (JsonNode a : alerts()) {
-                if (a.get("alertKey").asText().equals(alertKey) && a.get("event").asText().equals(event)) {
+                if (a.get("alertKey").asText().equals(alertKey)
+                        && a.get("event").asText().equals(event)) {
                     return a;
                 }
             }

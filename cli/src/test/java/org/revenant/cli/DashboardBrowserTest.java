@@ -56,7 +56,8 @@ class DashboardBrowserTest {
 
     static final String TOKEN = "browser-test-token";
     static final String PLANTED_TITLE = "faces <script>window.pwned = 'title'</script>";
-    static final String PLANTED_DESCRIPTION = "<img src=x onerror=\"window.pwned='img';alert(1)\"><b>celebrity</b> faces";
+    static final String PLANTED_DESCRIPTION =
+            "<img src=x onerror=\"window.pwned='img';alert(1)\"><b>celebrity</b> faces";
     static final Path SCREENSHOT = Path.of(System.getProperty("revenant.screenshot", "target/dashboard.png"));
 
     @TempDir
@@ -73,21 +74,34 @@ class DashboardBrowserTest {
     static void start() throws Exception {
         File chromium = firstExisting("/usr/bin/chromium", "/usr/bin/chromium-browser");
         File driver = firstExisting("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
-        Assumptions.assumeTrue(chromium != null && driver != null,
+        Assumptions.assumeTrue(
+                chromium != null && driver != null,
                 "needs Debian chromium and chromium-driver (apt-get install -y chromium chromium-driver; .ci/run installs them)");
         prefix = KafkaBroker.uniquePrefix("dashboard") + ".";
         Topics topics = new Topics(prefix);
         TopicSetup.ensure(KAFKA.admin(), topics, 1, (short) 1);
-        RunningRevenant.cli(KAFKA, prefix, "registry", "load", Path.of("..", "registry").toString());
+        RunningRevenant.cli(
+                KAFKA, prefix, "registry", "load", Path.of("..", "registry").toString());
         revenant = RunningRevenant.start(KAFKA, topics, prefix + "detect", dir.resolve("state"), TOKEN, components);
         revenant.awaitRunning();
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium);
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--user-data-dir=" + Files.createTempDirectory(dir, "chromium-profile"), "--window-size=1400,900");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver).usingAnyFreePort().build();
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + Files.createTempDirectory(dir, "chromium-profile"),
+                "--window-size=1400,900");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(driver)
+                .usingAnyFreePort()
+                .build();
         browser = new ChromeDriver(service, options);
     }
 
@@ -109,11 +123,20 @@ class DashboardBrowserTest {
         assertEquals("Alerts · Revenant", browser.getTitle());
         js("window.__sameDocument = true;");
 
-        RunningRevenant.publishManifest(KAFKA, prefix, dir, RunningRevenant.msCelebCopy(locator, "PRESENT", PLANTED_TITLE, PLANTED_DESCRIPTION));
-        RunningRevenant.publishManifest(KAFKA, prefix, dir, RunningRevenant.msCelebCopy("mirror-org/celeb-faces-2024", "PRESENT", "celeb faces", "a re-upload"));
+        RunningRevenant.publishManifest(
+                KAFKA,
+                prefix,
+                dir,
+                RunningRevenant.msCelebCopy(locator, "PRESENT", PLANTED_TITLE, PLANTED_DESCRIPTION));
+        RunningRevenant.publishManifest(
+                KAFKA,
+                prefix,
+                dir,
+                RunningRevenant.msCelebCopy("mirror-org/celeb-faces-2024", "PRESENT", "celeb faces", "a re-upload"));
         waitFor(() -> browser.findElements(By.cssSelector("#alerts tbody tr")).size() == 2, "two alert rows");
         assertEquals(Boolean.TRUE, js("return window.__sameDocument === true;"), "the page was not reloaded");
-        assertTrue(browser.findElement(By.cssSelector("#alerts tbody")).getText().contains("github:" + locator));
+        assertTrue(
+                browser.findElement(By.cssSelector("#alerts tbody")).getText().contains("github:" + locator));
 
         Files.createDirectories(SCREENSHOT.getParent());
         Files.write(SCREENSHOT, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
@@ -124,7 +147,11 @@ class DashboardBrowserTest {
     void alertPageShowsTheEvidenceAndTheMatchedFiles() {
         openAlert();
         String evidence = browser.findElement(By.id("evidence")).getText();
-        assertTrue(evidence.contains("FILE_SIZE") && evidence.contains("data/aligned.tsv") && evidence.contains("data/cropped.tsv"), evidence);
+        assertTrue(
+                evidence.contains("FILE_SIZE")
+                        && evidence.contains("data/aligned.tsv")
+                        && evidence.contains("data/cropped.tsv"),
+                evidence);
         assertEquals("OPEN", browser.findElement(By.id("state")).getText());
         assertTrue(browser.findElement(By.id("timeline")).getText().contains("OPENED"));
         String fileLink = browser.findElement(By.linkText("data/aligned.tsv")).getAttribute("href");
@@ -136,12 +163,16 @@ class DashboardBrowserTest {
     void markingItFalsePositiveWithTheTokenChangesItsState() {
         openAlert();
         browser.findElement(By.id("false-positive")).click();
-        waitFor(() -> browser.findElement(By.id("decision-result")).getText().startsWith("Refused"), "refusal without the token");
+        waitFor(
+                () -> browser.findElement(By.id("decision-result")).getText().startsWith("Refused"),
+                "refusal without the token");
 
         browser.findElement(By.id("token")).sendKeys(TOKEN);
         browser.findElement(By.id("note")).sendKeys("checked: not the dataset");
         browser.findElement(By.id("false-positive")).click();
-        waitFor(() -> browser.findElement(By.id("state")).getText().equals("SUPPRESSED"), "the state to become SUPPRESSED");
+        waitFor(
+                () -> browser.findElement(By.id("state")).getText().equals("SUPPRESSED"),
+                "the state to become SUPPRESSED");
         assertTrue(browser.findElement(By.id("decision")).getText().contains("FALSE_POSITIVE"));
         assertTrue(browser.findElement(By.id("timeline")).getText().contains("FALSE_POSITIVE"));
     }
@@ -150,10 +181,16 @@ class DashboardBrowserTest {
     @Order(4)
     void scriptPlantedInTheMirrorIsShownAsTextAndNeverRuns() {
         browser.get(revenant.url("/mirror.html?key=" + URLEncoder.encode("github:" + locator, StandardCharsets.UTF_8)));
-        waitFor(() -> browser.findElement(By.id("mirror-title")).getText().equals(PLANTED_TITLE), "the planted title, as text");
-        assertEquals(PLANTED_DESCRIPTION, browser.findElement(By.id("mirror-description")).getText());
+        waitFor(
+                () -> browser.findElement(By.id("mirror-title")).getText().equals(PLANTED_TITLE),
+                "the planted title, as text");
+        assertEquals(
+                PLANTED_DESCRIPTION,
+                browser.findElement(By.id("mirror-description")).getText());
         assertEquals(PLANTED_TITLE, browser.findElement(By.id("title")).getText());
-        assertTrue(browser.findElements(By.cssSelector("main script, main img")).isEmpty(), "no element was created from the crawled markup");
+        assertTrue(
+                browser.findElements(By.cssSelector("main script, main img")).isEmpty(),
+                "no element was created from the crawled markup");
         assertNull(js("return window.pwned === undefined ? null : window.pwned;"), "the planted script did not run");
         assertThrows(NoAlertPresentException.class, () -> browser.switchTo().alert());
         assertTrue(browser.findElement(By.id("changes")).getText().contains("APPEARED"));
@@ -163,8 +200,12 @@ class DashboardBrowserTest {
     @Order(5)
     void datasetPageListsItsMirrorsAndDrawsDetectionsOverTime() {
         browser.get(revenant.url("/dataset.html?id=ms-celeb-1m"));
-        waitFor(() -> browser.findElements(By.cssSelector("#mirrors tbody tr")).size() == 2, "the dataset's two mirrors");
-        waitFor(() -> Boolean.TRUE.equals(js("return !!(window.Chart && window.Chart.getChart(document.getElementById('chart')));")),
+        waitFor(
+                () -> browser.findElements(By.cssSelector("#mirrors tbody tr")).size() == 2,
+                "the dataset's two mirrors");
+        waitFor(
+                () -> Boolean.TRUE.equals(
+                        js("return !!(window.Chart && window.Chart.getChart(document.getElementById('chart')));")),
                 "the detections chart (Chart.js from its WebJar)");
     }
 
@@ -173,13 +214,20 @@ class DashboardBrowserTest {
     void everyPageShowsABannerNamingTheStoppedComponentAndItsReasonAsText() {
         String reason = "the notifier loop stopped: <img src=x onerror=\"window.pwned='banner'\">датасет";
         components.register("webhooks", false).down(reason);
-        for (String page : List.of("/", "/dataset.html?id=ms-celeb-1m", "/alert.html?key=" + URLEncoder.encode(alertKey, StandardCharsets.UTF_8),
+        for (String page : List.of(
+                "/",
+                "/dataset.html?id=ms-celeb-1m",
+                "/alert.html?key=" + URLEncoder.encode(alertKey, StandardCharsets.UTF_8),
                 "/mirror.html?key=" + URLEncoder.encode("github:" + locator, StandardCharsets.UTF_8))) {
             browser.get(revenant.url(page));
             waitFor(() -> !browser.findElements(By.id("health-banner")).isEmpty(), "the health banner on " + page);
             String banner = browser.findElement(By.id("health-banner")).getText();
-            assertTrue(banner.contains("Revenant is DEGRADED.") && banner.contains("webhooks DOWN: " + reason), page + ": " + banner);
-            assertTrue(browser.findElements(By.cssSelector("#health-banner img")).isEmpty(), "the reason stays text on " + page);
+            assertTrue(
+                    banner.contains("Revenant is DEGRADED.") && banner.contains("webhooks DOWN: " + reason),
+                    page + ": " + banner);
+            assertTrue(
+                    browser.findElements(By.cssSelector("#health-banner img")).isEmpty(),
+                    "the reason stays text on " + page);
         }
         assertNull(js("return window.pwned === undefined ? null : window.pwned;"), "nothing in the reason ran");
 
@@ -191,7 +239,10 @@ class DashboardBrowserTest {
 
     private static void openAlert() {
         browser.get(revenant.url("/alert.html?key=" + URLEncoder.encode(alertKey, StandardCharsets.UTF_8)));
-        waitFor(() -> !browser.findElements(By.cssSelector("#evidence tbody tr")).isEmpty(), "the evidence table");
+        waitFor(
+                () -> !browser.findElements(By.cssSelector("#evidence tbody tr"))
+                        .isEmpty(),
+                "the evidence table");
     }
 
     private static Object js(String script) {
@@ -199,7 +250,9 @@ class DashboardBrowserTest {
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition, String what) {
-        new WebDriverWait(browser, Duration.ofSeconds(60)).withMessage(what).ignoring(RuntimeException.class)
+        new WebDriverWait(browser, Duration.ofSeconds(60))
+                .withMessage(what)
+                .ignoring(RuntimeException.class)
                 .until(d -> condition.getAsBoolean());
     }
 

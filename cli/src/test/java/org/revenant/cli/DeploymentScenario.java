@@ -57,7 +57,10 @@ abstract class DeploymentScenario {
         assertTrue(loaded.matches("(?s).*loaded \\d+ dataset\\(s\\) from the bundled registry.*"), loaded);
         revenant = RunningRevenant.start(kafka(), topics, prefix + "detect", dir.resolve("state"), null);
         revenant.awaitRunning();
-        RunningRevenant.await(Duration.ofSeconds(60), () -> revenant.streams.registry().current().size() >= 15, "registry in the app");
+        RunningRevenant.await(
+                Duration.ofSeconds(60),
+                () -> revenant.streams.registry().current().size() >= 15,
+                "registry in the app");
     }
 
     @AfterAll
@@ -67,7 +70,8 @@ abstract class DeploymentScenario {
         }
         if (dir != null) {
             try (Stream<Path> paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                paths.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             }
         }
     }
@@ -77,18 +81,22 @@ abstract class DeploymentScenario {
         String locator = "mirror/faces-" + System.nanoTime();
         String alertKey = "ms-celeb-1m|github:" + locator;
 
-        RunningRevenant.publishManifest(kafka(), prefix, dir, RunningRevenant.msCelebCopy(locator, "PRESENT", "faces", "celebrity faces"));
+        RunningRevenant.publishManifest(
+                kafka(), prefix, dir, RunningRevenant.msCelebCopy(locator, "PRESENT", "faces", "celebrity faces"));
         JsonNode opened = awaitEvent(alertKey, "OPENED");
         assertEquals("CONFIRMED", opened.path("severity").asText(), opened.toString());
         assertEquals(List.of("data/aligned.tsv", "data/cropped.tsv"), paths(opened));
 
-        RunningRevenant.publishManifest(kafka(), prefix, dir, RunningRevenant.msCelebCopy(locator, "GONE", "faces", "celebrity faces"));
+        RunningRevenant.publishManifest(
+                kafka(), prefix, dir, RunningRevenant.msCelebCopy(locator, "GONE", "faces", "celebrity faces"));
         awaitEvent(alertKey, "RESOLVED");
-        RunningRevenant.publishManifest(kafka(), prefix, dir, RunningRevenant.msCelebCopy(locator, "PRESENT", "faces", "celebrity faces"));
+        RunningRevenant.publishManifest(
+                kafka(), prefix, dir, RunningRevenant.msCelebCopy(locator, "PRESENT", "faces", "celebrity faces"));
         JsonNode back = awaitEvent(alertKey, "REAPPEARED");
         assertEquals(1, back.path("reappearances").asInt(), back.toString());
 
-        JsonNode viaApi = JSON.readTree(revenant.get("/api/alerts/" + alertKey.replace("|", "%7C")).body());
+        JsonNode viaApi = JSON.readTree(
+                revenant.get("/api/alerts/" + alertKey.replace("|", "%7C")).body());
         assertEquals("OPEN", viaApi.path("state").asText(), viaApi.toString());
         List<String> timeline = new ArrayList<>();
         viaApi.path("timeline").forEach(e -> timeline.add(e.path("event").asText()));
@@ -97,32 +105,42 @@ abstract class DeploymentScenario {
 
     @Test
     void poisonPillIsParkedAndTheAppKeepsDetecting() throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka().producerProperties(),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topics.snapshots.name(), "github:bad/pill".getBytes(), "{not avro".getBytes())).get();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                kafka().producerProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            topics.snapshots.name(), "github:bad/pill".getBytes(), "{not avro".getBytes()))
+                    .get();
         }
         String locator = "after/pill-" + System.nanoTime();
-        RunningRevenant.publishManifest(kafka(), prefix, dir, RunningRevenant.msCelebCopy(locator, "PRESENT", "x", "y"));
+        RunningRevenant.publishManifest(
+                kafka(), prefix, dir, RunningRevenant.msCelebCopy(locator, "PRESENT", "x", "y"));
         awaitEvent("ms-celeb-1m|github:" + locator, "OPENED");
         assertEquals(KafkaStreams.State.RUNNING, revenant.streams.kafkaStreams().state());
-        String parked = RunningRevenant.cli(kafka(), prefix, "alerts", "tail", "--from-beginning", "--format", "json", "--timeout", "1s");
+        String parked = RunningRevenant.cli(
+                kafka(), prefix, "alerts", "tail", "--from-beginning", "--format", "json", "--timeout", "1s");
         assertTrue(!parked.contains("bad/pill"), "the pill raised no alert: " + parked);
-        RunningRevenant.await(Duration.ofSeconds(60), () -> {
-            List<String> dead = new ArrayList<>();
-            TopicContents.readToEnd(kafka().adminProperties(), topics.dlq.name(), r -> dead.add(new String(r.value())));
-            return dead.contains("{not avro");
-        }, "the pill in " + topics.dlq.name());
+        RunningRevenant.await(
+                Duration.ofSeconds(60),
+                () -> {
+                    List<String> dead = new ArrayList<>();
+                    TopicContents.readToEnd(
+                            kafka().adminProperties(), topics.dlq.name(), r -> dead.add(new String(r.value())));
+                    return dead.contains("{not avro");
+                },
+                "the pill in " + topics.dlq.name());
     }
 
     /** Tails the public alert stream (JSON lines) until the event for the key shows up. */
     JsonNode awaitEvent(String alertKey, String event) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
-            String out = RunningRevenant.cli(kafka(), prefix, "alerts", "tail", "--from-beginning", "--format", "json", "--timeout", "2s");
+            String out = RunningRevenant.cli(
+                    kafka(), prefix, "alerts", "tail", "--from-beginning", "--format", "json", "--timeout", "2s");
             for (String line : out.strip().split("\n")) {
                 if (!line.isBlank()) {
                     JsonNode alert = JSON.readTree(line);
-                    if (alert.path("alertKey").asText().equals(alertKey) && alert.path("event").asText().equals(event)) {
+                    if (alert.path("alertKey").asText().equals(alertKey)
+                            && alert.path("event").asText().equals(event)) {
                         return alert;
                     }
                 }

@@ -52,14 +52,14 @@ class ExactlyOnceRestartTest {
 
             Thread publisher = mirrors.publishInBackground("eos/m", MIRRORS);
             mirrors.awaitAlerts(MIRRORS / 4, Duration.ofSeconds(120));
-            first.kill();                                 // SIGKILL: no close, no commit
+            first.kill(); // SIGKILL: no close, no commit
             int beforeRestart = mirrors.alerts().size();
             assertTrue(beforeRestart < MIRRORS, "killed while work remained (" + beforeRestart + " alerts so far)");
 
             apps.start(prefix, prefix + "detect", state).awaitRunning();
             publisher.join(120_000);
             mirrors.awaitAlerts(MIRRORS, Duration.ofSeconds(150));
-            Thread.sleep(3_000);                          // anything reprocessed twice would show up by now
+            Thread.sleep(3_000); // anything reprocessed twice would show up by now
         }
         List<AlertEvent> alerts = mirrors.alerts();
 
@@ -79,7 +79,8 @@ class ExactlyOnceRestartTest {
             appeared.merge(change.getMirrorKey() + " " + change.getKind(), 1, Integer::sum);
         }
         assertEquals(MIRRORS, appeared.size(), "one manifest change per mirror: " + appeared.keySet());
-        assertTrue(appeared.entrySet().stream().allMatch(e -> e.getKey().endsWith("APPEARED") && e.getValue() == 1),
+        assertTrue(
+                appeared.entrySet().stream().allMatch(e -> e.getKey().endsWith("APPEARED") && e.getValue() == 1),
                 "each mirror APPEARED exactly once: " + appeared);
     }
 }

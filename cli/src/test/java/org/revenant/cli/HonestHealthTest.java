@@ -34,6 +34,7 @@ class HonestHealthTest {
 
     @RegisterExtension
     static final KafkaBroker KAFKA = new KafkaBroker();
+
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -45,9 +46,11 @@ class HonestHealthTest {
         Topics topics = new Topics(prefix);
         TopicSetup.ensure(KAFKA.admin(), topics, 1, (short) 1);
         Components components = new Components();
-        try (RunningRevenant revenant = RunningRevenant.start(KAFKA, topics, prefix + "detect", dir.resolve("state"), null, components)) {
+        try (RunningRevenant revenant =
+                RunningRevenant.start(KAFKA, topics, prefix + "detect", dir.resolve("state"), null, components)) {
             revenant.awaitRunning();
-            RunningRevenant.await(java.time.Duration.ofSeconds(30), () -> status(revenant).equals("UP"), "health UP");
+            RunningRevenant.await(
+                    java.time.Duration.ofSeconds(30), () -> status(revenant).equals("UP"), "health UP");
             assertEquals(200, revenant.get("/health").statusCode());
 
             String reason = "the notifier loop stopped (IllegalArgumentException: invalid header value <b>датасет</b>)";
@@ -90,8 +93,15 @@ class HonestHealthTest {
         RegistryPublisher.publish(KAFKA.adminProperties(), topics, planted);
         Path out = dir.resolve("out");
 
-        CliTest.Result result = CliTest.run("registry", "export", "-o", out.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(),
-                "--topic-prefix", prefix);
+        CliTest.Result result = CliTest.run(
+                "registry",
+                "export",
+                "-o",
+                out.toString(),
+                "--bootstrap-servers",
+                KAFKA.bootstrapServers(),
+                "--topic-prefix",
+                prefix);
 
         assertEquals(1, result.exit(), result.err());
         assertTrue(result.err().contains("'../evil' is not a registry id"), result.err());
@@ -99,10 +109,14 @@ class HonestHealthTest {
         assertTrue(Files.exists(out.resolve(real.getId() + ".yaml")));
         assertFalse(Files.exists(dir.resolve("evil.yaml")), "nothing written beside the folder");
         try (var files = Files.walk(dir)) {
-            assertEquals(List.of(out.resolve(real.getId() + ".yaml")), files.filter(Files::isRegularFile).toList());
+            assertEquals(
+                    List.of(out.resolve(real.getId() + ".yaml")),
+                    files.filter(Files::isRegularFile).toList());
         }
         assertEquals(null, RegistryCommand.exportFile(out, "../evil"));
-        assertEquals(out.toAbsolutePath().normalize().resolve("ms-celeb-1m.yaml"), RegistryCommand.exportFile(out, "ms-celeb-1m"));
+        assertEquals(
+                out.toAbsolutePath().normalize().resolve("ms-celeb-1m.yaml"),
+                RegistryCommand.exportFile(out, "ms-celeb-1m"));
     }
 
     private static String status(RunningRevenant revenant) {

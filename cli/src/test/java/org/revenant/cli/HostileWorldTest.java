@@ -85,13 +85,20 @@ class HostileWorldTest {
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void poisonOnEveryTopicLeavesRevenantDetectingDeliveringAndHonest() throws Exception {
         HttpServer receiver = webhookReceiver();
-        try (PlatformServer github = new PlatformServer(); AutoCloseable stopReceiver = () -> receiver.stop(0)) {
+        try (PlatformServer github = new PlatformServer();
+                AutoCloseable stopReceiver = () -> receiver.stop(0)) {
             serveStallingRepository(github);
-            Path config = Files.writeString(dir.resolve("crawl.yaml"), CrawlYaml.only(Platforms.names(), Map.of("github",
-                    "apiUrl: " + github.base() + "\ndiscover: false\nrepos: [evil/attrs]")));
-            Path hooks = Files.writeString(dir.resolve("hooks.yaml"), "webhooks:\n  - name: intake\n    url: http://127.0.0.1:"
-                    + receiver.getAddress().getPort() + "/hook\n    format: json\n    secret: hostile-world\n    allowPrivate: true\n    attempts: 2\n"
-                    + "    backoff: 100ms\n    timeout: 5s\n");
+            Path config = Files.writeString(
+                    dir.resolve("crawl.yaml"),
+                    CrawlYaml.only(
+                            Platforms.names(),
+                            Map.of("github", "apiUrl: " + github.base() + "\ndiscover: false\nrepos: [evil/attrs]")));
+            Path hooks = Files.writeString(
+                    dir.resolve("hooks.yaml"),
+                    "webhooks:\n  - name: intake\n    url: http://127.0.0.1:"
+                            + receiver.getAddress().getPort()
+                            + "/hook\n    format: json\n    secret: hostile-world\n    allowPrivate: true\n    attempts: 2\n"
+                            + "    backoff: 100ms\n    timeout: 5s\n");
             int kafkaPort = RunningRevenant.freePort();
             Path data = dir.resolve("data");
 
@@ -115,12 +122,16 @@ class HostileWorldTest {
                     String topic = p.getKey().substring(0, p.getKey().indexOf('@'));
                     long offset = p.getValue();
                     List<Map<String, String>> fromTopic = dlq.getOrDefault(topic, List.of());
-                    assertTrue(fromTopic.stream().anyMatch(h -> Long.toString(offset).equals(offsetOf(h)) && reasonOf(h) != null),
-                            "dead letter for " + p.getKey() + " at offset " + offset + "; DLQ from " + topic + ": " + fromTopic);
+                    assertTrue(
+                            fromTopic.stream()
+                                    .anyMatch(h -> Long.toString(offset).equals(offsetOf(h)) && reasonOf(h) != null),
+                            "dead letter for " + p.getKey() + " at offset " + offset + "; DLQ from " + topic + ": "
+                                    + fromTopic);
                 }
 
                 // The crawler got through the repository built to stall it, and recorded it.
-                RunningRevenant.await(PROMPTLY, () -> checkpointFor(bootstrap, "evil/attrs"), "a checkpoint for evil/attrs");
+                RunningRevenant.await(
+                        PROMPTLY, () -> checkpointFor(bootstrap, "evil/attrs"), "a checkpoint for evil/attrs");
 
                 // /health tells the truth: detection runs, the skipped registry records are named.
                 JsonNode health = health(first.httpPort);
@@ -129,7 +140,10 @@ class HostileWorldTest {
                 JsonNode registry = component(health, "registry");
                 assertEquals("DEGRADED", registry.path("state").asText(), health.toString());
                 assertTrue(registry.path("reason").asText().contains("skipped"), registry.toString());
-                assertTrue(first.tail().contains("'poison-null-btih'") && first.tail().contains("'poison-bad-regex'"), first.tail());
+                assertTrue(
+                        first.tail().contains("'poison-null-btih'")
+                                && first.tail().contains("'poison-bad-regex'"),
+                        first.tail());
                 assertEquals("DEGRADED", health.path("status").asText(), health.toString());
             } finally {
                 first.stop();
@@ -153,19 +167,28 @@ class HostileWorldTest {
                 String bootstrap = "localhost:" + kafkaPort;
                 CliTest.Result list = CliTest.run("registry", "list", "--bootstrap-servers", bootstrap);
                 assertEquals(0, list.exit(), list.out() + list.err());
-                assertTrue(list.out().contains("ms-celeb-1m") && list.err().contains("unreadable registry record"), list.out() + list.err());
-                CliTest.Result removed = CliTest.run("registry", "remove", "poison-null-btih", "poison-bad-regex", "--bootstrap-servers", bootstrap);
+                assertTrue(
+                        list.out().contains("ms-celeb-1m") && list.err().contains("unreadable registry record"),
+                        list.out() + list.err());
+                CliTest.Result removed = CliTest.run(
+                        "registry", "remove", "poison-null-btih", "poison-bad-regex", "--bootstrap-servers", bootstrap);
                 assertEquals(0, removed.exit(), removed.out() + removed.err());
-                await(() -> {
-                    try {
-                        return "UP".equals(component(health(second.httpPort), "registry").path("state").asText());
-                    } catch (IOException e) {
-                        return false;
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return false;
-                    }
-                }, "the registry component UP after removing the invalid datasets", second);
+                await(
+                        () -> {
+                            try {
+                                return "UP"
+                                        .equals(component(health(second.httpPort), "registry")
+                                                .path("state")
+                                                .asText());
+                            } catch (IOException e) {
+                                return false;
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return false;
+                            }
+                        },
+                        "the registry component UP after removing the invalid datasets",
+                        second);
             } finally {
                 second.stop();
             }
@@ -175,45 +198,99 @@ class HostileWorldTest {
     /** Writes every kind of poison; returns "topic@n" → the offset it was written at. */
     private Map<String, Long> writePoison(String bootstrap) throws Exception {
         Map<String, Long> written = new java.util.LinkedHashMap<>();
-        RetractedDataset nullBtih = dataset("poison-null-btih", Signature.newBuilder().setKind(SignatureKind.BTIH).setValue(null).build());
-        RetractedDataset badRegex = dataset("poison-bad-regex",
-                Signature.newBuilder().setKind(SignatureKind.PATH_PATTERN).setValue("([a-z]+").setMinCount(1).build());
-        byte[] validDataset = TOPICS.registry.valueSerde().serializer().serialize(TOPICS.registry.name(),
-                dataset("poison-truncated", Signature.newBuilder().setKind(SignatureKind.FILE_NAME).setValue("x.bin").build()));
+        RetractedDataset nullBtih = dataset(
+                "poison-null-btih",
+                Signature.newBuilder()
+                        .setKind(SignatureKind.BTIH)
+                        .setValue(null)
+                        .build());
+        RetractedDataset badRegex = dataset(
+                "poison-bad-regex",
+                Signature.newBuilder()
+                        .setKind(SignatureKind.PATH_PATTERN)
+                        .setValue("([a-z]+")
+                        .setMinCount(1)
+                        .build());
+        byte[] validDataset = TOPICS.registry
+                .valueSerde()
+                .serializer()
+                .serialize(
+                        TOPICS.registry.name(),
+                        dataset(
+                                "poison-truncated",
+                                Signature.newBuilder()
+                                        .setKind(SignatureKind.FILE_NAME)
+                                        .setValue("x.bin")
+                                        .build()));
         SnapshotChunk absurd = chunk("http:absurd-chunk", 2147483646, 2147483647, List.of());
         List<ManifestEntry> enormous = new ArrayList<>();
         for (int i = 0; i < 20_000; i++) {
-            enormous.add(ManifestEntry.newBuilder().setPath("f/" + i).setSize((long) i).setKind(EntryKind.FILE).build());
+            enormous.add(ManifestEntry.newBuilder()
+                    .setPath("f/" + i)
+                    .setSize((long) i)
+                    .setKind(EntryKind.FILE)
+                    .build());
         }
         SnapshotChunk flood = chunk("http:flood", 0, 1, enormous);
-        byte[] validChunk = TOPICS.snapshots.valueSerde().serializer().serialize(TOPICS.snapshots.name(),
-                chunk("http:truncated", 0, 1, List.of()));
-        AnalystDecision foreign = AnalystDecision.newBuilder().setAlertKey("нет-такого|http:ключ").setDecision(DecisionKind.CONFIRMED)
-                .setBy("мallory").setAt(Instant.now()).build();
+        byte[] validChunk = TOPICS.snapshots
+                .valueSerde()
+                .serializer()
+                .serialize(TOPICS.snapshots.name(), chunk("http:truncated", 0, 1, List.of()));
+        AnalystDecision foreign = AnalystDecision.newBuilder()
+                .setAlertKey("нет-такого|http:ключ")
+                .setDecision(DecisionKind.CONFIRMED)
+                .setBy("мallory")
+                .setAt(Instant.now())
+                .build();
 
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             String registry = TOPICS.registry.name();
             send(producer, written, registry, "poison-garbage", garbage());
             send(producer, written, registry, "poison-truncated", Arrays.copyOf(validDataset, validDataset.length / 2));
             send(producer, written, registry, "poison-fingerprint", unknownFingerprint(validDataset));
-            send(producer, written, registry, "poison-null-btih", TOPICS.registry.valueSerde().serializer().serialize(registry, nullBtih));
-            send(producer, written, registry, "poison-bad-regex", TOPICS.registry.valueSerde().serializer().serialize(registry, badRegex));
+            send(
+                    producer,
+                    written,
+                    registry,
+                    "poison-null-btih",
+                    TOPICS.registry.valueSerde().serializer().serialize(registry, nullBtih));
+            send(
+                    producer,
+                    written,
+                    registry,
+                    "poison-bad-regex",
+                    TOPICS.registry.valueSerde().serializer().serialize(registry, badRegex));
 
             String snapshots = TOPICS.snapshots.name();
             send(producer, written, snapshots, "http:garbage", garbage());
             send(producer, written, snapshots, "http:truncated", Arrays.copyOf(validChunk, validChunk.length - 3));
             send(producer, written, snapshots, "http:fingerprint", unknownFingerprint(validChunk));
-            send(producer, written, snapshots, "http:absurd-chunk", TOPICS.snapshots.valueSerde().serializer().serialize(snapshots, absurd));
-            send(producer, written, snapshots, "http:flood", TOPICS.snapshots.valueSerde().serializer().serialize(snapshots, flood));
+            send(
+                    producer,
+                    written,
+                    snapshots,
+                    "http:absurd-chunk",
+                    TOPICS.snapshots.valueSerde().serializer().serialize(snapshots, absurd));
+            send(
+                    producer,
+                    written,
+                    snapshots,
+                    "http:flood",
+                    TOPICS.snapshots.valueSerde().serializer().serialize(snapshots, flood));
 
             String decisions = TOPICS.decisions.name();
             send(producer, written, decisions, "poison-garbage", garbage());
-            // A decision on an alert nobody has: nothing to apply and nothing to dead-letter, but it must not stop anything.
-            producer.send(new ProducerRecord<>(decisions, "нет-такого|http:ключ".getBytes(StandardCharsets.UTF_8),
-                    TOPICS.decisions.valueSerde().serializer().serialize(decisions, foreign))).get(30, TimeUnit.SECONDS);
+            // A decision on an alert nobody has: nothing to apply and nothing to dead-letter, but it must not stop
+            // anything.
+            producer.send(new ProducerRecord<>(
+                            decisions,
+                            "нет-такого|http:ключ".getBytes(StandardCharsets.UTF_8),
+                            TOPICS.decisions.valueSerde().serializer().serialize(decisions, foreign)))
+                    .get(30, TimeUnit.SECONDS);
 
             send(producer, written, TOPICS.alerts.name(), "poison|http:garbage", garbage());
             send(producer, written, TOPICS.crawlJobs.name(), "github:evil/garbage", garbage());
@@ -222,10 +299,14 @@ class HostileWorldTest {
         return written;
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, Map<String, Long> written, String topic, String key, byte[] value)
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer, Map<String, Long> written, String topic, String key, byte[] value)
             throws Exception {
-        long offset = producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get(30, TimeUnit.SECONDS).offset();
-        int n = (int) written.keySet().stream().filter(k -> k.startsWith(topic + "@")).count();
+        long offset = producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value))
+                .get(30, TimeUnit.SECONDS)
+                .offset();
+        int n = (int)
+                written.keySet().stream().filter(k -> k.startsWith(topic + "@")).count();
         written.put(topic + "@" + n, offset);
     }
 
@@ -247,22 +328,43 @@ class HostileWorldTest {
     /** A bundled dataset under another id whose one signature is {@code signature}: only the signature can be wrong. */
     private static RetractedDataset dataset(String id, Signature signature) {
         RetractedDataset template = RegistryLoader.loadBundled().get(0);
-        return RetractedDataset.newBuilder(template).setId(id).setName(id).setParent(null).setStatus("retracted").setAliases(List.of())
-                .setAllowedMirrors(List.of()).setSignatures(List.of(signature)).build();
+        return RetractedDataset.newBuilder(template)
+                .setId(id)
+                .setName(id)
+                .setParent(null)
+                .setStatus("retracted")
+                .setAliases(List.of())
+                .setAllowedMirrors(List.of())
+                .setSignatures(List.of(signature))
+                .build();
     }
 
     private static SnapshotChunk chunk(String key, int index, int count, List<ManifestEntry> entries) {
-        Mirror mirror = Mirror.newBuilder().setKey(key).setPlatform("http").setLocator(key.substring(5))
-                .setStatus(MirrorStatus.PRESENT).build();
-        return SnapshotChunk.newBuilder().setSnapshotId("poison-" + key).setMirror(mirror).setObservedAt(Instant.now())
-                .setCrawler("mallory").setChunkIndex(index).setChunkCount(count).setTotalEntries(entries.size())
-                .setTotalBytes(entries.size()).setEntries(entries).build();
+        Mirror mirror = Mirror.newBuilder()
+                .setKey(key)
+                .setPlatform("http")
+                .setLocator(key.substring(5))
+                .setStatus(MirrorStatus.PRESENT)
+                .build();
+        return SnapshotChunk.newBuilder()
+                .setSnapshotId("poison-" + key)
+                .setMirror(mirror)
+                .setObservedAt(Instant.now())
+                .setCrawler("mallory")
+                .setChunkIndex(index)
+                .setChunkCount(count)
+                .setTotalEntries(entries.size())
+                .setTotalBytes(entries.size())
+                .setEntries(entries)
+                .build();
     }
 
     /** A copy of MS-Celeb-1M's two face TSVs (exact sizes) under a non-Latin name, through the CLI. */
     private void publish(String bootstrap, String locator, String name) throws IOException {
-        String manifest = "{\"mirror\": {\"platform\": \"http\", \"locator\": \"" + locator + "\", \"url\": \"https://example.org/"
-                + locator + "\", \"title\": \"" + locator + "\", \"status\": \"PRESENT\"}, \"observedAt\": \"" + Instant.now()
+        String manifest = "{\"mirror\": {\"platform\": \"http\", \"locator\": \"" + locator
+                + "\", \"url\": \"https://example.org/"
+                + locator + "\", \"title\": \"" + locator + "\", \"status\": \"PRESENT\"}, \"observedAt\": \""
+                + Instant.now()
                 + "\", \"files\": [{\"path\": \"данные/aligned.tsv\", \"size\": 91124295076},"
                 + " {\"path\": \"данные/cropped.tsv\", \"size\": 155266310084}]}";
         Path file = Files.writeString(dir.resolve(name + ".json"), manifest);
@@ -271,7 +373,8 @@ class HostileWorldTest {
     }
 
     /** Waits like {@link RunningRevenant#await}, and on a timeout says what the standalone process printed. */
-    private static void await(java.util.function.BooleanSupplier condition, String what, Standalone app) throws InterruptedException {
+    private static void await(java.util.function.BooleanSupplier condition, String what, Standalone app)
+            throws InterruptedException {
         try {
             RunningRevenant.await(PROMPTLY, condition, what);
         } catch (AssertionError e) {
@@ -281,33 +384,41 @@ class HostileWorldTest {
 
     private static JsonNode awaitAlert(Standalone app, String mirrorKey) throws InterruptedException {
         JsonNode[] found = new JsonNode[1];
-        await(() -> {
-            try {
-                HttpResponse<String> r = get(app.httpPort, "/api/alerts?dataset=ms-celeb-1m");
-                if (r.statusCode() != 200) {
-                    return false;
-                }
-                for (JsonNode a : JSON.readTree(r.body()).path("alerts")) {
-                    if (mirrorKey.equals(a.path("mirrorKey").asText())) {
-                        found[0] = a;
-                        return true;
+        await(
+                () -> {
+                    try {
+                        HttpResponse<String> r = get(app.httpPort, "/api/alerts?dataset=ms-celeb-1m");
+                        if (r.statusCode() != 200) {
+                            return false;
+                        }
+                        for (JsonNode a : JSON.readTree(r.body()).path("alerts")) {
+                            if (mirrorKey.equals(a.path("mirrorKey").asText())) {
+                                found[0] = a;
+                                return true;
+                            }
+                        }
+                        return false;
+                    } catch (IOException e) {
+                        return false;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
                     }
-                }
-                return false;
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }, "an alert on " + mirrorKey, app);
+                },
+                "an alert on " + mirrorKey,
+                app);
         return found[0];
     }
 
     private Map<String, String> awaitDelivery(String mirrorKey) throws InterruptedException {
-        RunningRevenant.await(PROMPTLY, () -> deliveries.stream().anyMatch(d -> d.get("body").contains(mirrorKey)),
+        RunningRevenant.await(
+                PROMPTLY,
+                () -> deliveries.stream().anyMatch(d -> d.get("body").contains(mirrorKey)),
                 "a webhook delivery for " + mirrorKey);
-        return deliveries.stream().filter(d -> d.get("body").contains(mirrorKey)).findFirst().orElseThrow();
+        return deliveries.stream()
+                .filter(d -> d.get("body").contains(mirrorKey))
+                .findFirst()
+                .orElseThrow();
     }
 
     private HttpServer webhookReceiver() throws IOException {
@@ -329,36 +440,63 @@ class HostileWorldTest {
     private static void serveStallingRepository(PlatformServer github) {
         String attributes = "*a".repeat(20) + "*c filter=lfs diff=lfs merge=lfs -text\n";
         String longName = "a".repeat(250);
-        github.json("/repos/evil/attrs", github.resource("github-repo.json", Map.of("id", "900001", "owner", "evil", "name", "attrs",
-                "description", "nothing to see")), "\"r-evil\"");
-        String entries = "{\"path\":\".gitattributes\",\"mode\":\"100644\",\"type\":\"blob\",\"size\":" + attributes.length()
-                + ",\"sha\":\"7777777777777777777777777777777777777777\"},"
-                + "{\"path\":\"" + longName + "\",\"mode\":\"100644\",\"type\":\"blob\",\"size\":130,"
-                + "\"sha\":\"8888888888888888888888888888888888888888\"}";
-        github.json("/repos/evil/attrs/git/trees/main?recursive=1", github.resource("github-tree.json", Map.of("treeSha",
-                "9999999999999999999999999999999999999999", "owner", "evil", "name", "attrs", "entries", entries)), "\"t-evil\"");
-        github.json("/repos/evil/attrs/git/blobs/7777777777777777777777777777777777777777", "{\"sha\": \"7777777777777777777777777777777777777777\","
-                + " \"size\": " + attributes.length() + ", \"encoding\": \"base64\", \"content\": \""
-                + Base64.getEncoder().encodeToString(attributes.getBytes(StandardCharsets.UTF_8)) + "\"}", "\"b-evil\"");
+        github.json(
+                "/repos/evil/attrs",
+                github.resource(
+                        "github-repo.json",
+                        Map.of("id", "900001", "owner", "evil", "name", "attrs", "description", "nothing to see")),
+                "\"r-evil\"");
+        String entries =
+                "{\"path\":\".gitattributes\",\"mode\":\"100644\",\"type\":\"blob\",\"size\":" + attributes.length()
+                        + ",\"sha\":\"7777777777777777777777777777777777777777\"},"
+                        + "{\"path\":\"" + longName + "\",\"mode\":\"100644\",\"type\":\"blob\",\"size\":130,"
+                        + "\"sha\":\"8888888888888888888888888888888888888888\"}";
+        github.json(
+                "/repos/evil/attrs/git/trees/main?recursive=1",
+                github.resource(
+                        "github-tree.json",
+                        Map.of(
+                                "treeSha",
+                                "9999999999999999999999999999999999999999",
+                                "owner",
+                                "evil",
+                                "name",
+                                "attrs",
+                                "entries",
+                                entries)),
+                "\"t-evil\"");
+        github.json(
+                "/repos/evil/attrs/git/blobs/7777777777777777777777777777777777777777",
+                "{\"sha\": \"7777777777777777777777777777777777777777\","
+                        + " \"size\": " + attributes.length() + ", \"encoding\": \"base64\", \"content\": \""
+                        + Base64.getEncoder().encodeToString(attributes.getBytes(StandardCharsets.UTF_8)) + "\"}",
+                "\"b-evil\"");
     }
 
-    private static Map<String, List<Map<String, String>>> dlqBySourceTopic(String bootstrap, int atLeast) throws InterruptedException {
+    private static Map<String, List<Map<String, String>>> dlqBySourceTopic(String bootstrap, int atLeast)
+            throws InterruptedException {
         Map<String, List<Map<String, String>>> byTopic = new HashMap<>();
         int[] count = {0};
-        RunningRevenant.await(PROMPTLY, () -> {
-            byTopic.clear();
-            count[0] = 0;
-            for (ConsumerRecord<byte[], byte[]> r : readAll(bootstrap, TOPICS.dlq.name())) {
-                Map<String, String> h = new HashMap<>();
-                for (Header header : r.headers()) {
-                    h.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
-                }
-                String source = h.getOrDefault("__streams.errors.topic", h.get("topic"));
-                byTopic.computeIfAbsent(String.valueOf(source), t -> new ArrayList<>()).add(h);
-                count[0]++;
-            }
-            return count[0] >= atLeast;
-        }, "at least " + atLeast + " dead letters");
+        RunningRevenant.await(
+                PROMPTLY,
+                () -> {
+                    byTopic.clear();
+                    count[0] = 0;
+                    for (ConsumerRecord<byte[], byte[]> r : readAll(bootstrap, TOPICS.dlq.name())) {
+                        Map<String, String> h = new HashMap<>();
+                        for (Header header : r.headers()) {
+                            h.put(
+                                    header.key(),
+                                    header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+                        }
+                        String source = h.getOrDefault("__streams.errors.topic", h.get("topic"));
+                        byTopic.computeIfAbsent(String.valueOf(source), t -> new ArrayList<>())
+                                .add(h);
+                        count[0]++;
+                    }
+                    return count[0] >= atLeast;
+                },
+                "at least " + atLeast + " dead letters");
         return byTopic;
     }
 
@@ -367,7 +505,8 @@ class HostileWorldTest {
     }
 
     private static String reasonOf(Map<String, String> headers) {
-        for (String name : List.of("__streams.errors.message", "__streams.errors.exception", "revenant.error", "revenant.webhook.error")) {
+        for (String name : List.of(
+                "__streams.errors.message", "__streams.errors.exception", "revenant.error", "revenant.webhook.error")) {
             if (headers.get(name) != null) {
                 return headers.get(name);
             }
@@ -385,14 +524,17 @@ class HostileWorldTest {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                    && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(all::add);
             }
         }
@@ -416,11 +558,18 @@ class HostileWorldTest {
         int q = pathAndQuery.indexOf('?');
         String uri = "http://localhost:" + port + pathAndQuery;
         if (q >= 0) {
-            uri = "http://localhost:" + port + pathAndQuery.substring(0, q) + "?" + Arrays.stream(pathAndQuery.substring(q + 1).split("&"))
-                    .map(kv -> kv.substring(0, kv.indexOf('=') + 1) + URLEncoder.encode(kv.substring(kv.indexOf('=') + 1), StandardCharsets.UTF_8))
-                    .reduce((a, b) -> a + "&" + b).orElse("");
+            uri = "http://localhost:" + port + pathAndQuery.substring(0, q) + "?"
+                    + Arrays.stream(pathAndQuery.substring(q + 1).split("&"))
+                            .map(kv -> kv.substring(0, kv.indexOf('=') + 1)
+                                    + URLEncoder.encode(kv.substring(kv.indexOf('=') + 1), StandardCharsets.UTF_8))
+                            .reduce((a, b) -> a + "&" + b)
+                            .orElse("");
         }
-        return RunningRevenant.CLIENT.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(20)).GET().build(),
+        return RunningRevenant.CLIENT.send(
+                HttpRequest.newBuilder(URI.create(uri))
+                        .timeout(Duration.ofSeconds(20))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -438,29 +587,47 @@ class HostileWorldTest {
 
         static Standalone start(Path data, int kafkaPort, Path config, Path hooks) throws IOException {
             int httpPort = RunningRevenant.freePort();
-            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx768m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "standalone",
-                    "--data-dir", data.toString(), "--kafka-port", Integer.toString(kafkaPort),
-                    "--http-port", Integer.toString(httpPort), "--config", config.toString(), "--webhooks", hooks.toString())
+            Process process = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Xmx768m",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            Main.class.getName(),
+                            "standalone",
+                            "--data-dir",
+                            data.toString(),
+                            "--kafka-port",
+                            Integer.toString(kafkaPort),
+                            "--http-port",
+                            Integer.toString(httpPort),
+                            "--config",
+                            config.toString(),
+                            "--webhooks",
+                            hooks.toString())
                     .redirectErrorStream(true)
                     .start();
             Standalone app = new Standalone(process, httpPort);
-            Thread reader = new Thread(() -> {
-                // Kept whole under target/ for a failed run; the failure message shows only the end.
-                Path logFile = Path.of("target", "hostile-world-standalone-" + httpPort + ".log");
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                     java.io.PrintWriter log = new java.io.PrintWriter(Files.newBufferedWriter(logFile), true)) {
-                    for (String line; (line = out.readLine()) != null; ) {
-                        app.output.append(line).append('\n');
-                        log.println(line);
-                        if (line.contains("Revenant is running")) {
-                            app.running.countDown();
+            Thread reader = new Thread(
+                    () -> {
+                        // Kept whole under target/ for a failed run; the failure message shows only the end.
+                        Path logFile = Path.of("target", "hostile-world-standalone-" + httpPort + ".log");
+                        try (BufferedReader out = new BufferedReader(
+                                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                                java.io.PrintWriter log =
+                                        new java.io.PrintWriter(Files.newBufferedWriter(logFile), true)) {
+                            for (String line; (line = out.readLine()) != null; ) {
+                                app.output.append(line).append('\n');
+                                log.println(line);
+                                if (line.contains("Revenant is running")) {
+                                    app.running.countDown();
+                                }
+                            }
+                        } catch (IOException e) {
+                            // the process ended and its pipe closed
                         }
-                    }
-                } catch (IOException e) {
-                    // the process ended and its pipe closed
-                }
-            }, "standalone-output-" + httpPort);
+                    },
+                    "standalone-output-" + httpPort);
             reader.setDaemon(true);
             reader.start();
             return app;
@@ -475,7 +642,9 @@ class HostileWorldTest {
         void awaitRunning() throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
             while (!running.await(200, TimeUnit.MILLISECONDS)) {
-                assertTrue(process.isAlive() && System.nanoTime() < deadline, () -> "standalone did not start:\n" + output);
+                assertTrue(
+                        process.isAlive() && System.nanoTime() < deadline,
+                        () -> "standalone did not start:\n" + output);
             }
         }
 

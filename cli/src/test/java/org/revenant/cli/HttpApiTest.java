@@ -59,7 +59,8 @@ class HttpApiTest {
         prefix = KafkaBroker.uniquePrefix("http-api") + ".";
         Topics topics = new Topics(prefix);
         TopicSetup.ensure(KAFKA.admin(), topics, 2, (short) 1);
-        RunningRevenant.cli(KAFKA, prefix, "registry", "load", Path.of("..", "registry").toString());
+        RunningRevenant.cli(
+                KAFKA, prefix, "registry", "load", Path.of("..", "registry").toString());
         first = RunningRevenant.start(KAFKA, topics, prefix + "detect", dir.resolve("a"), TOKEN);
         second = RunningRevenant.start(KAFKA, topics, prefix + "detect", dir.resolve("b"), TOKEN);
         first.awaitRunning();
@@ -77,7 +78,8 @@ class HttpApiTest {
         String mirrorKey = "github:" + locator;
         String alertKey = "ms-celeb-1m|" + mirrorKey;
         publish(locator, "PRESENT");
-        JsonNode opened = awaitAlert(first, alertKey, a -> a.path("state").asText().equals("OPEN"));
+        JsonNode opened =
+                awaitAlert(first, alertKey, a -> a.path("state").asText().equals("OPEN"));
         publish(locator, "GONE");
         awaitAlert(first, alertKey, a -> a.path("state").asText().equals("RESOLVED"));
         publish(locator, "PRESENT");
@@ -85,13 +87,20 @@ class HttpApiTest {
 
         RunningRevenant owner = owner(mirrorKey);
         RunningRevenant other = owner == first ? second : first;
-        JsonNode viaOther = JSON.readTree(other.get("/api/alerts/" + alertKey.replace("|", "%7C")).body());
-        assertEquals("OPEN", viaOther.path("state").asText(), "the instance that does not own the mirror forwards: " + viaOther);
+        JsonNode viaOther = JSON.readTree(
+                other.get("/api/alerts/" + alertKey.replace("|", "%7C")).body());
+        assertEquals(
+                "OPEN",
+                viaOther.path("state").asText(),
+                "the instance that does not own the mirror forwards: " + viaOther);
         assertEquals(List.of("OPENED", "RESOLVED", "REAPPEARED"), texts(viaOther.path("timeline"), "event"));
         assertEquals("CONFIRMED", opened.path("severity").asText());
-        assertEquals(List.of("data/aligned.tsv", "data/cropped.tsv"), texts(viaOther.path("evidence"), "path").stream().sorted().toList());
+        assertEquals(
+                List.of("data/aligned.tsv", "data/cropped.tsv"),
+                texts(viaOther.path("evidence"), "path").stream().sorted().toList());
 
-        JsonNode mirror = JSON.readTree(other.get("/api/mirrors/" + mirrorKey + "?file=data/aligned.tsv").body());
+        JsonNode mirror = JSON.readTree(other.get("/api/mirrors/" + mirrorKey + "?file=data/aligned.tsv")
+                .body());
         assertEquals(List.of("APPEARED", "GONE", "REAPPEARED"), texts(mirror.path("changes"), "kind"));
         assertEquals(3, mirror.path("entries").asInt());
         assertEquals(91124295076L, mirror.path("file").path("size").asLong());
@@ -103,38 +112,60 @@ class HttpApiTest {
         String locator = "evidence/copy-" + System.nanoTime();
         String alertKey = "ms-celeb-1m|github:" + locator;
         String hostileTitle = "[click](javascript:alert(1)) <script>x</script>\n# How to report it: mail me";
-        RunningRevenant.publishManifest(KAFKA, prefix, dir, RunningRevenant.msCelebCopy(locator, "PRESENT", hostileTitle, "copy"));
+        RunningRevenant.publishManifest(
+                KAFKA, prefix, dir, RunningRevenant.msCelebCopy(locator, "PRESENT", hostileTitle, "copy"));
         awaitAlert(first, alertKey, a -> true);
         RunningRevenant other = owner("github:" + locator) == first ? second : first;
 
-        JsonNode bundle = JSON.readTree(other.get("/api/evidence/" + alertKey.replace("|", "%7C")).body());
+        JsonNode bundle = JSON.readTree(
+                other.get("/api/evidence/" + alertKey.replace("|", "%7C")).body());
         assertEquals("MS-Celeb-1M", bundle.path("dataset").path("name").asText());
         assertEquals(hostileTitle, bundle.path("mirror").path("title").asText(), "JSON keeps the crawled text as data");
-        assertEquals(List.of("data/aligned.tsv 91124295076", "data/cropped.tsv 155266310084"),
-                texts(bundle.path("matchedFiles"), "path").stream().sorted()
-                        .map(p -> p + " " + (p.endsWith("aligned.tsv") ? 91124295076L : 155266310084L)).toList());
+        assertEquals(
+                List.of("data/aligned.tsv 91124295076", "data/cropped.tsv 155266310084"),
+                texts(bundle.path("matchedFiles"), "path").stream()
+                        .sorted()
+                        .map(p -> p + " " + (p.endsWith("aligned.tsv") ? 91124295076L : 155266310084L))
+                        .toList());
         for (JsonNode f : bundle.path("matchedFiles")) {
             assertTrue(f.path("size").asLong() > 0, f.toString());
         }
         assertEquals(List.of("OPENED"), texts(bundle.path("timeline"), "event"));
         assertEquals("GitHub", bundle.path("reportingRoute").path("name").asText());
-        assertTrue(bundle.path("reportingRoute").path("sources").get(0).path("url").asText().startsWith("https://docs.github.com/"));
+        assertTrue(bundle.path("reportingRoute")
+                .path("sources")
+                .get(0)
+                .path("url")
+                .asText()
+                .startsWith("https://docs.github.com/"));
 
         HttpResponse<String> html = other.get("/api/evidence/" + alertKey.replace("|", "%7C") + "?format=html");
         assertEquals(200, html.statusCode());
         assertTrue(html.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
-        assertTrue(html.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'none'"));
-        assertTrue(!html.body().contains("<script>") && html.body().contains("&lt;script&gt;x&lt;/script&gt;"), html.body());
+        assertTrue(
+                html.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'none'"));
+        assertTrue(
+                !html.body().contains("<script>") && html.body().contains("&lt;script&gt;x&lt;/script&gt;"),
+                html.body());
 
-        String markdown = CliTest.run("evidence", alertKey, "--url", "http://localhost:" + other.port).out();
-        assertTrue(markdown.startsWith("# Evidence: MS\\-Celeb\\-1M on github\\:" + locator.replace("-", "\\-")),
+        String markdown = CliTest.run("evidence", alertKey, "--url", "http://localhost:" + other.port)
+                .out();
+        assertTrue(
+                markdown.startsWith("# Evidence: MS\\-Celeb\\-1M on github\\:" + locator.replace("-", "\\-")),
                 markdown);
-        assertTrue(markdown.contains("\\[click\\]\\(javascript\\:alert\\(1\\)\\) \\<script\\>x\\</script\\> \\# How"), markdown);
-        assertTrue(markdown.lines().noneMatch(l -> l.startsWith("# How to report it")), "a crawled title cannot add a heading");
+        assertTrue(
+                markdown.contains("\\[click\\]\\(javascript\\:alert\\(1\\)\\) \\<script\\>x\\</script\\> \\# How"),
+                markdown);
+        assertTrue(
+                markdown.lines().noneMatch(l -> l.startsWith("# How to report it")),
+                "a crawled title cannot add a heading");
         assertTrue(markdown.contains("| data/aligned\\.tsv | 91124295076 |"), markdown);
         assertTrue(markdown.contains("## How to report it"), markdown);
 
-        CliTest.Result missing = CliTest.run("evidence", "ms-celeb-1m|github:no/such-" + System.nanoTime(), "--url",
+        CliTest.Result missing = CliTest.run(
+                "evidence",
+                "ms-celeb-1m|github:no/such-" + System.nanoTime(),
+                "--url",
                 "http://localhost:" + other.port);
         assertEquals(1, missing.exit(), missing.out());
         assertTrue(missing.err().contains("answered 404"), missing.err());
@@ -151,15 +182,26 @@ class HttpApiTest {
         for (String key : keys) {
             awaitAlert(first, key, a -> true);
         }
-        assertTrue(keys.stream().map(k -> owner(k.substring(k.indexOf('|') + 1))).distinct().count() >= 1);
+        assertTrue(keys.stream()
+                        .map(k -> owner(k.substring(k.indexOf('|') + 1)))
+                        .distinct()
+                        .count()
+                >= 1);
         for (RunningRevenant instance : List.of(first, second)) {
-            JsonNode list = JSON.readTree(instance.get("/api/alerts?dataset=ms-celeb-1m&platform=GITHUB&state=open").body());
+            JsonNode list = JSON.readTree(instance.get("/api/alerts?dataset=ms-celeb-1m&platform=GITHUB&state=open")
+                    .body());
             List<String> listed = texts(list.path("alerts"), "alertKey");
             assertTrue(listed.containsAll(keys), "instance on " + instance.port + " lists all: " + listed);
             List<String> seen = texts(list.path("alerts"), "lastSeen");
-            assertEquals(seen.stream().sorted(java.util.Comparator.reverseOrder()).toList(), seen, "newest first");
-            assertEquals(0, JSON.readTree(instance.get("/api/alerts?severity=possible&dataset=ms-celeb-1m").body())
-                    .path("alerts").size(), "severity filter");
+            assertEquals(
+                    seen.stream().sorted(java.util.Comparator.reverseOrder()).toList(), seen, "newest first");
+            assertEquals(
+                    0,
+                    JSON.readTree(instance.get("/api/alerts?severity=possible&dataset=ms-celeb-1m")
+                                    .body())
+                            .path("alerts")
+                            .size(),
+                    "severity filter");
         }
         assertEquals(400, first.get("/api/alerts?limit=0").statusCode());
     }
@@ -170,23 +212,34 @@ class HttpApiTest {
         String alertKey = "ms-celeb-1m|github:" + locator;
         publish(locator, "PRESENT");
         awaitAlert(first, alertKey, a -> true);
-        String body = "{\"alertKey\": \"" + alertKey + "\", \"decision\": \"false-positive\", \"note\": \"a different file\"}";
+        String body = "{\"alertKey\": \"" + alertKey
+                + "\", \"decision\": \"false-positive\", \"note\": \"a different file\"}";
 
         assertEquals(401, second.post("/api/decisions", body, null).statusCode());
         assertEquals(401, second.post("/api/decisions", body, "Bearer wrong").statusCode());
-        assertEquals(400, second.post("/api/decisions", "{\"alertKey\": \"x\", \"decision\": \"FALSE_POSITIVE\"}", "Bearer " + TOKEN).statusCode());
+        assertEquals(
+                400,
+                second.post(
+                                "/api/decisions",
+                                "{\"alertKey\": \"x\", \"decision\": \"FALSE_POSITIVE\"}",
+                                "Bearer " + TOKEN)
+                        .statusCode());
         HttpResponse<String> accepted = second.post("/api/decisions", body, "Bearer " + TOKEN);
         assertEquals(202, accepted.statusCode(), accepted.body());
-        JsonNode suppressed = awaitAlert(first, alertKey, a -> a.path("state").asText().equals("SUPPRESSED"));
+        JsonNode suppressed =
+                awaitAlert(first, alertKey, a -> a.path("state").asText().equals("SUPPRESSED"));
         assertEquals("FALSE_POSITIVE", suppressed.path("decision").asText());
         assertEquals("a different file", suppressed.path("decisionNote").asText());
     }
 
     @Test
     void actionsAreRefusedWhenNoTokenIsConfigured() throws Exception {
-        try (RunningRevenant readOnly = RunningRevenant.start(KAFKA, new Topics(prefix), prefix + "read-only", dir.resolve("c"), null)) {
-            HttpResponse<String> refused = readOnly.post("/api/decisions",
-                    "{\"alertKey\": \"ms-celeb-1m|github:x/y\", \"decision\": \"CONFIRMED\"}", "Bearer anything");
+        try (RunningRevenant readOnly =
+                RunningRevenant.start(KAFKA, new Topics(prefix), prefix + "read-only", dir.resolve("c"), null)) {
+            HttpResponse<String> refused = readOnly.post(
+                    "/api/decisions",
+                    "{\"alertKey\": \"ms-celeb-1m|github:x/y\", \"decision\": \"CONFIRMED\"}",
+                    "Bearer anything");
             assertEquals(403, refused.statusCode());
             assertTrue(refused.body().contains("REVENANT_ADMIN_TOKEN"), refused.body());
         }
@@ -196,8 +249,11 @@ class HttpApiTest {
     void liveFeedStreamsNewAlertEventsAsServerSentEvents() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
         HttpRequest request = HttpRequest.newBuilder(URI.create(second.url("/api/events")))
-                .header("Accept", "text/event-stream").GET().build();
-        CompletableFuture<HttpResponse<Stream<String>>> stream = RunningRevenant.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
+                .header("Accept", "text/event-stream")
+                .GET()
+                .build();
+        CompletableFuture<HttpResponse<Stream<String>>> stream =
+                RunningRevenant.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
         HttpResponse<Stream<String>> response = stream.get(20, java.util.concurrent.TimeUnit.SECONDS);
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
@@ -214,8 +270,11 @@ class HttpApiTest {
 
         String locator = "live/copy-" + System.nanoTime();
         publish(locator, "PRESENT");
-        RunningRevenant.await(Duration.ofSeconds(60),
-                () -> lines.stream().anyMatch(l -> l.startsWith("data:") && l.contains("github:" + locator) && l.contains("\"OPENED\"")),
+        RunningRevenant.await(
+                Duration.ofSeconds(60),
+                () -> lines.stream()
+                        .anyMatch(l ->
+                                l.startsWith("data:") && l.contains("github:" + locator) && l.contains("\"OPENED\"")),
                 "the OPENED event on the live feed");
         assertTrue(lines.contains("event: alert"), lines.toString());
         response.body().close();
@@ -241,11 +300,19 @@ class HttpApiTest {
 
         JsonNode datasets = JSON.readTree(first.get("/api/datasets").body());
         assertTrue(datasets.path("total").asInt() >= 15, datasets.toString());
-        assertEquals("MS-Celeb-1M", JSON.readTree(first.get("/api/datasets/ms-celeb-1m").body()).path("name").asText());
+        assertEquals(
+                "MS-Celeb-1M",
+                JSON.readTree(first.get("/api/datasets/ms-celeb-1m").body())
+                        .path("name")
+                        .asText());
         HttpResponse<String> page = first.get("/");
-        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"));
-        assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(""));
-        assertEquals(404, first.get("/api/alerts/ms-celeb-1m%7Cgithub:nobody/nothing").statusCode());
+        assertTrue(
+                page.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"));
+        assertEquals(
+                "nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(""));
+        assertEquals(
+                404,
+                first.get("/api/alerts/ms-celeb-1m%7Cgithub:nobody/nothing").statusCode());
     }
 
     @Test
@@ -256,21 +323,29 @@ class HttpApiTest {
         expected.add(DirectoryScanner.PLATFORM);
         assertEquals(expected, served);
         String page = first.get("/").body();
-        assertTrue(page.contains("<select name=\"platform\" id=\"platform-filter\"><option value=\"\">any</option></select>"), page);
+        assertTrue(
+                page.contains(
+                        "<select name=\"platform\" id=\"platform-filter\"><option value=\"\">any</option></select>"),
+                page);
     }
 
     private static void publish(String locator, String status) throws Exception {
-        RunningRevenant.publishManifest(KAFKA, prefix, dir, RunningRevenant.msCelebCopy(locator, status, "faces " + locator, "copy"));
+        RunningRevenant.publishManifest(
+                KAFKA, prefix, dir, RunningRevenant.msCelebCopy(locator, status, "faces " + locator, "copy"));
     }
 
     private static RunningRevenant owner(String mirrorKey) {
-        KeyQueryMetadata metadata = first.streams.kafkaStreams()
-                .queryMetadataForKey(SnapshotMatcher.ALERT_STORE, mirrorKey, Serdes.String().serializer());
+        KeyQueryMetadata metadata = first.streams
+                .kafkaStreams()
+                .queryMetadataForKey(
+                        SnapshotMatcher.ALERT_STORE, mirrorKey, Serdes.String().serializer());
         assertNotEquals(KeyQueryMetadata.NOT_AVAILABLE, metadata);
         return metadata.activeHost().port() == first.port ? first : second;
     }
 
-    private static JsonNode awaitAlert(RunningRevenant instance, String alertKey, java.util.function.Predicate<JsonNode> condition) throws Exception {
+    private static JsonNode awaitAlert(
+            RunningRevenant instance, String alertKey, java.util.function.Predicate<JsonNode> condition)
+            throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {

@@ -43,12 +43,20 @@ final class KnownSizeMirrors {
     }
 
     void loadRegistry() {
-        RegistryPublisher.publish(client, topics, List.of(RetractedDataset.newBuilder()
-                .setId("known-size-set").setName("Known size test set").setRetractedOn("2020-01-01")
-                .setReasons(List.of("ethical"))
-                .setSources(List.of(new Source("test", "https://example.org")))
-                .setSignatures(List.of(Signature.newBuilder().setKind(SignatureKind.FILE_SIZE).setSize(KNOWN_SIZE).build()))
-                .build()));
+        RegistryPublisher.publish(
+                client,
+                topics,
+                List.of(RetractedDataset.newBuilder()
+                        .setId("known-size-set")
+                        .setName("Known size test set")
+                        .setRetractedOn("2020-01-01")
+                        .setReasons(List.of("ethical"))
+                        .setSources(List.of(new Source("test", "https://example.org")))
+                        .setSignatures(List.of(Signature.newBuilder()
+                                .setKind(SignatureKind.FILE_SIZE)
+                                .setSize(KNOWN_SIZE)
+                                .build()))
+                        .build()));
     }
 
     /** Publishes {@code count} mirrors {@code github:<locatorPrefix><i>}, one every ~15 ms. */
@@ -62,13 +70,25 @@ final class KnownSizeMirrors {
         try (SnapshotPublisher publisher = new SnapshotPublisher(client, topics, "test", "test-" + System.nanoTime())) {
             for (int i = 0; i < count; i++) {
                 String locator = locatorPrefix + i;
-                Mirror mirror = Mirror.newBuilder().setKey("github:" + locator).setPlatform("github").setLocator(locator)
-                        .setStatus(MirrorStatus.PRESENT).build();
+                Mirror mirror = Mirror.newBuilder()
+                        .setKey("github:" + locator)
+                        .setPlatform("github")
+                        .setLocator(locator)
+                        .setStatus(MirrorStatus.PRESENT)
+                        .build();
                 List<ManifestEntry> entries = new ArrayList<>();
                 for (int f = 0; f < 300; f++) {
-                    entries.add(ManifestEntry.newBuilder().setPath("files/" + f + ".dat").setSize(1_000L + f).setKind(EntryKind.FILE).build());
+                    entries.add(ManifestEntry.newBuilder()
+                            .setPath("files/" + f + ".dat")
+                            .setSize(1_000L + f)
+                            .setKind(EntryKind.FILE)
+                            .build());
                 }
-                entries.add(ManifestEntry.newBuilder().setPath("big/archive.bin").setSize(KNOWN_SIZE).setKind(EntryKind.FILE).build());
+                entries.add(ManifestEntry.newBuilder()
+                        .setPath("big/archive.bin")
+                        .setSize(KNOWN_SIZE)
+                        .setKind(EntryKind.FILE)
+                        .build());
                 publisher.publish(mirror, entries, null, Instant.now());
                 Thread.sleep(15);
             }
@@ -89,16 +109,20 @@ final class KnownSizeMirrors {
     }
 
     List<AlertEvent> alerts() {
-        return readAll(topics.alerts.name()).stream().map(topics.alerts::deserializeValue).toList();
+        return readAll(topics.alerts.name()).stream()
+                .map(topics.alerts::deserializeValue)
+                .toList();
     }
 
     /** Every committed record value of a topic, from the beginning to its current end. */
     List<byte[]> readAll(String topic) {
         Properties props = kafka.consumerProperties(KafkaBroker.uniquePrefix("reader"));
         List<byte[]> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             var end = consumer.endOffsets(partitions);

@@ -31,7 +31,8 @@ class ManifestBatchTest {
     Path dir;
 
     private static String manifest(String locator) {
-        return "{\"mirror\": {\"platform\": \"http\", \"locator\": \"" + locator + "\"}, \"files\": [{\"path\": \"a\", \"size\": 1}]}";
+        return "{\"mirror\": {\"platform\": \"http\", \"locator\": \"" + locator
+                + "\"}, \"files\": [{\"path\": \"a\", \"size\": 1}]}";
     }
 
     /** What a batch read hands on, in order. */
@@ -58,18 +59,29 @@ class ManifestBatchTest {
         Files.createDirectories(dir.resolve("sub.json"));
         Collected sink = new Collected();
         new ManifestBatch(new ByteArrayInputStream(new byte[0]), CLOCK).read(List.of(dir.toString()), sink);
-        assertEquals(List.of("ok " + dir.resolve("a.json") + " http:a", "ok " + dir.resolve("b.json") + " http:b",
-                "ok " + dir.resolve("c.jsonl") + " line 1 http:c1", "ok " + dir.resolve("c.jsonl") + " line 2 http:c2"), sink.events);
+        assertEquals(
+                List.of(
+                        "ok " + dir.resolve("a.json") + " http:a",
+                        "ok " + dir.resolve("b.json") + " http:b",
+                        "ok " + dir.resolve("c.jsonl") + " line 1 http:c1",
+                        "ok " + dir.resolve("c.jsonl") + " line 2 http:c2"),
+                sink.events);
     }
 
     @Test
     void aLineLongerThanTheLimitIsRejectedUnreadAndTheNextLineStillCounts() {
-        String stream = manifest("first") + "\n" + "{\"mirror\": " + " ".repeat(500) + "}\n" + manifest("third") + "\r\n" + manifest("last");
+        String stream = manifest("first") + "\n" + "{\"mirror\": " + " ".repeat(500) + "}\n" + manifest("third")
+                + "\r\n" + manifest("last");
         Collected sink = new Collected();
-        new ManifestBatch(new ByteArrayInputStream(stream.getBytes(StandardCharsets.UTF_8)), CLOCK, 200).read(List.of("-"), sink);
-        assertEquals(List.of("ok <stdin> line 1 http:first",
-                "rejected <stdin> line 2: <stdin>: line 2: longer than 200 bytes; skipped",
-                "ok <stdin> line 3 http:third", "ok <stdin> line 4 http:last"), sink.events);
+        new ManifestBatch(new ByteArrayInputStream(stream.getBytes(StandardCharsets.UTF_8)), CLOCK, 200)
+                .read(List.of("-"), sink);
+        assertEquals(
+                List.of(
+                        "ok <stdin> line 1 http:first",
+                        "rejected <stdin> line 2: <stdin>: line 2: longer than 200 bytes; skipped",
+                        "ok <stdin> line 3 http:third",
+                        "ok <stdin> line 4 http:last"),
+                sink.events);
     }
 
     @Test
@@ -78,8 +90,12 @@ class ManifestBatchTest {
         Path missing = dir.resolve("gone.json");
         new ManifestBatch(new ByteArrayInputStream((manifest("s") + "\n").getBytes(StandardCharsets.UTF_8)), CLOCK)
                 .read(List.of(missing.toString(), "-", "-"), sink);
-        assertEquals(List.of("rejected " + missing + ": " + missing + ": no such file", "ok <stdin> line 1 http:s",
-                "rejected <stdin>: given twice; read once"), sink.events);
+        assertEquals(
+                List.of(
+                        "rejected " + missing + ": " + missing + ": no such file",
+                        "ok <stdin> line 1 http:s",
+                        "rejected <stdin>: given twice; read once"),
+                sink.events);
     }
 
     @Test
@@ -97,10 +113,14 @@ class ManifestBatchTest {
         AtomicLong nanos = new AtomicLong();
         StringWriter err = new StringWriter();
         ManifestBatchPublisher publisher = new ManifestBatchPublisher(
-                m -> new SnapshotPublisher.Published("s", m.mirror().getKey(), 1, m.entries().size(), 1),
-                new PrintWriter(err, true), false, nanos::get);
+                m -> new SnapshotPublisher.Published(
+                        "s", m.mirror().getKey(), 1, m.entries().size(), 1),
+                new PrintWriter(err, true),
+                false,
+                nanos::get);
         String stream = manifest("a") + "\nnot json\n" + manifest("b") + "\n";
-        ManifestBatch batch = new ManifestBatch(new ByteArrayInputStream(stream.getBytes(StandardCharsets.UTF_8)), CLOCK);
+        ManifestBatch batch =
+                new ManifestBatch(new ByteArrayInputStream(stream.getBytes(StandardCharsets.UTF_8)), CLOCK);
         nanos.set(ManifestBatchPublisher.EVERY_NANOS + 1);
         batch.read(List.of("-"), publisher);
         publisher.finish();
@@ -109,9 +129,13 @@ class ManifestBatchTest {
         List<String> lines = err.toString().lines().toList();
         assertEquals(2, lines.size(), err.toString());
         assertTrue(lines.get(0).matches("revenant: 1 published, 0 rejected, \\d+ mirrors/s"), lines.get(0));
-        assertTrue(lines.get(1).startsWith("revenant: rejected <stdin>: line 2, column 5: malformed JSON: "), lines.get(1));
+        assertTrue(
+                lines.get(1).startsWith("revenant: rejected <stdin>: line 2, column 5: malformed JSON: "),
+                lines.get(1));
         String summary = publisher.summary("revenant.snapshots");
-        assertTrue(summary.startsWith("published 2 mirror(s) (2 file(s)) to revenant.snapshots, each in its own transaction; rejected 1;"),
+        assertTrue(
+                summary.startsWith(
+                        "published 2 mirror(s) (2 file(s)) to revenant.snapshots, each in its own transaction; rejected 1;"),
                 summary);
         assertTrue(summary.contains("\n  rejected <stdin>: line 2, column 5: malformed JSON: "), summary);
     }
@@ -119,16 +143,23 @@ class ManifestBatchTest {
     @Test
     void kafkaFailingThreeTimesInARowStopsTheRunSayingHowFarItGot() {
         int[] calls = {0};
-        ManifestBatchPublisher publisher = new ManifestBatchPublisher(m -> {
-            if (++calls[0] > 1) {
-                throw new KafkaException("broker gone");
-            }
-            return new SnapshotPublisher.Published("s", m.mirror().getKey(), 1, 1, 1);
-        }, new PrintWriter(new StringWriter(), true), false, System::nanoTime);
+        ManifestBatchPublisher publisher = new ManifestBatchPublisher(
+                m -> {
+                    if (++calls[0] > 1) {
+                        throw new KafkaException("broker gone");
+                    }
+                    return new SnapshotPublisher.Published("s", m.mirror().getKey(), 1, 1, 1);
+                },
+                new PrintWriter(new StringWriter(), true),
+                false,
+                System::nanoTime);
         String stream = (manifest("a") + "\n").repeat(10);
-        ManifestBatch batch = new ManifestBatch(new ByteArrayInputStream(stream.getBytes(StandardCharsets.UTF_8)), CLOCK);
+        ManifestBatch batch =
+                new ManifestBatch(new ByteArrayInputStream(stream.getBytes(StandardCharsets.UTF_8)), CLOCK);
         UserError e = assertThrows(UserError.class, () -> batch.read(List.of("-"), publisher));
-        assertEquals("stopped: Kafka failed 3 times in a row (broker gone); 1 mirror(s) were published before that", e.getMessage());
+        assertEquals(
+                "stopped: Kafka failed 3 times in a row (broker gone); 1 mirror(s) were published before that",
+                e.getMessage());
         assertEquals(4, calls[0], "nothing more was tried");
     }
 }

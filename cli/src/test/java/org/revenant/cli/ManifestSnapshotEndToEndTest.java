@@ -19,7 +19,6 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -68,15 +67,24 @@ class ManifestSnapshotEndToEndTest {
         Path manifest = dir.resolve("hf-faces.json");
         try (BufferedWriter out = Files.newBufferedWriter(manifest)) {
             out.write("{\"mirror\": {\"platform\": \"hf\", \"locator\": \"datasets/someone/celeb-faces\",\n");
-            out.write("            \"url\": \"https://huggingface.co/datasets/someone/celeb-faces\", \"title\": \"celeb-faces\"},\n");
-            out.write(" \"observedAt\": \"2026-11-22T00:00:00Z\",\n \"text\": \"Faces of 100K celebrities, MS1M-style layout.\",\n");
+            out.write(
+                    "            \"url\": \"https://huggingface.co/datasets/someone/celeb-faces\", \"title\": \"celeb-faces\"},\n");
+            out.write(
+                    " \"observedAt\": \"2026-11-22T00:00:00Z\",\n \"text\": \"Faces of 100K celebrities, MS1M-style layout.\",\n");
             out.write(" \"files\": [\n");
             for (int i = 0; i < FILES; i++) {
                 String path = "m.0" + Integer.toString(i / 50, 36) + "/" + (i % 50) + "-FaceId-0.jpg";
                 String sha256 = HexFormat.of().toHexDigits(i) + "0".repeat(56);
                 long size = 10_000 + i;
-                written.put(path, ManifestEntry.newBuilder().setPath(path).setSize(size).setSha256(sha256).build());
-                out.write(String.format("  {\"path\": \"%s\", \"size\": %d, \"sha256\": \"%s\"}%s%n",
+                written.put(
+                        path,
+                        ManifestEntry.newBuilder()
+                                .setPath(path)
+                                .setSize(size)
+                                .setSha256(sha256)
+                                .build());
+                out.write(String.format(
+                        "  {\"path\": \"%s\", \"size\": %d, \"sha256\": \"%s\"}%s%n",
                         path, size, sha256.toUpperCase(), i + 1 < FILES ? "," : ""));
             }
             out.write(" ]}\n");
@@ -86,11 +94,15 @@ class ManifestSnapshotEndToEndTest {
 
         assertEquals(0, published.exit(), published.err());
         List<SnapshotChunk> chunks = readSnapshot("hf:datasets/someone/celeb-faces");
-        assertTrue(chunks.size() >= 3, FILES + " entries need at least 3 chunks of at most "
-                + SnapshotPublisher.MAX_ENTRIES + ": " + chunks.size());
+        assertTrue(
+                chunks.size() >= 3,
+                FILES + " entries need at least 3 chunks of at most " + SnapshotPublisher.MAX_ENTRIES + ": "
+                        + chunks.size());
         assertTrue(published.out().contains(chunks.size() + " chunk(s)"), published.out());
         assertTrue(published.out().contains(FILES + " file(s)"), published.out());
-        assertEquals(Set.of(chunks.get(0).getSnapshotId()), chunks.stream().map(SnapshotChunk::getSnapshotId).collect(Collectors.toSet()));
+        assertEquals(
+                Set.of(chunks.get(0).getSnapshotId()),
+                chunks.stream().map(SnapshotChunk::getSnapshotId).collect(Collectors.toSet()));
         Map<String, ManifestEntry> arrived = new HashMap<>();
         for (int i = 0; i < chunks.size(); i++) {
             SnapshotChunk chunk = chunks.get(i);
@@ -120,29 +132,38 @@ class ManifestSnapshotEndToEndTest {
         CliTest.Result published = cli("snapshot", "dir", root.toString());
 
         assertEquals(0, published.exit(), published.err());
-        Matcher summary = Pattern.compile("published snapshot \\S+ of (dir:\\S+) \\(ms1m-copy\\): 2 file\\(s\\), 3 bytes, 1 chunk\\(s\\)")
+        Matcher summary = Pattern.compile(
+                        "published snapshot \\S+ of (dir:\\S+) \\(ms1m-copy\\): 2 file\\(s\\), 3 bytes, 1 chunk\\(s\\)")
                 .matcher(published.out());
         assertTrue(summary.find(), published.out());
         assertTrue(summary.group(1).endsWith(root.toRealPath().toString()), summary.group(1));
         List<SnapshotChunk> chunks = readSnapshot(summary.group(1));
         assertEquals(1, chunks.size());
         assertEquals("cli-dir", chunks.get(0).getCrawler());
-        assertEquals(List.of("README.md:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        assertEquals(
+                List.of(
+                        "README.md:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
                         "faces/0-FaceId-0.jpg:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-                chunks.get(0).getEntries().stream().map(e -> e.getPath() + ":" + e.getSha256()).toList());
+                chunks.get(0).getEntries().stream()
+                        .map(e -> e.getPath() + ":" + e.getSha256())
+                        .toList());
     }
 
     @Test
     @Timeout(300)
-    void aThousandMirrorsFromOneJsonLinesStreamArePublishedEachInItsOwnTransactionAndBadLinesFailOnlyThemselves() throws Exception {
+    void aThousandMirrorsFromOneJsonLinesStreamArePublishedEachInItsOwnTransactionAndBadLinesFailOnlyThemselves()
+            throws Exception {
         int mirrors = 1_000;
         StringBuilder stream = new StringBuilder();
         for (int i = 0; i < mirrors; i++) {
-            stream.append(String.format("{\"mirror\": {\"platform\": \"http\", \"locator\": \"mirror-%04d.example.org/faces\", "
-                    + "\"title\": \"m%d\"}, \"observedAt\": \"2026-11-22T00:00:00Z\", "
-                    + "\"files\": [{\"path\": \"faces/%d.tsv\", \"size\": %d}]}\n", i, i, i, 100 + i));
+            stream.append(String.format(
+                    "{\"mirror\": {\"platform\": \"http\", \"locator\": \"mirror-%04d.example.org/faces\", "
+                            + "\"title\": \"m%d\"}, \"observedAt\": \"2026-11-22T00:00:00Z\", "
+                            + "\"files\": [{\"path\": \"faces/%d.tsv\", \"size\": %d}]}\n",
+                    i, i, i, 100 + i));
             if (i == 10) {
-                stream.append("{\"mirror\": {\"platform\": \"http\", \"locator\": \"bad\", \"status\": \"UP\"}, \"files\": []}\n");
+                stream.append(
+                        "{\"mirror\": {\"platform\": \"http\", \"locator\": \"bad\", \"status\": \"UP\"}, \"files\": []}\n");
             } else if (i == 500) {
                 stream.append("{\"mirror\": {\"platform\": \"http\",\n"); // a line cut short
             } else if (i == 700) {
@@ -153,7 +174,8 @@ class ManifestSnapshotEndToEndTest {
         }
         java.io.InputStream stdin = System.in;
         CliTest.Result r;
-        System.setIn(new java.io.ByteArrayInputStream(stream.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        System.setIn(
+                new java.io.ByteArrayInputStream(stream.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         try {
             r = cli("snapshot", "manifest", "-");
         } finally {
@@ -161,32 +183,59 @@ class ManifestSnapshotEndToEndTest {
         }
 
         assertEquals(1, r.exit(), "some lines were rejected: " + r.err());
-        assertTrue(r.out().startsWith("published 1,000 mirror(s) (1,000 file(s)) to " + topics.snapshots.name()
-                + ", each in its own transaction; rejected 3;"), r.out());
-        assertTrue(r.out().contains("rejected <stdin>: line 12, column 61: mirror.status: unknown value 'UP'"), r.out());
-        assertTrue(r.out().contains("rejected <stdin>: line 503, column 32: mirror.platform: malformed JSON: Unexpected end-of-input"), r.out());
-        assertTrue(r.out().contains("rejected <stdin>: line 906, column ") && r.out().contains("a manifest is a JSON object"), r.out());
+        assertTrue(
+                r.out()
+                        .startsWith("published 1,000 mirror(s) (1,000 file(s)) to " + topics.snapshots.name()
+                                + ", each in its own transaction; rejected 3;"),
+                r.out());
+        assertTrue(
+                r.out().contains("rejected <stdin>: line 12, column 61: mirror.status: unknown value 'UP'"), r.out());
+        assertTrue(
+                r.out()
+                        .contains(
+                                "rejected <stdin>: line 503, column 32: mirror.platform: malformed JSON: Unexpected end-of-input"),
+                r.out());
+        assertTrue(
+                r.out().contains("rejected <stdin>: line 906, column ")
+                        && r.out().contains("a manifest is a JSON object"),
+                r.out());
         assertTrue(r.err().contains("revenant: rejected <stdin>: line 12,"), r.err());
 
         Map<String, Set<String>> snapshotsByMirror = new HashMap<>();
         try (KafkaConsumer<String, SnapshotChunk> consumer = new KafkaConsumer<>(
-                KAFKA.consumerProperties(prefix + "batch-reader"), new StringDeserializer(), topics.snapshots.valueSerde().deserializer())) {
+                KAFKA.consumerProperties(prefix + "batch-reader"),
+                new StringDeserializer(),
+                topics.snapshots.valueSerde().deserializer())) {
             consumer.subscribe(List.of(topics.snapshots.name()));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline && snapshotsByMirror.keySet().stream().filter(k -> k.startsWith("http:")).count() < mirrors) {
+            while (System.nanoTime() < deadline
+                    && snapshotsByMirror.keySet().stream()
+                                    .filter(k -> k.startsWith("http:"))
+                                    .count()
+                            < mirrors) {
                 for (ConsumerRecord<String, SnapshotChunk> record : consumer.poll(Duration.ofMillis(200))) {
-                    snapshotsByMirror.computeIfAbsent(record.key(), k -> new java.util.HashSet<>()).add(record.value().getSnapshotId());
+                    snapshotsByMirror
+                            .computeIfAbsent(record.key(), k -> new java.util.HashSet<>())
+                            .add(record.value().getSnapshotId());
                     if (record.key().startsWith("http:")) {
                         assertEquals(1, record.value().getChunkCount());
                     }
                 }
             }
         }
-        Set<String> published = snapshotsByMirror.keySet().stream().filter(k -> k.startsWith("http:")).collect(Collectors.toSet());
+        Set<String> published = snapshotsByMirror.keySet().stream()
+                .filter(k -> k.startsWith("http:"))
+                .collect(Collectors.toSet());
         assertEquals(mirrors, published.size(), "every good line became a committed snapshot");
-        assertTrue(published.contains("http:mirror-0000.example.org/faces") && published.contains("http:mirror-0999.example.org/faces"));
+        assertTrue(published.contains("http:mirror-0000.example.org/faces")
+                && published.contains("http:mirror-0999.example.org/faces"));
         assertTrue(published.stream().noneMatch(k -> k.contains("bad")), "the rejected line published nothing");
-        assertEquals(mirrors, published.stream().flatMap(k -> snapshotsByMirror.get(k).stream()).distinct().count(),
+        assertEquals(
+                mirrors,
+                published.stream()
+                        .flatMap(k -> snapshotsByMirror.get(k).stream())
+                        .distinct()
+                        .count(),
                 "one snapshot per mirror");
     }
 
@@ -194,10 +243,13 @@ class ManifestSnapshotEndToEndTest {
     private static List<SnapshotChunk> readSnapshot(String mirrorKey) {
         List<SnapshotChunk> chunks = new ArrayList<>();
         try (KafkaConsumer<String, SnapshotChunk> consumer = new KafkaConsumer<>(
-                KAFKA.consumerProperties(prefix + "reader"), new StringDeserializer(), topics.snapshots.valueSerde().deserializer())) {
+                KAFKA.consumerProperties(prefix + "reader"),
+                new StringDeserializer(),
+                topics.snapshots.valueSerde().deserializer())) {
             consumer.subscribe(List.of(topics.snapshots.name()));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline && (chunks.isEmpty() || chunks.size() < chunks.get(0).getChunkCount())) {
+            while (System.nanoTime() < deadline
+                    && (chunks.isEmpty() || chunks.size() < chunks.get(0).getChunkCount())) {
                 for (ConsumerRecord<String, SnapshotChunk> record : consumer.poll(Duration.ofMillis(200))) {
                     if (mirrorKey.equals(record.key())) {
                         chunks.add(record.value());

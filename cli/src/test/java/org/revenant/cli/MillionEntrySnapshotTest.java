@@ -64,39 +64,63 @@ class MillionEntrySnapshotTest {
         TopicSetup.ensure(KAFKA.admin(), topics, 2, (short) 1);
         Properties client = new Properties();
         client.put("bootstrap.servers", KAFKA.bootstrapServers());
-        RegistryPublisher.publish(client, topics, List.of(RetractedDataset.newBuilder()
-                .setId("big-set").setName("Big set").setRetractedOn("2020-01-01")
-                .setReasons(List.of("ethical"))
-                .setSources(List.of(new Source("test", "https://example.org")))
-                .setSignatures(List.of(
-                        Signature.newBuilder().setKind(SignatureKind.FILE_SIZE).setSize(444_444_444_444L).build(),
-                        Signature.newBuilder().setKind(SignatureKind.PATH_PATTERN).setValue("^m\\.[0-9a-z_]+/\\d+-FaceId-\\d+\\.jpg$")
-                                .setMinCount(50).build()))
-                .build()));
+        RegistryPublisher.publish(
+                client,
+                topics,
+                List.of(RetractedDataset.newBuilder()
+                        .setId("big-set")
+                        .setName("Big set")
+                        .setRetractedOn("2020-01-01")
+                        .setReasons(List.of("ethical"))
+                        .setSources(List.of(new Source("test", "https://example.org")))
+                        .setSignatures(List.of(
+                                Signature.newBuilder()
+                                        .setKind(SignatureKind.FILE_SIZE)
+                                        .setSize(444_444_444_444L)
+                                        .build(),
+                                Signature.newBuilder()
+                                        .setKind(SignatureKind.PATH_PATTERN)
+                                        .setValue("^m\\.[0-9a-z_]+/\\d+-FaceId-\\d+\\.jpg$")
+                                        .setMinCount(50)
+                                        .build()))
+                        .build()));
 
         Properties capped = new Properties();
         capped.putAll(client);
         capped.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), ONE_MIB);
         capped.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 60_000);
-        try (RevenantStreams streams = new RevenantStreams(DetectConfig.defaults(topics), capped, prefix + "detect", dir)) {
+        try (RevenantStreams streams =
+                new RevenantStreams(DetectConfig.defaults(topics), capped, prefix + "detect", dir)) {
             streams.start();
             StandaloneCommand.awaitRunning(streams.kafkaStreams());
 
             List<ManifestEntry> entries = new ArrayList<>(ENTRIES);
             for (int i = 0; i < ENTRIES - 1; i++) {
-                entries.add(ManifestEntry.newBuilder().setPath(String.format("m.%06x/%d-FaceId-%d.jpg", i / 100, i % 100, i % 7))
-                        .setSize(10_000L + i % 5_000).setKind(EntryKind.FILE).build());
+                entries.add(ManifestEntry.newBuilder()
+                        .setPath(String.format("m.%06x/%d-FaceId-%d.jpg", i / 100, i % 100, i % 7))
+                        .setSize(10_000L + i % 5_000)
+                        .setKind(EntryKind.FILE)
+                        .build());
             }
-            entries.add(ManifestEntry.newBuilder().setPath("archive/faces.tsv").setSize(444_444_444_444L).setKind(EntryKind.FILE).build());
-            Mirror mirror = Mirror.newBuilder().setKey("http:big.example.org/faces").setPlatform("http")
-                    .setLocator("big.example.org/faces").setStatus(MirrorStatus.PRESENT).build();
+            entries.add(ManifestEntry.newBuilder()
+                    .setPath("archive/faces.tsv")
+                    .setSize(444_444_444_444L)
+                    .setKind(EntryKind.FILE)
+                    .build());
+            Mirror mirror = Mirror.newBuilder()
+                    .setKey("http:big.example.org/faces")
+                    .setPlatform("http")
+                    .setLocator("big.example.org/faces")
+                    .setStatus(MirrorStatus.PRESENT)
+                    .build();
 
             Properties publisherProps = new Properties();
             publisherProps.putAll(client);
             publisherProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, ONE_MIB);
             long start = System.nanoTime();
             SnapshotPublisher.Published published;
-            try (SnapshotPublisher publisher = new SnapshotPublisher(publisherProps, topics, "million-test", prefix + "publisher")) {
+            try (SnapshotPublisher publisher =
+                    new SnapshotPublisher(publisherProps, topics, "million-test", prefix + "publisher")) {
                 published = publisher.publish(mirror, entries, null, Instant.now());
             }
             entries = null;
@@ -105,11 +129,13 @@ class MillionEntrySnapshotTest {
             ManifestChange change = null;
             AlertEvent alert = null;
             Properties props = KAFKA.consumerProperties(prefix + "reader");
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            try (KafkaConsumer<byte[], byte[]> consumer =
+                    new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 consumer.subscribe(List.of(topics.changes.name(), topics.alerts.name()));
                 long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
                 while ((change == null || alert == null) && System.nanoTime() < deadline) {
-                    assertEquals(KafkaStreams.State.RUNNING, streams.kafkaStreams().state(), "no record was too large");
+                    assertEquals(
+                            KafkaStreams.State.RUNNING, streams.kafkaStreams().state(), "no record was too large");
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                         if (r.topic().equals(topics.changes.name())) {
                             change = topics.changes.deserializeValue(r.value());

@@ -62,10 +62,21 @@ final class PlatformServer implements AutoCloseable {
 
     /** A JSON body with an ETag; a request carrying that ETag gets 304. */
     void json(String pathAndQuery, String body, String etag) {
-        on(pathAndQuery, req -> etag.equals(req.ifNoneMatch())
-                ? new Reply(304, null, new byte[0], Map.of("ETag", etag))
-                : Reply.json(200, body, "ETag", etag, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "4999",
-                        "X-RateLimit-Reset", Long.toString(System.currentTimeMillis() / 1000 + 3600)));
+        on(
+                pathAndQuery,
+                req -> etag.equals(req.ifNoneMatch())
+                        ? new Reply(304, null, new byte[0], Map.of("ETag", etag))
+                        : Reply.json(
+                                200,
+                                body,
+                                "ETag",
+                                etag,
+                                "X-RateLimit-Limit",
+                                "5000",
+                                "X-RateLimit-Remaining",
+                                "4999",
+                                "X-RateLimit-Reset",
+                                Long.toString(System.currentTimeMillis() / 1000 + 3600)));
     }
 
     /** A resource from platforms/, placeholders filled. */
@@ -83,12 +94,20 @@ final class PlatformServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            String path = ex.getRequestURI().getRawPath() + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery());
-            Seen req = new Seen(path, ex.getRequestHeaders().getFirst("If-None-Match"), ex.getRequestHeaders().getFirst("User-Agent"));
+            String path = ex.getRequestURI().getRawPath()
+                    + (ex.getRequestURI().getRawQuery() == null
+                            ? ""
+                            : "?" + ex.getRequestURI().getRawQuery());
+            Seen req = new Seen(
+                    path,
+                    ex.getRequestHeaders().getFirst("If-None-Match"),
+                    ex.getRequestHeaders().getFirst("User-Agent"));
             seen.add(req);
             Function<Seen, Reply> route = routes.get(path);
-            Reply r = route != null ? route.apply(req)
-                    : Reply.json(404, "{\"message\":\"Not Found\",\"documentation_url\":\"https://docs.github.com/rest\"}");
+            Reply r = route != null
+                    ? route.apply(req)
+                    : Reply.json(
+                            404, "{\"message\":\"Not Found\",\"documentation_url\":\"https://docs.github.com/rest\"}");
             r.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
             if (r.contentType() != null) {
                 ex.getResponseHeaders().add("Content-Type", r.contentType());

@@ -28,7 +28,8 @@ import org.revenant.wire.Topics;
 /** One Revenant instance for tests: the real topology against the test broker, with its HTTP server on a free port. */
 final class RunningRevenant implements AutoCloseable {
 
-    static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final RevenantStreams streams;
     final RevenantMetrics metrics;
@@ -42,12 +43,14 @@ final class RunningRevenant implements AutoCloseable {
         this.port = port;
     }
 
-    static RunningRevenant start(KafkaBroker kafka, Topics topics, String applicationId, Path stateDir, String token) throws IOException {
+    static RunningRevenant start(KafkaBroker kafka, Topics topics, String applicationId, Path stateDir, String token)
+            throws IOException {
         return start(kafka, topics, applicationId, stateDir, token, null);
     }
 
     /** With {@code components} (null: the streams app's own), as the CLI wires a process. */
-    static RunningRevenant start(KafkaBroker kafka, Topics topics, String applicationId, Path stateDir, String token, Components components)
+    static RunningRevenant start(
+            KafkaBroker kafka, Topics topics, String applicationId, Path stateDir, String token, Components components)
             throws IOException {
         int port = freePort();
         Properties client = new Properties();
@@ -57,7 +60,12 @@ final class RunningRevenant implements AutoCloseable {
         streamsProps.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + port);
         streamsProps.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         RevenantMetrics metrics = new RevenantMetrics();
-        RevenantStreams streams = new RevenantStreams(DetectConfig.defaults(topics), streamsProps, applicationId, stateDir, metrics,
+        RevenantStreams streams = new RevenantStreams(
+                DetectConfig.defaults(topics),
+                streamsProps,
+                applicationId,
+                stateDir,
+                metrics,
                 components == null ? new Components() : components);
         metrics.bind(streams.kafkaStreams());
         streams.start();
@@ -67,7 +75,10 @@ final class RunningRevenant implements AutoCloseable {
     }
 
     void awaitRunning() throws InterruptedException {
-        await(Duration.ofSeconds(90), () -> streams.kafkaStreams().state() == KafkaStreams.State.RUNNING, "streams RUNNING");
+        await(
+                Duration.ofSeconds(90),
+                () -> streams.kafkaStreams().state() == KafkaStreams.State.RUNNING,
+                "streams RUNNING");
     }
 
     String url(String path) {
@@ -75,13 +86,19 @@ final class RunningRevenant implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(20)).GET().build(),
+        return CLIENT.send(
+                HttpRequest.newBuilder(URI.create(url(path)))
+                        .timeout(Duration.ofSeconds(20))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> post(String path, String body, String authorization) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -129,12 +146,16 @@ final class RunningRevenant implements AutoCloseable {
 
     /** A GitHub mirror carrying MS-Celeb-1M's two face TSVs (two exact sizes: an alert) with the given title and description. */
     static String msCelebCopy(String locator, String status, String title, String description) {
-        String files = "GONE".equals(status) ? "[]"
+        String files = "GONE".equals(status)
+                ? "[]"
                 : "[{\"path\": \"data/aligned.tsv\", \"size\": 91124295076}, {\"path\": \"data/cropped.tsv\", \"size\": 155266310084},"
-                + " {\"path\": \"README.md\", \"size\": 1200}]";
-        return "{\"mirror\": {\"platform\": \"github\", \"locator\": \"" + locator + "\", \"url\": \"https://github.com/" + locator + "\","
-                + " \"title\": " + jsonString(title) + ", \"description\": " + jsonString(description) + ", \"status\": \"" + status + "\"},"
-                + " \"observedAt\": \"" + java.time.Instant.now() + "\", \"text\": \"Face data.\", \"files\": " + files + "}";
+                        + " {\"path\": \"README.md\", \"size\": 1200}]";
+        return "{\"mirror\": {\"platform\": \"github\", \"locator\": \"" + locator
+                + "\", \"url\": \"https://github.com/" + locator + "\","
+                + " \"title\": " + jsonString(title) + ", \"description\": " + jsonString(description)
+                + ", \"status\": \"" + status + "\"},"
+                + " \"observedAt\": \"" + java.time.Instant.now() + "\", \"text\": \"Face data.\", \"files\": " + files
+                + "}";
     }
 
     private static String jsonString(String text) {

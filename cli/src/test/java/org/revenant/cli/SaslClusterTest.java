@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AccessControlEntry;
@@ -78,7 +78,8 @@ class SaslClusterTest {
         // stays PLAINTEXT inside the node, so its anonymous principal is a super user, as is the
         // broker's own inter-broker login.
         builder.setConfigProp("super.users", "User:broker;User:ANONYMOUS");
-        builder.setConfigProp("listener.name.external.plain.sasl.jaas.config",
+        builder.setConfigProp(
+                "listener.name.external.plain.sasl.jaas.config",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"broker\" password=\"broker-pw\" "
                         + "user_broker=\"broker-pw\" user_revenant=\"" + PASSWORD + "\";");
         cluster = builder.build();
@@ -98,19 +99,23 @@ class SaslClusterTest {
         admin.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         admin.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
         admin.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
-        admin.put(SaslConfigs.SASL_JAAS_CONFIG,
+        admin.put(
+                SaslConfigs.SASL_JAAS_CONFIG,
                 "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"broker\" password=\"broker-pw\";");
         try (Admin client = Admin.create(admin)) {
             client.createAcls(List.of(
-                    allow(ResourceType.TOPIC, "sasl.", AclOperation.ALL),
-                    allow(ResourceType.TOPIC, "sasl-detect", AclOperation.ALL),
-                    allow(ResourceType.GROUP, "sasl", AclOperation.READ),
-                    allow(ResourceType.TRANSACTIONAL_ID, "sasl", AclOperation.WRITE))).all().get();
+                            allow(ResourceType.TOPIC, "sasl.", AclOperation.ALL),
+                            allow(ResourceType.TOPIC, "sasl-detect", AclOperation.ALL),
+                            allow(ResourceType.GROUP, "sasl", AclOperation.READ),
+                            allow(ResourceType.TRANSACTIONAL_ID, "sasl", AclOperation.WRITE)))
+                    .all()
+                    .get();
         }
     }
 
     private static AclBinding allow(ResourceType type, String prefix, AclOperation operation) {
-        return new AclBinding(new ResourcePattern(type, prefix, PatternType.PREFIXED),
+        return new AclBinding(
+                new ResourcePattern(type, prefix, PatternType.PREFIXED),
                 new AccessControlEntry("User:revenant", "*", operation, AclPermissionType.ALLOW));
     }
 
@@ -121,7 +126,8 @@ class SaslClusterTest {
         }
         if (dir != null) {
             try (Stream<Path> paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                paths.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             }
         }
     }
@@ -138,19 +144,36 @@ class SaslClusterTest {
 
             String locator = "sasl/faces-" + System.nanoTime();
             String alertKey = "ms-celeb-1m|github:" + locator;
-            Path manifest = Files.writeString(dir.resolve("manifest.json"),
+            Path manifest = Files.writeString(
+                    dir.resolve("manifest.json"),
                     RunningRevenant.msCelebCopy(locator, "PRESENT", "faces", "celebrity faces"));
             cli(0, "snapshot", "manifest", manifest.toString(), "--topic-prefix", prefix);
 
             List<String> seen = new ArrayList<>();
-            RunningRevenant.await(Duration.ofSeconds(90), () -> {
-                String out = cli(0, "alerts", "tail", "--from-beginning", "--format", "json", "--timeout", "2s", "--topic-prefix", prefix);
-                seen.add(out);
-                return out.contains("\"alertKey\":\"" + alertKey + "\"") && out.contains("\"event\":\"OPENED\"");
-            }, "the OPENED alert on the authenticated cluster; saw " + seen + "\napp output:\n" + app.output());
+            RunningRevenant.await(
+                    Duration.ofSeconds(90),
+                    () -> {
+                        String out = cli(
+                                0,
+                                "alerts",
+                                "tail",
+                                "--from-beginning",
+                                "--format",
+                                "json",
+                                "--timeout",
+                                "2s",
+                                "--topic-prefix",
+                                prefix);
+                        seen.add(out);
+                        return out.contains("\"alertKey\":\"" + alertKey + "\"")
+                                && out.contains("\"event\":\"OPENED\"");
+                    },
+                    "the OPENED alert on the authenticated cluster; saw " + seen + "\napp output:\n" + app.output());
 
-            HttpResponse<String> viaApi = RunningRevenant.CLIENT.send(HttpRequest.newBuilder(
-                    URI.create(app.url("/api/alerts/" + alertKey.replace("|", "%7C")))).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> viaApi = RunningRevenant.CLIENT.send(
+                    HttpRequest.newBuilder(URI.create(app.url("/api/alerts/" + alertKey.replace("|", "%7C"))))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, viaApi.statusCode(), viaApi.body());
             assertTrue(viaApi.body().contains("\"severity\":\"CONFIRMED\""), viaApi.body());
             assertFalse(app.output().toString().contains(PASSWORD), "the app printed the password");
@@ -188,7 +211,10 @@ class SaslClusterTest {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--bootstrap-servers", cluster.bootstrapServers(), "--command-config", config.toString()));
         CliTest.Result result = CliTest.run(all.toArray(String[]::new));
-        assertEquals(expectedExit, result.exit(), () -> String.join(" ", args) + "\nout: " + result.out() + "\nerr: " + result.err());
+        assertEquals(
+                expectedExit,
+                result.exit(),
+                () -> String.join(" ", args) + "\nout: " + result.out() + "\nerr: " + result.err());
         return expectedExit == 0 ? result.out() : result.err();
     }
 }

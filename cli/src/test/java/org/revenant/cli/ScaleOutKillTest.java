@@ -43,7 +43,8 @@ class ScaleOutKillTest {
 
     static final int MIRRORS = 300;
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     Path dir;
@@ -69,32 +70,41 @@ class ScaleOutKillTest {
             survivor.awaitRunning();
             victim.awaitRunning();
 
-            Thread poller = new Thread(() -> {
-                while (polling.get()) {
-                    polls.add(poll(survivor.url("/api/alerts?limit=1")));
-                    sleep(100);
-                }
-            }, "api-poller");
+            Thread poller = new Thread(
+                    () -> {
+                        while (polling.get()) {
+                            polls.add(poll(survivor.url("/api/alerts?limit=1")));
+                            sleep(100);
+                        }
+                    },
+                    "api-poller");
             poller.start();
 
             Thread publisher = mirrors.publishInBackground("scale/m", MIRRORS);
-            RunningRevenant.await(Duration.ofSeconds(120),
-                    () -> localAlerts(survivor) > 0 && localAlerts(victim) > 0, "alerts from both instances");
+            RunningRevenant.await(
+                    Duration.ofSeconds(120),
+                    () -> localAlerts(survivor) > 0 && localAlerts(victim) > 0,
+                    "alerts from both instances");
             int victimAlerts = localAlerts(victim);
-            victim.kill();                                // SIGKILL: its tasks' open transactions abort
+            victim.kill(); // SIGKILL: its tasks' open transactions abort
             killedAt = System.nanoTime();
             int beforeTakeover = mirrors.alerts().size();
             assertTrue(beforeTakeover < MIRRORS, "killed while work remained (" + beforeTakeover + " alerts so far)");
 
             publisher.join(120_000);
             List<AlertEvent> alerts = mirrors.awaitAlerts(MIRRORS, Duration.ofSeconds(150));
-            assertEquals(MIRRORS, alerts.size(), "all alerts arrived after the kill; the victim had raised " + victimAlerts);
-            Thread.sleep(3_000);                          // anything reprocessed twice would show up by now
+            assertEquals(
+                    MIRRORS, alerts.size(), "all alerts arrived after the kill; the victim had raised " + victimAlerts);
+            Thread.sleep(3_000); // anything reprocessed twice would show up by now
 
-            RunningRevenant.await(Duration.ofSeconds(60), () -> {
-                JsonNode list = listing(survivor, false);
-                return list.path("total").asInt() == MIRRORS && !list.path("partial").asBoolean(true);
-            }, "the survivor's API listing every alert, not partial");
+            RunningRevenant.await(
+                    Duration.ofSeconds(60),
+                    () -> {
+                        JsonNode list = listing(survivor, false);
+                        return list.path("total").asInt() == MIRRORS
+                                && !list.path("partial").asBoolean(true);
+                    },
+                    "the survivor's API listing every alert, not partial");
             assertEquals(MIRRORS, localAlerts(survivor), "the survivor holds every alert itself");
             polling.set(false);
             survivorOutput = survivor.output().toString();
@@ -105,7 +115,8 @@ class ScaleOutKillTest {
         List<AlertEvent> alerts = mirrors.alerts();
         Set<String> eventIds = new HashSet<>();
         alerts.forEach(a -> assertTrue(eventIds.add(a.getEventId()), "duplicate event " + a.getEventId()));
-        Map<String, Long> perKey = alerts.stream().collect(Collectors.groupingBy(AlertEvent::getAlertKey, Collectors.counting()));
+        Map<String, Long> perKey =
+                alerts.stream().collect(Collectors.groupingBy(AlertEvent::getAlertKey, Collectors.counting()));
         assertEquals(MIRRORS, perKey.size(), "every mirror alerted (no gap)");
         assertTrue(perKey.values().stream().allMatch(n -> n == 1), "exactly one alert per mirror: " + perKey);
         assertTrue(alerts.stream().allMatch(a -> a.getEvent().name().equals("OPENED")), "only OPENED events");
@@ -113,9 +124,15 @@ class ScaleOutKillTest {
         List<Poll> afterKill = polls.stream().filter(p -> p.at() > killedAt).toList();
         assertTrue(afterKill.size() >= 20, "the API was polled while the survivor took over: " + afterKill.size());
         List<Poll> failed = polls.stream().filter(p -> p.status() != 200).toList();
-        assertTrue(failed.isEmpty(), () -> "the survivor's API answered every request with 200; it did not for "
-                + failed.stream().limit(5).toList() + " of " + polls.size() + "; its log says:\n"
-                + survivorOutput.lines().filter(l -> l.contains("failed") || l.contains("ERROR")).limit(20).collect(Collectors.joining("\n")));
+        assertTrue(
+                failed.isEmpty(),
+                () -> "the survivor's API answered every request with 200; it did not for "
+                        + failed.stream().limit(5).toList() + " of " + polls.size() + "; its log says:\n"
+                        + survivorOutput
+                                .lines()
+                                .filter(l -> l.contains("failed") || l.contains("ERROR"))
+                                .limit(20)
+                                .collect(Collectors.joining("\n")));
     }
 
     /** Alerts an instance holds in its own stores (a forwarded request is answered locally only). */
@@ -134,7 +151,9 @@ class ScaleOutKillTest {
     }
 
     private static HttpResponse<String> get(String url, boolean localOnly) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(15))
+                .GET();
         if (localOnly) {
             request.header("X-Revenant-Forwarded", "1");
         }
@@ -144,7 +163,8 @@ class ScaleOutKillTest {
     private static Poll poll(String url) {
         try {
             HttpResponse<String> response = get(url, false);
-            return new Poll(System.nanoTime(), response.statusCode(), response.statusCode() == 200 ? null : response.body());
+            return new Poll(
+                    System.nanoTime(), response.statusCode(), response.statusCode() == 200 ? null : response.body());
         } catch (Exception e) {
             return new Poll(System.nanoTime(), -1, e.toString());
         }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.revenant.source.dir.DirectoryScanner.Progress;
@@ -30,23 +29,32 @@ class SnapshotCommandTest {
                 """);
         CliTest.Result r = CliTest.run("snapshot", "manifest", file.toString(), "--bootstrap-servers", "127.0.0.1:1");
         assertEquals(1, r.exit());
-        assertEquals("revenant: " + file + ": line 3, column 23: mirror.status: unknown value 'UP'"
-                + " (one of PRESENT, GONE, BLOCKED, GATED, DISABLED, PRIVATE, ERROR)\n", r.err());
+        assertEquals(
+                "revenant: " + file + ": line 3, column 23: mirror.status: unknown value 'UP'"
+                        + " (one of PRESENT, GONE, BLOCKED, GATED, DISABLED, PRIVATE, ERROR)\n",
+                r.err());
         assertEquals("", r.out());
     }
 
     @Test
     void malformedManifestIsOneLine() throws Exception {
-        Path file = Files.writeString(dir.resolve("manifest.json"), "{\"mirror\": {\"platform\": \"x\", \"locator\": \"y\"},\n \"files\": [\n");
+        Path file = Files.writeString(
+                dir.resolve("manifest.json"),
+                "{\"mirror\": {\"platform\": \"x\", \"locator\": \"y\"},\n \"files\": [\n");
         CliTest.Result r = CliTest.run("snapshot", "manifest", file.toString(), "--bootstrap-servers", "127.0.0.1:1");
         assertEquals(1, r.exit());
         assertEquals(1, r.err().strip().lines().count(), r.err());
-        assertTrue(r.err().startsWith("revenant: " + file + ": line 3, column 1: files: malformed JSON: Unexpected end-of-input"), r.err());
+        assertTrue(
+                r.err()
+                        .startsWith("revenant: " + file
+                                + ": line 3, column 1: files: malformed JSON: Unexpected end-of-input"),
+                r.err());
     }
 
     @Test
     void controlCharactersInAnErrorAreEscaped() throws Exception {
-        Path file = Files.writeString(dir.resolve("manifest.json"),
+        Path file = Files.writeString(
+                dir.resolve("manifest.json"),
                 "{\"mirror\": {\"platform\": \"x\", \"locator\": \"y\", \"status\": \"\\u001b[2J\"}, \"files\": []}");
         CliTest.Result r = CliTest.run("snapshot", "manifest", file.toString(), "--bootstrap-servers", "127.0.0.1:1");
         assertEquals(1, r.exit());
@@ -101,8 +109,10 @@ class SnapshotCommandTest {
         now.set(ms(4_000));
         reporter.progress(new Progress(4, 4, 8_000_000, 8_000_000));
         reporter.finish();
-        assertEquals("revenant: hashed 2/4 files, 4.0/8.0 MB, 2.0 MB/s\n"
-                + "revenant: hashed 4/4 files, 8.0/8.0 MB, 2.0 MB/s\n", err.toString().replace("\r\n", "\n"));
+        assertEquals(
+                "revenant: hashed 2/4 files, 4.0/8.0 MB, 2.0 MB/s\n"
+                        + "revenant: hashed 4/4 files, 8.0/8.0 MB, 2.0 MB/s\n",
+                err.toString().replace("\r\n", "\n"));
     }
 
     @Test
@@ -117,9 +127,11 @@ class SnapshotCommandTest {
         reporter.progress(new Progress(2, 2, 200_000, 200_000));
         reporter.finish();
         String out = err.toString().replace("\r\n", "\n");
-        assertTrue(out.startsWith("\rrevenant: hashed 1/2 files, 0.1/0.2 MB, 1.0 MB/s\u001b[K\n"
-                + "revenant: warning: skipped faces/locked.jpg: permission denied\n"
-                + "\rrevenant: hashed 2/2 files, 0.2/0.2 MB, 0.1 MB/s\u001b[K\n"), out);
+        assertTrue(
+                out.startsWith("\rrevenant: hashed 1/2 files, 0.1/0.2 MB, 1.0 MB/s\u001b[K\n"
+                        + "revenant: warning: skipped faces/locked.jpg: permission denied\n"
+                        + "\rrevenant: hashed 2/2 files, 0.2/0.2 MB, 0.1 MB/s\u001b[K\n"),
+                out);
     }
 
     private static long ms(long millis) {

@@ -50,34 +50,51 @@ final class StreamsProcesses implements AutoCloseable {
     StreamsProcesses(String bootstrapServers, Path dir, String clientSettings) throws IOException {
         this.bootstrapServers = bootstrapServers;
         // A short session lets the survivors take over a killed app's tasks without waiting 45 s.
-        this.clientConfig = Files.writeString(dir.resolve("streams-client.properties"),
+        this.clientConfig = Files.writeString(
+                dir.resolve("streams-client.properties"),
                 "session.timeout.ms=6000\nheartbeat.interval.ms=1500\n" + clientSettings);
     }
 
     /** Starts an app of {@code applicationId} on its own state directory and a free HTTP port; does not wait. */
     App start(String prefix, String applicationId, Path state) throws IOException {
         int port = RunningRevenant.freePort();
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "streams",
-                "--bootstrap-servers", bootstrapServers, "--command-config", clientConfig.toString(),
-                "--topic-prefix", prefix, "--application-id", applicationId, "--state-dir", state.toString(),
-                "--http-port", Integer.toString(port))
+        Process process = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "streams",
+                        "--bootstrap-servers",
+                        bootstrapServers,
+                        "--command-config",
+                        clientConfig.toString(),
+                        "--topic-prefix",
+                        prefix,
+                        "--application-id",
+                        applicationId,
+                        "--state-dir",
+                        state.toString(),
+                        "--http-port",
+                        Integer.toString(port))
                 .redirectErrorStream(true)
                 .start();
         processes.add(process);
         App app = new App(process, port, new StringBuffer(), new CountDownLatch(1));
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    app.output().append(line).append('\n');
-                    if (line.contains("is running")) {
-                        app.running().countDown();
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader out = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = out.readLine()) != null; ) {
+                            app.output().append(line).append('\n');
+                            if (line.contains("is running")) {
+                                app.running().countDown();
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the process was killed and its pipe closed
                     }
-                }
-            } catch (IOException e) {
-                // the process was killed and its pipe closed
-            }
-        }, "streams-output-" + port);
+                },
+                "streams-output-" + port);
         reader.setDaemon(true);
         reader.start();
         return app;

@@ -69,7 +69,9 @@ class TorrentToAlertEndToEndTest {
             Thread.sleep(50);
         }
         assertEquals(KafkaStreams.State.RUNNING, streams.kafkaStreams().state());
-        assertTrue(streams.registry().current().size() >= 15, "bundled registry loaded: " + streams.registry().current().size());
+        assertTrue(
+                streams.registry().current().size() >= 15,
+                "bundled registry loaded: " + streams.registry().current().size());
     }
 
     @AfterAll
@@ -86,8 +88,19 @@ class TorrentToAlertEndToEndTest {
         files.put("faces/part-b.bin", 155_266_310_084L);
         files.put("faces/readme.txt", 1_160L);
         Path reseeded = write("reseeded.torrent", Bencode.torrent("celebrity-faces-2024", files));
-        Path cifar = write("cifar.torrent", Bencode.torrent("cifar-10-batches-py", Map.of(
-                "data_batch_1", 31_035_704L, "data_batch_2", 31_035_320L, "test_batch", 31_035_526L, "batches.meta", 158L)));
+        Path cifar = write(
+                "cifar.torrent",
+                Bencode.torrent(
+                        "cifar-10-batches-py",
+                        Map.of(
+                                "data_batch_1",
+                                31_035_704L,
+                                "data_batch_2",
+                                31_035_320L,
+                                "test_batch",
+                                31_035_526L,
+                                "batches.meta",
+                                158L)));
 
         CliTest.Result published = cli("snapshot", "torrent", reseeded.toString());
         assertEquals(0, published.exit(), published.err());
@@ -112,13 +125,15 @@ class TorrentToAlertEndToEndTest {
         assertTrue(alert.get("mirrorKey").asText().startsWith("torrent:"));
         List<String> paths = new ArrayList<>();
         alert.get("evidence").forEach(e -> paths.add(e.get("path").asText()));
-        assertEquals(List.of("celebrity-faces-2024/faces/part-a.bin", "celebrity-faces-2024/faces/part-b.bin"),
+        assertEquals(
+                List.of("celebrity-faces-2024/faces/part-a.bin", "celebrity-faces-2024/faces/part-b.bin"),
                 paths.stream().sorted().toList());
     }
 
     @Test
     void decisionMadeWithTheCliShowsInTheAlertStream() throws Exception {
-        Path copy = write("tiny.torrent", Bencode.torrent("tiny-images-copy", Map.of("data/tiny_images.bin", 243_615_796_224L)));
+        Path copy = write(
+                "tiny.torrent", Bencode.torrent("tiny-images-copy", Map.of("data/tiny_images.bin", 243_615_796_224L)));
         assertEquals(0, cli("snapshot", "torrent", copy.toString()).exit());
         String key = awaitAlert("tiny-images-80m|", 60).get("alertKey").asText();
 
@@ -151,13 +166,16 @@ class TorrentToAlertEndToEndTest {
 
     @Test
     void poisonPillGoesToTheDeadLetterQueueWithItsProvenance() throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KAFKA.producerProperties(),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topics.snapshots.name(), "torrent:bad".getBytes(), "{not avro".getBytes())).get();
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(KAFKA.producerProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            topics.snapshots.name(), "torrent:bad".getBytes(), "{not avro".getBytes()))
+                    .get();
         }
         Properties props = KAFKA.consumerProperties(prefix + "dlq-reader");
         props.put("auto.offset.reset", "earliest");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topics.dlq.name()));
             ConsumerRecord<byte[], byte[]> dead = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -169,9 +187,12 @@ class TorrentToAlertEndToEndTest {
                 }
             }
             assertTrue(dead != null, "poison pill reached the DLQ");
-            String headers = java.util.stream.StreamSupport.stream(dead.headers().spliterator(), false)
-                    .map(Header::key).collect(Collectors.joining(","));
-            assertTrue(headers.contains("topic") && headers.contains("offset") && headers.contains("exception"), headers);
+            String headers = java.util.stream.StreamSupport.stream(
+                            dead.headers().spliterator(), false)
+                    .map(Header::key)
+                    .collect(Collectors.joining(","));
+            assertTrue(
+                    headers.contains("topic") && headers.contains("offset") && headers.contains("exception"), headers);
         }
         assertEquals(KafkaStreams.State.RUNNING, streams.kafkaStreams().state(), "the app keeps running");
     }

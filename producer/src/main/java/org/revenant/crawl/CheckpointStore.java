@@ -20,8 +20,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.revenant.avro.CrawlCheckpoint;
@@ -58,14 +58,16 @@ public final class CheckpointStore implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "revenant-crawler-state");
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), topics.crawlerState.valueSerde().serializer());
+        this.producer = new KafkaProducer<>(
+                p, new StringSerializer(), topics.crawlerState.valueSerde().serializer());
         this.deadLetters = new KafkaDeadLetters(client);
         Properties c = new Properties();
         c.putAll(client);
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), topics.crawlerState.valueSerde().deserializer());
+        this.consumer = new KafkaConsumer<>(
+                c, new StringDeserializer(), topics.crawlerState.valueSerde().deserializer());
         this.follower = new Thread(this::follow, "revenant-checkpoints");
         follower.setDaemon(true);
     }
@@ -103,7 +105,10 @@ public final class CheckpointStore implements AutoCloseable {
                 } catch (RecordDeserializationException e) {
                     // A checkpoint no schema reads (garbage, a foreign writer): dead-letter it and read on,
                     // or it would stop the crawler from ever starting again.
-                    LOG.warn("crawler state: unreadable record at {} offset {} dead-lettered: {}", e.topicPartition(), e.offset(),
+                    LOG.warn(
+                            "crawler state: unreadable record at {} offset {} dead-lettered: {}",
+                            e.topicPartition(),
+                            e.offset(),
                             e.getMessage());
                     deadLetters.write(DeadLetters.undecodable(topics.dlq.name(), e));
                     consumer.seek(e.topicPartition(), e.offset() + 1);
@@ -116,7 +121,8 @@ public final class CheckpointStore implements AutoCloseable {
                         checkpoints.merge(r.key(), r.value(), CheckpointStore::newer);
                     }
                 }
-                if (loaded.getCount() > 0 && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                if (loaded.getCount() > 0
+                        && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     loaded.countDown();
                 }
             }

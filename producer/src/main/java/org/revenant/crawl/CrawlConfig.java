@@ -23,8 +23,12 @@ import org.revenant.registry.YamlTree;
  * ({@code REVENANT_GITHUB_API_URL}, ..., tokens {@code GITHUB_TOKEN}, {@code HF_TOKEN}). Every
  * error names the file and line.
  */
-public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Duration timeout, Duration jobTimeout,
-                          List<SourceDescriptor> platforms) {
+public record CrawlConfig(
+        Map<String, SourceConfig> sources,
+        int workers,
+        Duration timeout,
+        Duration jobTimeout,
+        List<SourceDescriptor> platforms) {
 
     private static final Set<String> TOP = Set.of("sources", "crawl");
     private static final Set<String> CRAWL_KEYS = Set.of("workers", "timeout", "jobTimeout");
@@ -75,18 +79,22 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
         return parse(root, file.toString(), env, platforms);
     }
 
-    private static CrawlConfig parse(YamlTree.Node root, String file, Map<String, String> env, List<SourceDescriptor> platforms) {
+    private static CrawlConfig parse(
+            YamlTree.Node root, String file, Map<String, String> env, List<SourceDescriptor> platforms) {
         Reader r = new Reader(file);
-        Map<String, YamlTree.Field> top = root == null ? Map.of() : r.mapping(root, "the top level").fields();
+        Map<String, YamlTree.Field> top =
+                root == null ? Map.of() : r.mapping(root, "the top level").fields();
         r.known(top, TOP, "");
         Map<String, YamlTree.Field> sourceFields = top.containsKey("sources")
-                ? r.mapping(top.get("sources").value(), "sources").fields() : Map.of();
+                ? r.mapping(top.get("sources").value(), "sources").fields()
+                : Map.of();
         r.known(sourceFields, platforms.stream().map(SourceDescriptor::name).collect(Collectors.toSet()), "sources.");
         int workers = 2;
         Duration timeout = Duration.ofSeconds(60);
         Duration jobTimeout = DEFAULT_JOB_TIMEOUT;
         if (top.containsKey("crawl")) {
-            Map<String, YamlTree.Field> crawl = r.mapping(top.get("crawl").value(), "crawl").fields();
+            Map<String, YamlTree.Field> crawl =
+                    r.mapping(top.get("crawl").value(), "crawl").fields();
             r.known(crawl, CRAWL_KEYS, "crawl.");
             if (crawl.containsKey("workers")) {
                 workers = r.integer(crawl.get("workers").value(), "crawl.workers", 1, 64);
@@ -142,9 +150,13 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
                 YamlTree.Node list = f.get(spec.watchKey()).value();
                 List<String> items = r.strings(list, at + "." + spec.watchKey());
                 for (int i = 0; i < items.size(); i++) {
-                    if (spec.watchShape() != null && !spec.watchShape().matcher(items.get(i)).matches()) {
+                    if (spec.watchShape() != null
+                            && !spec.watchShape().matcher(items.get(i)).matches()) {
                         int line = ((YamlTree.Sequence) list).items().get(i).line();
-                        throw r.error(line, at + "." + spec.watchKey() + ": " + YamlTree.quote(items.get(i)) + " is not " + spec.watchHint());
+                        throw r.error(
+                                line,
+                                at + "." + spec.watchKey() + ": " + YamlTree.quote(items.get(i)) + " is not "
+                                        + spec.watchHint());
                     }
                 }
                 watch.addAll(items);
@@ -153,12 +165,15 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
         if (spec.urlEnv() != null) {
             String fromEnv = env.get(spec.urlEnv());
             if (fromEnv != null && !fromEnv.isBlank()) {
-                url = checkUrl(fromEnv.strip(), () -> new ConfigException("environment variable " + spec.urlEnv()
-                        + ": " + YamlTree.quote(fromEnv) + " is not an http(s) URL"));
+                url = checkUrl(
+                        fromEnv.strip(),
+                        () -> new ConfigException("environment variable " + spec.urlEnv() + ": "
+                                + YamlTree.quote(fromEnv) + " is not an http(s) URL"));
             }
         }
         Secret token = spec.tokenEnv() == null ? null : Secret.ofNullable(env.get(spec.tokenEnv()));
-        return new SourceConfig(name, enabled, interval, url == null ? null : URI.create(stripSlash(url)), discover, watch, token);
+        return new SourceConfig(
+                name, enabled, interval, url == null ? null : URI.create(stripSlash(url)), discover, watch, token);
     }
 
     private static String stripSlash(String url) {
@@ -200,8 +215,10 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
         void known(Map<String, YamlTree.Field> fields, Set<String> known, String prefix) {
             for (YamlTree.Field f : fields.values()) {
                 if (!known.contains(f.key())) {
-                    throw error(f.keyLine(), "unknown key " + YamlTree.quote(prefix + f.key()) + " (known: "
-                            + String.join(", ", known.stream().sorted().toList()) + ")");
+                    throw error(
+                            f.keyLine(),
+                            "unknown key " + YamlTree.quote(prefix + f.key()) + " (known: "
+                                    + String.join(", ", known.stream().sorted().toList()) + ")");
                 }
             }
         }
@@ -214,7 +231,8 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
         }
 
         boolean bool(YamlTree.Node node, String what) {
-            if (node instanceof YamlTree.Scalar s && (s.token() == JsonToken.VALUE_TRUE || s.token() == JsonToken.VALUE_FALSE)) {
+            if (node instanceof YamlTree.Scalar s
+                    && (s.token() == JsonToken.VALUE_TRUE || s.token() == JsonToken.VALUE_FALSE)) {
                 return s.token() == JsonToken.VALUE_TRUE;
             }
             throw error(node.line(), what + " must be true or false");
@@ -230,7 +248,9 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
             } catch (NumberFormatException e) {
                 // falls through
             }
-            throw error(node.line(), what + " must be a whole number from " + min + " to " + max + ", not " + YamlTree.quote(text));
+            throw error(
+                    node.line(),
+                    what + " must be a whole number from " + min + " to " + max + ", not " + YamlTree.quote(text));
         }
 
         Duration duration(YamlTree.Node node, String what) {
@@ -248,7 +268,8 @@ public record CrawlConfig(Map<String, SourceConfig> sources, int workers, Durati
 
         String url(YamlTree.Node node, String what) {
             String text = scalar(node, what);
-            return checkUrl(text, () -> error(node.line(), what + ": " + YamlTree.quote(text) + " is not an http(s) URL"));
+            return checkUrl(
+                    text, () -> error(node.line(), what + ": " + YamlTree.quote(text) + " is not an http(s) URL"));
         }
 
         List<String> strings(YamlTree.Node node, String what) {

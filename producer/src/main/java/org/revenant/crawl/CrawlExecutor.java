@@ -33,7 +33,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class CrawlExecutor implements AutoCloseable {
 
-    public enum Result { CRAWLED, UNCHANGED, FAILED, RATE_LIMITED, SKIPPED }
+    public enum Result {
+        CRAWLED,
+        UNCHANGED,
+        FAILED,
+        RATE_LIMITED,
+        SKIPPED
+    }
 
     public record QueryResult(Result result, List<String> locators, String reason) {}
 
@@ -65,8 +71,12 @@ public final class CrawlExecutor implements AutoCloseable {
         this(sources, checkpoints, metrics, clock, DEFAULT_JOB_TIMEOUT);
     }
 
-    public CrawlExecutor(Map<String, Source> sources, CheckpointStore checkpoints, CrawlMetrics metrics, Clock clock,
-                         Duration jobTimeout) {
+    public CrawlExecutor(
+            Map<String, Source> sources,
+            CheckpointStore checkpoints,
+            CrawlMetrics metrics,
+            Clock clock,
+            Duration jobTimeout) {
         this.sources = Map.copyOf(sources);
         this.checkpoints = checkpoints;
         this.metrics = metrics;
@@ -105,7 +115,10 @@ public final class CrawlExecutor implements AutoCloseable {
             metrics.add(sourceName, CrawlMetrics.DISCOVERED, d.locators().size());
             checkpoints.put(next(previous, key, sourceName, "QUERY", query, now)
                     .setEtag(d.etag() != null ? d.etag() : previous == null ? null : previous.getEtag())
-                    .setLastCrawledAt(now).setLastStatus("OK: " + d.locators().size() + " found").setFailures(0).build());
+                    .setLastCrawledAt(now)
+                    .setLastStatus("OK: " + d.locators().size() + " found")
+                    .setFailures(0)
+                    .build());
             return new QueryResult(Result.CRAWLED, d.locators(), null);
         } catch (CrawlException e) {
             Result r = failed(sourceName, "query " + query, e, previous, key, "QUERY", query, now);
@@ -130,7 +143,8 @@ public final class CrawlExecutor implements AutoCloseable {
         try {
             outcome = withDeadline(() -> source.crawl(locator, previous));
         } catch (CrawlException e) {
-            return new MirrorResult(failed(sourceName, locator, e, previous, key, "MIRROR", locator, now), capReason(e.getMessage()));
+            return new MirrorResult(
+                    failed(sourceName, locator, e, previous, key, "MIRROR", locator, now), capReason(e.getMessage()));
         }
         Snapshot bounded = outcome.snapshot() == null ? null : SnapshotBounds.apply(outcome.snapshot());
         try {
@@ -142,20 +156,36 @@ public final class CrawlExecutor implements AutoCloseable {
             }
         } catch (RuntimeException e) { // Kafka, or a snapshot the publisher refuses: this mirror's failure
             CrawlException wrapped = new CrawlException("cannot publish the snapshot: " + e.getMessage(), e);
-            return new MirrorResult(failed(sourceName, locator, wrapped, previous, key, "MIRROR", locator, now), capReason(wrapped.getMessage()));
+            return new MirrorResult(
+                    failed(sourceName, locator, wrapped, previous, key, "MIRROR", locator, now),
+                    capReason(wrapped.getMessage()));
         }
-        String status = bounded == null ? "UNCHANGED" : bounded.mirror().getStatus().toString()
-                + (bounded.mirror().getPartial() ? " (partial: " + bounded.mirror().getPartialReason() + ")" : "");
+        String status = bounded == null
+                ? "UNCHANGED"
+                : bounded.mirror().getStatus().toString()
+                        + (bounded.mirror().getPartial()
+                                ? " (partial: " + bounded.mirror().getPartialReason() + ")"
+                                : "");
         CrawlCheckpoint.Builder cp = next(previous, key, sourceName, "MIRROR", locator, now)
-                .setEtag(outcome.etag()).setLastTreeSha(outcome.treeSha())
-                .setLastCrawledAt(now).setLastStatus(status).setFailures(0);
+                .setEtag(outcome.etag())
+                .setLastTreeSha(outcome.treeSha())
+                .setLastCrawledAt(now)
+                .setLastStatus(status)
+                .setFailures(0);
         Map<String, String> extra = new HashMap<>(cp.getExtra());
         extra.putAll(outcome.extra());
         checkpoints.put(cp.setExtra(extra).build());
         metrics.increment(sourceName, outcome.isUnchanged() ? CrawlMetrics.UNCHANGED : CrawlMetrics.CRAWLED);
         if (!outcome.isUnchanged()) {
-            LOG.info("crawled {} {}: {}, {} entries{}", sourceName, locator, status, outcome.snapshot().entries().size(),
-                    outcome.discovered().isEmpty() ? "" : ", " + outcome.discovered().size() + " torrent(s) inside");
+            LOG.info(
+                    "crawled {} {}: {}, {} entries{}",
+                    sourceName,
+                    locator,
+                    status,
+                    outcome.snapshot().entries().size(),
+                    outcome.discovered().isEmpty()
+                            ? ""
+                            : ", " + outcome.discovered().size() + " torrent(s) inside");
         }
         return new MirrorResult(outcome.isUnchanged() ? Result.UNCHANGED : Result.CRAWLED, null);
     }
@@ -200,8 +230,10 @@ public final class CrawlExecutor implements AutoCloseable {
             }
             // A source bug on one hostile response must not stop the crawler: record it like any failure.
             LOG.debug("crawl job threw", cause);
-            throw new CrawlException("unexpected " + cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), cause);
+            throw new CrawlException(
+                    "unexpected " + cause.getClass().getSimpleName()
+                            + (cause.getMessage() == null ? "" : ": " + cause.getMessage()),
+                    cause);
         }
     }
 
@@ -226,8 +258,15 @@ public final class CrawlExecutor implements AutoCloseable {
         jobThreads.shutdownNow();
     }
 
-    private Result failed(String source, String what, CrawlException e, CrawlCheckpoint previous, String key, String kind,
-                          String locator, Instant now) {
+    private Result failed(
+            String source,
+            String what,
+            CrawlException e,
+            CrawlCheckpoint previous,
+            String key,
+            String kind,
+            String locator,
+            Instant now) {
         if (Thread.currentThread().isInterrupted()) {
             LOG.debug("crawl of {} {} interrupted by shutdown", source, what);
             return Result.SKIPPED; // stopping is not the mirror's fault: nothing recorded
@@ -249,8 +288,8 @@ public final class CrawlExecutor implements AutoCloseable {
         return r;
     }
 
-    private static CrawlCheckpoint.Builder next(CrawlCheckpoint previous, String key, String source, String kind,
-                                                String locator, Instant now) {
+    private static CrawlCheckpoint.Builder next(
+            CrawlCheckpoint previous, String key, String source, String kind, String locator, Instant now) {
         CrawlCheckpoint.Builder b = previous == null
                 ? CrawlCheckpoint.newBuilder().setKey(key).setSource(source)
                 : CrawlCheckpoint.newBuilder(previous);

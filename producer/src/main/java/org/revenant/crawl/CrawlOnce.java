@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.revenant.avro.CrawlCheckpoint;
-import org.revenant.crawl.CrawlConfig;
 
 /**
  * {@code revenant crawl --once}: every enabled source once (its queries, its watch list and the
@@ -25,11 +24,16 @@ public final class CrawlOnce {
 
     private static final int MAX_LISTED_FAILURES = 10;
 
-    private CrawlOnce() {
-    }
+    private CrawlOnce() {}
 
-    public static Summary run(CrawlConfig config, CrawlExecutor executor, CheckpointStore checkpoints, DiscoveryTerms terms,
-                              SnapshotSink sink, Set<String> sourceNames, PrintWriter out) {
+    public static Summary run(
+            CrawlConfig config,
+            CrawlExecutor executor,
+            CheckpointStore checkpoints,
+            DiscoveryTerms terms,
+            SnapshotSink sink,
+            Set<String> sourceNames,
+            PrintWriter out) {
         int mirrors = 0;
         int crawled = 0;
         int unchanged = 0;
@@ -40,7 +44,8 @@ public final class CrawlOnce {
             long start = System.nanoTime();
             Set<String> locators = new LinkedHashSet<>(config.source(name).watch());
             for (CrawlCheckpoint cp : checkpoints.all()) {
-                if (name.equals(cp.getSource()) && CrawlScheduler.MIRROR.equals(cp.getExtra().get(Schedule.KIND))
+                if (name.equals(cp.getSource())
+                        && CrawlScheduler.MIRROR.equals(cp.getExtra().get(Schedule.KIND))
                         && cp.getExtra().get(Schedule.LOCATOR) != null) {
                     locators.add(cp.getExtra().get(Schedule.LOCATOR));
                 }
@@ -57,7 +62,9 @@ public final class CrawlOnce {
                     note(failures, name + " query " + q + ": " + r.reason());
                 }
             }
-            out.printf("%s: %d queries (%d failed), %d mirrors to crawl%n", name, queries.size(), queryFailures, locators.size());
+            out.printf(
+                    "%s: %d queries (%d failed), %d mirrors to crawl%n",
+                    name, queries.size(), queryFailures, locators.size());
             out.flush();
             int c = 0;
             int u = 0;
@@ -68,7 +75,7 @@ public final class CrawlOnce {
                 switch (r.result()) {
                     case CRAWLED -> c++;
                     case UNCHANGED -> u++;
-                    case SKIPPED -> { }
+                    case SKIPPED -> {}
                     default -> {
                         f++;
                         note(failures, name + " " + locator + ": " + r.reason());
@@ -83,8 +90,9 @@ public final class CrawlOnce {
             crawled += c;
             unchanged += u;
             failed += f;
-            out.printf("%s: %d crawled, %d unchanged, %d failed (%d s)%n", name, c, u, f,
-                    Duration.ofNanos(System.nanoTime() - start).toSeconds());
+            out.printf(
+                    "%s: %d crawled, %d unchanged, %d failed (%d s)%n",
+                    name, c, u, f, Duration.ofNanos(System.nanoTime() - start).toSeconds());
             out.flush();
         }
         checkpoints.flush();
@@ -99,8 +107,14 @@ public final class CrawlOnce {
 
     /** For the summary line. */
     public static String describe(Summary s, Map<String, Long> http) {
-        return String.format("crawled %d mirror(s): %d published, %d unchanged, %d failed; %d HTTP request(s), %d retried, %d rate-limited",
-                s.mirrors(), s.crawled(), s.unchanged(), s.failed(), http.getOrDefault("requests", 0L),
-                http.getOrDefault("retries", 0L), http.getOrDefault("rateLimited", 0L));
+        return String.format(
+                "crawled %d mirror(s): %d published, %d unchanged, %d failed; %d HTTP request(s), %d retried, %d rate-limited",
+                s.mirrors(),
+                s.crawled(),
+                s.unchanged(),
+                s.failed(),
+                http.getOrDefault("requests", 0L),
+                http.getOrDefault("retries", 0L),
+                http.getOrDefault("rateLimited", 0L));
     }
 }

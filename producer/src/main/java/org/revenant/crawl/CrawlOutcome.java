@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param treeSha    the manifest's version (a git tree sha, a revision), if known
  * @param extra      anything else the source wants back next time
  */
-public record CrawlOutcome(Snapshot snapshot, List<Snapshot> discovered, String etag, String treeSha,
-                           Map<String, String> extra) {
+public record CrawlOutcome(
+        Snapshot snapshot, List<Snapshot> discovered, String etag, String treeSha, Map<String, String> extra) {
 
     public CrawlOutcome {
         discovered = List.copyOf(Objects.requireNonNull(discovered, "discovered"));

@@ -12,8 +12,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.revenant.avro.CrawlCheckpoint;
 import org.revenant.avro.CrawlJob;
-import org.revenant.crawl.CrawlConfig;
-import org.revenant.crawl.SourceConfig;
 import org.revenant.wire.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +38,14 @@ public final class CrawlScheduler {
     private final Clock clock;
     private final Map<String, Instant> enqueued = new ConcurrentHashMap<>();
 
-    public CrawlScheduler(CrawlConfig config, Map<String, Source> sources, CheckpointStore checkpoints,
-                          Supplier<DiscoveryTerms> terms, KafkaProducer<String, CrawlJob> producer, Topics topics, Clock clock) {
+    public CrawlScheduler(
+            CrawlConfig config,
+            Map<String, Source> sources,
+            CheckpointStore checkpoints,
+            Supplier<DiscoveryTerms> terms,
+            KafkaProducer<String, CrawlJob> producer,
+            Topics topics,
+            Clock clock) {
         this.config = config;
         this.sources = sources;
         this.checkpoints = checkpoints;
@@ -53,10 +57,13 @@ public final class CrawlScheduler {
 
     /** How often to look for due work: often enough for the shortest interval. */
     public Duration tick() {
-        Duration shortest = sources.keySet().stream().map(n -> config.source(n).interval()).min(Duration::compareTo)
+        Duration shortest = sources.keySet().stream()
+                .map(n -> config.source(n).interval())
+                .min(Duration::compareTo)
                 .orElse(Duration.ofMinutes(1));
         Duration t = shortest.dividedBy(4);
-        return t.compareTo(Duration.ofMillis(200)) < 0 ? Duration.ofMillis(200)
+        return t.compareTo(Duration.ofMillis(200)) < 0
+                ? Duration.ofMillis(200)
                 : t.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : t;
     }
 
@@ -73,16 +80,30 @@ public final class CrawlScheduler {
             String name = e.getKey();
             SourceConfig sc = config.source(name);
             for (String q : e.getValue().queries(current)) {
-                jobs += offer(name, QUERY, q, CrawlExecutor.queryKey(name, q), "query:" + name + ":" + q, sc.interval(), now);
+                jobs += offer(
+                        name, QUERY, q, CrawlExecutor.queryKey(name, q), "query:" + name + ":" + q, sc.interval(), now);
             }
             for (String locator : sc.watch()) {
-                jobs += offer(name, MIRROR, locator, CrawlExecutor.mirrorKey(name, locator), jobKey(e.getValue(), name, locator),
-                        sc.interval(), now);
+                jobs += offer(
+                        name,
+                        MIRROR,
+                        locator,
+                        CrawlExecutor.mirrorKey(name, locator),
+                        jobKey(e.getValue(), name, locator),
+                        sc.interval(),
+                        now);
             }
             for (CrawlCheckpoint cp : known.values()) {
                 String locator = cp.getExtra().get(Schedule.LOCATOR);
                 if (name.equals(cp.getSource()) && MIRROR.equals(cp.getExtra().get(Schedule.KIND)) && locator != null) {
-                    jobs += offer(name, MIRROR, locator, cp.getKey(), jobKey(e.getValue(), name, locator), sc.interval(), now);
+                    jobs += offer(
+                            name,
+                            MIRROR,
+                            locator,
+                            cp.getKey(),
+                            jobKey(e.getValue(), name, locator),
+                            sc.interval(),
+                            now);
                 }
             }
         }
@@ -101,11 +122,26 @@ public final class CrawlScheduler {
     /** Sends a MIRROR job for a mirror a query found, unless it is not due. */
     public boolean offerDiscovered(String source, String locator, Instant now) {
         Source s = sources.get(source);
-        return s != null && offer(source, MIRROR, locator, CrawlExecutor.mirrorKey(source, locator), jobKey(s, source, locator),
-                config.source(source).interval(), now) > 0;
+        return s != null
+                && offer(
+                                source,
+                                MIRROR,
+                                locator,
+                                CrawlExecutor.mirrorKey(source, locator),
+                                jobKey(s, source, locator),
+                                config.source(source).interval(),
+                                now)
+                        > 0;
     }
 
-    private int offer(String source, String kind, String target, String checkpointKey, String jobKey, Duration interval, Instant now) {
+    private int offer(
+            String source,
+            String kind,
+            String target,
+            String checkpointKey,
+            String jobKey,
+            Duration interval,
+            Instant now) {
         CrawlCheckpoint cp = checkpoints.get(checkpointKey);
         if (!Schedule.isDue(cp, interval, now)) {
             return 0;
@@ -117,8 +153,14 @@ public final class CrawlScheduler {
             return 0;
         }
         enqueued.put(checkpointKey, now);
-        CrawlJob job = CrawlJob.newBuilder().setJobId(UUID.randomUUID().toString()).setSource(source).setKind(kind)
-                .setTarget(target).setScheduledAt(now).setAttempt(cp == null ? 0 : cp.getFailures()).build();
+        CrawlJob job = CrawlJob.newBuilder()
+                .setJobId(UUID.randomUUID().toString())
+                .setSource(source)
+                .setKind(kind)
+                .setTarget(target)
+                .setScheduledAt(now)
+                .setAttempt(cp == null ? 0 : cp.getFailures())
+                .build();
         producer.send(new ProducerRecord<>(topics.crawlJobs.name(), jobKey, job));
         return 1;
     }

@@ -18,7 +18,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.revenant.avro.CrawlJob;
-import org.revenant.crawl.CrawlConfig;
 import org.revenant.deadletter.DeadLetters;
 import org.revenant.deadletter.KafkaDeadLetters;
 import org.revenant.health.Component;
@@ -40,6 +39,7 @@ public final class CrawlService implements AutoCloseable {
     public static final String COMPONENT = "crawler";
     /** Failed crawls in a row (across sources) after which the crawler reports itself DEGRADED. */
     static final int FAILURES_BEFORE_DEGRADED = 5;
+
     private static final Duration MAX_RESTART_PAUSE = Duration.ofMinutes(1);
     private static final Logger LOG = LoggerFactory.getLogger(CrawlService.class);
 
@@ -72,21 +72,29 @@ public final class CrawlService implements AutoCloseable {
     }
 
     /** @param components the process's components, in which the crawler reports itself as {@value #COMPONENT} */
-    public CrawlService(CrawlConfig config, Properties client, Topics topics, Set<String> only, String version, Components components) {
+    public CrawlService(
+            CrawlConfig config,
+            Properties client,
+            Topics topics,
+            Set<String> only,
+            String version,
+            Components components) {
         this.config = config;
         this.components = components;
         this.health = components.register(COMPONENT, false);
         this.deadLetters = new KafkaDeadLetters(client);
         this.client = client;
         this.topics = topics;
-        this.http = new HttpFetcher(FetchSettings.defaults().withRequestTimeout(config.timeout()).withVersion(version));
+        this.http = new HttpFetcher(
+                FetchSettings.defaults().withRequestTimeout(config.timeout()).withVersion(version));
         this.sources = Sources.build(config, http, only);
         this.checkpoints = new CheckpointStore(client, topics);
         Properties p = new Properties();
         p.putAll(client);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "revenant-crawl-scheduler");
-        this.jobs = new KafkaProducer<>(p, new StringSerializer(), topics.crawlJobs.valueSerde().serializer());
+        this.jobs = new KafkaProducer<>(
+                p, new StringSerializer(), topics.crawlJobs.valueSerde().serializer());
         this.terms = new CachedTerms(new RegistryTerms(client, topics));
         this.scheduler = new CrawlScheduler(config, sources, checkpoints, terms, jobs, topics, Clock.systemUTC());
         this.executor = new CrawlExecutor(sources, checkpoints, metrics, Clock.systemUTC(), config.jobTimeout());
@@ -103,9 +111,10 @@ public final class CrawlService implements AutoCloseable {
     /** {@code --once}: every source once, directly (no job topic), then returns. */
     public CrawlOnce.Summary runOnce(java.io.PrintWriter out) throws InterruptedException {
         checkpoints.start(Duration.ofSeconds(60));
-        try (SnapshotPublisher publisher = new SnapshotPublisher(client, topics, "crawler",
-                topics.prefix() + "crawler-once-" + instance)) {
-            return CrawlOnce.run(config, executor, checkpoints, terms.get(), SnapshotSink.of(publisher), sources.keySet(), out);
+        try (SnapshotPublisher publisher =
+                new SnapshotPublisher(client, topics, "crawler", topics.prefix() + "crawler-once-" + instance)) {
+            return CrawlOnce.run(
+                    config, executor, checkpoints, terms.get(), SnapshotSink.of(publisher), sources.keySet(), out);
         }
     }
 
@@ -183,9 +192,10 @@ public final class CrawlService implements AutoCloseable {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1); // a crawl can take minutes: take one job at a time
-        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(30).toMillis());
-        KafkaConsumer<String, CrawlJob> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                topics.crawlJobs.valueSerde().deserializer());
+        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int)
+                Duration.ofMinutes(30).toMillis());
+        KafkaConsumer<String, CrawlJob> consumer = new KafkaConsumer<>(
+                c, new StringDeserializer(), topics.crawlJobs.valueSerde().deserializer());
         synchronized (consumers) {
             if (!running) {
                 consumer.close();
@@ -196,7 +206,8 @@ public final class CrawlService implements AutoCloseable {
         String stopped = null;
         SnapshotPublisher publisher = null;
         try {
-            publisher = new SnapshotPublisher(client, topics, "crawler", topics.prefix() + "crawler-" + instance + "-" + n);
+            publisher =
+                    new SnapshotPublisher(client, topics, "crawler", topics.prefix() + "crawler-" + instance + "-" + n);
             SnapshotSink sink = SnapshotSink.of(publisher);
             consumer.subscribe(List.of(topics.crawlJobs.name()));
             while (running) {
@@ -213,7 +224,11 @@ public final class CrawlService implements AutoCloseable {
                     throw e;
                 } catch (org.apache.kafka.common.errors.RecordDeserializationException e) {
                     // A job record no schema can read: dead-letter and skip it, or every poll would meet it again.
-                    LOG.warn("crawl worker {}: unreadable job at {} offset {} dead-lettered: {}", n, e.topicPartition(), e.offset(),
+                    LOG.warn(
+                            "crawl worker {}: unreadable job at {} offset {} dead-lettered: {}",
+                            n,
+                            e.topicPartition(),
+                            e.offset(),
                             e.getMessage());
                     deadLetters.write(DeadLetters.undecodable(topics.dlq.name(), e));
                     consumer.seek(e.topicPartition(), e.offset() + 1);
@@ -255,8 +270,14 @@ public final class CrawlService implements AutoCloseable {
             throw e;
         } catch (Throwable e) {
             if (running) {
-                LOG.error("crawl worker {}: job {} {} {} failed outside the crawl: {}", n, job.getSource(), job.getKind(),
-                        job.getTarget(), e.toString(), e);
+                LOG.error(
+                        "crawl worker {}: job {} {} {} failed outside the crawl: {}",
+                        n,
+                        job.getSource(),
+                        job.getKind(),
+                        job.getTarget(),
+                        e.toString(),
+                        e);
             }
         }
     }
@@ -296,8 +317,9 @@ public final class CrawlService implements AutoCloseable {
     private void report(CrawlExecutor.MirrorResult result, String source, String locator) {
         switch (result.result()) {
             case CRAWLED, UNCHANGED -> health.up();
-            case FAILED, RATE_LIMITED -> health.failed(source + " " + locator + ": " + result.reason(), FAILURES_BEFORE_DEGRADED);
-            case SKIPPED -> { }
+            case FAILED, RATE_LIMITED ->
+                health.failed(source + " " + locator + ": " + result.reason(), FAILURES_BEFORE_DEGRADED);
+            case SKIPPED -> {}
         }
     }
 

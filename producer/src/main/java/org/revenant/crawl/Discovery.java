@@ -15,6 +15,7 @@ public record Discovery(List<String> locators, String etag) {
 
     /** Per query: search results are the platform's (or an impostor's) to pad. */
     public static final int MAX_LOCATORS = 1_000;
+
     public static final int MAX_LOCATOR_CHARS = 200;
 
     public Discovery {
@@ -32,7 +33,9 @@ public record Discovery(List<String> locators, String etag) {
         if (found.size() >= MAX_LOCATORS) {
             return false;
         }
-        if (locator != null && locator.length() <= MAX_LOCATOR_CHARS && shape.matcher(locator).matches()) {
+        if (locator != null
+                && locator.length() <= MAX_LOCATOR_CHARS
+                && shape.matcher(locator).matches()) {
             found.add(locator);
         }
         return true;

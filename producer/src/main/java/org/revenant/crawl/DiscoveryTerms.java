@@ -50,7 +50,8 @@ public record DiscoveryTerms(Set<String> names, Set<String> fileNames, Set<Strin
                 }
                 if (s.getKind() == SignatureKind.FILE_NAME || s.getKind() == SignatureKind.FILE_NAME_SIZE) {
                     files.add(value);
-                } else if (s.getKind() == SignatureKind.BTIH && HEX40.matcher(value.toLowerCase(Locale.ROOT)).matches()) {
+                } else if (s.getKind() == SignatureKind.BTIH
+                        && HEX40.matcher(value.toLowerCase(Locale.ROOT)).matches()) {
                     btihs.add(value.toLowerCase(Locale.ROOT));
                 }
             }

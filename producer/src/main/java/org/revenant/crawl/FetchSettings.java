@@ -15,8 +15,15 @@ import java.time.Duration;
  * @param perHostConcurrency requests in flight to one host at a time
  * @param version            Revenant's version, for the User-Agent
  */
-public record FetchSettings(Duration connectTimeout, Duration requestTimeout, int maxBodyBytes, int maxAttempts,
-                            Duration initialBackoff, Duration maxRateLimitWait, int perHostConcurrency, String version) {
+public record FetchSettings(
+        Duration connectTimeout,
+        Duration requestTimeout,
+        int maxBodyBytes,
+        int maxAttempts,
+        Duration initialBackoff,
+        Duration maxRateLimitWait,
+        int perHostConcurrency,
+        String version) {
 
     public static final String PROJECT_URL = "https://github.com/revenant-monitor/revenant";
 
@@ -39,23 +46,51 @@ public record FetchSettings(Duration connectTimeout, Duration requestTimeout, in
 
     public static FetchSettings defaults() {
         String version = FetchSettings.class.getPackage().getImplementationVersion();
-        return new FetchSettings(Duration.ofSeconds(10), Duration.ofSeconds(60), 64 * 1024 * 1024, 4,
-                Duration.ofSeconds(2), Duration.ofMinutes(2), 4, version != null ? version : "dev");
+        return new FetchSettings(
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(60),
+                64 * 1024 * 1024,
+                4,
+                Duration.ofSeconds(2),
+                Duration.ofMinutes(2),
+                4,
+                version != null ? version : "dev");
     }
 
     public FetchSettings withRequestTimeout(Duration timeout) {
-        return new FetchSettings(connectTimeout, timeout, maxBodyBytes, maxAttempts, initialBackoff, maxRateLimitWait,
-                perHostConcurrency, version);
+        return new FetchSettings(
+                connectTimeout,
+                timeout,
+                maxBodyBytes,
+                maxAttempts,
+                initialBackoff,
+                maxRateLimitWait,
+                perHostConcurrency,
+                version);
     }
 
     public FetchSettings withMaxBodyBytes(int bytes) {
-        return new FetchSettings(connectTimeout, requestTimeout, bytes, maxAttempts, initialBackoff, maxRateLimitWait,
-                perHostConcurrency, version);
+        return new FetchSettings(
+                connectTimeout,
+                requestTimeout,
+                bytes,
+                maxAttempts,
+                initialBackoff,
+                maxRateLimitWait,
+                perHostConcurrency,
+                version);
     }
 
     public FetchSettings withVersion(String v) {
-        return new FetchSettings(connectTimeout, requestTimeout, maxBodyBytes, maxAttempts, initialBackoff, maxRateLimitWait,
-                perHostConcurrency, v);
+        return new FetchSettings(
+                connectTimeout,
+                requestTimeout,
+                maxBodyBytes,
+                maxAttempts,
+                initialBackoff,
+                maxRateLimitWait,
+                perHostConcurrency,
+                v);
     }
 
     /** The honest User-Agent: who we are and where to read about us. */

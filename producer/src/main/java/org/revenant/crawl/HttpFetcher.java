@@ -59,6 +59,7 @@ public final class HttpFetcher {
      * waiting out a guess on a worker (decision 016).
      */
     static final Duration UNANNOUNCED_RESET = Duration.ofHours(1);
+
     static final int MAX_REDIRECTS = 5;
     private static final java.util.Set<Integer> REDIRECTS = java.util.Set.of(301, 302, 303, 307, 308);
 
@@ -146,7 +147,8 @@ public final class HttpFetcher {
         String value = location.strip();
         try {
             URI next = value.length() > 8192 ? null : from.resolve(new URI(value));
-            if (next != null && next.getHost() != null
+            if (next != null
+                    && next.getHost() != null
                     && ("https".equalsIgnoreCase(next.getScheme()) || "http".equalsIgnoreCase(next.getScheme()))) {
                 return next;
             }
@@ -158,8 +160,10 @@ public final class HttpFetcher {
     }
 
     static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
-                && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+        return a.getScheme() != null
+                && a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost())
                 && port(a) == port(b);
     }
 
@@ -185,7 +189,8 @@ public final class HttpFetcher {
                     if (e.getCause() instanceof ConnectException) {
                         gate.markUnreachable(clock.instant(), message(e.getCause()));
                     }
-                    throw new CrawlException(e.getMessage() + " (gave up after " + attempt + " attempts)", e.getCause());
+                    throw new CrawlException(
+                            e.getMessage() + " (gave up after " + attempt + " attempts)", e.getCause());
                 }
                 backoff(attempt, null, request.uri(), e.getMessage());
                 continue;
@@ -196,10 +201,16 @@ public final class HttpFetcher {
                 Instant until = clock.instant().plus(limitWait);
                 gate.blockUntil(until);
                 if (attempt >= settings.maxAttempts() || limitWait.compareTo(settings.maxRateLimitWait()) > 0) {
-                    throw new CrawlException("rate limited by " + hostOf(request.uri()) + " (HTTP " + result.status()
-                            + ") until " + until, true, null);
+                    throw new CrawlException(
+                            "rate limited by " + hostOf(request.uri()) + " (HTTP " + result.status() + ") until "
+                                    + until,
+                            true,
+                            null);
                 }
-                LOG.info("rate limited by {} (HTTP {}): waiting {} s", hostOf(request.uri()), result.status(),
+                LOG.info(
+                        "rate limited by {} (HTTP {}): waiting {} s",
+                        hostOf(request.uri()),
+                        result.status(),
                         limitWait.toSeconds());
                 continue;
             }
@@ -245,7 +256,8 @@ public final class HttpFetcher {
             return new HttpResult(response.uri(), response.statusCode(), response.headers(), response.body());
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new TransientFailure("timed out after " + describe(settings.requestTimeout()) + ": GET " + request.uri(), e);
+            throw new TransientFailure(
+                    "timed out after " + describe(settings.requestTimeout()) + ": GET " + request.uri(), e);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
@@ -253,10 +265,12 @@ public final class HttpFetcher {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof BodyTooLarge) {
-                throw new CrawlException("response from " + request.uri() + " is larger than the limit of " + cap + " bytes");
+                throw new CrawlException(
+                        "response from " + request.uri() + " is larger than the limit of " + cap + " bytes");
             }
             if (cause instanceof HttpTimeoutException) {
-                throw new TransientFailure("timed out after " + describe(settings.requestTimeout()) + ": GET " + request.uri(), cause);
+                throw new TransientFailure(
+                        "timed out after " + describe(settings.requestTimeout()) + ": GET " + request.uri(), cause);
             }
             if (cause instanceof ConnectException) {
                 throw new TransientFailure("cannot connect to " + hostOf(request.uri()) + ": " + message(cause), cause);
@@ -291,7 +305,9 @@ public final class HttpFetcher {
         if (wait.compareTo(MAX_BACKOFF) > 0) {
             wait = MAX_BACKOFF;
         }
-        if (retryAfter != null && retryAfter.compareTo(wait) > 0 && retryAfter.compareTo(settings.maxRateLimitWait()) <= 0) {
+        if (retryAfter != null
+                && retryAfter.compareTo(wait) > 0
+                && retryAfter.compareTo(settings.maxRateLimitWait()) <= 0) {
             wait = retryAfter;
         }
         LOG.info("{}; retry {} of {} in {}", why, attempt, settings.maxAttempts() - 1, describe(wait));
@@ -357,7 +373,8 @@ public final class HttpFetcher {
             return null;
         }
         try {
-            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Instant at =
+                    ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
             return clamp(Duration.between(clock.instant(), at));
         } catch (java.time.DateTimeException | ArithmeticException e) { // unparseable, or out of range
             return null;

@@ -13,6 +13,7 @@ public final class Json {
 
     /** Platform JSON is shallow; deeper nesting or longer numbers than these are a hostile body. */
     static final int MAX_NESTING = 200;
+
     static final int MAX_NUMBER_CHARS = 100;
     /** The longest string value: a base64 .torrent blob of 10 MiB is about 14 MiB of text. */
     static final int MAX_STRING_CHARS = 16 * 1024 * 1024;
@@ -25,8 +26,7 @@ public final class Json {
                     .build())
             .build());
 
-    private Json() {
-    }
+    private Json() {}
 
     public static JsonNode parse(HttpResult result) throws CrawlException {
         try {
@@ -62,8 +62,9 @@ public final class Json {
     /** Requires an object or array of the expected kind. */
     public static JsonNode expect(JsonNode node, boolean array, HttpResult from) throws CrawlException {
         if (array ? !node.isArray() : !node.isObject()) {
-            throw new CrawlException("unexpected JSON from " + from.uri() + ": expected " + (array ? "an array" : "an object")
-                    + " but got " + node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+            throw new CrawlException(
+                    "unexpected JSON from " + from.uri() + ": expected " + (array ? "an array" : "an object")
+                            + " but got " + node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
         }
         return node;
     }

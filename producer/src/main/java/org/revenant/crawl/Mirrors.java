@@ -7,8 +7,7 @@ import org.revenant.avro.MirrorStatus;
 /** Shared shapes of mirrors, and what HTTP statuses mean for a mirror on every platform. */
 public final class Mirrors {
 
-    private Mirrors() {
-    }
+    private Mirrors() {}
 
     /** 404/410 → GONE, 451 → BLOCKED; null for statuses that say nothing about the mirror's availability. */
     public static MirrorStatus forHttpStatus(int status) {
@@ -20,8 +19,8 @@ public final class Mirrors {
     }
 
     /** A mirror seen only as a status (gone, blocked, ...), with why. */
-    public static Mirror withStatus(String key, String platform, String locator, String url, MirrorStatus status,
-                                    String detail) {
+    public static Mirror withStatus(
+            String key, String platform, String locator, String url, MirrorStatus status, String detail) {
         return Mirror.newBuilder()
                 .setKey(key)
                 .setPlatform(platform)

@@ -47,21 +47,30 @@ public final class RegistryTerms implements Supplier<DiscoveryTerms> {
         try {
             datasets = read();
         } catch (KafkaException e) {
-            LOG.warn("cannot read {}: {}; discovering with the bundled registry", topics.registry.name(), e.getMessage());
+            LOG.warn(
+                    "cannot read {}: {}; discovering with the bundled registry",
+                    topics.registry.name(),
+                    e.getMessage());
             datasets = List.of();
         }
         if (datasets.isEmpty()) {
             try {
                 datasets = RegistryLoader.loadBundled();
             } catch (RuntimeException e) {
-                LOG.warn("the registry topic is empty and no registry is bundled: discovery finds nothing ({})", e.getMessage());
+                LOG.warn(
+                        "the registry topic is empty and no registry is bundled: discovery finds nothing ({})",
+                        e.getMessage());
             }
         }
         DiscoveryTerms terms = DiscoveryTerms.from(datasets);
         String fingerprint = terms.fingerprint();
         if (!fingerprint.equals(lastFingerprint)) {
-            LOG.info("discovery terms from {} datasets: {} names, {} file names, {} infohashes", datasets.size(),
-                    terms.names().size(), terms.fileNames().size(), terms.btihs().size());
+            LOG.info(
+                    "discovery terms from {} datasets: {} names, {} file names, {} infohashes",
+                    datasets.size(),
+                    terms.names().size(),
+                    terms.fileNames().size(),
+                    terms.btihs().size());
             lastFingerprint = fingerprint;
         }
         return terms;
@@ -72,8 +81,8 @@ public final class RegistryTerms implements Supplier<DiscoveryTerms> {
         c.putAll(client);
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<String, RetractedDataset> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                topics.registry.valueSerde().deserializer())) {
+        try (KafkaConsumer<String, RetractedDataset> consumer = new KafkaConsumer<>(
+                c, new StringDeserializer(), topics.registry.valueSerde().deserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topics.registry.name(), Duration.ofSeconds(30));
             List<TopicPartition> parts = new ArrayList<>();
             for (PartitionInfo i : infos == null ? List.<PartitionInfo>of() : infos) {

@@ -12,8 +12,7 @@ public final class Schedule {
     public static final String LOCATOR = "locator";
     static final Duration FIRST_RETRY = Duration.ofMinutes(1);
 
-    private Schedule() {
-    }
+    private Schedule() {}
 
     /** Epoch millis of the last attempt, success or not; 0 when never tried. */
     public static long attemptedAt(CrawlCheckpoint cp) {

@@ -25,8 +25,7 @@ public final class SnapshotBounds {
     /** The detection app dead-letters a chunk whose mirror has a longer identifier name or value. */
     static final int MAX_IDENTIFIER_CHARS = 256;
 
-    private SnapshotBounds() {
-    }
+    private SnapshotBounds() {}
 
     public static Snapshot apply(Snapshot s) {
         List<ManifestEntry> kept = new ArrayList<>(Math.min(s.entries().size(), MAX_ENTRIES));
@@ -35,7 +34,8 @@ public final class SnapshotBounds {
             if (kept.size() >= MAX_ENTRIES) {
                 break;
             }
-            if (e.getPath() == null || e.getPath().length() > MAX_PATH_CHARS
+            if (e.getPath() == null
+                    || e.getPath().length() > MAX_PATH_CHARS
                     || e.getRef() != null && e.getRef().length() > MAX_PATH_CHARS) {
                 overlong++;
                 continue;
@@ -58,18 +58,30 @@ public final class SnapshotBounds {
     public static Mirror partial(Mirror mirror, String reason) {
         String before = mirror.getPartialReason();
         String joined = before == null || before.isBlank() ? reason : before + "; " + reason;
-        return Mirror.newBuilder(mirror).setPartial(true).setPartialReason(Mirrors.cap(joined, MAX_FIELD_CHARS)).build();
+        return Mirror.newBuilder(mirror)
+                .setPartial(true)
+                .setPartialReason(Mirrors.cap(joined, MAX_FIELD_CHARS))
+                .build();
     }
 
     private static ManifestEntry boundEntry(ManifestEntry e) {
         boolean badSize = e.getSize() != null && e.getSize() < 0;
-        if (!badSize && fits(e.getSha256()) && fits(e.getSha1()) && fits(e.getMd5()) && fits(e.getGitBlobSha1())
+        if (!badSize
+                && fits(e.getSha256())
+                && fits(e.getSha1())
+                && fits(e.getMd5())
+                && fits(e.getGitBlobSha1())
                 && fits(e.getLfsSha256())) {
             return e;
         }
         // No real digest is this long and no file has a negative size: drop the field, keep the file.
-        return ManifestEntry.newBuilder(e).setSize(badSize ? null : e.getSize()).setSha256(orNull(e.getSha256())).setSha1(orNull(e.getSha1()))
-                .setMd5(orNull(e.getMd5())).setGitBlobSha1(orNull(e.getGitBlobSha1())).setLfsSha256(orNull(e.getLfsSha256()))
+        return ManifestEntry.newBuilder(e)
+                .setSize(badSize ? null : e.getSize())
+                .setSha256(orNull(e.getSha256()))
+                .setSha1(orNull(e.getSha1()))
+                .setMd5(orNull(e.getMd5()))
+                .setGitBlobSha1(orNull(e.getGitBlobSha1()))
+                .setLfsSha256(orNull(e.getLfsSha256()))
                 .build();
     }
 

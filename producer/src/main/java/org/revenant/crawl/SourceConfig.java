@@ -16,8 +16,8 @@ import java.util.Objects;
  * @param watch    the explicit watch list (repositories, datasets, items, records, torrents)
  * @param token    from the environment only; never printed
  */
-public record SourceConfig(String name, boolean enabled, Duration interval, URI url, boolean discover,
-                           List<String> watch, Secret token) {
+public record SourceConfig(
+        String name, boolean enabled, Duration interval, URI url, boolean discover, List<String> watch, Secret token) {
 
     public SourceConfig {
         Objects.requireNonNull(name, "name");

@@ -25,9 +25,19 @@ import java.util.regex.Pattern;
  * @param discovers   whether it searches by default ({@code discover:} turns it off)
  * @param factory     builds the source from its settings and the shared HTTP client
  */
-public record SourceDescriptor(String name, String platform, String urlKey, String defaultUrl, String urlEnv, String tokenEnv,
-                               String watchKey, Pattern watchShape, String watchHint, Duration interval, boolean discovers,
-                               Factory factory) {
+public record SourceDescriptor(
+        String name,
+        String platform,
+        String urlKey,
+        String defaultUrl,
+        String urlEnv,
+        String tokenEnv,
+        String watchKey,
+        Pattern watchShape,
+        String watchHint,
+        Duration interval,
+        boolean discovers,
+        Factory factory) {
 
     /** Builds a platform's source. */
     @FunctionalInterface
@@ -55,10 +65,30 @@ public record SourceDescriptor(String name, String platform, String urlKey, Stri
     }
 
     /** A platform that searches its public API, configured at {@code sources.<name>.<urlKey>}. */
-    public static SourceDescriptor api(String name, String platform, String urlKey, String defaultUrl, String urlEnv,
-                                       String tokenEnv, String watchKey, String watchShape, String watchHint,
-                                       Duration interval, Factory factory) {
-        return new SourceDescriptor(name, platform, urlKey, defaultUrl, urlEnv, tokenEnv, watchKey,
-                Pattern.compile(watchShape), watchHint, interval, true, factory);
+    public static SourceDescriptor api(
+            String name,
+            String platform,
+            String urlKey,
+            String defaultUrl,
+            String urlEnv,
+            String tokenEnv,
+            String watchKey,
+            String watchShape,
+            String watchHint,
+            Duration interval,
+            Factory factory) {
+        return new SourceDescriptor(
+                name,
+                platform,
+                urlKey,
+                defaultUrl,
+                urlEnv,
+                tokenEnv,
+                watchKey,
+                Pattern.compile(watchShape),
+                watchHint,
+                interval,
+                true,
+                factory);
     }
 }

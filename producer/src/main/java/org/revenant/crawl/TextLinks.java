@@ -22,17 +22,40 @@ import org.revenant.source.torrent.TorrentException;
 public final class TextLinks {
 
     public static final int MAX_LINKS = 100;
-    private static final Pattern MAGNET = Pattern.compile("magnet:\\?[^\\s\"'<>()\\[\\]`]{1,4000}", Pattern.CASE_INSENSITIVE);
-    private static final Pattern URL = Pattern.compile("https?://[^\\s\"'<>()\\[\\]`]{1,2000}", Pattern.CASE_INSENSITIVE);
+    private static final Pattern MAGNET =
+            Pattern.compile("magnet:\\?[^\\s\"'<>()\\[\\]`]{1,4000}", Pattern.CASE_INSENSITIVE);
+    private static final Pattern URL =
+            Pattern.compile("https?://[^\\s\"'<>()\\[\\]`]{1,2000}", Pattern.CASE_INSENSITIVE);
     /** Where retracted datasets have been shared: download links to these hosts are worth recording. */
-    private static final Set<String> FILE_HOSTS = Set.of("drive.google.com", "docs.google.com", "pan.baidu.com",
-            "yun.baidu.com", "dropbox.com", "www.dropbox.com", "dl.dropboxusercontent.com", "mega.nz", "mega.co.nz",
-            "onedrive.live.com", "1drv.ms", "academictorrents.com", "archive.org", "zenodo.org", "huggingface.co",
-            "kaggle.com", "www.kaggle.com", "figshare.com", "box.com", "app.box.com", "weiyun.com", "share.weiyun.com",
-            "aliyundrive.com", "www.aliyundrive.com", "cowtransfer.com", "data.vision.ee.ethz.ch");
+    private static final Set<String> FILE_HOSTS = Set.of(
+            "drive.google.com",
+            "docs.google.com",
+            "pan.baidu.com",
+            "yun.baidu.com",
+            "dropbox.com",
+            "www.dropbox.com",
+            "dl.dropboxusercontent.com",
+            "mega.nz",
+            "mega.co.nz",
+            "onedrive.live.com",
+            "1drv.ms",
+            "academictorrents.com",
+            "archive.org",
+            "zenodo.org",
+            "huggingface.co",
+            "kaggle.com",
+            "www.kaggle.com",
+            "figshare.com",
+            "box.com",
+            "app.box.com",
+            "weiyun.com",
+            "share.weiyun.com",
+            "aliyundrive.com",
+            "www.aliyundrive.com",
+            "cowtransfer.com",
+            "data.vision.ee.ethz.ch");
 
-    private TextLinks() {
-    }
+    private TextLinks() {}
 
     /** @param origin where the text came from, used as the entries' path (e.g. {@code README.md}) */
     public static List<ManifestEntry> extract(String text, String origin) {
@@ -46,8 +69,13 @@ public final class TextLinks {
             try {
                 MagnetLink magnet = MagnetLink.parse(m.group());
                 String ref = magnet.btih() != null ? magnet.btih() : magnet.btmh();
-                unique.putIfAbsent("magnet:" + ref, ManifestEntry.newBuilder().setPath(origin + "#magnet:" + ref)
-                        .setKind(EntryKind.MAGNET_REF).setRef(ref).build());
+                unique.putIfAbsent(
+                        "magnet:" + ref,
+                        ManifestEntry.newBuilder()
+                                .setPath(origin + "#magnet:" + ref)
+                                .setKind(EntryKind.MAGNET_REF)
+                                .setRef(ref)
+                                .build());
             } catch (TorrentException | RuntimeException e) {
                 // not a magnet we can read: nothing to record
             }
@@ -57,8 +85,13 @@ public final class TextLinks {
             String url = trimPunctuation(m.group());
             String host = host(url);
             if (host != null && (FILE_HOSTS.contains(host) || host.endsWith(".archive.org"))) {
-                unique.putIfAbsent("link:" + url, ManifestEntry.newBuilder().setPath(origin + "#link")
-                        .setKind(EntryKind.LINK).setRef(url).build());
+                unique.putIfAbsent(
+                        "link:" + url,
+                        ManifestEntry.newBuilder()
+                                .setPath(origin + "#link")
+                                .setKind(EntryKind.LINK)
+                                .setRef(url)
+                                .build());
             }
         }
         out.addAll(unique.values());

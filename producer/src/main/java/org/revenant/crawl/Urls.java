@@ -7,8 +7,7 @@ import java.nio.charset.StandardCharsets;
 /** Building request URLs from a configured base and untrusted pieces. */
 public final class Urls {
 
-    private Urls() {
-    }
+    private Urls() {}
 
     /** A query parameter value. */
     public static String param(String value) {
@@ -42,7 +41,8 @@ public final class Urls {
         } catch (IllegalArgumentException e) {
             throw new CrawlException("unusable next-page link: " + link);
         }
-        if (!String.valueOf(next.getHost()).equalsIgnoreCase(String.valueOf(base.getHost())) || next.getPort() != base.getPort()) {
+        if (!String.valueOf(next.getHost()).equalsIgnoreCase(String.valueOf(base.getHost()))
+                || next.getPort() != base.getPort()) {
             throw new CrawlException("next-page link leaves " + base.getHost() + ": " + link);
         }
         return next;

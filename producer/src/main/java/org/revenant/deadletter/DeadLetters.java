@@ -20,19 +20,27 @@ public interface DeadLetters {
 
     /** Header names as Kafka Streams writes them on its dead-letter records. */
     String EXCEPTION = "__streams.errors.exception";
+
     String MESSAGE = "__streams.errors.message";
     String STACKTRACE = "__streams.errors.stacktrace";
     String TOPIC = "__streams.errors.topic";
     String PARTITION = "__streams.errors.partition";
     String OFFSET = "__streams.errors.offset";
 
-    DeadLetters NONE = record -> { };
+    DeadLetters NONE = record -> {};
 
     void write(ProducerRecord<byte[], byte[]> record);
 
     /** A dead-letter record of the source record at {@code topic}-{@code partition}@{@code offset}. */
-    static ProducerRecord<byte[], byte[]> record(String deadLetterTopic, byte[] key, byte[] value, String topic,
-                                                 int partition, long offset, long timestamp, Exception cause) {
+    static ProducerRecord<byte[], byte[]> record(
+            String deadLetterTopic,
+            byte[] key,
+            byte[] value,
+            String topic,
+            int partition,
+            long offset,
+            long timestamp,
+            Exception cause) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(deadLetterTopic, null, timestamp, key, value);
         Headers headers = record.headers();
         headers.add(EXCEPTION, utf8(cause.getClass().getName()));
@@ -49,8 +57,15 @@ public interface DeadLetters {
     /** A dead-letter record of a record a plain consumer could not deserialize, with its original bytes. */
     static ProducerRecord<byte[], byte[]> undecodable(String deadLetterTopic, RecordDeserializationException e) {
         long timestamp = e.timestamp() >= 0 ? e.timestamp() : System.currentTimeMillis();
-        return record(deadLetterTopic, bytes(e.keyBuffer()), bytes(e.valueBuffer()), e.topicPartition().topic(),
-                e.topicPartition().partition(), e.offset(), timestamp, e);
+        return record(
+                deadLetterTopic,
+                bytes(e.keyBuffer()),
+                bytes(e.valueBuffer()),
+                e.topicPartition().topic(),
+                e.topicPartition().partition(),
+                e.offset(),
+                timestamp,
+                e);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

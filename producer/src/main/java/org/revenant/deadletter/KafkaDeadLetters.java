@@ -33,7 +33,8 @@ public final class KafkaDeadLetters implements DeadLetters, AutoCloseable {
         }
         try {
             if (producer == null) {
-                producer = new KafkaProducer<>(producerProperties(clientProperties), new ByteArraySerializer(), new ByteArraySerializer());
+                producer = new KafkaProducer<>(
+                        producerProperties(clientProperties), new ByteArraySerializer(), new ByteArraySerializer());
             }
             producer.send(record, (metadata, e) -> {
                 if (e != null) {

@@ -15,8 +15,8 @@ public final class Component {
     public static final int MAX_REASON = 300;
 
     /** A consistent view of a component at one moment. */
-    public record Snapshot(String name, boolean critical, ComponentState state, String reason, Instant since,
-                           long failures) {}
+    public record Snapshot(
+            String name, boolean critical, ComponentState state, String reason, Instant since, long failures) {}
 
     private final String name;
     private final boolean critical;

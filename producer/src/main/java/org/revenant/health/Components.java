@@ -49,7 +49,8 @@ public final class Components {
     public static ComponentState overall(List<Component.Snapshot> snapshots) {
         ComponentState worst = ComponentState.UP;
         for (Component.Snapshot s : snapshots) {
-            ComponentState effective = s.state() == ComponentState.DOWN && !s.critical() ? ComponentState.DEGRADED : s.state();
+            ComponentState effective =
+                    s.state() == ComponentState.DOWN && !s.critical() ? ComponentState.DEGRADED : s.state();
             if (rank(effective) > rank(worst)) {
                 worst = effective;
             }

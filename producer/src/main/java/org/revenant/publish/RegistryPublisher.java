@@ -21,8 +21,8 @@ public final class RegistryPublisher {
         props.putAll(clientProperties);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        try (KafkaProducer<String, RetractedDataset> producer = new KafkaProducer<>(props, new StringSerializer(),
-                topics.registry.valueSerde().serializer())) {
+        try (KafkaProducer<String, RetractedDataset> producer = new KafkaProducer<>(
+                props, new StringSerializer(), topics.registry.valueSerde().serializer())) {
             for (RetractedDataset dataset : datasets) {
                 producer.send(new ProducerRecord<>(topics.registry.name(), dataset.getId(), dataset));
             }
@@ -34,8 +34,8 @@ public final class RegistryPublisher {
     public static void remove(Properties clientProperties, Topics topics, String datasetId) {
         Properties props = new Properties();
         props.putAll(clientProperties);
-        try (KafkaProducer<String, RetractedDataset> producer = new KafkaProducer<>(props, new StringSerializer(),
-                topics.registry.valueSerde().serializer())) {
+        try (KafkaProducer<String, RetractedDataset> producer = new KafkaProducer<>(
+                props, new StringSerializer(), topics.registry.valueSerde().serializer())) {
             producer.send(new ProducerRecord<>(topics.registry.name(), datasetId, null));
             producer.flush();
         }

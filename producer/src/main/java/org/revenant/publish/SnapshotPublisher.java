@@ -11,8 +11,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
 import org.revenant.avro.SnapshotChunk;
@@ -45,7 +45,8 @@ public final class SnapshotPublisher implements AutoCloseable {
     }
 
     /** @param maxEntries entries per chunk, at most {@value #MAX_ENTRIES} (benchmarks vary it) */
-    public SnapshotPublisher(Properties clientProperties, Topics topics, String crawler, String transactionalId, int maxEntries) {
+    public SnapshotPublisher(
+            Properties clientProperties, Topics topics, String crawler, String transactionalId, int maxEntries) {
         if (maxEntries < 1 || maxEntries > MAX_ENTRIES) {
             throw new IllegalArgumentException("entries per chunk must be in [1, " + MAX_ENTRIES + "]: " + maxEntries);
         }
@@ -95,7 +96,9 @@ public final class SnapshotPublisher implements AutoCloseable {
         List<ManifestEntry> entries = sorted(unsorted);
         String snapshotId = UUID.randomUUID().toString();
         List<List<ManifestEntry>> chunks = split(entries, text == null ? 0 : text.length(), maxEntries);
-        long totalBytes = entries.stream().mapToLong(e -> e.getSize() == null ? 0 : e.getSize()).sum();
+        long totalBytes = entries.stream()
+                .mapToLong(e -> e.getSize() == null ? 0 : e.getSize())
+                .sum();
         producer.beginTransaction();
         try {
             for (int i = 0; i < chunks.size(); i++) {
@@ -164,8 +167,14 @@ public final class SnapshotPublisher implements AutoCloseable {
     }
 
     private static long estimate(ManifestEntry e) {
-        return 24L + utf8(e.getPath()) + utf8(e.getSha256()) + utf8(e.getSha1()) + utf8(e.getMd5())
-                + utf8(e.getGitBlobSha1()) + utf8(e.getLfsSha256()) + utf8(e.getRef());
+        return 24L
+                + utf8(e.getPath())
+                + utf8(e.getSha256())
+                + utf8(e.getSha1())
+                + utf8(e.getMd5())
+                + utf8(e.getGitBlobSha1())
+                + utf8(e.getLfsSha256())
+                + utf8(e.getRef());
     }
 
     private static long utf8(String s) {

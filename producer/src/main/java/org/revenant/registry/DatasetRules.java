@@ -21,7 +21,7 @@ public final class DatasetRules {
     static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
     static final Pattern MIRROR_KEY = Pattern.compile("[a-z][a-z0-9-]*:\\S+");
 
-    private DatasetRules() { }
+    private DatasetRules() {}
 
     /**
      * Everything wrong with a dataset as a registry record keyed by {@code key}; empty when
@@ -36,7 +36,8 @@ public final class DatasetRules {
         String id = dataset.getId();
         add(problems, idProblem(id));
         if (key != null && id != null && !key.equals(id)) {
-            problems.add("record key " + RegistryProblem.quote(key) + " is not the dataset id " + RegistryProblem.quote(id));
+            problems.add(
+                    "record key " + RegistryProblem.quote(key) + " is not the dataset id " + RegistryProblem.quote(id));
         }
         if (blank(dataset.getName())) {
             problems.add("missing required field 'name'");
@@ -67,7 +68,8 @@ public final class DatasetRules {
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < signatures.size(); i++) {
             Signature s = signatures.get(i);
-            String p = "signature " + (i + 1) + (s == null || s.getKind() == null ? "" : " (" + s.getKind() + ")") + ": ";
+            String p =
+                    "signature " + (i + 1) + (s == null || s.getKind() == null ? "" : " (" + s.getKind() + ")") + ": ";
             if (s == null) {
                 problems.add(p + "empty");
                 continue;
@@ -85,8 +87,10 @@ public final class DatasetRules {
         if (blank(id)) {
             return "missing required field 'id'";
         }
-        return ID.matcher(id).matches() ? null
-                : "id " + RegistryProblem.quote(id) + " must be lower-case letters, digits and '-', starting with a letter or digit";
+        return ID.matcher(id).matches()
+                ? null
+                : "id " + RegistryProblem.quote(id)
+                        + " must be lower-case letters, digits and '-', starting with a letter or digit";
     }
 
     static String parentProblem(String parent, String id) {
@@ -103,14 +107,16 @@ public final class DatasetRules {
             return "missing required field 'status'";
         }
         if (!RegistryVocabulary.STATUSES.contains(status)) {
-            return "status " + RegistryProblem.quote(status) + " is not one of: " + String.join(", ", RegistryVocabulary.STATUSES);
+            return "status " + RegistryProblem.quote(status) + " is not one of: "
+                    + String.join(", ", RegistryVocabulary.STATUSES);
         }
         return "derived".equals(status) && parent == null ? "status 'derived' needs a 'parent'" : null;
     }
 
     static String retractedOnProblem(String retractedOn) {
         return retractedOn != null && !RegistryFile.isDate(retractedOn)
-                ? "retractedOn " + RegistryProblem.quote(retractedOn) + " is not a date (YYYY-MM-DD, YYYY-MM or YYYY)" : null;
+                ? "retractedOn " + RegistryProblem.quote(retractedOn) + " is not a date (YYYY-MM-DD, YYYY-MM or YYYY)"
+                : null;
     }
 
     static List<String> reasonProblems(List<String> reasons) {
@@ -120,7 +126,8 @@ public final class DatasetRules {
         }
         for (String r : reasons) {
             if (!RegistryVocabulary.REASONS.contains(r)) {
-                problems.add("reason " + RegistryProblem.quote(r) + " is not one of: " + String.join(", ", RegistryVocabulary.REASONS));
+                problems.add("reason " + RegistryProblem.quote(r) + " is not one of: "
+                        + String.join(", ", RegistryVocabulary.REASONS));
             }
         }
         return problems;
@@ -135,8 +142,10 @@ public final class DatasetRules {
     }
 
     static String allowedMirrorProblem(String key) {
-        return key != null && MIRROR_KEY.matcher(key).matches() ? null
-                : "allowed mirror " + RegistryProblem.quote(key) + " is not a mirror key '<platform>:<locator>' ('*' matches any text)";
+        return key != null && MIRROR_KEY.matcher(key).matches()
+                ? null
+                : "allowed mirror " + RegistryProblem.quote(key)
+                        + " is not a mirror key '<platform>:<locator>' ('*' matches any text)";
     }
 
     /** {@code seen} maps signature identities to their 1-based position. */

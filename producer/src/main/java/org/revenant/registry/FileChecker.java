@@ -40,8 +40,10 @@ final class FileChecker {
         boolean ok = true;
         for (Field f : map.fields().values()) {
             if (!known.contains(f.key())) {
-                problem(f.keyLine(), prefix + "unknown field " + RegistryProblem.quote(f.key()) + "; known fields: "
-                        + String.join(", ", known));
+                problem(
+                        f.keyLine(),
+                        prefix + "unknown field " + RegistryProblem.quote(f.key()) + "; known fields: "
+                                + String.join(", ", known));
                 ok = false;
             }
         }

@@ -29,17 +29,19 @@ public final class PathPatterns {
     public static final int MAX_CHARS = 1024;
     /** The longest path a mirror can hold (manifest format, torrent reader). */
     public static final int MAX_PATH_CHARS = 4096;
+
     static final int PROBE_CHARS = 512;
     /** Sixteen times the square of the probe: ordinary patterns need under two. */
     static final long READS_PER_PROBE = 16L * PROBE_CHARS * PROBE_CHARS;
+
     private static final long STACK_BYTES = 1L << 20;
     private static final String ENDING = "\n\u0000";
     private static final String COMMON = "a0/";
     private static final int MAX_PROBE_CHARS = 12;
 
     /** Verdicts of recent checks: a registry is loaded again and again with the same patterns. */
-    private static final Map<String, Optional<String>> VERDICTS = Collections.synchronizedMap(
-            new LinkedHashMap<>(64, 0.75f, true) {
+    private static final Map<String, Optional<String>> VERDICTS =
+            Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
                 private static final long serialVersionUID = 1L;
 
                 @Override
@@ -48,7 +50,7 @@ public final class PathPatterns {
                 }
             });
 
-    private PathPatterns() { }
+    private PathPatterns() {}
 
     /** Why {@code regex} cannot be a PATH_PATTERN, or null when it can. */
     public static String problem(String regex) {
@@ -110,20 +112,24 @@ public final class PathPatterns {
     /** Runs the longest probes on a thread with an ordinary stack, as the streams app's threads have. */
     private static String recursion(Pattern pattern, Set<Character> chars) {
         String[] problem = {null};
-        Thread probe = new Thread(null, () -> {
-            for (char c : chars) {
-                String path = String.valueOf(c).repeat(MAX_PATH_CHARS - ENDING.length()) + ENDING;
-                try {
-                    // The first match attempt reaches full depth within a few reads per character.
-                    reads(pattern, path, 64L * MAX_PATH_CHARS);
-                } catch (StackOverflowError e) {
-                    problem[0] = "regex recurses too deeply on a " + path.length() + "-character path such as "
-                            + RegistryProblem.quote(path) + " (alternation inside a repetition such as (x|y)*;"
-                            + " a character class such as [xy]* does not)";
-                    return;
-                }
-            }
-        }, "path-pattern-check", STACK_BYTES);
+        Thread probe = new Thread(
+                null,
+                () -> {
+                    for (char c : chars) {
+                        String path = String.valueOf(c).repeat(MAX_PATH_CHARS - ENDING.length()) + ENDING;
+                        try {
+                            // The first match attempt reaches full depth within a few reads per character.
+                            reads(pattern, path, 64L * MAX_PATH_CHARS);
+                        } catch (StackOverflowError e) {
+                            problem[0] = "regex recurses too deeply on a " + path.length() + "-character path such as "
+                                    + RegistryProblem.quote(path) + " (alternation inside a repetition such as (x|y)*;"
+                                    + " a character class such as [xy]* does not)";
+                            return;
+                        }
+                    }
+                },
+                "path-pattern-check",
+                STACK_BYTES);
         probe.start();
         try {
             probe.join();

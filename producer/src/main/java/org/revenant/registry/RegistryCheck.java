@@ -13,7 +13,7 @@ import org.revenant.avro.RetractedDataset;
  */
 public final class RegistryCheck {
 
-    private RegistryCheck() { }
+    private RegistryCheck() {}
 
     public static void main(String[] args) {
         Path directory = Path.of(args.length > 0 ? args[0] : "registry");
@@ -24,8 +24,7 @@ public final class RegistryCheck {
     /** Validates the directory and its INDEX; returns the number of datasets. */
     public static int check(Path directory) {
         if (!Files.isDirectory(directory)) {
-            throw new RegistryException(List.of(new RegistryProblem(directory.toString(), 0,
-                    "not a directory")));
+            throw new RegistryException(List.of(new RegistryProblem(directory.toString(), 0, "not a directory")));
         }
         List<RegistryProblem> problems = new ArrayList<>();
         List<RetractedDataset> datasets = List.of();

@@ -29,8 +29,7 @@ public class RegistryException extends RuntimeException {
         if (problems.size() == 1) {
             return problems.get(0).toString();
         }
-        return problems.size() + " registry problems:" + problems.stream()
-                .map(p -> System.lineSeparator() + "  " + p)
-                .collect(Collectors.joining());
+        return problems.size() + " registry problems:"
+                + problems.stream().map(p -> System.lineSeparator() + "  " + p).collect(Collectors.joining());
     }
 }

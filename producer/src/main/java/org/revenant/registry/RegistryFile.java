@@ -29,12 +29,24 @@ import org.revenant.registry.YamlTree.Node;
  */
 public final class RegistryFile {
 
-    static final List<String> FIELDS = List.of("id", "name", "aliases", "parent", "status", "retractedOn",
-            "retractedBy", "reasons", "sources", "severity", "allowedMirrors", "signatures", "notes");
+    static final List<String> FIELDS = List.of(
+            "id",
+            "name",
+            "aliases",
+            "parent",
+            "status",
+            "retractedOn",
+            "retractedBy",
+            "reasons",
+            "sources",
+            "severity",
+            "allowedMirrors",
+            "signatures",
+            "notes");
 
     private static final Pattern DATE = Pattern.compile("\\d{4}(-\\d{2}(-\\d{2})?)?");
 
-    private RegistryFile() { }
+    private RegistryFile() {}
 
     /** Parses a file; problems name it as given. */
     public static RetractedDataset parse(Path file) {
@@ -64,7 +76,7 @@ public final class RegistryFile {
     }
 
     /** A parsed file with the lines that cross-file checks point at. */
-    record Parsed(String file, RetractedDataset dataset, int idLine, int parentLine) { }
+    record Parsed(String file, RetractedDataset dataset, int idLine, int parentLine) {}
 
     /** Parses without throwing: problems go to the returned list, the dataset is null if any. */
     static Parsed parseCollecting(String displayName, String yaml, List<RegistryProblem> problems) {
@@ -123,10 +135,19 @@ public final class RegistryFile {
             return null;
         }
         RetractedDataset dataset = RetractedDataset.newBuilder()
-                .setId(id).setName(name).setAliases(aliases).setParent(parent).setStatus(status)
-                .setRetractedOn(retractedOn).setRetractedBy(retractedBy).setReasons(reasons)
-                .setSources(sources).setSeverity(severity).setAllowedMirrors(allowed)
-                .setSignatures(signatures).setNotes(notes)
+                .setId(id)
+                .setName(name)
+                .setAliases(aliases)
+                .setParent(parent)
+                .setStatus(status)
+                .setRetractedOn(retractedOn)
+                .setRetractedBy(retractedBy)
+                .setReasons(reasons)
+                .setSources(sources)
+                .setSeverity(severity)
+                .setAllowedMirrors(allowed)
+                .setSignatures(signatures)
+                .setNotes(notes)
                 .build();
         return new Parsed(check.file(), dataset, line(map, "id"), line(map, "parent"));
     }
@@ -140,8 +161,10 @@ public final class RegistryFile {
         String base = check.file().substring(check.file().lastIndexOf('/') + 1);
         String stem = base.replaceFirst("\\.ya?ml$", "");
         if (!stem.equals(id)) {
-            check.problem(line(map, "id"), "id " + RegistryProblem.quote(id) + " does not match the file name '" + base
-                    + "' (expected " + id + ".yaml)");
+            check.problem(
+                    line(map, "id"),
+                    "id " + RegistryProblem.quote(id) + " does not match the file name '" + base + "' (expected " + id
+                            + ".yaml)");
         }
     }
 
@@ -206,7 +229,8 @@ public final class RegistryFile {
         try {
             URI uri = new URI(url);
             return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
-                    && uri.getHost() != null && !uri.getHost().isEmpty();
+                    && uri.getHost() != null
+                    && !uri.getHost().isEmpty();
         } catch (URISyntaxException e) {
             return false;
         }
@@ -220,8 +244,10 @@ public final class RegistryFile {
         try {
             return Severity.valueOf(text);
         } catch (IllegalArgumentException e) {
-            check.problem(line(map, "severity"), "severity " + RegistryProblem.quote(text) + " is not one of: "
-                    + Arrays.stream(Severity.values()).map(Enum::name).collect(Collectors.joining(", ")));
+            check.problem(
+                    line(map, "severity"),
+                    "severity " + RegistryProblem.quote(text) + " is not one of: "
+                            + Arrays.stream(Severity.values()).map(Enum::name).collect(Collectors.joining(", ")));
             return null;
         }
     }

@@ -32,7 +32,7 @@ public final class RegistryLoader {
      */
     public static final String INDEX = "INDEX";
 
-    private RegistryLoader() { }
+    private RegistryLoader() {}
 
     /** Loads one registry file, or every registry file of a directory in name order. */
     public static List<RetractedDataset> load(Path fileOrDirectory) {
@@ -62,8 +62,8 @@ public final class RegistryLoader {
         String indexName = BUNDLED_DIR + "/" + INDEX;
         String index = resource(classLoader, indexName);
         if (index == null) {
-            throw new RegistryException(List.of(new RegistryProblem("classpath:" + indexName, 0,
-                    "not found; no registry is bundled on the class path")));
+            throw new RegistryException(List.of(new RegistryProblem(
+                    "classpath:" + indexName, 0, "not found; no registry is bundled on the class path")));
         }
         Map<String, String> texts = new LinkedHashMap<>();
         List<RegistryProblem> problems = new ArrayList<>();
@@ -81,7 +81,9 @@ public final class RegistryLoader {
 
     /** The file names an INDEX lists: one a line; blank lines and {@code #} comments are skipped. */
     public static List<String> indexEntries(String indexText) {
-        return indexText.lines().map(String::strip)
+        return indexText
+                .lines()
+                .map(String::strip)
                 .filter(l -> !l.isEmpty() && !l.startsWith("#"))
                 .toList();
     }
@@ -112,14 +114,13 @@ public final class RegistryLoader {
             if (!seen.add(name)) {
                 problems.add(new RegistryProblem(prefix + INDEX, 0, "lists '" + name + "' twice"));
             } else if (!present.contains(name)) {
-                problems.add(new RegistryProblem(prefix + INDEX, 0, "lists '" + name + "', which is not in "
-                        + prefix));
+                problems.add(new RegistryProblem(prefix + INDEX, 0, "lists '" + name + "', which is not in " + prefix));
             }
         }
         for (String name : present) {
             if (!seen.contains(name)) {
-                problems.add(new RegistryProblem(prefix + INDEX, 0, "does not list '" + name
-                        + "'; add it so the bundled registry includes it"));
+                problems.add(new RegistryProblem(
+                        prefix + INDEX, 0, "does not list '" + name + "'; add it so the bundled registry includes it"));
             }
         }
         return problems;
@@ -146,8 +147,8 @@ public final class RegistryLoader {
         for (RegistryFile.Parsed p : parsed) {
             RegistryFile.Parsed earlier = byId.putIfAbsent(p.dataset().getId(), p);
             if (earlier != null) {
-                problems.add(new RegistryProblem(p.file(), p.idLine(), "id '" + p.dataset().getId()
-                        + "' is already used by " + earlier.file()));
+                problems.add(new RegistryProblem(
+                        p.file(), p.idLine(), "id '" + p.dataset().getId() + "' is already used by " + earlier.file()));
             }
         }
         for (RegistryFile.Parsed p : parsed) {
@@ -156,8 +157,8 @@ public final class RegistryLoader {
                 continue;
             }
             if (!byId.containsKey(parent)) {
-                problems.add(new RegistryProblem(p.file(), p.parentLine(), "parent '" + parent
-                        + "' is not in the registry"));
+                problems.add(new RegistryProblem(
+                        p.file(), p.parentLine(), "parent '" + parent + "' is not in the registry"));
                 continue;
             }
             // Walk up the chain; a cycle would make "alert names the parent" loop forever.
@@ -166,8 +167,8 @@ public final class RegistryLoader {
             String next = parent;
             while (next != null && byId.containsKey(next)) {
                 if (!chain.add(next)) {
-                    problems.add(new RegistryProblem(p.file(), p.parentLine(), "parent chain loops back to '"
-                            + next + "'"));
+                    problems.add(
+                            new RegistryProblem(p.file(), p.parentLine(), "parent chain loops back to '" + next + "'"));
                     break;
                 }
                 next = byId.get(next).dataset().getParent();

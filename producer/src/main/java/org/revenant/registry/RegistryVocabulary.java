@@ -13,8 +13,8 @@ public final class RegistryVocabulary {
      * privacy, IP, likeness; ethical). {@code legal-other} covers legal grounds outside those three,
      * such as illegal content found in the data.
      */
-    public static final List<String> REASONS = List.of(
-            "technical", "legal-privacy", "legal-ip", "legal-likeness", "legal-other", "ethical");
+    public static final List<String> REASONS =
+            List.of("technical", "legal-privacy", "legal-ip", "legal-likeness", "legal-other", "ethical");
 
     /**
      * {@code retracted}: withdrawn by its makers or host. {@code derived}: built from a retracted
@@ -22,5 +22,5 @@ public final class RegistryVocabulary {
      */
     public static final List<String> STATUSES = List.of("retracted", "derived");
 
-    private RegistryVocabulary() { }
+    private RegistryVocabulary() {}
 }

@@ -20,16 +20,19 @@ public final class RegistryYaml {
 
     /** Text that YAML reads back as the same string when written without quotes. */
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._/()+-]*");
+
     private static final Pattern NUMBER_LIKE = Pattern.compile("[-+]?[0-9][0-9_.eE+-]*|0[xXbBoO].*");
     private static final Pattern DATE = Pattern.compile("\\d{4}(-\\d{2}){0,2}");
-    private static final Set<String> YAML_WORDS = Set.of("y", "n", "yes", "no", "true", "false", "on", "off",
-            "null", "~");
+    private static final Set<String> YAML_WORDS =
+            Set.of("y", "n", "yes", "no", "true", "false", "on", "off", "null", "~");
 
-    private RegistryYaml() { }
+    private RegistryYaml() {}
 
     public static String write(RetractedDataset d) {
         StringBuilder out = new StringBuilder();
-        out.append("# ").append(oneLine(d.getName())).append(": Revenant registry entry (format: docs/registry-format.md)\n");
+        out.append("# ")
+                .append(oneLine(d.getName()))
+                .append(": Revenant registry entry (format: docs/registry-format.md)\n");
         field(out, "id", d.getId());
         field(out, "name", d.getName());
         out.append("aliases: ").append(flowList(d.getAliases())).append('\n');
@@ -49,8 +52,11 @@ public final class RegistryYaml {
         }
         out.append("sources:\n");
         for (Source s : d.getSources()) {
-            out.append("  - {title: ").append(scalar(s.getTitle())).append(", url: ")
-                    .append(scalar(s.getUrl())).append("}\n");
+            out.append("  - {title: ")
+                    .append(scalar(s.getTitle()))
+                    .append(", url: ")
+                    .append(scalar(s.getUrl()))
+                    .append("}\n");
         }
         out.append("allowedMirrors: ").append(flowList(d.getAllowedMirrors())).append('\n');
         if (d.getSignatures().isEmpty()) {
@@ -85,8 +91,11 @@ public final class RegistryYaml {
             b.append(", minCount: ").append(s.getMinCount());
         }
         if (!s.getFiles().isEmpty()) {
-            b.append(", files: [").append(s.getFiles().stream().map(RegistryYaml::referenceFile)
-                    .collect(Collectors.joining(", "))).append(']');
+            b.append(", files: [")
+                    .append(s.getFiles().stream()
+                            .map(RegistryYaml::referenceFile)
+                            .collect(Collectors.joining(", ")))
+                    .append(']');
         }
         if (s.getWeight() != null) {
             b.append(", weight: ").append(s.getWeight());
@@ -114,7 +123,8 @@ public final class RegistryYaml {
 
     /** Plain when safe, single-quoted when printable, double-quoted (JSON escapes) otherwise. */
     static String scalar(String text) {
-        boolean plain = PLAIN.matcher(text).matches() && !text.endsWith(" ")
+        boolean plain = PLAIN.matcher(text).matches()
+                && !text.endsWith(" ")
                 && (DATE.matcher(text).matches() || !NUMBER_LIKE.matcher(text).matches())
                 && !YAML_WORDS.contains(text.toLowerCase(Locale.ROOT));
         if (plain) {

@@ -31,10 +31,29 @@ final class SignatureRules {
      * READMEs). As a FILE_NAME they need a size range, else every face-recognition repo matches.
      */
     static final Set<String> GENERIC_NAMES = Set.of(
-            "train.rec", "train.idx", "train.lst", "property", "lfw.bin", "cfp_fp.bin", "cfp_ff.bin",
-            "agedb_30.bin", "calfw.bin", "cplfw.bin", "vgg2_fp.bin", "readme", "readme.md", "readme.txt",
-            "license", "data.zip", "data.tar", "data.tar.gz", "images.zip", "train.zip", "test.zip",
-            "val.zip", "devkit.tar.gz");
+            "train.rec",
+            "train.idx",
+            "train.lst",
+            "property",
+            "lfw.bin",
+            "cfp_fp.bin",
+            "cfp_ff.bin",
+            "agedb_30.bin",
+            "calfw.bin",
+            "cplfw.bin",
+            "vgg2_fp.bin",
+            "readme",
+            "readme.md",
+            "readme.txt",
+            "license",
+            "data.zip",
+            "data.tar",
+            "data.tar.gz",
+            "images.zip",
+            "train.zip",
+            "test.zip",
+            "val.zip",
+            "devkit.tar.gz");
 
     private static final List<String> COMMON = List.of("kind", "weight", "verified", "note");
     /**
@@ -42,13 +61,20 @@ final class SignatureRules {
      * a kind added by a newer release (docs/decisions/013).
      */
     static final List<SignatureKind> KNOWN_KINDS = Arrays.stream(SignatureKind.values())
-            .filter(k -> k != SignatureKind.UNKNOWN).toList();
+            .filter(k -> k != SignatureKind.UNKNOWN)
+            .toList();
 
     private static final Map<SignatureKind, List<String>> FIELDS = new EnumMap<>(SignatureKind.class);
 
     static {
-        for (SignatureKind k : List.of(SignatureKind.BTIH, SignatureKind.SHA256, SignatureKind.SHA1,
-                SignatureKind.MD5, SignatureKind.GIT_BLOB, SignatureKind.DOWNLOAD_LINK, SignatureKind.ALIAS)) {
+        for (SignatureKind k : List.of(
+                SignatureKind.BTIH,
+                SignatureKind.SHA256,
+                SignatureKind.SHA1,
+                SignatureKind.MD5,
+                SignatureKind.GIT_BLOB,
+                SignatureKind.DOWNLOAD_LINK,
+                SignatureKind.ALIAS)) {
             FIELDS.put(k, List.of("value"));
         }
         FIELDS.put(SignatureKind.FILE_SIZE, List.of("size"));
@@ -78,11 +104,16 @@ final class SignatureRules {
             return null;
         }
         SignatureKind kind;
-        kind = KNOWN_KINDS.stream().filter(k -> k.name().equals(kindText)).findFirst().orElse(null);
+        kind = KNOWN_KINDS.stream()
+                .filter(k -> k.name().equals(kindText))
+                .findFirst()
+                .orElse(null);
         if (kind == null) {
-            check.problem(map.fields().get("kind").keyLine(), "signature " + index + ": unknown kind '"
-                    + kindText + "'; known kinds: " + KNOWN_KINDS.stream()
-                    .map(Enum::name).collect(Collectors.joining(", ")));
+            check.problem(
+                    map.fields().get("kind").keyLine(),
+                    "signature " + index + ": unknown kind '"
+                            + kindText + "'; known kinds: "
+                            + KNOWN_KINDS.stream().map(Enum::name).collect(Collectors.joining(", ")));
             return null;
         }
         String p = "signature " + index + " (" + kind + "): ";
@@ -91,11 +122,15 @@ final class SignatureRules {
         allowed.addAll(FIELDS.get(kind));
         for (YamlTree.Field f : map.fields().values()) {
             if (!ALL_FIELDS.contains(f.key())) {
-                check.problem(f.keyLine(), p + "unknown field " + RegistryProblem.quote(f.key()) + "; fields of " + kind
-                        + ": " + String.join(", ", allowed));
+                check.problem(
+                        f.keyLine(),
+                        p + "unknown field " + RegistryProblem.quote(f.key()) + "; fields of " + kind + ": "
+                                + String.join(", ", allowed));
             } else if (!allowed.contains(f.key())) {
-                check.problem(f.keyLine(), p + "field " + RegistryProblem.quote(f.key()) + " does not apply to " + kind
-                        + "; fields of " + kind + ": " + String.join(", ", allowed));
+                check.problem(
+                        f.keyLine(),
+                        p + "field " + RegistryProblem.quote(f.key()) + " does not apply to " + kind + "; fields of "
+                                + kind + ": " + String.join(", ", allowed));
             }
         }
 
@@ -135,12 +170,15 @@ final class SignatureRules {
 
     /** Identity of a signature for duplicate detection: everything but weight, note and verified. */
     static String identity(Signature s) {
-        String files = s.getFiles().stream().map(f -> f.getName() + "=" + f.getSize())
-                .sorted().collect(Collectors.joining(","));
+        String files = s.getFiles().stream()
+                .map(f -> f.getName() + "=" + f.getSize())
+                .sorted()
+                .collect(Collectors.joining(","));
         String value = s.getKind() == SignatureKind.PATH_PATTERN || s.getValue() == null
-                ? s.getValue() : s.getValue().toLowerCase(Locale.ROOT);
-        return s.getKind() + "|" + value + "|" + s.getSize() + "|" + s.getMinSize() + "|"
-                + s.getMaxSize() + "|" + s.getMinCount() + "|" + files;
+                ? s.getValue()
+                : s.getValue().toLowerCase(Locale.ROOT);
+        return s.getKind() + "|" + value + "|" + s.getSize() + "|" + s.getMinSize() + "|" + s.getMaxSize() + "|"
+                + s.getMinCount() + "|" + files;
     }
 
     private String hash(Mapping map, String p, SignatureKind kind, int line) {
@@ -276,12 +314,15 @@ final class SignatureRules {
     }
 
     static String sizeProblem(Long size, long minimum, String minimumText) {
-        return size != null && size < minimum ? "size " + size + " is below " + minimumText + " (" + minimum + ")" : null;
+        return size != null && size < minimum
+                ? "size " + size + " is below " + minimumText + " (" + minimum + ")"
+                : null;
     }
 
     static String fileNameProblem(String name) {
         return name != null && (name.contains("/") || name.contains("\\"))
-                ? RegistryProblem.quote(name) + " must be a single file or folder name, without '/'" : null;
+                ? RegistryProblem.quote(name) + " must be a single file or folder name, without '/'"
+                : null;
     }
 
     static List<String> rangeProblems(String name, Long min, Long max) {
@@ -302,14 +343,17 @@ final class SignatureRules {
     }
 
     static String minCountProblem(Long count) {
-        return count != null && (count < 1 || count > Integer.MAX_VALUE) ? "minCount " + count + " must be at least 1" : null;
+        return count != null && (count < 1 || count > Integer.MAX_VALUE)
+                ? "minCount " + count + " must be at least 1"
+                : null;
     }
 
     static String linkProblem(String link) {
         if (link != null && link.chars().anyMatch(Character::isWhitespace)) {
             return "link " + RegistryProblem.quote(link) + " must not contain spaces";
         } else if (link != null && link.length() < MIN_LINK_LENGTH) {
-            return "link " + RegistryProblem.quote(link) + " is too short to identify a copy (at least " + MIN_LINK_LENGTH + " characters)";
+            return "link " + RegistryProblem.quote(link) + " is too short to identify a copy (at least "
+                    + MIN_LINK_LENGTH + " characters)";
         }
         return null;
     }
@@ -384,7 +428,7 @@ final class SignatureRules {
                 }
             }
             case DOWNLOAD_LINK -> add(problems, linkProblem(value));
-            case ALIAS -> { }
+            case ALIAS -> {}
             case REFERENCE_MANIFEST -> {
                 List<ReferenceFile> files = s.getFiles() == null ? List.of() : s.getFiles();
                 add(problems, referenceCountProblem(files.size()));

@@ -29,14 +29,14 @@ public final class YamlTree {
     }
 
     /** A scalar; {@code token} tells how YAML typed it (string, int, float, boolean, null). */
-    public record Scalar(String text, JsonToken token, int line) implements Node { }
+    public record Scalar(String text, JsonToken token, int line) implements Node {}
 
-    public record Sequence(List<Node> items, int line) implements Node { }
+    public record Sequence(List<Node> items, int line) implements Node {}
 
     /** A field of a mapping: the key's line is where "unknown field" errors point. */
-    public record Field(String key, int keyLine, Node value) { }
+    public record Field(String key, int keyLine, Node value) {}
 
-    public record Mapping(Map<String, Field> fields, int line) implements Node { }
+    public record Mapping(Map<String, Field> fields, int line) implements Node {}
 
     /** Thrown for YAML the parser cannot read, or duplicate keys; carries the line. */
     public static final class SyntaxError extends Exception {
@@ -56,6 +56,7 @@ public final class YamlTree {
      * lines as well as on the whole file.
      */
     public static final int MAX_CHARS = 1 << 20;
+
     public static final int MAX_LINE_CHARS = 1 << 16;
     /** The registry needs five levels (file, signatures, signature, files, file). */
     public static final int MAX_DEPTH = 32;
@@ -69,10 +70,11 @@ public final class YamlTree {
                     .build())
             .build();
 
-    private YamlTree() { }
+    private YamlTree() {}
 
     /** Longest piece of a file's text that an error repeats; the rest is elided. */
     public static final int MAX_QUOTED_CHARS = 120;
+
     private static final char LINE_SEPARATOR = 0x2028;
     private static final char PARAGRAPH_SEPARATOR = 0x2029;
 
@@ -80,7 +82,9 @@ public final class YamlTree {
     public static String quote(String value) {
         String shown = value;
         if (value.length() > MAX_QUOTED_CHARS) {
-            int cut = Character.isHighSurrogate(value.charAt(MAX_QUOTED_CHARS - 1)) ? MAX_QUOTED_CHARS - 1 : MAX_QUOTED_CHARS;
+            int cut = Character.isHighSurrogate(value.charAt(MAX_QUOTED_CHARS - 1))
+                    ? MAX_QUOTED_CHARS - 1
+                    : MAX_QUOTED_CHARS;
             shown = value.substring(0, cut) + "…(" + value.length() + " characters)";
         }
         return "'" + printable(shown) + "'";
@@ -153,8 +157,8 @@ public final class YamlTree {
 
     private static void checkSize(String text) throws SyntaxError {
         if (text.length() > MAX_CHARS) {
-            throw new SyntaxError(0, "the file has " + text.length() + " characters, more than " + MAX_CHARS
-                    + " characters");
+            throw new SyntaxError(
+                    0, "the file has " + text.length() + " characters, more than " + MAX_CHARS + " characters");
         }
         int line = 1;
         int lineStart = 0;
@@ -174,8 +178,9 @@ public final class YamlTree {
         JsonToken token = parser.currentToken();
         if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
             // Jackson would hand back the anchor's name as if it were the value.
-            throw new SyntaxError(line, "aliases (*" + quote(yaml.getText()).replace("'", "")
-                    + ") are not supported; write the value out");
+            throw new SyntaxError(
+                    line,
+                    "aliases (*" + quote(yaml.getText()).replace("'", "") + ") are not supported; write the value out");
         }
         switch (token) {
             case START_OBJECT: {

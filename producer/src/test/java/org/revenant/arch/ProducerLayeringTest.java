@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class ProducerLayeringTest {
 
-    private static final List<String> PRODUCER = List.of("config", "crawl", "deadletter", "health", "publish", "registry",
-            "source", "platforms");
+    private static final List<String> PRODUCER =
+            List.of("config", "crawl", "deadletter", "health", "publish", "registry", "source", "platforms");
 
     private static JavaClasses classes;
 
@@ -40,26 +40,42 @@ class ProducerLayeringTest {
 
     @Test
     void settingsKnowNothingOfCrawlingOrPlatforms() {
-        noClasses().that().resideInAPackage("org.revenant.config..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.revenant.crawl..", "org.revenant.source..",
-                        "org.revenant.platforms..")
+        noClasses()
+                .that()
+                .resideInAPackage("org.revenant.config..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.revenant.crawl..", "org.revenant.source..", "org.revenant.platforms..")
                 .check(classes);
     }
 
     @Test
     void theCrawlEngineKnowsNoPlatform() {
-        noClasses().that().resideInAPackage("org.revenant.crawl..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.revenant.platforms..", "org.revenant.source.github..",
-                        "org.revenant.source.hf..", "org.revenant.source.ia..", "org.revenant.source.zenodo..",
-                        "org.revenant.source.academictorrents..", "org.revenant.source.torrents..")
+        noClasses()
+                .that()
+                .resideInAPackage("org.revenant.crawl..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.revenant.platforms..",
+                        "org.revenant.source.github..",
+                        "org.revenant.source.hf..",
+                        "org.revenant.source.ia..",
+                        "org.revenant.source.zenodo..",
+                        "org.revenant.source.academictorrents..",
+                        "org.revenant.source.torrents..")
                 .because("a platform is a descriptor handed to the engine (docs/decisions/015), not a case in it")
                 .check(classes);
     }
 
     @Test
     void onlyThePlatformsListNamesEveryPlatform() {
-        noClasses().that().resideOutsideOfPackages("org.revenant.platforms..", "org.revenant.cli..", "org.revenant.http..")
-                .should().dependOnClassesThat().resideInAPackage("org.revenant.platforms..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("org.revenant.platforms..", "org.revenant.cli..", "org.revenant.http..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.revenant.platforms..")
                 .check(classes);
     }
 

@@ -11,12 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.revenant.fuzz.Fuzz;
 import org.revenant.config.ConfigException;
+import org.revenant.fuzz.Fuzz;
 import org.revenant.platforms.Platforms;
 
 /**
@@ -45,11 +44,18 @@ class CrawlConfigFuzzTest {
 
     @Test
     void durationsTooLongForJavaAreAConfigurationError() throws Exception {
-        for (String interval : List.of("9999999999999999d", "9223372036854775807h", "99999999999999999999s",
-                "P9999999999999999D", "PT9223372036854775807H")) {
-            Path file = Files.writeString(temp.resolve("c.yaml"), "sources:\n  github:\n    interval: " + interval + "\n");
-            ConfigException e = assertThrows(ConfigException.class, () -> CrawlConfig.load(file, Map.of(), Platforms.ALL));
-            assertTrue(e.getMessage().contains("line 3") && e.getMessage().contains("sources.github.interval"),
+        for (String interval : List.of(
+                "9999999999999999d",
+                "9223372036854775807h",
+                "99999999999999999999s",
+                "P9999999999999999D",
+                "PT9223372036854775807H")) {
+            Path file =
+                    Files.writeString(temp.resolve("c.yaml"), "sources:\n  github:\n    interval: " + interval + "\n");
+            ConfigException e =
+                    assertThrows(ConfigException.class, () -> CrawlConfig.load(file, Map.of(), Platforms.ALL));
+            assertTrue(
+                    e.getMessage().contains("line 3") && e.getMessage().contains("sources.github.interval"),
                     e.getMessage());
             Fuzz.assertClearMessage(e);
         }
@@ -57,13 +63,15 @@ class CrawlConfigFuzzTest {
 
     @Test
     void valuesFromTheFileStayOnTheErrorLine() throws Exception {
-        for (String yaml : List.of("sources:\n  github:\n    interval: \"soon\\nlater\"\n",
+        for (String yaml : List.of(
+                "sources:\n  github:\n    interval: \"soon\\nlater\"\n",
                 "sources:\n  github:\n    apiUrl: \"ftp://a\\u2028b\"\n",
                 "sources:\n  github:\n    repos: [\"a\\r\\nb\"]\n",
                 "crawl:\n  workers: '" + "9".repeat(5000) + "'\n",
                 "\"bad\\nkey\": 1\n")) {
             Path file = Files.writeString(temp.resolve("c.yaml"), yaml);
-            ConfigException e = assertThrows(ConfigException.class, () -> CrawlConfig.load(file, Map.of(), Platforms.ALL));
+            ConfigException e =
+                    assertThrows(ConfigException.class, () -> CrawlConfig.load(file, Map.of(), Platforms.ALL));
             Fuzz.assertClearMessage(e);
             assertTrue(e.getMessage().length() < 600, e.getMessage());
         }
@@ -84,9 +92,37 @@ class CrawlConfigFuzzTest {
     }
 
     private static void mutate(List<String> file, SplittableRandom random) {
-        String[] values = {"~", "''", "-1", "0", "65", "2147483648", "1.5", "true", "yes", "[]", "{}", "[a, b]",
-            "9999999999999999d", "-5s", "0s", "P1D", "PT-1S", "soon", "ftp://x", "http://", "'http://[::1'",
-            "!!binary x", "!!int abc", "*a", "&a 1", "\"\\u0000\"", "\"a\\nb\"", "名前", "x".repeat(70_000)};
+        String[] values = {
+            "~",
+            "''",
+            "-1",
+            "0",
+            "65",
+            "2147483648",
+            "1.5",
+            "true",
+            "yes",
+            "[]",
+            "{}",
+            "[a, b]",
+            "9999999999999999d",
+            "-5s",
+            "0s",
+            "P1D",
+            "PT-1S",
+            "soon",
+            "ftp://x",
+            "http://",
+            "'http://[::1'",
+            "!!binary x",
+            "!!int abc",
+            "*a",
+            "&a 1",
+            "\"\\u0000\"",
+            "\"a\\nb\"",
+            "名前",
+            "x".repeat(70_000)
+        };
         int at = random.nextInt(file.size() + 1);
         switch (random.nextInt(4)) {
             case 0 -> { // replace a value
@@ -102,8 +138,18 @@ class CrawlConfigFuzzTest {
                 }
             }
             case 2 -> { // a stray line
-                String[] lines = {"bogus: 1", "crawl: ~", "sources: ~", "sources:\n  github: ~", "  torrents: ~",
-                    "  torrents: [x, ~, [y]]", "  github: [a]", "---", "- x", "crawl: {workers: *w}"};
+                String[] lines = {
+                    "bogus: 1",
+                    "crawl: ~",
+                    "sources: ~",
+                    "sources:\n  github: ~",
+                    "  torrents: ~",
+                    "  torrents: [x, ~, [y]]",
+                    "  github: [a]",
+                    "---",
+                    "- x",
+                    "crawl: {workers: *w}"
+                };
                 file.add(at, lines[random.nextInt(lines.length)]);
             }
             default -> { // delete a line

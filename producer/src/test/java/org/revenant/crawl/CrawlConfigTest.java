@@ -30,7 +30,8 @@ class CrawlConfigTest {
     @Test
     void theDocumentedExampleLoads() {
         CrawlConfig c = CrawlConfig.load(Path.of("..", "docs", "revenant.example.yaml"), Map.of(), Platforms.ALL);
-        assertEquals(List.of("vardhman1996/msceleb.github.io"), c.source("github").watch());
+        assertEquals(
+                List.of("vardhman1996/msceleb.github.io"), c.source("github").watch());
         assertEquals(Duration.ofHours(6), c.source("github").interval());
         assertEquals(URI.create("https://api.github.com"), c.source("github").url());
         assertEquals(Platforms.names().size(), c.enabled().size(), "every platform is enabled in the example");
@@ -52,9 +53,13 @@ class CrawlConfigTest {
                   torrents:
                     - magnet:?xt=urn:btih:9e67eb7cc23c9417f39778a8e06cca5e26196a97
                 """);
-        CrawlConfig c = CrawlConfig.load(file, Map.of("REVENANT_ZENODO_URL", "http://127.0.0.1:9000", "GITHUB_TOKEN", "ghp_abc123"), Platforms.ALL);
+        CrawlConfig c = CrawlConfig.load(
+                file,
+                Map.of("REVENANT_ZENODO_URL", "http://127.0.0.1:9000", "GITHUB_TOKEN", "ghp_abc123"),
+                Platforms.ALL);
         assertEquals(Duration.ofSeconds(30), c.source("github").interval());
-        assertEquals(URI.create("https://ghe.example.org/api/v3"), c.source("github").url());
+        assertEquals(
+                URI.create("https://ghe.example.org/api/v3"), c.source("github").url());
         assertEquals(URI.create("http://127.0.0.1:9000"), c.source("zenodo").url());
         assertFalse(c.source("hf").enabled());
         assertEquals(List.of("1234"), c.source("zenodo").watch());
@@ -68,7 +73,10 @@ class CrawlConfigTest {
     void aBadDurationNamesTheLineAndTheKey() throws Exception {
         Path file = write("sources:\n  github:\n    enabled: true\n    interval: soon\n");
         ConfigException e = assertThrows(ConfigException.class, () -> CrawlConfig.load(file, Map.of(), Platforms.ALL));
-        assertTrue(e.getMessage().endsWith("line 4: sources.github.interval: not a duration: 'soon' (write e.g. 30s, 10m, 6h, 7d)"),
+        assertTrue(
+                e.getMessage()
+                        .endsWith(
+                                "line 4: sources.github.interval: not a duration: 'soon' (write e.g. 30s, 10m, 6h, 7d)"),
                 e.getMessage());
     }
 
@@ -76,43 +84,68 @@ class CrawlConfigTest {
     void anUnknownKeyIsRefusedWithWhatIsKnown() throws Exception {
         Path file = write("sources:\n  hf:\n    intervall: 1h\n");
         ConfigException e = assertThrows(ConfigException.class, () -> CrawlConfig.load(file, Map.of(), Platforms.ALL));
-        assertTrue(e.getMessage().contains("line 3: unknown key 'sources.hf.intervall' (known: apiUrl, datasets, discover, enabled, interval)"),
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                "line 3: unknown key 'sources.hf.intervall' (known: apiUrl, datasets, discover, enabled, interval)"),
                 e.getMessage());
     }
 
     @Test
     void aMalformedWatchEntryAndBrokenYamlPointAtTheirLines() throws Exception {
         Path repos = write("sources:\n  github:\n    repos:\n      - fine/repo\n      - not a repo\n");
-        assertTrue(assertThrows(ConfigException.class, () -> CrawlConfig.load(repos, Map.of(), Platforms.ALL)).getMessage()
+        assertTrue(assertThrows(ConfigException.class, () -> CrawlConfig.load(repos, Map.of(), Platforms.ALL))
+                .getMessage()
                 .endsWith("line 5: sources.github.repos: 'not a repo' is not owner/repo"));
         Path broken = write("sources:\n  github: [unclosed\n");
-        assertTrue(assertThrows(ConfigException.class, () -> CrawlConfig.load(broken, Map.of(), Platforms.ALL)).getMessage()
+        assertTrue(assertThrows(ConfigException.class, () -> CrawlConfig.load(broken, Map.of(), Platforms.ALL))
+                .getMessage()
                 .contains(": line "));
-        assertTrue(assertThrows(ConfigException.class, () -> CrawlConfig.load(dir.resolve("missing.yaml"), Map.of(), Platforms.ALL))
-                .getMessage().endsWith("missing.yaml: no such file"));
-        ConfigException env = assertThrows(ConfigException.class,
+        assertTrue(assertThrows(
+                        ConfigException.class,
+                        () -> CrawlConfig.load(dir.resolve("missing.yaml"), Map.of(), Platforms.ALL))
+                .getMessage()
+                .endsWith("missing.yaml: no such file"));
+        ConfigException env = assertThrows(
+                ConfigException.class,
                 () -> CrawlConfig.defaults(Map.of("REVENANT_HF_API_URL", "ftp://x"), Platforms.ALL));
         assertTrue(env.getMessage().startsWith("environment variable REVENANT_HF_API_URL"), env.getMessage());
     }
 
     @Test
     void jobTimeoutDefaultsToFiveMinutesAndIsBounded() throws Exception {
-        assertEquals(Duration.ofMinutes(5), CrawlConfig.defaults(Map.of(), Platforms.ALL).jobTimeout());
-        assertEquals(Duration.ofMinutes(5), CrawlConfig.load(Path.of("..", "docs", "revenant.example.yaml"), Map.of(), Platforms.ALL).jobTimeout());
-        assertEquals(Duration.ofSeconds(90), CrawlConfig.load(write("crawl:\n  jobTimeout: 90s\n"), Map.of(), Platforms.ALL).jobTimeout());
-        ConfigException tooLong = assertThrows(ConfigException.class,
+        assertEquals(
+                Duration.ofMinutes(5),
+                CrawlConfig.defaults(Map.of(), Platforms.ALL).jobTimeout());
+        assertEquals(
+                Duration.ofMinutes(5),
+                CrawlConfig.load(Path.of("..", "docs", "revenant.example.yaml"), Map.of(), Platforms.ALL)
+                        .jobTimeout());
+        assertEquals(
+                Duration.ofSeconds(90),
+                CrawlConfig.load(write("crawl:\n  jobTimeout: 90s\n"), Map.of(), Platforms.ALL)
+                        .jobTimeout());
+        ConfigException tooLong = assertThrows(
+                ConfigException.class,
                 () -> CrawlConfig.load(write("crawl:\n  jobTimeout: 2d\n"), Map.of(), Platforms.ALL));
-        assertTrue(tooLong.getMessage().endsWith("revenant.yaml: line 2: crawl.jobTimeout must be at most 1d"), tooLong.getMessage());
-        ConfigException overflow = assertThrows(ConfigException.class,
+        assertTrue(
+                tooLong.getMessage().endsWith("revenant.yaml: line 2: crawl.jobTimeout must be at most 1d"),
+                tooLong.getMessage());
+        ConfigException overflow = assertThrows(
+                ConfigException.class,
                 () -> CrawlConfig.load(write("crawl:\n  jobTimeout: 999999999999999999d\n"), Map.of(), Platforms.ALL));
-        assertTrue(overflow.getMessage().endsWith("line 2: crawl.jobTimeout: duration out of range: 999999999999999999d"),
+        assertTrue(
+                overflow.getMessage().endsWith("line 2: crawl.jobTimeout: duration out of range: 999999999999999999d"),
                 overflow.getMessage());
-        assertThrows(ConfigException.class, () -> CrawlConfig.load(write("crawl:\n  jobTimeout: 0s\n"), Map.of(), Platforms.ALL));
+        assertThrows(
+                ConfigException.class,
+                () -> CrawlConfig.load(write("crawl:\n  jobTimeout: 0s\n"), Map.of(), Platforms.ALL));
     }
 
     @Test
     void aTestConfigurationEnablesOnlyTheSourcesItNamesAndRefusesATypo() throws Exception {
-        String yaml = CrawlYaml.only(List.of("github", "hf", "torrents"), Map.of("github", "apiUrl: http://127.0.0.1:9\nrepos: [a/b]"));
+        String yaml = CrawlYaml.only(
+                List.of("github", "hf", "torrents"), Map.of("github", "apiUrl: http://127.0.0.1:9\nrepos: [a/b]"));
         assertEquals("""
                 sources:
                   github:
@@ -121,10 +154,13 @@ class CrawlConfigTest {
                   hf: {enabled: false}
                   torrents: {enabled: false}
                 """, yaml);
-        CrawlConfig c = CrawlConfig.load(write(CrawlYaml.only(Platforms.names(), Map.of("github", "repos: [a/b]"))), Map.of(),
-                Platforms.ALL);
-        assertEquals(List.of("github"), c.enabled().stream().map(SourceConfig::name).toList());
+        CrawlConfig c = CrawlConfig.load(
+                write(CrawlYaml.only(Platforms.names(), Map.of("github", "repos: [a/b]"))), Map.of(), Platforms.ALL);
+        assertEquals(
+                List.of("github"), c.enabled().stream().map(SourceConfig::name).toList());
         assertEquals(List.of("a/b"), c.source("github").watch());
-        assertThrows(IllegalArgumentException.class, () -> CrawlYaml.only(Platforms.names(), Map.of("gihtub", "repos: [a/b]")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> CrawlYaml.only(Platforms.names(), Map.of("gihtub", "repos: [a/b]")));
     }
 }

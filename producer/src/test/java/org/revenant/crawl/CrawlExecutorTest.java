@@ -29,6 +29,7 @@ class CrawlExecutorTest {
 
     /** Checkpoints kept in memory: the producer behind them gives up at once (nothing listens on port 1). */
     final CheckpointStore checkpoints = new CheckpointStore(offline(), Topics.defaults());
+
     final List<Snapshot> published = new CopyOnWriteArrayList<>();
     final List<CrawlExecutor> executors = new ArrayList<>();
 
@@ -46,7 +47,8 @@ class CrawlExecutorTest {
     }
 
     CrawlExecutor executor(Source source, Duration jobTimeout) {
-        CrawlExecutor e = new CrawlExecutor(Map.of("stub", source), checkpoints, new CrawlMetrics(), Clock.systemUTC(), jobTimeout);
+        CrawlExecutor e = new CrawlExecutor(
+                Map.of("stub", source), checkpoints, new CrawlMetrics(), Clock.systemUTC(), jobTimeout);
         executors.add(e);
         return e;
     }
@@ -91,8 +93,12 @@ class CrawlExecutorTest {
     }
 
     static CrawlOutcome present(String locator) {
-        Mirror m = Mirror.newBuilder().setKey("stub:" + locator).setPlatform("stub").setLocator(locator)
-                .setStatus(MirrorStatus.PRESENT).build();
+        Mirror m = Mirror.newBuilder()
+                .setKey("stub:" + locator)
+                .setPlatform("stub")
+                .setLocator(locator)
+                .setStatus(MirrorStatus.PRESENT)
+                .build();
         return CrawlOutcome.of(Snapshot.status(m), null, null);
     }
 
@@ -102,21 +108,24 @@ class CrawlExecutorTest {
 
     @Test
     void aBusyLoopThatChecksForInterruptsIsStoppedAtTheDeadlineAndTheNextJobRuns() {
-        CrawlExecutor executor = executor(source(locator -> {
-            if (locator.equals("slow")) {
-                while (true) { // a CPU loop over hostile input, checking as the sources do
-                    CrawlException.checkInterrupted();
-                }
-            }
-            return present(locator);
-        }), Duration.ofSeconds(1));
+        CrawlExecutor executor = executor(
+                source(locator -> {
+                    if (locator.equals("slow")) {
+                        while (true) { // a CPU loop over hostile input, checking as the sources do
+                            CrawlException.checkInterrupted();
+                        }
+                    }
+                    return present(locator);
+                }),
+                Duration.ofSeconds(1));
         present("warm-up"); // class loading on a busy machine is not what this test measures
         assertTimeoutPreemptively(Duration.ofSeconds(8), () -> {
             CrawlExecutor.MirrorResult slow = executor.mirror("stub", "slow", null, (s, at) -> published.add(s));
             assertEquals(CrawlExecutor.Result.FAILED, slow.result());
             assertEquals("took longer than 1s (crawl.jobTimeout): stopped", slow.reason());
             assertEquals("FAILED: took longer than 1s (crawl.jobTimeout): stopped", lastStatus("slow"));
-            assertEquals(1, checkpoints.get(CrawlExecutor.mirrorKey("stub", "slow")).getFailures());
+            assertEquals(
+                    1, checkpoints.get(CrawlExecutor.mirrorKey("stub", "slow")).getFailures());
 
             CrawlExecutor.MirrorResult fine = executor.mirror("stub", "fine", null, (s, at) -> published.add(s));
             assertEquals(CrawlExecutor.Result.CRAWLED, fine.result(), fine.reason());
@@ -129,12 +138,14 @@ class CrawlExecutorTest {
     @Test
     void aJobThatIgnoresInterruptsStillFailsOnTimeAndIsCountedAsOverrunning() throws Exception {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        CrawlExecutor executor = executor(source(locator -> {
-            while (release.getCount() > 0) {
-                Thread.onSpinWait(); // deaf to interrupts
-            }
-            return present(locator);
-        }), Duration.ofMillis(200));
+        CrawlExecutor executor = executor(
+                source(locator -> {
+                    while (release.getCount() > 0) {
+                        Thread.onSpinWait(); // deaf to interrupts
+                    }
+                    return present(locator);
+                }),
+                Duration.ofMillis(200));
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
             CrawlExecutor.MirrorResult r = executor.mirror("stub", "deaf", null, (s, at) -> published.add(s));
             assertEquals(CrawlExecutor.Result.FAILED, r.result());
@@ -147,22 +158,32 @@ class CrawlExecutorTest {
 
     @Test
     void errorsAndUncheckedExceptionsFailOnlyTheirJob() {
-        CrawlExecutor executor = executor(source(locator -> switch (locator) {
-            case "overflow" -> throw new StackOverflowError();
-            case "arithmetic" -> throw new ArithmeticException("long overflow");
-            case "long-reason" -> throw new NumberFormatException("For input string: \"" + "9".repeat(100_000) + "\"");
-            default -> present(locator);
-        }), Duration.ofSeconds(10));
-        assertEquals(CrawlExecutor.Result.FAILED, executor.mirror("stub", "overflow", null, (s, at) -> { }).result());
+        CrawlExecutor executor = executor(
+                source(locator -> switch (locator) {
+                    case "overflow" -> throw new StackOverflowError();
+                    case "arithmetic" -> throw new ArithmeticException("long overflow");
+                    case "long-reason" ->
+                        throw new NumberFormatException("For input string: \"" + "9".repeat(100_000) + "\"");
+                    default -> present(locator);
+                }),
+                Duration.ofSeconds(10));
+        assertEquals(
+                CrawlExecutor.Result.FAILED,
+                executor.mirror("stub", "overflow", null, (s, at) -> {}).result());
         assertEquals("FAILED: unexpected StackOverflowError", lastStatus("overflow"));
         assertEquals("FAILED: unexpected ArithmeticException: long overflow", lastStatus(run(executor, "arithmetic")));
         run(executor, "long-reason");
-        assertTrue(lastStatus("long-reason").length() <= "FAILED: ".length() + CrawlExecutor.MAX_REASON_CHARS + 1,
-                "a reason quoting hostile input is capped: " + lastStatus("long-reason").length());
-        CrawlExecutor.QueryResult q = executor.query("stub", "q", new DiscoveryTerms(java.util.Set.of(), java.util.Set.of(), java.util.Set.of()));
+        assertTrue(
+                lastStatus("long-reason").length() <= "FAILED: ".length() + CrawlExecutor.MAX_REASON_CHARS + 1,
+                "a reason quoting hostile input is capped: "
+                        + lastStatus("long-reason").length());
+        CrawlExecutor.QueryResult q = executor.query(
+                "stub", "q", new DiscoveryTerms(java.util.Set.of(), java.util.Set.of(), java.util.Set.of()));
         assertEquals(CrawlExecutor.Result.FAILED, q.result());
         assertEquals("unexpected IllegalStateException: discovery broke on q", q.reason());
-        assertEquals(CrawlExecutor.Result.CRAWLED, executor.mirror("stub", "after", null, (s, at) -> { }).result());
+        assertEquals(
+                CrawlExecutor.Result.CRAWLED,
+                executor.mirror("stub", "after", null, (s, at) -> {}).result());
     }
 
     @Test
@@ -176,7 +197,7 @@ class CrawlExecutorTest {
     }
 
     private static String run(CrawlExecutor executor, String locator) {
-        executor.mirror("stub", locator, null, (s, at) -> { });
+        executor.mirror("stub", locator, null, (s, at) -> {});
         return locator;
     }
 

@@ -21,11 +21,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.revenant.avro.CrawlCheckpoint;
-import org.revenant.crawl.CrawlConfig;
+import org.revenant.platforms.Platforms;
 import org.revenant.testkit.KafkaBroker;
 import org.revenant.wire.TopicSetup;
 import org.revenant.wire.Topics;
-import org.revenant.platforms.Platforms;
 
 /**
  * {@code crawl --once} against a GitHub-shaped server where one repository never finishes its tree,
@@ -56,20 +55,28 @@ class CrawlOnceHostileMirrorsTest {
 
     void serve() {
         github.on("/repos/slow/tree", req -> FixtureServer.json(200, repoJson("slow/tree")));
-        github.on("/repos/slow/tree/git/trees/main?recursive=1",
-                req -> FixtureServer.json(200, "{\"sha\":\"1\",\"tree\":[],\"truncated\":false}").delayed(30_000));
+        github.on(
+                "/repos/slow/tree/git/trees/main?recursive=1",
+                req -> FixtureServer.json(200, "{\"sha\":\"1\",\"tree\":[],\"truncated\":false}")
+                        .delayed(30_000));
 
-        github.on("/repos/limited/repo", req -> FixtureServer.json(429, "{\"message\":\"slow down\"}",
-                "Retry-After", "9223372036854775807"));
+        github.on(
+                "/repos/limited/repo",
+                req -> FixtureServer.json(429, "{\"message\":\"slow down\"}", "Retry-After", "9223372036854775807"));
 
         byte[] attributes = "*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*c filter=lfs\n".getBytes(StandardCharsets.UTF_8);
         String sha = Fixtures.gitBlobSha1(attributes);
         github.on("/repos/hostile/attributes", req -> FixtureServer.json(200, repoJson("hostile/attributes")));
-        github.on("/repos/hostile/attributes/git/trees/main?recursive=1", req -> FixtureServer.json(200,
-                "{\"sha\":\"2\",\"truncated\":false,\"tree\":[{\"path\":\".gitattributes\",\"type\":\"blob\",\"mode\":\"100644\","
-                        + "\"size\":" + attributes.length + ",\"sha\":\"" + sha + "\"},{\"path\":\"" + "a".repeat(250)
-                        + "\",\"type\":\"blob\",\"mode\":\"100644\",\"size\":300,\"sha\":\"3\"}]}"));
-        github.on("/repos/hostile/attributes/git/blobs/" + sha,
+        github.on(
+                "/repos/hostile/attributes/git/trees/main?recursive=1",
+                req -> FixtureServer.json(
+                        200,
+                        "{\"sha\":\"2\",\"truncated\":false,\"tree\":[{\"path\":\".gitattributes\",\"type\":\"blob\",\"mode\":\"100644\","
+                                + "\"size\":" + attributes.length + ",\"sha\":\"" + sha + "\"},{\"path\":\""
+                                + "a".repeat(250)
+                                + "\",\"type\":\"blob\",\"mode\":\"100644\",\"size\":300,\"sha\":\"3\"}]}"));
+        github.on(
+                "/repos/hostile/attributes/git/blobs/" + sha,
                 req -> FixtureServer.json(200, Fixtures.blobJson(github.base(), "hostile/attributes", attributes)));
     }
 
@@ -101,9 +108,12 @@ class CrawlOnceHostileMirrorsTest {
         assertEquals(3, summary.mirrors(), out.toString());
         assertEquals(1, summary.crawled(), summary.failures().toString());
         assertEquals(2, summary.failed(), summary.failures().toString());
-        assertTrue(summary.failures().contains("github slow/tree: took longer than 3s (crawl.jobTimeout): stopped"),
+        assertTrue(
+                summary.failures().contains("github slow/tree: took longer than 3s (crawl.jobTimeout): stopped"),
                 summary.failures().toString());
-        assertTrue(summary.failures().stream().anyMatch(f -> f.startsWith("github limited/repo: rate limited by 127.0.0.1:")),
+        assertTrue(
+                summary.failures().stream()
+                        .anyMatch(f -> f.startsWith("github limited/repo: rate limited by 127.0.0.1:")),
                 summary.failures().toString());
 
         try (CheckpointStore stored = new CheckpointStore(client, topics)) {
@@ -114,7 +124,9 @@ class CrawlOnceHostileMirrorsTest {
             assertTrue(stored.get("github/limited/repo").getLastStatus().startsWith("RATE_LIMITED: rate limited by"));
             assertEquals("PRESENT", stored.get("github/hostile/attributes").getLastStatus());
         }
-        assertTrue(List.of(out.toString().split("\n")).contains("github: 1 crawled, 0 unchanged, 2 failed (3 s)")
-                || out.toString().contains("github: 1 crawled, 0 unchanged, 2 failed"), out.toString());
+        assertTrue(
+                List.of(out.toString().split("\n")).contains("github: 1 crawled, 0 unchanged, 2 failed (3 s)")
+                        || out.toString().contains("github: 1 crawled, 0 unchanged, 2 failed"),
+                out.toString());
     }
 }

@@ -23,11 +23,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.revenant.avro.CrawlCheckpoint;
 import org.revenant.avro.CrawlJob;
-import org.revenant.crawl.CrawlConfig;
+import org.revenant.platforms.Platforms;
 import org.revenant.testkit.KafkaBroker;
 import org.revenant.wire.TopicSetup;
 import org.revenant.wire.Topics;
-import org.revenant.platforms.Platforms;
 
 /**
  * The continuous crawler's single worker meets, in this order on one partition, a job record no
@@ -55,12 +54,17 @@ class CrawlWorkersSurviveTest {
 
     @Test
     void aPoisonJobAndAnOverflowingRetryAfterLeaveTheWorkerCrawling() throws Exception {
-        github.on("/repos/good/repo", req -> FixtureServer.json(200,
-                "{\"name\":\"repo\",\"full_name\":\"good/repo\",\"default_branch\":\"main\",\"private\":false}"));
-        github.on("/repos/good/repo/git/trees/main?recursive=1",
+        github.on(
+                "/repos/good/repo",
+                req -> FixtureServer.json(
+                        200,
+                        "{\"name\":\"repo\",\"full_name\":\"good/repo\",\"default_branch\":\"main\",\"private\":false}"));
+        github.on(
+                "/repos/good/repo/git/trees/main?recursive=1",
                 req -> FixtureServer.json(200, "{\"sha\":\"1\",\"tree\":[],\"truncated\":false}"));
-        hf.on("/api/datasets/x/limited", req -> FixtureServer.json(429, "{\"error\":\"slow down\"}",
-                "Retry-After", "9223372036854775807"));
+        hf.on(
+                "/api/datasets/x/limited",
+                req -> FixtureServer.json(429, "{\"error\":\"slow down\"}", "Retry-After", "9223372036854775807"));
 
         String prefix = KafkaBroker.uniquePrefix("workers-survive") + ".";
         Topics topics = new Topics(prefix);
@@ -77,16 +81,22 @@ class CrawlWorkersSurviveTest {
                 """.formatted(github.base(), hf.base()));
         CrawlConfig config = CrawlConfig.load(yaml, Map.of(), Platforms.ALL);
 
-        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(client, new StringSerializer(), new ByteArraySerializer());
-             KafkaProducer<String, CrawlJob> jobs = new KafkaProducer<>(client, new StringSerializer(),
-                     topics.crawlJobs.valueSerde().serializer())) {
-            raw.send(new ProducerRecord<>(topics.crawlJobs.name(), "poison", new byte[] {(byte) 0xC3, 0x01, 1, 2, 3})).get();
-            jobs.send(new ProducerRecord<>(topics.crawlJobs.name(), "hf:datasets/x/limited", job("hf", "x/limited"))).get();
-            jobs.send(new ProducerRecord<>(topics.crawlJobs.name(), "github:good/repo", job("github", "good/repo"))).get();
+        try (KafkaProducer<String, byte[]> raw =
+                        new KafkaProducer<>(client, new StringSerializer(), new ByteArraySerializer());
+                KafkaProducer<String, CrawlJob> jobs = new KafkaProducer<>(
+                        client,
+                        new StringSerializer(),
+                        topics.crawlJobs.valueSerde().serializer())) {
+            raw.send(new ProducerRecord<>(topics.crawlJobs.name(), "poison", new byte[] {(byte) 0xC3, 0x01, 1, 2, 3}))
+                    .get();
+            jobs.send(new ProducerRecord<>(topics.crawlJobs.name(), "hf:datasets/x/limited", job("hf", "x/limited")))
+                    .get();
+            jobs.send(new ProducerRecord<>(topics.crawlJobs.name(), "github:good/repo", job("github", "good/repo")))
+                    .get();
         }
 
         try (CrawlService service = new CrawlService(config, client, topics, Set.of("github", "hf"));
-             CheckpointStore seen = new CheckpointStore(client, topics)) {
+                CheckpointStore seen = new CheckpointStore(client, topics)) {
             service.start();
             seen.start(Duration.ofSeconds(30));
             long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -96,13 +106,20 @@ class CrawlWorkersSurviveTest {
             CrawlCheckpoint good = seen.get("github/good/repo");
             assertTrue(good != null, "the job behind the poison and the overflow was crawled");
             assertEquals("PRESENT", good.getLastStatus());
-            assertTrue(seen.get("hf/x/limited").getLastStatus().startsWith("RATE_LIMITED: rate limited by 127.0.0.1:"),
+            assertTrue(
+                    seen.get("hf/x/limited").getLastStatus().startsWith("RATE_LIMITED: rate limited by 127.0.0.1:"),
                     seen.get("hf/x/limited").getLastStatus());
         }
     }
 
     static CrawlJob job(String source, String target) {
-        return CrawlJob.newBuilder().setJobId(UUID.randomUUID().toString()).setSource(source).setKind(CrawlScheduler.MIRROR)
-                .setTarget(target).setScheduledAt(Instant.now()).setAttempt(0).build();
+        return CrawlJob.newBuilder()
+                .setJobId(UUID.randomUUID().toString())
+                .setSource(source)
+                .setKind(CrawlScheduler.MIRROR)
+                .setTarget(target)
+                .setScheduledAt(Instant.now())
+                .setAttempt(0)
+                .build();
     }
 }

@@ -130,7 +130,9 @@ public final class FixtureServer implements AutoCloseable {
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).strip(), lines[i].substring(colon + 1).strip());
+            headers.put(
+                    lines[i].substring(0, colon).strip(),
+                    lines[i].substring(colon + 1).strip());
         }
         return new Response(status, headers, body.getBytes(StandardCharsets.UTF_8), 0);
     }
@@ -153,7 +155,8 @@ public final class FixtureServer implements AutoCloseable {
         for (Map.Entry<String, String> v : vars.entrySet()) {
             out = out.replace("{{" + v.getKey() + "}}", v.getValue());
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\\{now\\+(\\d+)}}").matcher(out);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\\{\\{now\\+(\\d+)}}").matcher(out);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
             m.appendReplacement(sb, Long.toString(Instant.now().getEpochSecond() + Long.parseLong(m.group(1))));
@@ -181,7 +184,8 @@ public final class FixtureServer implements AutoCloseable {
             }
             String best = null;
             for (String r : routes.keySet()) {
-                if (r.endsWith("*") && pathAndQuery.startsWith(r.substring(0, r.length() - 1))
+                if (r.endsWith("*")
+                        && pathAndQuery.startsWith(r.substring(0, r.length() - 1))
                         && (best == null || r.length() > best.length())) {
                     best = r;
                 }
@@ -193,9 +197,12 @@ public final class FixtureServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String pathAndQuery = exchange.getRequestURI().getRawPath()
-                    + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
+                    + (exchange.getRequestURI().getRawQuery() == null
+                            ? ""
+                            : "?" + exchange.getRequestURI().getRawQuery());
             Map<String, String> headers = new LinkedHashMap<>();
-            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
+            exchange.getRequestHeaders()
+                    .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
             Seen req = new Seen(pathAndQuery, headers);
             seen.add(req);
             Function<Seen, Response> responder = route(pathAndQuery);

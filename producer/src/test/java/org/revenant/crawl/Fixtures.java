@@ -10,18 +10,19 @@ import java.util.Map;
 /** Bytes the fixture servers serve: small .torrent files, Git blobs as the blobs API returns them, LFS pointers. */
 public final class Fixtures {
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** A multi-file v1 torrent of (path, size) files with zeroed piece hashes. */
     public static byte[] torrent(String name, Map<String, Long> files) {
         List<Object> list = files.entrySet().stream()
-                .map(e -> (Object) Map.of("length", e.getValue(), "path", List.of(e.getKey().split("/"))))
+                .map(e -> (Object) Map.of(
+                        "length", e.getValue(), "path", List.of(e.getKey().split("/"))))
                 .toList();
         long total = files.values().stream().mapToLong(Long::longValue).sum();
         long piece = 64L * 1024 * 1024;
         int pieces = (int) Math.max(1, (total + piece - 1) / piece);
-        Map<String, Object> info = Map.of("name", name, "piece length", piece, "files", list, "pieces", new byte[20 * pieces]);
+        Map<String, Object> info =
+                Map.of("name", name, "piece length", piece, "files", list, "pieces", new byte[20 * pieces]);
         return bencode(Map.of("announce", "udp://tracker.example.org:1337/announce", "info", info));
     }
 
@@ -50,7 +51,8 @@ public final class Fixtures {
     /** A GET /repos/{o}/{r}/git/blobs/{sha} body: base64 wrapped at 60 characters, as GitHub sends it. */
     public static String blobJson(String base, String repo, byte[] content) {
         String sha = gitBlobSha1(content);
-        String b64 = Base64.getMimeEncoder(60, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(content) + "\n";
+        String b64 = Base64.getMimeEncoder(60, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(content) + "\n";
         return "{\"sha\":\"" + sha + "\",\"node_id\":\"B_kwDOAAAAA\",\"size\":" + content.length
                 + ",\"url\":\"" + base + "/repos/" + repo + "/git/blobs/" + sha + "\",\"content\":\""
                 + b64.replace("\n", "\\n") + "\",\"encoding\":\"base64\"}";

@@ -37,15 +37,23 @@ class HostileResponsesTest {
     }
 
     HttpFetcher fetcher() {
-        FetchSettings s = new FetchSettings(Duration.ofSeconds(2), Duration.ofSeconds(5), 32 * 1024 * 1024, 3,
-                Duration.ofMillis(1), Duration.ofMinutes(2), 2, "test");
+        FetchSettings s = new FetchSettings(
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                32 * 1024 * 1024,
+                3,
+                Duration.ofMillis(1),
+                Duration.ofMinutes(2),
+                2,
+                "test");
         return new HttpFetcher(s, waits::add, Clock.systemUTC());
     }
 
     CrawlException rateLimitedBy(String... headers) {
         server.on("/limited", req -> FixtureServer.json(429, "{\"message\":\"API rate limit exceeded\"}", headers));
         HttpFetcher f = fetcher();
-        CrawlException e = assertThrows(CrawlException.class, () -> f.get(HttpFetcher.Request.get(server.uri("/limited"))));
+        CrawlException e =
+                assertThrows(CrawlException.class, () -> f.get(HttpFetcher.Request.get(server.uri("/limited"))));
         assertTrue(e.rateLimited(), e.getMessage());
         return e;
     }
@@ -76,18 +84,22 @@ class HostileResponsesTest {
 
     @Test
     void aSpentBudgetWithAnOverflowingResetOnASuccessHoldsTheHostNotTheWorker() throws Exception {
-        server.on("/ok", req -> FixtureServer.json(200, "{}", "x-ratelimit-remaining", "0",
-                "x-ratelimit-reset", "9223372036854775807"));
+        server.on(
+                "/ok",
+                req -> FixtureServer.json(
+                        200, "{}", "x-ratelimit-remaining", "0", "x-ratelimit-reset", "9223372036854775807"));
         HttpFetcher f = fetcher();
         assertEquals(200, f.get(HttpFetcher.Request.get(server.uri("/ok"))).status());
-        CrawlException next = assertThrows(CrawlException.class, () -> f.get(HttpFetcher.Request.get(server.uri("/ok"))));
+        CrawlException next =
+                assertThrows(CrawlException.class, () -> f.get(HttpFetcher.Request.get(server.uri("/ok"))));
         assertTrue(next.rateLimited(), next.getMessage());
     }
 
     @Test
     void generatedRateLimitHeadersGiveBoundedWaitsAndNoExceptions() {
         long seed = System.nanoTime();
-        System.out.println("HostileResponsesTest.generatedRateLimitHeadersGiveBoundedWaitsAndNoExceptions seed=" + seed);
+        System.out.println(
+                "HostileResponsesTest.generatedRateLimitHeadersGiveBoundedWaitsAndNoExceptions seed=" + seed);
         Random random = new Random(seed);
         HttpFetcher f = fetcher();
         Duration max = HttpFetcher.MAX_ANNOUNCED_WAIT;
@@ -96,10 +108,19 @@ class HostileResponsesTest {
                 String retryAfter = hostileValue(random);
                 String reset = hostileValue(random);
                 String hf = "\"api\";r=" + hostileValue(random) + ";t=" + hostileValue(random);
-                HttpResult r = result(random.nextBoolean() ? 429 : 403, Map.of(
-                        "retry-after", retryAfter, "x-ratelimit-remaining", random.nextBoolean() ? "0" : hostileValue(random),
-                        "x-ratelimit-reset", reset, "ratelimit", hf));
-                String where = "seed " + seed + ", retry-after '" + retryAfter + "', reset '" + reset + "', ratelimit '" + hf + "'";
+                HttpResult r = result(
+                        random.nextBoolean() ? 429 : 403,
+                        Map.of(
+                                "retry-after",
+                                retryAfter,
+                                "x-ratelimit-remaining",
+                                random.nextBoolean() ? "0" : hostileValue(random),
+                                "x-ratelimit-reset",
+                                reset,
+                                "ratelimit",
+                                hf));
+                String where = "seed " + seed + ", retry-after '" + retryAfter + "', reset '" + reset + "', ratelimit '"
+                        + hf + "'";
                 Duration wait = f.rateLimitWait(r);
                 assertTrue(wait == null || !wait.isNegative() && wait.compareTo(max) <= 0, where + ": " + wait);
                 Duration after = f.retryAfter(r);
@@ -117,11 +138,16 @@ class HostileResponsesTest {
         assertEquals(Duration.ofSeconds(55), HttpFetcher.hfReset(result(429, Map.of("ratelimit", "\"api\";r=0;t=55"))));
         assertEquals(HttpFetcher.MAX_ANNOUNCED_WAIT, f.retryAfter(result(429, Map.of("retry-after", "86401"))));
         assertEquals(Duration.ZERO, f.retryAfter(result(429, Map.of("retry-after", "Thu, 01 Jan 1970 00:00:00 GMT"))));
-        Duration dated = f.retryAfter(result(503, Map.of("retry-after",
-                DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusMinutes(10)))));
+        Duration dated = f.retryAfter(result(
+                503,
+                Map.of(
+                        "retry-after",
+                        DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                                ZonedDateTime.now(ZoneOffset.UTC).plusMinutes(10)))));
         assertTrue(dated.toSeconds() > 500 && dated.toSeconds() <= 600, "about ten minutes: " + dated);
         long reset = java.time.Instant.now().getEpochSecond() + 30;
-        Duration toReset = f.rateLimitWait(result(403, Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", Long.toString(reset))));
+        Duration toReset = f.rateLimitWait(
+                result(403, Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", Long.toString(reset))));
         assertTrue(toReset.toSeconds() >= 25 && toReset.toSeconds() <= 32, "until the reset: " + toReset);
         assertEquals(null, f.retryAfter(result(429, Map.of("retry-after", "-5"))), "not a delta-seconds or a date");
     }
@@ -132,8 +158,16 @@ class HostileResponsesTest {
             case 1 -> "9".repeat(1 + random.nextInt(60));
             case 2 -> Long.toString(Long.MAX_VALUE - random.nextInt(1000));
             case 3 -> "-" + random.nextInt(Integer.MAX_VALUE);
-            case 4 -> DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.of(1 + random.nextInt(9998), 1 + random.nextInt(12),
-                    1 + random.nextInt(28), random.nextInt(24), 0, 0, 0, ZoneOffset.UTC));
+            case 4 ->
+                DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.of(
+                        1 + random.nextInt(9998),
+                        1 + random.nextInt(12),
+                        1 + random.nextInt(28),
+                        random.nextInt(24),
+                        0,
+                        0,
+                        0,
+                        ZoneOffset.UTC));
             case 5 -> " " + random.nextInt(100) + " ";
             case 6 -> "";
             case 7 -> Integer.toString(random.nextInt(300));
@@ -151,7 +185,10 @@ class HostileResponsesTest {
     static HttpResult result(int status, Map<String, String> headers) {
         Map<String, List<String>> multi = new java.util.HashMap<>();
         headers.forEach((k, v) -> multi.put(k, List.of(v)));
-        return new HttpResult(URI.create("http://127.0.0.1/x"), status, HttpHeaders.of(multi, (a, b) -> true),
+        return new HttpResult(
+                URI.create("http://127.0.0.1/x"),
+                status,
+                HttpHeaders.of(multi, (a, b) -> true),
                 "{\"message\":\"rate limit\"}".getBytes(StandardCharsets.UTF_8));
     }
 
@@ -174,7 +211,9 @@ class HostileResponsesTest {
             for (String hostile : List.of(deep, deepObject, hugeNumber, hugeFraction, hugeString)) {
                 CrawlException e = assertThrows(CrawlException.class, () -> Json.parse(body(hostile)));
                 assertTrue(e.getMessage().startsWith("malformed JSON from http://127.0.0.1/x: "), e.getMessage());
-                assertTrue(e.getMessage().length() < 600, "one short line: " + e.getMessage().length());
+                assertTrue(
+                        e.getMessage().length() < 600,
+                        "one short line: " + e.getMessage().length());
             }
         });
         assertEquals(12, Json.parse(body("{\"size\": 12}")).path("size").asLong(), "ordinary JSON still reads");
@@ -196,7 +235,10 @@ class HostileResponsesTest {
                 try {
                     Json.parse(body(b.toString()));
                 } catch (CrawlException expected) {
-                    assertTrue(expected.getMessage() != null && !expected.getMessage().isBlank(), "seed " + seed);
+                    assertTrue(
+                            expected.getMessage() != null
+                                    && !expected.getMessage().isBlank(),
+                            "seed " + seed);
                 } catch (RuntimeException e) {
                     throw new AssertionError("seed " + seed + ": " + b + " escaped as " + e, e);
                 }

@@ -25,8 +25,8 @@ class HttpFetcherTest {
     }
 
     HttpFetcher fetcher(Duration timeout, int maxBytes) {
-        FetchSettings s = new FetchSettings(Duration.ofSeconds(2), timeout, maxBytes, 3, Duration.ofSeconds(1),
-                Duration.ofMinutes(2), 2, "1.2.3");
+        FetchSettings s = new FetchSettings(
+                Duration.ofSeconds(2), timeout, maxBytes, 3, Duration.ofSeconds(1), Duration.ofMinutes(2), 2, "1.2.3");
         return new HttpFetcher(s, waits::add, Clock.systemUTC());
     }
 
@@ -48,18 +48,22 @@ class HttpFetcherTest {
 
     @Test
     void conditionalRequestWithAMatchingEtagIsNotModified() throws Exception {
-        server.on("/repo", req -> "\"abc\"".equals(req.header("If-None-Match"))
-                ? new FixtureServer.Response(304, java.util.Map.of("ETag", "\"abc\""), new byte[0], 0)
-                : FixtureServer.json(200, "{}", "ETag", "\"abc\""));
+        server.on(
+                "/repo",
+                req -> "\"abc\"".equals(req.header("If-None-Match"))
+                        ? new FixtureServer.Response(304, java.util.Map.of("ETag", "\"abc\""), new byte[0], 0)
+                        : FixtureServer.json(200, "{}", "ETag", "\"abc\""));
         HttpResult first = fetcher().get(HttpFetcher.Request.get(server.uri("/repo")));
         assertEquals("\"abc\"", first.etag());
-        HttpResult second = fetcher().get(HttpFetcher.Request.get(server.uri("/repo")).ifNoneMatch(first.etag()));
+        HttpResult second =
+                fetcher().get(HttpFetcher.Request.get(server.uri("/repo")).ifNoneMatch(first.etag()));
         assertTrue(second.notModified());
     }
 
     @Test
     void primaryRateLimitWaitsUntilTheAnnouncedResetThenRetries() throws Exception {
-        server.sequence("/limited", server.load("github/rate-limit-exceeded.http"), FixtureServer.json(200, "{\"ok\":true}"));
+        server.sequence(
+                "/limited", server.load("github/rate-limit-exceeded.http"), FixtureServer.json(200, "{\"ok\":true}"));
         HttpResult r = fetcher().get(HttpFetcher.Request.get(server.uri("/limited")));
         assertEquals(200, r.status());
         assertEquals(2, server.count("/limited"));
@@ -71,21 +75,24 @@ class HttpFetcherTest {
     @Test
     void secondaryRateLimitHonoursRetryAfter() throws Exception {
         server.sequence("/busy", server.load("github/secondary-limit.http"), FixtureServer.json(200, "{}"));
-        assertEquals(200, fetcher().get(HttpFetcher.Request.get(server.uri("/busy"))).status());
+        assertEquals(
+                200, fetcher().get(HttpFetcher.Request.get(server.uri("/busy"))).status());
         assertEquals(1, waits.size(), "one wait: " + waits);
-        assertTrue(waits.get(0).toMillis() > 6_000 && waits.get(0).toMillis() <= 7_000, "the 7 s of Retry-After: " + waits);
+        assertTrue(
+                waits.get(0).toMillis() > 6_000 && waits.get(0).toMillis() <= 7_000,
+                "the 7 s of Retry-After: " + waits);
     }
 
     @Test
     void aResetTooFarAheadFailsTheCrawlAsRateLimitedWithoutHammering() {
         server.file("/search/code*", "github/rate-limit-hour.http");
         HttpFetcher f = fetcher();
-        CrawlException e = assertThrows(CrawlException.class,
-                () -> f.get(HttpFetcher.Request.get(server.uri("/search/code?q=x"))));
+        CrawlException e = assertThrows(
+                CrawlException.class, () -> f.get(HttpFetcher.Request.get(server.uri("/search/code?q=x"))));
         assertTrue(e.rateLimited());
         assertTrue(e.getMessage().startsWith("rate limited by 127.0.0.1:"), e.getMessage());
-        CrawlException again = assertThrows(CrawlException.class,
-                () -> f.get(HttpFetcher.Request.get(server.uri("/search/code?q=y"))));
+        CrawlException again = assertThrows(
+                CrawlException.class, () -> f.get(HttpFetcher.Request.get(server.uri("/search/code?q=y"))));
         assertTrue(again.rateLimited());
         assertEquals(1, server.count("/search/code"), "the second request waits for the reset instead of being sent");
     }
@@ -101,16 +108,20 @@ class HttpFetcherTest {
     @Test
     void serverErrorsAreRetriedABoundedNumberOfTimes() {
         server.on("/flaky", req -> FixtureServer.json(503, "{\"message\":\"Service Unavailable\"}"));
-        CrawlException e = assertThrows(CrawlException.class, () -> fetcher().get(HttpFetcher.Request.get(server.uri("/flaky"))));
+        CrawlException e =
+                assertThrows(CrawlException.class, () -> fetcher().get(HttpFetcher.Request.get(server.uri("/flaky"))));
         assertEquals(3, server.count("/flaky"));
-        assertTrue(e.getMessage().contains("HTTP 503") && e.getMessage().contains("gave up after 3 attempts"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("HTTP 503") && e.getMessage().contains("gave up after 3 attempts"),
+                e.getMessage());
         assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), waits, "exponential backoff");
     }
 
     @Test
     void aResponseSlowerThanTheTimeoutFailsWithTheReason() {
         server.on("/slow", req -> FixtureServer.json(200, "{}").delayed(1500));
-        CrawlException e = assertThrows(CrawlException.class,
+        CrawlException e = assertThrows(
+                CrawlException.class,
                 () -> fetcher(Duration.ofMillis(200), 1024).get(HttpFetcher.Request.get(server.uri("/slow"))));
         assertTrue(e.getMessage().startsWith("timed out after 200 ms"), e.getMessage());
         assertEquals(3, server.count("/slow"));
@@ -121,7 +132,8 @@ class HttpFetcherTest {
         byte[] big = new byte[6 * 1024 * 1024];
         java.util.Arrays.fill(big, (byte) '[');
         server.on("/huge", req -> FixtureServer.bytes(200, big, "application/json"));
-        CrawlException e = assertThrows(CrawlException.class,
+        CrawlException e = assertThrows(
+                CrawlException.class,
                 () -> fetcher(Duration.ofSeconds(5), 256 * 1024).get(HttpFetcher.Request.get(server.uri("/huge"))));
         assertTrue(e.getMessage().contains("larger than the limit of 262144 bytes"), e.getMessage());
         assertEquals(1, server.count("/huge"), "not retried");
@@ -130,7 +142,8 @@ class HttpFetcherTest {
     @Test
     void anUnreachableHostFailsFastAfterItsRetriesAreSpent() throws Exception {
         int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
         HttpFetcher f = fetcher();
@@ -153,10 +166,18 @@ class HttpFetcherTest {
 
     @Test
     void nextPageComesFromTheLinkHeader() throws Exception {
-        server.on("/p", req -> FixtureServer.json(200, "[]", "Link",
-                "<https://api.github.com/x?page=2>; rel=\"next\", <https://api.github.com/x?page=5>; rel=\"last\""));
-        assertEquals("https://api.github.com/x?page=2", Json.nextLink(fetcher().get(HttpFetcher.Request.get(server.uri("/p")))));
-        server.on("/q", req -> FixtureServer.json(200, "[]", "Link", "<https://api.github.com/x?page=1>; rel=\"prev\""));
+        server.on(
+                "/p",
+                req -> FixtureServer.json(
+                        200,
+                        "[]",
+                        "Link",
+                        "<https://api.github.com/x?page=2>; rel=\"next\", <https://api.github.com/x?page=5>; rel=\"last\""));
+        assertEquals(
+                "https://api.github.com/x?page=2",
+                Json.nextLink(fetcher().get(HttpFetcher.Request.get(server.uri("/p")))));
+        server.on(
+                "/q", req -> FixtureServer.json(200, "[]", "Link", "<https://api.github.com/x?page=1>; rel=\"prev\""));
         assertEquals(null, Json.nextLink(fetcher().get(HttpFetcher.Request.get(server.uri("/q")))));
     }
 }

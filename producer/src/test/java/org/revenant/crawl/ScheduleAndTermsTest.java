@@ -19,8 +19,12 @@ class ScheduleAndTermsTest {
     static final Instant T0 = Instant.parse("2026-11-22T00:00:00Z");
 
     static CrawlCheckpoint attempted(Instant at, int failures) {
-        return CrawlCheckpoint.newBuilder().setKey("github/a/b").setSource("github").setFailures(failures)
-                .setExtra(Map.of(Schedule.ATTEMPTED_AT, Long.toString(at.toEpochMilli()))).build();
+        return CrawlCheckpoint.newBuilder()
+                .setKey("github/a/b")
+                .setSource("github")
+                .setFailures(failures)
+                .setExtra(Map.of(Schedule.ATTEMPTED_AT, Long.toString(at.toEpochMilli())))
+                .build();
     }
 
     @Test
@@ -44,7 +48,10 @@ class ScheduleAndTermsTest {
         assertTrue(terms.titleMentions("MS-Celeb-1M (aligned faces)"));
         assertTrue(terms.titleMentions("ms celeb 1m"));
         assertFalse(terms.titleMentions("Celebrations of 2019"));
-        assertEquals(terms.fingerprint(), DiscoveryTerms.from(RegistryLoader.load(java.nio.file.Path.of("..", "registry"))).fingerprint());
+        assertEquals(
+                terms.fingerprint(),
+                DiscoveryTerms.from(RegistryLoader.load(java.nio.file.Path.of("..", "registry")))
+                        .fingerprint());
     }
 
     @Test

@@ -22,8 +22,7 @@ public final class Fuzz {
         void run(SplittableRandom random, int index) throws Throwable;
     }
 
-    private Fuzz() {
-    }
+    private Fuzz() {}
 
     /** The seed from {@code -Drevenant.fuzz.seed}, else a fresh one. */
     public static long seed() {
@@ -43,21 +42,27 @@ public final class Fuzz {
         int[] current = {-1};
         int[] done = {0};
         String replay = " (replay: -D" + SEED_PROPERTY + "=" + seed + ")";
-        assertTimeoutPreemptively(hangLimit, () -> {
-            SplittableRandom master = new SplittableRandom(seed);
-            long deadline = System.nanoTime() + budget.toNanos();
-            for (int i = 0; i < cases && System.nanoTime() < deadline; i++) {
-                SplittableRandom random = master.split();
-                current[0] = i;
-                try {
-                    body.run(random, i);
-                } catch (Throwable t) {
-                    fail(name + ": case " + i + " of seed " + seed + replay + ": " + shorten(String.valueOf(t)), t);
-                }
-                done[0]++;
-            }
-        }, () -> name + ": no answer within " + hangLimit.toMillis() + " ms, in case " + current[0]
-                + " of seed " + seed + replay);
+        assertTimeoutPreemptively(
+                hangLimit,
+                () -> {
+                    SplittableRandom master = new SplittableRandom(seed);
+                    long deadline = System.nanoTime() + budget.toNanos();
+                    for (int i = 0; i < cases && System.nanoTime() < deadline; i++) {
+                        SplittableRandom random = master.split();
+                        current[0] = i;
+                        try {
+                            body.run(random, i);
+                        } catch (Throwable t) {
+                            fail(
+                                    name + ": case " + i + " of seed " + seed + replay + ": "
+                                            + shorten(String.valueOf(t)),
+                                    t);
+                        }
+                        done[0]++;
+                    }
+                },
+                () -> name + ": no answer within " + hangLimit.toMillis() + " ms, in case " + current[0] + " of seed "
+                        + seed + replay);
         System.out.println(name + ": " + done[0] + " cases, seed " + seed);
     }
 

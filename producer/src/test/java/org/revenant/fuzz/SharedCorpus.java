@@ -18,8 +18,7 @@ public final class SharedCorpus {
 
     public static final String ENV = "REVENANT_CORPUS";
 
-    private SharedCorpus() {
-    }
+    private SharedCorpus() {}
 
     /** Where the corpus is, if anywhere; a REVENANT_CORPUS that names no folder is an error. */
     public static Optional<Path> find() {

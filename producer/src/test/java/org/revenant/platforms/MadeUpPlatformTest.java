@@ -66,9 +66,18 @@ class MadeUpPlatformTest {
     /** The new class: a "shelf" service that lists a collection's files as JSON. */
     static final class ShelfSource implements Source {
 
-        static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api("shelf", "shelf", "url",
-                "https://shelf.example", "REVENANT_SHELF_URL", "SHELF_TOKEN", "collections",
-                "[a-z0-9-]+", "a lower-case collection name", Duration.ofHours(3), ShelfSource::new);
+        static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api(
+                "shelf",
+                "shelf",
+                "url",
+                "https://shelf.example",
+                "REVENANT_SHELF_URL",
+                "SHELF_TOKEN",
+                "collections",
+                "[a-z0-9-]+",
+                "a lower-case collection name",
+                Duration.ofHours(3),
+                ShelfSource::new);
 
         private static final ObjectMapper JSON = new ObjectMapper();
         private final SourceConfig config;
@@ -113,11 +122,20 @@ class MadeUpPlatformTest {
             }
             List<ManifestEntry> entries = new ArrayList<>();
             for (JsonNode f : body.path("files")) {
-                entries.add(ManifestEntry.newBuilder().setPath(f.path("name").asText()).setSize(f.path("bytes").asLong())
-                        .setKind(EntryKind.FILE).build());
+                entries.add(ManifestEntry.newBuilder()
+                        .setPath(f.path("name").asText())
+                        .setSize(f.path("bytes").asLong())
+                        .setKind(EntryKind.FILE)
+                        .build());
             }
-            Mirror mirror = Mirror.newBuilder().setKey(mirrorKey(locator)).setPlatform(DESCRIPTOR.platform()).setLocator(locator)
-                    .setUrl(config.url() + "/c/" + locator).setStatus(MirrorStatus.PRESENT).setIdentifiers(Map.of()).build();
+            Mirror mirror = Mirror.newBuilder()
+                    .setKey(mirrorKey(locator))
+                    .setPlatform(DESCRIPTOR.platform())
+                    .setLocator(locator)
+                    .setUrl(config.url() + "/c/" + locator)
+                    .setStatus(MirrorStatus.PRESENT)
+                    .setIdentifiers(Map.of())
+                    .build();
             return CrawlOutcome.of(new Snapshot(mirror, entries, null), r.etag(), null);
         }
     }
@@ -145,23 +163,29 @@ class MadeUpPlatformTest {
         assertEquals(Duration.ofHours(3), defaults.source("shelf").interval());
         assertTrue(defaults.source("shelf").token() != null);
         assertTrue(defaults.names().contains("shelf"));
-        assertNull(CrawlConfig.defaults(Map.of(), Platforms.ALL).source("shelf"), "not a platform without its list entry");
+        assertNull(
+                CrawlConfig.defaults(Map.of(), Platforms.ALL).source("shelf"), "not a platform without its list entry");
 
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "sources:\n  shelf:\n    collections: [Faces_Emore]\n");
         ConfigException e = assertThrows(ConfigException.class, () -> CrawlConfig.load(bad, Map.of(), PLATFORMS));
-        assertTrue(e.getMessage().contains("sources.shelf.collections: 'Faces_Emore' is not a lower-case collection name"),
+        assertTrue(
+                e.getMessage().contains("sources.shelf.collections: 'Faces_Emore' is not a lower-case collection name"),
                 e.getMessage());
         Path unknownKey = Files.writeString(dir.resolve("unknown.yaml"), "sources:\n  shelf:\n    repos: [a]\n");
         assertTrue(assertThrows(ConfigException.class, () -> CrawlConfig.load(unknownKey, Map.of(), PLATFORMS))
-                .getMessage().contains("unknown key 'sources.shelf.repos'"));
+                .getMessage()
+                .contains("unknown key 'sources.shelf.repos'"));
         CrawlConfig moved = CrawlConfig.defaults(Map.of("REVENANT_SHELF_URL", "http://127.0.0.1:9/"), PLATFORMS);
         assertEquals("http://127.0.0.1:9", moved.source("shelf").url().toString());
     }
 
     @Test
     void itIsCrawledToKafkaLikeTheRealPlatforms() throws Exception {
-        shelf.on("/api/collections/faces-emore", req -> FixtureServer.json(200,
-                "{\"files\":[{\"name\":\"faces_emore/train.rec\",\"bytes\":12345678},{\"name\":\"faces_emore/train.idx\",\"bytes\":4321}]}"));
+        shelf.on(
+                "/api/collections/faces-emore",
+                req -> FixtureServer.json(
+                        200,
+                        "{\"files\":[{\"name\":\"faces_emore/train.rec\",\"bytes\":12345678},{\"name\":\"faces_emore/train.idx\",\"bytes\":4321}]}"));
         String prefix = KafkaBroker.uniquePrefix("made-up-platform") + ".";
         Topics topics = new Topics(prefix);
         TopicSetup.ensure(KAFKA.admin(), topics, 1, (short) 1);
@@ -183,7 +207,8 @@ class MadeUpPlatformTest {
         assertEquals(1, summary.crawled(), out + " " + summary.failures());
 
         Properties consumer = KAFKA.consumerProperties("made-up-reader");
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumer, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(consumer, new StringDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(topics.snapshots.name()));
             List<SnapshotChunk> chunks = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -195,8 +220,12 @@ class MadeUpPlatformTest {
             }
             assertEquals(1, chunks.size());
             assertEquals("shelf", chunks.get(0).getMirror().getPlatform());
-            assertEquals(List.of("faces_emore/train.idx 4321", "faces_emore/train.rec 12345678"),
-                    chunks.get(0).getEntries().stream().map(en -> en.getPath() + " " + en.getSize()).sorted().toList());
+            assertEquals(
+                    List.of("faces_emore/train.idx 4321", "faces_emore/train.rec 12345678"),
+                    chunks.get(0).getEntries().stream()
+                            .map(en -> en.getPath() + " " + en.getSize())
+                            .sorted()
+                            .toList());
         }
     }
 

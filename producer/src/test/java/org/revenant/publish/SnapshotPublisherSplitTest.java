@@ -12,8 +12,12 @@ import org.revenant.avro.ManifestEntry;
 class SnapshotPublisherSplitTest {
 
     private static ManifestEntry entry(String path) {
-        return ManifestEntry.newBuilder().setPath(path).setSize(1L).setKind(EntryKind.FILE)
-                .setSha256("a".repeat(64)).build();
+        return ManifestEntry.newBuilder()
+                .setPath(path)
+                .setSize(1L)
+                .setKind(EntryKind.FILE)
+                .setSha256("a".repeat(64))
+                .build();
     }
 
     @Test
@@ -47,12 +51,19 @@ class SnapshotPublisherSplitTest {
     @Test
     void entriesArePublishedInUtf8ByteOrderOfTheirPaths() {
         // U+FF5E sorts before U+1F600 in UTF-8 bytes and code points, after it in UTF-16 units.
-        List<ManifestEntry> entries = List.of(entry("b"), entry("\uD83D\uDE00"), entry("a/z"), entry("\uFF5E"), entry("a"));
-        List<String> paths = SnapshotPublisher.sorted(entries).stream().map(ManifestEntry::getPath).toList();
+        List<ManifestEntry> entries =
+                List.of(entry("b"), entry("\uD83D\uDE00"), entry("a/z"), entry("\uFF5E"), entry("a"));
+        List<String> paths = SnapshotPublisher.sorted(entries).stream()
+                .map(ManifestEntry::getPath)
+                .toList();
         assertEquals(List.of("a", "a/z", "b", "\uFF5E", "\uD83D\uDE00"), paths);
-        List<byte[]> bytes = paths.stream().map(p -> p.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toList();
+        List<byte[]> bytes = paths.stream()
+                .map(p -> p.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toList();
         for (int i = 1; i < bytes.size(); i++) {
-            assertTrue(java.util.Arrays.compareUnsigned(bytes.get(i - 1), bytes.get(i)) < 0, paths.get(i - 1) + " before " + paths.get(i));
+            assertTrue(
+                    java.util.Arrays.compareUnsigned(bytes.get(i - 1), bytes.get(i)) < 0,
+                    paths.get(i - 1) + " before " + paths.get(i));
         }
         assertEquals("b", entries.get(0).getPath(), "the caller's list is left as it was");
     }

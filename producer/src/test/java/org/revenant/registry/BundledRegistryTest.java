@@ -47,8 +47,10 @@ class BundledRegistryTest {
     void everyShippedFileRoundTripsThroughWriter() {
         for (RetractedDataset d : shipped()) {
             String yaml = RegistryYaml.write(d);
-            assertEquals(d, RegistryFile.parse("registry/" + d.getId() + ".yaml", yaml), () -> "round trip of " + d.getId()
-                    + ":\n" + yaml);
+            assertEquals(
+                    d,
+                    RegistryFile.parse("registry/" + d.getId() + ".yaml", yaml),
+                    () -> "round trip of " + d.getId() + ":\n" + yaml);
         }
     }
 
@@ -66,7 +68,8 @@ class BundledRegistryTest {
     @Test
     void bundledRegistryLoadsFromClasspathDirectory() throws IOException {
         // REPO_REGISTRY's parent as a class path root puts the files at registry/<name>.
-        URL root = REPO_REGISTRY.toAbsolutePath().normalize().getParent().toUri().toURL();
+        URL root =
+                REPO_REGISTRY.toAbsolutePath().normalize().getParent().toUri().toURL();
         try (URLClassLoader loader = new URLClassLoader(new URL[] {root}, null)) {
             assertEquals(ids(shipped()), ids(RegistryLoader.loadBundled(loader)));
         }
@@ -76,8 +79,8 @@ class BundledRegistryTest {
     void bundledRegistryLoadsFromJar() throws IOException {
         Path jar = temp.resolve("bundle.jar");
         try (OutputStream file = Files.newOutputStream(jar);
-             JarOutputStream out = new JarOutputStream(file);
-             Stream<Path> files = Files.list(REPO_REGISTRY)) {
+                JarOutputStream out = new JarOutputStream(file);
+                Stream<Path> files = Files.list(REPO_REGISTRY)) {
             for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
                 out.putNextEntry(new JarEntry("registry/" + p.getFileName()));
                 out.write(Files.readAllBytes(p));
@@ -95,22 +98,28 @@ class BundledRegistryTest {
         Set<Long> cifarSizes = Set.of(170498071L, 169001437L); // the python archives of CIFAR-10 and CIFAR-100
         for (RetractedDataset d : shipped()) {
             for (Signature s : d.getSignatures()) {
-                String text = (s.getValue() + " " + s.getFiles().stream().map(ReferenceFile::getName)
-                        .collect(Collectors.joining(" "))).toLowerCase(Locale.ROOT);
-                assertFalse(text.contains("cifar") && !text.contains("wo_cifar"),
+                String text = (s.getValue() + " "
+                                + s.getFiles().stream()
+                                        .map(ReferenceFile::getName)
+                                        .collect(Collectors.joining(" ")))
+                        .toLowerCase(Locale.ROOT);
+                assertFalse(
+                        text.contains("cifar") && !text.contains("wo_cifar"),
                         d.getId() + " has a CIFAR signature: " + s);
                 assertFalse(s.getSize() != null && cifarSizes.contains(s.getSize()), d.getId() + " uses a CIFAR size");
                 assertFalse(s.getFiles().stream().anyMatch(f -> cifarSizes.contains(f.getSize())));
             }
-            assertFalse(d.getAliases().stream().anyMatch(a -> a.toLowerCase(Locale.ROOT).startsWith("cifar")),
+            assertFalse(
+                    d.getAliases().stream()
+                            .anyMatch(a -> a.toLowerCase(Locale.ROOT).startsWith("cifar")),
                     d.getId() + " has a CIFAR alias");
         }
     }
 
     @Test
     void headlineFactsAreRegistered() {
-        Map<String, RetractedDataset> byId = shipped().stream()
-                .collect(Collectors.toMap(RetractedDataset::getId, Function.identity()));
+        Map<String, RetractedDataset> byId =
+                shipped().stream().collect(Collectors.toMap(RetractedDataset::getId, Function.identity()));
         assertTrue(has(byId.get("ms-celeb-1m"), SignatureKind.BTIH, "9e67eb7cc23c9417f39778a8e06cca5e26196a97"));
         assertTrue(has(byId.get("vggface2"), SignatureKind.BTIH, "535113b8395832f09121bc53ac85d7bc8ef6fa5b"));
         assertTrue(byId.get("tiny-images-80m").getSignatures().stream()

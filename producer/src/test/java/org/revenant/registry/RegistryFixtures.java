@@ -28,7 +28,7 @@ final class RegistryFixtures {
     /** The repo-root registry/ (surefire runs in the producer module folder). */
     static final Path REPO_REGISTRY = Path.of("..", "registry");
 
-    private RegistryFixtures() { }
+    private RegistryFixtures() {}
 
     static Path registryDir(Path temp) {
         Path dir = temp.resolve("registry");

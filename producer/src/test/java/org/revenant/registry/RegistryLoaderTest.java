@@ -37,7 +37,8 @@ class RegistryLoaderTest {
         write(dir, "a.yaml", dataset("a"));
         write(dir, "notes.txt", "not a registry file");
         List<RetractedDataset> all = RegistryLoader.load(dir);
-        assertEquals(List.of("a", "b"), all.stream().map(RetractedDataset::getId).toList());
+        assertEquals(
+                List.of("a", "b"), all.stream().map(RetractedDataset::getId).toList());
     }
 
     @Test
@@ -53,15 +54,19 @@ class RegistryLoaderTest {
         write(dir, "b.yaml", dataset("b"));
         write(dir, "c.yaml", dataset("c").replace("[ethical]", "[privacy]"));
         RegistryException e = assertThrows(RegistryException.class, () -> RegistryLoader.load(dir));
-        assertEquals(List.of(
-                "registry/a.yaml: line 3: status 'gone' is not one of: retracted, derived",
-                "registry/c.yaml: line 5: reason 'privacy' is not one of: technical, legal-privacy, legal-ip, "
-                        + "legal-likeness, legal-other, ethical"),
+        assertEquals(
+                List.of(
+                        "registry/a.yaml: line 3: status 'gone' is not one of: retracted, derived",
+                        "registry/c.yaml: line 5: reason 'privacy' is not one of: technical, legal-privacy, legal-ip, "
+                                + "legal-likeness, legal-other, ethical"),
                 e.problems().stream().map(RegistryProblem::toString).toList());
-        assertEquals("2 registry problems:" + System.lineSeparator()
-                + "  registry/a.yaml: line 3: status 'gone' is not one of: retracted, derived" + System.lineSeparator()
-                + "  registry/c.yaml: line 5: reason 'privacy' is not one of: technical, legal-privacy, legal-ip, "
-                + "legal-likeness, legal-other, ethical", e.getMessage());
+        assertEquals(
+                "2 registry problems:" + System.lineSeparator()
+                        + "  registry/a.yaml: line 3: status 'gone' is not one of: retracted, derived"
+                        + System.lineSeparator()
+                        + "  registry/c.yaml: line 5: reason 'privacy' is not one of: technical, legal-privacy, legal-ip, "
+                        + "legal-likeness, legal-other, ethical",
+                e.getMessage());
     }
 
     @Test
@@ -92,8 +97,11 @@ class RegistryLoaderTest {
         Path dir = registryDir(temp);
         write(dir, "a.yaml", derived("a", "b"));
         write(dir, "b.yaml", derived("b", "a"));
-        assertEquals(List.of("registry/a.yaml: line 3: parent chain loops back to 'a'",
-                "registry/b.yaml: line 3: parent chain loops back to 'b'"), problems(dir));
+        assertEquals(
+                List.of(
+                        "registry/a.yaml: line 3: parent chain loops back to 'a'",
+                        "registry/b.yaml: line 3: parent chain loops back to 'b'"),
+                problems(dir));
     }
 
     @Test
@@ -107,9 +115,13 @@ class RegistryLoaderTest {
         write(dir, "a.yaml", dataset("a"));
         write(dir, "b.yaml", dataset("b"));
         write(dir, "INDEX", "# bundled files\na.yaml\nghost.yaml\n");
-        assertEquals(List.of("registry/INDEX: lists 'ghost.yaml', which is not in registry/",
+        assertEquals(
+                List.of(
+                        "registry/INDEX: lists 'ghost.yaml', which is not in registry/",
                         "registry/INDEX: does not list 'b.yaml'; add it so the bundled registry includes it"),
-                RegistryLoader.checkIndex(dir).stream().map(RegistryProblem::toString).toList());
+                RegistryLoader.checkIndex(dir).stream()
+                        .map(RegistryProblem::toString)
+                        .toList());
     }
 
     @Test
@@ -118,7 +130,8 @@ class RegistryLoaderTest {
         write(dir, "a.yaml", dataset("a"));
         write(dir, "INDEX", "");
         RegistryException e = assertThrows(RegistryException.class, () -> RegistryCheck.check(dir));
-        assertEquals("registry/INDEX: does not list 'a.yaml'; add it so the bundled registry includes it", e.getMessage());
+        assertEquals(
+                "registry/INDEX: does not list 'a.yaml'; add it so the bundled registry includes it", e.getMessage());
     }
 
     @Test

@@ -23,6 +23,7 @@ public final class AlertCloudEvent {
 
     /** The media type of a structured-mode event. */
     public static final String STRUCTURED_CONTENT_TYPE = JsonFormat.CONTENT_TYPE;
+
     public static final String DATA_CONTENT_TYPE = "application/json";
     public static final String TYPE_PREFIX = "org.revenant.alert.";
     private static final JsonFormat FORMAT = new JsonFormat();
@@ -31,7 +32,9 @@ public final class AlertCloudEvent {
 
     /** The {@code source} of every event of an instance: its topic prefix names it. */
     public static URI source(Topics topics) {
-        String name = topics.prefix().endsWith(".") ? topics.prefix().substring(0, topics.prefix().length() - 1) : topics.prefix();
+        String name = topics.prefix().endsWith(".")
+                ? topics.prefix().substring(0, topics.prefix().length() - 1)
+                : topics.prefix();
         return URI.create("urn:revenant:" + (name.isEmpty() ? "revenant" : name));
     }
 

@@ -45,7 +45,11 @@ public final class AlertJson {
         if (alert.getPartialListing() != null) {
             node.put("partialListing", alert.getPartialListing());
         }
-        putTakedown(node, alert.getTakedownReference(), alert.getTakedownRequestedAt(), alert.getTakedownRemovedAt(),
+        putTakedown(
+                node,
+                alert.getTakedownReference(),
+                alert.getTakedownRequestedAt(),
+                alert.getTakedownRemovedAt(),
                 alert.getReturnedAfterRemoval());
         node.put("eventId", alert.getEventId());
         return node;
@@ -56,13 +60,21 @@ public final class AlertJson {
      * {@code takedownRequestedAt}, {@code takedownRemovedAt} and {@code timeToRemoval} (ISO-8601
      * duration) once the mirror was gone; {@code returnedAfterRemoval} when the copy came back.
      */
-    public static void putTakedown(ObjectNode node, String reference, java.time.Instant requestedAt, java.time.Instant removedAt,
-                                   boolean returnedAfterRemoval) {
+    public static void putTakedown(
+            ObjectNode node,
+            String reference,
+            java.time.Instant requestedAt,
+            java.time.Instant removedAt,
+            boolean returnedAfterRemoval) {
         if (requestedAt != null) {
             node.put("takedownReference", reference);
             node.put("takedownRequestedAt", requestedAt.toString());
             node.put("takedownRemovedAt", removedAt == null ? null : removedAt.toString());
-            node.put("timeToRemoval", removedAt == null ? null : java.time.Duration.between(requestedAt, removedAt).toString());
+            node.put(
+                    "timeToRemoval",
+                    removedAt == null
+                            ? null
+                            : java.time.Duration.between(requestedAt, removedAt).toString());
         }
         if (returnedAfterRemoval) {
             node.put("returnedAfterRemoval", true);

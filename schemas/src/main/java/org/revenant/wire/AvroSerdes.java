@@ -44,7 +44,8 @@ public final class AvroSerdes {
                 buffer.get(bytes);
                 return bytes;
             } catch (IOException | RuntimeException e) {
-                throw new SerializationException("cannot encode " + schema.getName() + " for topic " + topic + ": " + e.getMessage(), e);
+                throw new SerializationException(
+                        "cannot encode " + schema.getName() + " for topic " + topic + ": " + e.getMessage(), e);
             }
         };
         Deserializer<T> deserializer = (topic, bytes) -> {
@@ -54,9 +55,13 @@ public final class AvroSerdes {
             try {
                 return decoder.decode(bytes);
             } catch (BadHeaderException e) {
-                throw new SerializationException("not an Avro single-object encoded " + schema.getName() + " on " + topic + ": " + e.getMessage(), e);
+                throw new SerializationException(
+                        "not an Avro single-object encoded " + schema.getName() + " on " + topic + ": "
+                                + e.getMessage(),
+                        e);
             } catch (MissingSchemaException e) {
-                throw new SerializationException("unknown writer schema for " + schema.getName() + " on " + topic + ": " + e.getMessage(), e);
+                throw new SerializationException(
+                        "unknown writer schema for " + schema.getName() + " on " + topic + ": " + e.getMessage(), e);
             } catch (IOException | RuntimeException e) {
                 throw new SerializationException("cannot decode " + schema.getName() + " on " + topic + ": " + e, e);
             }

@@ -40,7 +40,8 @@ public final class SchemaHistory {
                 continue;
             }
             Schema schema = new Schema.Parser().parse(read("/org/revenant/schema-history/" + file));
-            versions.computeIfAbsent(schema.getFullName(), k -> new ArrayList<>()).add(schema);
+            versions.computeIfAbsent(schema.getFullName(), k -> new ArrayList<>())
+                    .add(schema);
         }
         versions.replaceAll((k, v) -> List.copyOf(v));
         return Map.copyOf(versions);

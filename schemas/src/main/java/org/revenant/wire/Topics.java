@@ -38,21 +38,36 @@ public final class Topics {
         this.prefix = Objects.requireNonNull(prefix, "prefix");
         Serde<String> key = Serdes.String();
         registry = new Topic<>(prefix + "registry", key, AvroSerdes.of(RetractedDataset.class), COMPACT);
-        snapshots = new Topic<>(prefix + "snapshots", key, AvroSerdes.of(SnapshotChunk.class),
+        snapshots = new Topic<>(
+                prefix + "snapshots",
+                key,
+                AvroSerdes.of(SnapshotChunk.class),
                 Map.of("retention.ms", millis(Duration.ofDays(7)), "max.message.bytes", "2097152"));
-        changes = new Topic<>(prefix + "changes", key, AvroSerdes.of(ManifestChange.class),
+        changes = new Topic<>(
+                prefix + "changes",
+                key,
+                AvroSerdes.of(ManifestChange.class),
                 Map.of("retention.ms", millis(Duration.ofDays(90))));
-        alerts = new Topic<>(prefix + "alerts", key, AvroSerdes.of(AlertEvent.class),
+        alerts = new Topic<>(
+                prefix + "alerts",
+                key,
+                AvroSerdes.of(AlertEvent.class),
                 Map.of("retention.ms", millis(Duration.ofDays(3650))));
         alertState = new Topic<>(prefix + "alert-state", key, AvroSerdes.of(AlertState.class), COMPACT);
         decisions = new Topic<>(prefix + "decisions", key, AvroSerdes.of(AnalystDecision.class), COMPACT);
-        crawlJobs = new Topic<>(prefix + "crawl-jobs", key, AvroSerdes.of(CrawlJob.class),
+        crawlJobs = new Topic<>(
+                prefix + "crawl-jobs",
+                key,
+                AvroSerdes.of(CrawlJob.class),
                 Map.of("retention.ms", millis(Duration.ofDays(7))));
         crawlerState = new Topic<>(prefix + "crawler-state", key, AvroSerdes.of(CrawlCheckpoint.class), COMPACT);
-        dlq = new Topic<>(prefix + "dlq", Serdes.ByteArray(), Serdes.ByteArray(),
+        dlq = new Topic<>(
+                prefix + "dlq",
+                Serdes.ByteArray(),
+                Serdes.ByteArray(),
                 Map.of("retention.ms", millis(Duration.ofDays(30)), "max.message.bytes", "4194304"));
-        alertsJson = new Topic<>(prefix + "alerts.json", key, Serdes.String(),
-                Map.of("retention.ms", millis(Duration.ofDays(3650))));
+        alertsJson = new Topic<>(
+                prefix + "alerts.json", key, Serdes.String(), Map.of("retention.ms", millis(Duration.ofDays(3650))));
     }
 
     public static Topics defaults() {
@@ -64,7 +79,8 @@ public final class Topics {
     }
 
     public List<Topic<?, ?>> all() {
-        return List.of(registry, snapshots, changes, alerts, alertState, decisions, crawlJobs, crawlerState, dlq, alertsJson);
+        return List.of(
+                registry, snapshots, changes, alerts, alertState, decisions, crawlJobs, crawlerState, dlq, alertsJson);
     }
 
     private static String millis(Duration d) {

@@ -41,11 +41,24 @@ class AvroSerdesTest {
     void snapshotChunkRoundTripsWithSingleObjectHeader() {
         SnapshotChunk chunk = SnapshotChunk.newBuilder()
                 .setSnapshotId("s-1")
-                .setMirror(Mirror.newBuilder().setKey("torrent:abc").setPlatform("torrent").setLocator("abc")
-                        .setStatus(MirrorStatus.PRESENT).setIdentifiers(Map.of("btih", "abc")).build())
+                .setMirror(Mirror.newBuilder()
+                        .setKey("torrent:abc")
+                        .setPlatform("torrent")
+                        .setLocator("abc")
+                        .setStatus(MirrorStatus.PRESENT)
+                        .setIdentifiers(Map.of("btih", "abc"))
+                        .build())
                 .setObservedAt(Instant.parse("2026-11-22T00:00:00Z"))
-                .setCrawler("test").setChunkIndex(0).setChunkCount(1).setTotalEntries(1).setTotalBytes(5)
-                .setEntries(List.of(ManifestEntry.newBuilder().setPath("a/b.tsv").setSize(5L).setKind(EntryKind.FILE).build()))
+                .setCrawler("test")
+                .setChunkIndex(0)
+                .setChunkCount(1)
+                .setTotalEntries(1)
+                .setTotalBytes(5)
+                .setEntries(List.of(ManifestEntry.newBuilder()
+                        .setPath("a/b.tsv")
+                        .setSize(5L)
+                        .setKind(EntryKind.FILE)
+                        .build()))
                 .build();
         byte[] bytes = topics.snapshots.serializeValue(chunk);
         assertEquals((byte) 0xC3, bytes[0]);
@@ -55,8 +68,8 @@ class AvroSerdesTest {
 
     @Test
     void garbageBytesRaiseSerializationException() {
-        var e = assertThrows(SerializationException.class,
-                () -> topics.snapshots.deserializeValue("{\"not\":\"avro\"}".getBytes()));
+        var e = assertThrows(
+                SerializationException.class, () -> topics.snapshots.deserializeValue("{\"not\":\"avro\"}".getBytes()));
         assertTrue(e.getMessage().contains("SnapshotChunk"), e.getMessage());
     }
 
@@ -76,7 +89,8 @@ class AvroSerdesTest {
 
     @Test
     void unknownEnumSymbolFromANewerWriterIsASerializationException() throws IOException {
-        String json = org.revenant.avro.Mirror.getClassSchema().toString()
+        String json = org.revenant.avro.Mirror.getClassSchema()
+                .toString()
                 .replace("\"UNKNOWN\"]", "\"UNKNOWN\",\"QUARANTINED\"]");
         Schema newer = new Schema.Parser().parse(json);
         GenericRecord mirror = new GenericData.Record(newer);
@@ -89,7 +103,11 @@ class AvroSerdesTest {
         ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(mirror);
         byte[] bytes = new byte[buffer.remaining()];
         buffer.get(bytes);
-        assertThrows(SerializationException.class, () -> AvroSerdes.of(org.revenant.avro.Mirror.class).deserializer().deserialize("t", bytes));
+        assertThrows(
+                SerializationException.class,
+                () -> AvroSerdes.of(org.revenant.avro.Mirror.class)
+                        .deserializer()
+                        .deserialize("t", bytes));
     }
 
     @Test
@@ -134,14 +152,24 @@ class AvroSerdesTest {
         return AlertEvent.newBuilder()
                 .setEventId("ms-celeb-1m|torrent:9e67eb7cc23c9417f39778a8e06cca5e26196a97#1")
                 .setAlertKey("ms-celeb-1m|torrent:9e67eb7cc23c9417f39778a8e06cca5e26196a97")
-                .setEvent(AlertEventType.OPENED).setDatasetId("ms-celeb-1m").setDatasetName("MS-Celeb-1M")
-                .setMirrorKey("torrent:9e67eb7cc23c9417f39778a8e06cca5e26196a97").setPlatform("torrent")
+                .setEvent(AlertEventType.OPENED)
+                .setDatasetId("ms-celeb-1m")
+                .setDatasetName("MS-Celeb-1M")
+                .setMirrorKey("torrent:9e67eb7cc23c9417f39778a8e06cca5e26196a97")
+                .setPlatform("torrent")
                 .setMirrorUrl("magnet:?xt=urn:btih:9e67eb7cc23c9417f39778a8e06cca5e26196a97")
-                .setSeverity(Severity.CONFIRMED).setConfidence(1.0).setPostRetraction(true).setReappearances(0)
-                .setObservedAt(Instant.parse("2026-11-22T00:00:00Z")).setSnapshotId("snap-1")
-                .setEvidence(List.of(Evidence.newBuilder().setKind(SignatureKind.BTIH)
-                        .setSignature("9e67eb7cc23c9417f39778a8e06cca5e26196a97").setWeight(1.0)
-                        .setDetail("torrent infohash").build()))
+                .setSeverity(Severity.CONFIRMED)
+                .setConfidence(1.0)
+                .setPostRetraction(true)
+                .setReappearances(0)
+                .setObservedAt(Instant.parse("2026-11-22T00:00:00Z"))
+                .setSnapshotId("snap-1")
+                .setEvidence(List.of(Evidence.newBuilder()
+                        .setKind(SignatureKind.BTIH)
+                        .setSignature("9e67eb7cc23c9417f39778a8e06cca5e26196a97")
+                        .setWeight(1.0)
+                        .setDetail("torrent infohash")
+                        .build()))
                 .build();
     }
 

@@ -31,8 +31,13 @@ final class Samples {
                 }
                 yield record;
             }
-            case UNION -> of(schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).findFirst()
-                    .orElse(schema.getTypes().get(0)), enumSymbol);
+            case UNION ->
+                of(
+                        schema.getTypes().stream()
+                                .filter(s -> s.getType() != Schema.Type.NULL)
+                                .findFirst()
+                                .orElse(schema.getTypes().get(0)),
+                        enumSymbol);
             case ARRAY -> new GenericData.Array<>(schema, List.of(of(schema.getElementType(), enumSymbol)));
             case MAP -> Map.of("k", of(schema.getValueType(), enumSymbol));
             case ENUM -> new GenericData.EnumSymbol(schema, enumSymbol.apply(schema));
@@ -153,7 +158,8 @@ final class Samples {
 
     private static void addSymbol(JsonNode node, List<String> enumNames, String symbol) {
         if (node instanceof ObjectNode object) {
-            if ("enum".equals(object.path("type").asText()) && enumNames.contains(object.path("name").asText())) {
+            if ("enum".equals(object.path("type").asText())
+                    && enumNames.contains(object.path("name").asText())) {
                 ((ArrayNode) object.get("symbols")).add(symbol);
             }
             object.forEach(child -> addSymbol(child, enumNames, symbol));

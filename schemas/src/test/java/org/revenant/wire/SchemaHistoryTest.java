@@ -34,15 +34,45 @@ import org.revenant.avro.SnapshotChunk;
 
 class SchemaHistoryTest {
 
-    static final List<Class<?>> VALUE_TYPES = List.of(SnapshotChunk.class, RetractedDataset.class, ManifestChange.class,
-            AlertEvent.class, AlertState.class, AnalystDecision.class, CrawlJob.class, CrawlCheckpoint.class, org.revenant.avro.AssemblyState.class,
-            org.revenant.avro.StoredEntry.class, org.revenant.avro.MirrorRecord.class);
+    static final List<Class<?>> VALUE_TYPES = List.of(
+            SnapshotChunk.class,
+            RetractedDataset.class,
+            ManifestChange.class,
+            AlertEvent.class,
+            AlertState.class,
+            AnalystDecision.class,
+            CrawlJob.class,
+            CrawlCheckpoint.class,
+            org.revenant.avro.AssemblyState.class,
+            org.revenant.avro.StoredEntry.class,
+            org.revenant.avro.MirrorRecord.class);
 
-    static final List<String> RELEASED = List.of("SnapshotChunk-v1", "RetractedDataset-v1", "ManifestChange-v1",
-            "AlertEvent-v1", "AlertState-v1", "AnalystDecision-v1", "CrawlJob-v1", "CrawlCheckpoint-v1", "AssemblyState-v1", "AssemblyState-v2", "StoredEntry-v1", "MirrorRecord-v1",
-            "SnapshotChunk-v2", "AssemblyState-v3", "MirrorRecord-v2", "AlertEvent-v2", "AlertState-v2",
-            "SnapshotChunk-v3", "RetractedDataset-v2", "AlertEvent-v3", "AlertState-v3", "AnalystDecision-v2", "AssemblyState-v4",
-            "StoredEntry-v2", "MirrorRecord-v3");
+    static final List<String> RELEASED = List.of(
+            "SnapshotChunk-v1",
+            "RetractedDataset-v1",
+            "ManifestChange-v1",
+            "AlertEvent-v1",
+            "AlertState-v1",
+            "AnalystDecision-v1",
+            "CrawlJob-v1",
+            "CrawlCheckpoint-v1",
+            "AssemblyState-v1",
+            "AssemblyState-v2",
+            "StoredEntry-v1",
+            "MirrorRecord-v1",
+            "SnapshotChunk-v2",
+            "AssemblyState-v3",
+            "MirrorRecord-v2",
+            "AlertEvent-v2",
+            "AlertState-v2",
+            "SnapshotChunk-v3",
+            "RetractedDataset-v2",
+            "AlertEvent-v3",
+            "AlertState-v3",
+            "AnalystDecision-v2",
+            "AssemblyState-v4",
+            "StoredEntry-v2",
+            "MirrorRecord-v3");
 
     /**
      * (Readers that have the defaults read any newer symbol as UNKNOWN: see
@@ -55,7 +85,8 @@ class SchemaHistoryTest {
      */
     static final String UNKNOWN = "UNKNOWN";
 
-    static final List<String> GROWABLE = List.of("SignatureKind", "EntryKind", "MirrorStatus", "DecisionKind", "AlertEventType");
+    static final List<String> GROWABLE =
+            List.of("SignatureKind", "EntryKind", "MirrorStatus", "DecisionKind", "AlertEventType");
 
     @Test
     void currentSchemaOfEveryValueIsARecordedRelease() {
@@ -73,7 +104,8 @@ class SchemaHistoryTest {
         for (String name : RELEASED) {
             Schema released = new Schema.Parser().parse(resource("/released/" + name + ".avsc"));
             long fingerprint = SchemaNormalization.parsingFingerprint64(released);
-            assertTrue(SchemaHistory.versionsOf(released.getFullName()).stream()
+            assertTrue(
+                    SchemaHistory.versionsOf(released.getFullName()).stream()
                             .anyMatch(s -> SchemaNormalization.parsingFingerprint64(s) == fingerprint),
                     name + " was removed from the schema history");
         }
@@ -87,7 +119,9 @@ class SchemaHistoryTest {
             assertFalse(versions.isEmpty(), "no released version of " + current.getName());
             for (Schema old : versions) {
                 var result = SchemaCompatibility.checkReaderWriterCompatibility(current, old);
-                assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE, result.getType(),
+                assertEquals(
+                        SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
+                        result.getType(),
                         current.getName() + " cannot read a released version: " + result.getDescription());
             }
         }
@@ -100,13 +134,17 @@ class SchemaHistoryTest {
             for (Schema old : SchemaHistory.versionsOf(current.getFullName())) {
                 // What the writer writes of its own accord (every symbol but UNKNOWN), in records that a
                 // reader without enum defaults can take: only the symbols that reader knows.
-                Schema asWritten = new Schema.Parser().parse(
-                        Samples.onlySymbolsKnownTo(Samples.withoutSymbol(current.toString(), UNKNOWN), old));
+                Schema asWritten = new Schema.Parser()
+                        .parse(Samples.onlySymbolsKnownTo(Samples.withoutSymbol(current.toString(), UNKNOWN), old));
                 var result = SchemaCompatibility.checkReaderWriterCompatibility(old, asWritten);
-                assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE, result.getType(),
-                        "a released " + current.getName() + " reader cannot read the current writer: " + result.getDescription());
+                assertEquals(
+                        SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
+                        result.getType(),
+                        "a released " + current.getName() + " reader cannot read the current writer: "
+                                + result.getDescription());
                 // And in bytes: a record with every field set, written now, decodes with the old reader.
-                GenericRecord written = (GenericRecord) Samples.of(current, e -> e.getEnumSymbols().get(0));
+                GenericRecord written = (GenericRecord)
+                        Samples.of(current, e -> e.getEnumSymbols().get(0));
                 GenericRecord read = roundTrip(written, current, new GenericDatumReader<>(current, old));
                 assertSameWhereBothHave(written, read, current.getName());
             }
@@ -119,7 +157,10 @@ class SchemaHistoryTest {
             Samples.enums(SpecificData.get().getSchema(type)).forEach(e -> {
                 if (GROWABLE.contains(e.getName())) {
                     assertEquals(UNKNOWN, e.getEnumDefault(), e.getName() + " can grow, so it needs a default");
-                    assertEquals(UNKNOWN, e.getEnumSymbols().get(e.getEnumSymbols().size() - 1), e.getName() + ": UNKNOWN is appended last");
+                    assertEquals(
+                            UNKNOWN,
+                            e.getEnumSymbols().get(e.getEnumSymbols().size() - 1),
+                            e.getName() + ": UNKNOWN is appended last");
                 }
             });
         }
@@ -134,15 +175,20 @@ class SchemaHistoryTest {
             }
             // The next release: every growable enum gained a symbol, and this record uses it.
             Schema future = new Schema.Parser().parse(Samples.withSymbol(current.toString(), GROWABLE, "ADDED_LATER"));
-            GenericRecord written = (GenericRecord) Samples.of(future,
-                    e -> GROWABLE.contains(e.getName()) ? "ADDED_LATER" : e.getEnumSymbols().get(0));
-            SpecificRecord read = roundTrip(written, future,
-                    new SpecificDatumReader<>(future, current, SpecificData.getForClass(type)));
+            GenericRecord written = (GenericRecord) Samples.of(
+                    future,
+                    e -> GROWABLE.contains(e.getName())
+                            ? "ADDED_LATER"
+                            : e.getEnumSymbols().get(0));
+            SpecificRecord read = roundTrip(
+                    written, future, new SpecificDatumReader<>(future, current, SpecificData.getForClass(type)));
             String text = read.toString();
             assertFalse(text.contains("ADDED_LATER"), text);
             for (Schema e : Samples.enums(current)) {
                 if (GROWABLE.contains(e.getName())) {
-                    assertTrue(text.contains("\"" + UNKNOWN + "\""), type.getSimpleName() + " read " + e.getName() + " as: " + text);
+                    assertTrue(
+                            text.contains("\"" + UNKNOWN + "\""),
+                            type.getSimpleName() + " read " + e.getName() + " as: " + text);
                 }
             }
         }
@@ -153,7 +199,8 @@ class SchemaHistoryTest {
         if (read instanceof GenericRecord r) {
             for (Schema.Field field : r.getSchema().getFields()) {
                 Object w = written instanceof GenericRecord wr && wr.getSchema().getField(field.name()) != null
-                        ? wr.get(field.name()) : null;
+                        ? wr.get(field.name())
+                        : null;
                 if (w != null) {
                     assertSameWhereBothHave(w, r.get(field.name()), path + "." + field.name());
                 }
@@ -164,7 +211,10 @@ class SchemaHistoryTest {
                 assertSameWhereBothHave(w.get(i), r.get(i), path + "[" + i + "]");
             }
         } else if (read instanceof Map<?, ?> r && written instanceof Map<?, ?> w) {
-            assertEquals(w.keySet().toString(), r.keySet().stream().map(String::valueOf).toList().toString(), path);
+            assertEquals(
+                    w.keySet().toString(),
+                    r.keySet().stream().map(String::valueOf).toList().toString(),
+                    path);
             r.forEach((k, v) -> assertSameWhereBothHave(w.get(String.valueOf(k)), v, path + "{" + k + "}"));
         } else {
             assertEquals(String.valueOf(written), String.valueOf(read), path + " read by a released reader");

@@ -5,8 +5,12 @@ import java.util.Objects;
 import org.revenant.wire.Topics;
 
 /** What the detection topology needs to know; no I/O settings live here. */
-public record DetectConfig(Topics topics, double alertThreshold, boolean jsonProjection, Duration registryCheckInterval,
-                           Duration takedownOverdueAfter) {
+public record DetectConfig(
+        Topics topics,
+        double alertThreshold,
+        boolean jsonProjection,
+        Duration registryCheckInterval,
+        Duration takedownOverdueAfter) {
 
     public static final double DEFAULT_THRESHOLD = 0.5;
     public static final Duration DEFAULT_REGISTRY_CHECK = Duration.ofSeconds(1);

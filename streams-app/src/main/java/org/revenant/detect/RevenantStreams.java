@@ -47,22 +47,31 @@ public final class RevenantStreams implements AutoCloseable {
      * With a tap for metrics. For the HTTP API to answer for all instances, put
      * {@code application.server} (this instance's HTTP host:port) into the client properties.
      */
-    public RevenantStreams(DetectConfig config, Properties clientProperties, String applicationId, Path stateDir, DetectionTap tap) {
+    public RevenantStreams(
+            DetectConfig config, Properties clientProperties, String applicationId, Path stateDir, DetectionTap tap) {
         this(config, clientProperties, applicationId, stateDir, tap, new Components());
     }
 
     /** Reporting health to the process's components (shared with the HTTP layer's /health). */
-    public RevenantStreams(DetectConfig config, Properties clientProperties, String applicationId, Path stateDir,
-                           DetectionTap tap, Components components) {
+    public RevenantStreams(
+            DetectConfig config,
+            Properties clientProperties,
+            String applicationId,
+            Path stateDir,
+            DetectionTap tap,
+            Components components) {
         this.config = config;
         this.components = java.util.Objects.requireNonNull(components, "components");
         Properties props = properties(config, clientProperties, applicationId, stateDir);
         this.applicationServer = props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
-        this.supervisor = new StreamsSupervisor(components.register(STREAMS_COMPONENT, true),
-                components.register(REGISTRY_COMPONENT, false), System::nanoTime);
+        this.supervisor = new StreamsSupervisor(
+                components.register(STREAMS_COMPONENT, true),
+                components.register(REGISTRY_COMPONENT, false),
+                System::nanoTime);
         view.onSwap(supervisor::registryIndexed);
         this.registryDeadLetters = new KafkaDeadLetters(clientProperties);
-        this.streams = new KafkaStreams(RevenantTopology.build(config, view, counting(tap), registryDeadLetters), props);
+        this.streams =
+                new KafkaStreams(RevenantTopology.build(config, view, counting(tap), registryDeadLetters), props);
         streams.setStateListener(supervisor);
         streams.setUncaughtExceptionHandler(supervisor);
     }
@@ -97,7 +106,8 @@ public final class RevenantStreams implements AutoCloseable {
         };
     }
 
-    public static Properties properties(DetectConfig config, Properties clientProperties, String applicationId, Path stateDir) {
+    public static Properties properties(
+            DetectConfig config, Properties clientProperties, String applicationId, Path stateDir) {
         Properties props = new Properties();
         // Tuning defaults first: the caller's client properties may override them.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
@@ -108,9 +118,15 @@ public final class RevenantStreams implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
-        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().dlq.name());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
+        props.put(
+                StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
+                config.topics().dlq.name());
+        props.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class.getName());
+        props.put(
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueProcessingExceptionHandler.class.getName());
         return props;
     }
 

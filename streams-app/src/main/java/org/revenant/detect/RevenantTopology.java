@@ -15,7 +15,6 @@ import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.AnalystDecision;
 import org.revenant.avro.ManifestChange;
-import org.revenant.avro.SnapshotChunk;
 import org.revenant.deadletter.DeadLetters;
 import org.revenant.detect.decide.DecisionApplier;
 import org.revenant.detect.guard.RejectedRecordException;
@@ -71,14 +70,21 @@ public final class RevenantTopology {
      * exception handler). Task processors reject records by throwing {@link RejectedRecordException};
      * the configured handler writes those (see {@link RevenantStreams#properties}).
      */
-    public static Topology build(DetectConfig config, RegistryView view, DetectionTap tap, DeadLetters registryDeadLetters) {
+    public static Topology build(
+            DetectConfig config, RegistryView view, DetectionTap tap, DeadLetters registryDeadLetters) {
         Topics topics = config.topics();
         StateStores stores = new StateStores(topics);
         StreamsBuilder builder = new StreamsBuilder();
 
-        builder.addGlobalStore(stores.registry.builder().withLoggingDisabled(),
-                topics.registry.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(REGISTRY_SOURCE),
-                () -> new RegistryStoreUpdater(view, tap, registryDeadLetters, topics.dlq.name(),
+        builder.addGlobalStore(
+                stores.registry.builder().withLoggingDisabled(),
+                topics.registry.name(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(REGISTRY_SOURCE),
+                () -> new RegistryStoreUpdater(
+                        view,
+                        tap,
+                        registryDeadLetters,
+                        topics.dlq.name(),
                         topics.registry.valueSerde().deserializer()));
 
         builder.addStateStore(stores.assembly.builder());
@@ -90,49 +96,85 @@ public final class RevenantTopology {
         builder.addStateStore(stores.alertHistory.builder());
         builder.addStateStore(stores.mirrorHistory.builder());
 
-        KStream<String, SpecificRecord> detected = builder
-                .stream(topics.snapshots.name(), consumed(topics.snapshots, SNAPSHOTS_SOURCE))
+        KStream<String, SpecificRecord> detected = builder.stream(
+                        topics.snapshots.name(), consumed(topics.snapshots, SNAPSHOTS_SOURCE))
                 .peek((key, chunk) -> tap.chunk(chunk), Named.as("snapshots-tap"))
-                .process(() -> new SnapshotMatcher(view, config.alertThreshold(), config.registryCheckInterval(), tap),
-                        Named.as(MATCHER), StateStores.ASSEMBLY, StateStores.ALERTS,
-                        StateStores.MANIFEST_ENTRIES, StateStores.MANIFEST_MIRRORS, StateStores.REGISTRY_SEEN);
+                .process(
+                        () -> new SnapshotMatcher(view, config.alertThreshold(), config.registryCheckInterval(), tap),
+                        Named.as(MATCHER),
+                        StateStores.ASSEMBLY,
+                        StateStores.ALERTS,
+                        StateStores.MANIFEST_ENTRIES,
+                        StateStores.MANIFEST_MIRRORS,
+                        StateStores.REGISTRY_SEEN);
 
-        KStream<String, SpecificRecord> decided = builder
-                .stream(topics.decisions.name(), consumed(topics.decisions, DECISIONS_SOURCE))
+        KStream<String, SpecificRecord> decided = builder.stream(
+                        topics.decisions.name(), consumed(topics.decisions, DECISIONS_SOURCE))
                 .filter((key, decision) -> decision != null, Named.as("decisions-present"))
-                .mapValues(decision -> {
-                    String problem = DecisionApplier.violation(decision);
-                    if (problem != null) {
-                        tap.deadLettered(topics.decisions.name(), problem);
-                        throw new RejectedRecordException("decision rejected: " + problem);
-                    }
-                    return decision;
-                }, Named.as("decisions-checked"))
-                .selectKey((key, decision) -> DecisionApplier.mirrorKeyOf(decision.getAlertKey()), Named.as("decisions-keyed-by-mirror"))
+                .mapValues(
+                        decision -> {
+                            String problem = DecisionApplier.violation(decision);
+                            if (problem != null) {
+                                tap.deadLettered(topics.decisions.name(), problem);
+                                throw new RejectedRecordException("decision rejected: " + problem);
+                            }
+                            return decision;
+                        },
+                        Named.as("decisions-checked"))
+                .selectKey(
+                        (key, decision) -> DecisionApplier.mirrorKeyOf(decision.getAlertKey()),
+                        Named.as("decisions-keyed-by-mirror"))
                 .repartition(Repartitioned.<String, AnalystDecision>as(DECISIONS_REPARTITION)
-                        .withKeySerde(Serdes.String()).withValueSerde(topics.decisions.valueSerde()))
-                .process(() -> new DecisionApplier(config.takedownOverdueAfter()), Named.as(DECISIONS), StateStores.ALERTS);
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(topics.decisions.valueSerde()))
+                .process(
+                        () -> new DecisionApplier(config.takedownOverdueAfter()),
+                        Named.as(DECISIONS),
+                        StateStores.ALERTS);
 
         detected.merge(decided, Named.as("detections"))
                 .split(Named.as("by-type-"))
-                .branch((key, value) -> value instanceof AlertEvent, Branched.withConsumer(alerts -> {
-                    KStream<String, AlertEvent> typed = alerts.mapValues(v -> (AlertEvent) v, Named.as("as-alert-event"));
-                    typed.to(topics.alerts.name(), produced(topics.alerts, "alerts-sink"));
-                    typed.process(() -> new AlertHistoryRecorder(tap), Named.as(ALERT_HISTORY), StateStores.ALERT_HISTORY);
-                    if (config.jsonProjection()) {
-                        URI source = AlertCloudEvent.source(topics);
-                        typed.processValues(() -> new AlertJsonProjection(source), Named.as("alerts-json-projection"))
-                                .to(topics.alertsJson.name(), produced(topics.alertsJson, "alerts-json-sink"));
-                    }
-                }, "alerts"))
-                .branch((key, value) -> value instanceof AlertState, Branched.withConsumer(states -> states
-                        .mapValues(v -> (AlertState) v, Named.as("as-alert-state"))
-                        .to(topics.alertState.name(), produced(topics.alertState, "alert-state-sink")), "states"))
-                .branch((key, value) -> value instanceof ManifestChange, Branched.withConsumer(changes -> {
-                    KStream<String, ManifestChange> typed = changes.mapValues(v -> (ManifestChange) v, Named.as("as-manifest-change"));
-                    typed.to(topics.changes.name(), produced(topics.changes, "changes-sink"));
-                    typed.process(MirrorHistoryRecorder::new, Named.as(MIRROR_HISTORY), StateStores.MIRROR_HISTORY);
-                }, "changes"))
+                .branch(
+                        (key, value) -> value instanceof AlertEvent,
+                        Branched.withConsumer(
+                                alerts -> {
+                                    KStream<String, AlertEvent> typed =
+                                            alerts.mapValues(v -> (AlertEvent) v, Named.as("as-alert-event"));
+                                    typed.to(topics.alerts.name(), produced(topics.alerts, "alerts-sink"));
+                                    typed.process(
+                                            () -> new AlertHistoryRecorder(tap),
+                                            Named.as(ALERT_HISTORY),
+                                            StateStores.ALERT_HISTORY);
+                                    if (config.jsonProjection()) {
+                                        URI source = AlertCloudEvent.source(topics);
+                                        typed.processValues(
+                                                        () -> new AlertJsonProjection(source),
+                                                        Named.as("alerts-json-projection"))
+                                                .to(
+                                                        topics.alertsJson.name(),
+                                                        produced(topics.alertsJson, "alerts-json-sink"));
+                                    }
+                                },
+                                "alerts"))
+                .branch(
+                        (key, value) -> value instanceof AlertState,
+                        Branched.withConsumer(
+                                states -> states.mapValues(v -> (AlertState) v, Named.as("as-alert-state"))
+                                        .to(topics.alertState.name(), produced(topics.alertState, "alert-state-sink")),
+                                "states"))
+                .branch(
+                        (key, value) -> value instanceof ManifestChange,
+                        Branched.withConsumer(
+                                changes -> {
+                                    KStream<String, ManifestChange> typed =
+                                            changes.mapValues(v -> (ManifestChange) v, Named.as("as-manifest-change"));
+                                    typed.to(topics.changes.name(), produced(topics.changes, "changes-sink"));
+                                    typed.process(
+                                            MirrorHistoryRecorder::new,
+                                            Named.as(MIRROR_HISTORY),
+                                            StateStores.MIRROR_HISTORY);
+                                },
+                                "changes"))
                 .noDefaultBranch();
         return builder.build();
     }

@@ -78,11 +78,12 @@ final class StreamsSupervisor implements KafkaStreams.StateListener, StreamsUnca
             }
             case PENDING_SHUTDOWN, NOT_RUNNING -> {
                 if (!closing) {
-                    streams.down("streams client stopped (" + now + ")" + (lastFailure == null ? "" : " after: " + lastFailure));
+                    streams.down("streams client stopped (" + now + ")"
+                            + (lastFailure == null ? "" : " after: " + lastFailure));
                 }
             }
-            case PENDING_ERROR, ERROR -> streams.down("streams client failed (" + now + ")"
-                    + (lastFailure == null ? "" : ": " + lastFailure));
+            case PENDING_ERROR, ERROR ->
+                streams.down("streams client failed (" + now + ")" + (lastFailure == null ? "" : ": " + lastFailure));
         }
     }
 
@@ -110,8 +111,13 @@ final class StreamsSupervisor implements KafkaStreams.StateListener, StreamsUnca
                 streams.degraded(replacedReason());
             }
             pauseMs = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(recent - 1, 20));
-            LOG.error("stream thread died ({} failure(s) in the last {} min); replacing it in {} ms: {}",
-                    recent, WINDOW.toMinutes(), pauseMs, lastFailure, exception);
+            LOG.error(
+                    "stream thread died ({} failure(s) in the last {} min); replacing it in {} ms: {}",
+                    recent,
+                    WINDOW.toMinutes(),
+                    pauseMs,
+                    lastFailure,
+                    exception);
         }
         pause.accept(pauseMs);
         return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -123,7 +129,8 @@ final class StreamsSupervisor implements KafkaStreams.StateListener, StreamsUnca
             registry.up();
         } else {
             var first = index.skipped().entrySet().iterator().next();
-            registry.degraded(index.skipped().size() + " registry record(s) skipped: '" + first.getKey() + "': " + first.getValue());
+            registry.degraded(index.skipped().size() + " registry record(s) skipped: '" + first.getKey() + "': "
+                    + first.getValue());
         }
     }
 
@@ -151,7 +158,8 @@ final class StreamsSupervisor implements KafkaStreams.StateListener, StreamsUnca
     }
 
     private String failingReason(int recent) {
-        return "stream threads keep failing (" + recent + " in " + WINDOW.toMinutes() + " min); last failure: " + lastFailure;
+        return "stream threads keep failing (" + recent + " in " + WINDOW.toMinutes() + " min); last failure: "
+                + lastFailure;
     }
 
     private static String describe(Throwable e) {

@@ -11,7 +11,12 @@ import java.security.NoSuchAlgorithmException;
  */
 final class AdminToken {
 
-    enum Verdict { ALLOWED, NOT_CONFIGURED, MISSING, WRONG }
+    enum Verdict {
+        ALLOWED,
+        NOT_CONFIGURED,
+        MISSING,
+        WRONG
+    }
 
     private final byte[] digest;
 
@@ -30,7 +35,9 @@ final class AdminToken {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Verdict.MISSING;
         }
-        return MessageDigest.isEqual(digest, sha256(authorization.substring(7).strip())) ? Verdict.ALLOWED : Verdict.WRONG;
+        return MessageDigest.isEqual(digest, sha256(authorization.substring(7).strip()))
+                ? Verdict.ALLOWED
+                : Verdict.WRONG;
     }
 
     private static byte[] sha256(String text) {

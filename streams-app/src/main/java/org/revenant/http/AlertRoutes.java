@@ -47,8 +47,9 @@ final class AlertRoutes {
     private static final int MAX_LIMIT = 5000;
     private static final int MIRROR_FILES = 200;
     private static final Duration UNREACHABLE_LOG_INTERVAL = Duration.ofMinutes(1);
-    private static final Comparator<JsonNode> NEWEST_FIRST = Comparator
-            .comparing((JsonNode n) -> n.path("lastSeen").asText()).reversed()
+    private static final Comparator<JsonNode> NEWEST_FIRST = Comparator.comparing(
+                    (JsonNode n) -> n.path("lastSeen").asText())
+            .reversed()
             .thenComparing(n -> n.path("alertKey").asText());
 
     private final Map<String, Long> unreachableWarned = new ConcurrentHashMap<>();
@@ -78,15 +79,18 @@ final class AlertRoutes {
     private void evidence(Context ctx) throws Exception {
         String alertKey = ctx.pathParam("key");
         AlertKey key = AlertKey.parse(alertKey)
-                .orElseThrow(() -> new IllegalArgumentException("an alert key is <datasetId>|<mirrorKey>: " + alertKey));
+                .orElseThrow(
+                        () -> new IllegalArgumentException("an alert key is <datasetId>|<mirrorKey>: " + alertKey));
         String format = ctx.queryParam("format") == null ? "json" : ctx.queryParam("format");
         if (!List.of("json", "md", "html").contains(format)) {
             throw new IllegalArgumentException("format is json, md or html");
         }
         JsonNode bundle;
-        ClusterRouter.Owner owner = ctx.header(ClusterRouter.FORWARDED) != null ? null : router.ownerOfMirror(key.mirrorKey());
+        ClusterRouter.Owner owner =
+                ctx.header(ClusterRouter.FORWARDED) != null ? null : router.ownerOfMirror(key.mirrorKey());
         if (owner instanceof ClusterRouter.Unknown) {
-            throw new LocalState.NotReady("the partition of " + key.mirrorKey() + " has no active instance right now", null);
+            throw new LocalState.NotReady(
+                    "the partition of " + key.mirrorKey() + " has no active instance right now", null);
         }
         if (owner instanceof ClusterRouter.There there) {
             ClusterRouter.Remote remote;
@@ -109,9 +113,14 @@ final class AlertRoutes {
                 error(ctx, 404, "no alert " + alertKey);
                 return;
             }
-            bundle = EvidenceBundle.build(state, local.timeline(key.mirrorKey(), key.datasetId()),
-                    registry.current().dataset(key.datasetId()), local.mirror(key.mirrorKey()),
-                    path -> local.file(key.mirrorKey(), path), reporting.forPlatform(state.getPlatform()), Instant.now());
+            bundle = EvidenceBundle.build(
+                    state,
+                    local.timeline(key.mirrorKey(), key.datasetId()),
+                    registry.current().dataset(key.datasetId()),
+                    local.mirror(key.mirrorKey()),
+                    path -> local.file(key.mirrorKey(), path),
+                    reporting.forPlatform(state.getPlatform()),
+                    Instant.now());
         }
         switch (format) {
             case "md" -> ctx.contentType("text/markdown; charset=utf-8").result(EvidenceBundle.markdown(bundle));
@@ -140,7 +149,8 @@ final class AlertRoutes {
         if (ctx.header(ClusterRouter.FORWARDED) == null) {
             for (HostInfo host : router.otherHosts()) {
                 try {
-                    ClusterRouter.Remote remote = router.get(host, "/api/alerts?" + forwardedFilters(ctx) + "limit=" + MAX_LIMIT);
+                    ClusterRouter.Remote remote =
+                            router.get(host, "/api/alerts?" + forwardedFilters(ctx) + "limit=" + MAX_LIMIT);
                     if (remote.status() != 200) {
                         partial = true;
                         continue;
@@ -154,7 +164,8 @@ final class AlertRoutes {
         }
         // During a rebalance a stale local read and another instance can both hold an alert.
         List<JsonNode> unique = new ArrayList<>(alerts.stream()
-                .collect(Collectors.toMap(n -> n.path("alertKey").asText(), n -> n, AlertRoutes::newer, LinkedHashMap::new))
+                .collect(Collectors.toMap(
+                        n -> n.path("alertKey").asText(), n -> n, AlertRoutes::newer, LinkedHashMap::new))
                 .values());
         unique.sort(NEWEST_FIRST);
         ObjectNode body = ApiJson.MAPPER.createObjectNode();
@@ -172,8 +183,10 @@ final class AlertRoutes {
         Long last = unreachableWarned.get(key);
         if (last == null || now - last > UNREACHABLE_LOG_INTERVAL.toNanos()) {
             unreachableWarned.put(key, now);
-            LOG.warn("instance {} did not answer for alerts ({}); lists are partial until it is back or its partitions move",
-                    key, e.toString());
+            LOG.warn(
+                    "instance {} did not answer for alerts ({}); lists are partial until it is back or its partitions move",
+                    key,
+                    e.toString());
         }
     }
 
@@ -184,7 +197,8 @@ final class AlertRoutes {
     private void oneAlert(Context ctx) throws Exception {
         String alertKey = ctx.pathParam("key");
         AlertKey key = AlertKey.parse(alertKey)
-                .orElseThrow(() -> new IllegalArgumentException("an alert key is <datasetId>|<mirrorKey>: " + alertKey));
+                .orElseThrow(
+                        () -> new IllegalArgumentException("an alert key is <datasetId>|<mirrorKey>: " + alertKey));
         String datasetId = key.datasetId();
         String mirrorKey = key.mirrorKey();
         if (forwarded(ctx, mirrorKey, "/api/alerts/" + pathSegment(alertKey))) {
@@ -214,9 +228,11 @@ final class AlertRoutes {
             error(ctx, 404, "no mirror " + mirrorKey);
             return;
         }
-        ObjectNode node = record.map(ApiJson::mirror).orElseGet(() -> ApiJson.MAPPER.createObjectNode().put("mirrorKey", mirrorKey));
+        ObjectNode node = record.map(ApiJson::mirror)
+                .orElseGet(() -> ApiJson.MAPPER.createObjectNode().put("mirrorKey", mirrorKey));
         if (file != null) {
-            local.file(mirrorKey, file).ifPresentOrElse(e -> node.set("file", ApiJson.entry(e)), () -> node.putNull("file"));
+            local.file(mirrorKey, file)
+                    .ifPresentOrElse(e -> node.set("file", ApiJson.entry(e)), () -> node.putNull("file"));
         }
         ArrayNode files = node.putArray("files");
         local.files(mirrorKey, MIRROR_FILES).forEach(e -> files.add(ApiJson.entry(e)));
@@ -257,7 +273,8 @@ final class AlertRoutes {
         Set<String> datasets = values(ctx, "dataset");
         Set<String> platforms = values(ctx, "platform");
         return a -> (states.isEmpty() || states.contains(a.getStatus().name().toLowerCase(Locale.ROOT)))
-                && (severities.isEmpty() || severities.contains(a.getSeverity().name().toLowerCase(Locale.ROOT)))
+                && (severities.isEmpty()
+                        || severities.contains(a.getSeverity().name().toLowerCase(Locale.ROOT)))
                 && (datasets.isEmpty() || datasets.contains(a.getDatasetId().toLowerCase(Locale.ROOT)))
                 && (platforms.isEmpty() || platforms.contains(a.getPlatform().toLowerCase(Locale.ROOT)));
     }
@@ -295,10 +312,12 @@ final class AlertRoutes {
         StringBuilder query = new StringBuilder();
         for (String name : FILTERS) {
             for (String value : new TreeSet<>(values(ctx, name))) {
-                query.append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8)).append('&');
+                query.append(name)
+                        .append('=')
+                        .append(URLEncoder.encode(value, StandardCharsets.UTF_8))
+                        .append('&');
             }
         }
         return query.toString();
     }
-
 }

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.Map;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.ChangeSample;
-import org.revenant.avro.Evidence;
 import org.revenant.avro.ManifestChange;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
@@ -46,7 +45,11 @@ final class ApiJson {
         node.put("lastSnapshotId", s.getLastSnapshotId());
         node.put("decision", s.getDecision() == null ? null : s.getDecision().name());
         node.put("decisionNote", s.getDecisionNote());
-        AlertJson.putTakedown(node, s.getTakedownReference(), s.getTakedownRequestedAt(), s.getTakedownRemovedAt(),
+        AlertJson.putTakedown(
+                node,
+                s.getTakedownReference(),
+                s.getTakedownRequestedAt(),
+                s.getTakedownRemovedAt(),
                 s.getReturnedAfterRemoval());
         AlertJson.putEvidence(node, s.getEvidence());
         return node;
@@ -126,7 +129,11 @@ final class ApiJson {
             sources.addObject().put("title", s.getTitle()).put("url", s.getUrl());
         }
         ArrayNode signatures = node.putArray("signatures");
-        d.getSignatures().forEach(s -> signatures.addObject().put("kind", s.getKind().name()).put("description", RegistryIndex.describe(s)));
+        d.getSignatures()
+                .forEach(s -> signatures
+                        .addObject()
+                        .put("kind", s.getKind().name())
+                        .put("description", RegistryIndex.describe(s)));
         return node;
     }
 

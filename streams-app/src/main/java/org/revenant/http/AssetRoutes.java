@@ -31,7 +31,8 @@ final class AssetRoutes {
 
     private static void chartJs(Context ctx) throws IOException {
         Properties pom = new Properties();
-        try (InputStream in = AssetRoutes.class.getResourceAsStream("/META-INF/maven/org.webjars.npm/chart.js/pom.properties")) {
+        try (InputStream in =
+                AssetRoutes.class.getResourceAsStream("/META-INF/maven/org.webjars.npm/chart.js/pom.properties")) {
             if (in == null) {
                 error(ctx, 404, "the Chart.js WebJar is not on the classpath");
                 return;
@@ -44,7 +45,8 @@ final class AssetRoutes {
             error(ctx, 404, "chart.umd.js is missing from the Chart.js WebJar");
             return;
         }
-        ctx.contentType("text/javascript; charset=utf-8").header("Cache-Control", "public, max-age=86400").result(script);
+        ctx.contentType("text/javascript; charset=utf-8")
+                .header("Cache-Control", "public, max-age=86400")
+                .result(script);
     }
-
 }

@@ -43,7 +43,8 @@ final class ClusterRouter {
 
     private final KafkaStreams streams;
     private final HostInfo self;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     /** {@code self} is this instance's {@code application.server}, or null for a single instance. */
     ClusterRouter(KafkaStreams streams, HostInfo self) {
@@ -55,7 +56,8 @@ final class ClusterRouter {
         if (self == null) {
             return new Here();
         }
-        KeyQueryMetadata metadata = streams.queryMetadataForKey(StateStores.ALERTS, mirrorKey, Serdes.String().serializer());
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(
+                StateStores.ALERTS, mirrorKey, Serdes.String().serializer());
         if (metadata == null || metadata == KeyQueryMetadata.NOT_AVAILABLE) {
             return new Unknown();
         }
@@ -89,7 +91,11 @@ final class ClusterRouter {
             throw new IOException("the forwarded request is not a valid URI");
         }
         HttpRequest request = HttpRequest.newBuilder(target)
-                .timeout(Duration.ofSeconds(10)).header(FORWARDED, "1").header("Accept", "application/json").GET().build();
+                .timeout(Duration.ofSeconds(10))
+                .header(FORWARDED, "1")
+                .header("Accept", "application/json")
+                .GET()
+                .build();
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         return new Remote(response.statusCode(), response.body());
     }

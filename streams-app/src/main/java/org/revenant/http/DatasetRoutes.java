@@ -44,5 +44,4 @@ final class DatasetRoutes {
         }
         json(ctx, 200, ApiJson.dataset(dataset));
     }
-
 }

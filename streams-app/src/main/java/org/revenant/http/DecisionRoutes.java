@@ -51,13 +51,14 @@ final class DecisionRoutes {
                 error(ctx, 401, "wrong admin token");
                 return;
             }
-            case ALLOWED -> { }
+            case ALLOWED -> {}
         }
         JsonNode body;
         try {
             body = ApiJson.MAPPER.readTree(ctx.body());
         } catch (IOException e) {
-            throw new IllegalArgumentException("the body must be JSON: {\"alertKey\": ..., \"decision\": ..., \"note\": ...}");
+            throw new IllegalArgumentException(
+                    "the body must be JSON: {\"alertKey\": ..., \"decision\": ..., \"note\": ...}");
         }
         String alertKey = body.path("alertKey").asText("");
         if (AlertKey.parse(alertKey).isEmpty()) {
@@ -77,7 +78,8 @@ final class DecisionRoutes {
             try {
                 requestedAt = Instant.parse(body.get("requestedAt").asText());
             } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("requestedAt must be an ISO-8601 instant, e.g. 2026-12-01T09:00:00Z");
+                throw new IllegalArgumentException(
+                        "requestedAt must be an ISO-8601 instant, e.g. 2026-12-01T09:00:00Z");
             }
         }
         if ((reference != null || requestedAt != null) && kind != DecisionKind.TAKEDOWN_REQUESTED) {
@@ -99,7 +101,7 @@ final class DecisionRoutes {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("decision must be one of FALSE_POSITIVE, CONFIRMED, TAKEDOWN_REQUESTED, ALLOWLISTED");
+        throw new IllegalArgumentException(
+                "decision must be one of FALSE_POSITIVE, CONFIRMED, TAKEDOWN_REQUESTED, ALLOWLISTED");
     }
-
 }

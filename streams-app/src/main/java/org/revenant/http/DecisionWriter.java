@@ -28,7 +28,8 @@ final class DecisionWriter implements AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "revenant-http-decisions");
-        this.producer = new KafkaProducer<>(props, topic.keySerde().serializer(), topic.valueSerde().serializer());
+        this.producer = new KafkaProducer<>(
+                props, topic.keySerde().serializer(), topic.valueSerde().serializer());
     }
 
     AnalystDecision write(String alertKey, DecisionKind kind, String note, String by) throws InterruptedException {
@@ -36,13 +37,21 @@ final class DecisionWriter implements AutoCloseable {
     }
 
     /** With a takedown request's reference and date (both optional). */
-    AnalystDecision write(String alertKey, DecisionKind kind, String note, String by, String reference, Instant requestedAt)
+    AnalystDecision write(
+            String alertKey, DecisionKind kind, String note, String by, String reference, Instant requestedAt)
             throws InterruptedException {
         AnalystDecision decision = AnalystDecision.newBuilder()
-                .setAlertKey(alertKey).setDecision(kind).setNote(note).setBy(by).setAt(Instant.now())
-                .setReference(reference).setRequestedAt(requestedAt).build();
+                .setAlertKey(alertKey)
+                .setDecision(kind)
+                .setNote(note)
+                .setBy(by)
+                .setAt(Instant.now())
+                .setReference(reference)
+                .setRequestedAt(requestedAt)
+                .build();
         try {
-            producer.send(new ProducerRecord<>(topic.name(), alertKey, decision)).get(15, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic.name(), alertKey, decision))
+                    .get(15, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot write the decision to " + topic.name() + ": " + e.getMessage(), e);
         }

@@ -32,8 +32,14 @@ public final class EvidenceBundle {
 
     private EvidenceBundle() {}
 
-    static ObjectNode build(AlertState alert, List<AlertEvent> timeline, RetractedDataset dataset, Optional<MirrorRecord> mirror,
-                            Function<String, Optional<ManifestEntry>> file, Optional<JsonNode> route, Instant now) {
+    static ObjectNode build(
+            AlertState alert,
+            List<AlertEvent> timeline,
+            RetractedDataset dataset,
+            Optional<MirrorRecord> mirror,
+            Function<String, Optional<ManifestEntry>> file,
+            Optional<JsonNode> route,
+            Instant now) {
         ObjectNode bundle = ApiJson.MAPPER.createObjectNode();
         bundle.put("generatedAt", now.toString());
         bundle.set("alert", ApiJson.alert(alert));
@@ -42,9 +48,14 @@ public final class EvidenceBundle {
         } else {
             bundle.putNull("dataset");
         }
-        bundle.set("mirror", mirror.map(ApiJson::mirror)
-                .orElseGet(() -> ApiJson.MAPPER.createObjectNode().put("mirrorKey", alert.getMirrorKey())
-                        .put("platform", alert.getPlatform()).put("url", alert.getMirrorUrl())));
+        bundle.set(
+                "mirror",
+                mirror.map(ApiJson::mirror)
+                        .orElseGet(() -> ApiJson.MAPPER
+                                .createObjectNode()
+                                .put("mirrorKey", alert.getMirrorKey())
+                                .put("platform", alert.getPlatform())
+                                .put("url", alert.getMirrorUrl())));
         ArrayNode files = bundle.putArray("matchedFiles");
         Set<String> paths = new LinkedHashSet<>();
         for (Evidence e : alert.getEvidence()) {
@@ -53,8 +64,12 @@ public final class EvidenceBundle {
             }
         }
         for (String path : paths) {
-            file.apply(path).ifPresentOrElse(entry -> files.add(ApiJson.entry(entry)),
-                    () -> files.addObject().put("path", path).put("note", "no longer in the mirror's last manifest"));
+            file.apply(path)
+                    .ifPresentOrElse(
+                            entry -> files.add(ApiJson.entry(entry)),
+                            () -> files.addObject()
+                                    .put("path", path)
+                                    .put("note", "no longer in the mirror's last manifest"));
         }
         ArrayNode events = bundle.putArray("timeline");
         timeline.forEach(e -> events.add(AlertJson.toNode(e)));
@@ -83,7 +98,10 @@ public final class EvidenceBundle {
         JsonNode alert = b.path("alert");
         JsonNode dataset = b.path("dataset");
         JsonNode mirror = b.path("mirror");
-        out.append("# Evidence: ").append(esc.apply(text(alert, "datasetName"))).append(" on ").append(esc.apply(text(alert, "mirrorKey")))
+        out.append("# Evidence: ")
+                .append(esc.apply(text(alert, "datasetName")))
+                .append(" on ")
+                .append(esc.apply(text(alert, "mirrorKey")))
                 .append("\n\n");
         out.append("Generated ").append(esc.apply(text(b, "generatedAt"))).append(" by Revenant.\n\n");
         out.append("## Alert\n\n");
@@ -98,15 +116,30 @@ public final class EvidenceBundle {
             item(out, esc, "Partial listing", text(alert, "partialListing"));
         }
         if (alert.has("takedownRequestedAt")) {
-            item(out, esc, "Takedown requested", text(alert, "takedownRequestedAt") + " (reference " + text(alert, "takedownReference") + ")");
-            item(out, esc, "Removed", alert.path("takedownRemovedAt").isNull() ? "not yet"
-                    : text(alert, "takedownRemovedAt") + " (" + text(alert, "timeToRemoval") + " after the request)");
+            item(
+                    out,
+                    esc,
+                    "Takedown requested",
+                    text(alert, "takedownRequestedAt") + " (reference " + text(alert, "takedownReference") + ")");
+            item(
+                    out,
+                    esc,
+                    "Removed",
+                    alert.path("takedownRemovedAt").isNull()
+                            ? "not yet"
+                            : text(alert, "takedownRemovedAt") + " (" + text(alert, "timeToRemoval")
+                                    + " after the request)");
         }
         if (alert.path("returnedAfterRemoval").asBoolean(false)) {
             item(out, esc, "Came back", "this copy returned after it was removed on request");
         }
         if (!alert.path("decision").isNull() && alert.has("decision")) {
-            item(out, esc, "Decision", text(alert, "decision") + (alert.path("decisionNote").isNull() ? "" : ": " + text(alert, "decisionNote")));
+            item(
+                    out,
+                    esc,
+                    "Decision",
+                    text(alert, "decision")
+                            + (alert.path("decisionNote").isNull() ? "" : ": " + text(alert, "decisionNote")));
         }
         out.append("\n## Dataset\n\n");
         if (dataset.isObject()) {
@@ -132,26 +165,48 @@ public final class EvidenceBundle {
         out.append("\n## Matched files\n\n");
         out.append("| Path | Size (bytes) | Hashes |\n|---|---|---|\n");
         for (JsonNode f : b.path("matchedFiles")) {
-            out.append("| ").append(esc.apply(text(f, "path"))).append(" | ").append(esc.apply(text(f, "size"))).append(" | ")
-                    .append(esc.apply(hashes(f))).append(" |\n");
+            out.append("| ")
+                    .append(esc.apply(text(f, "path")))
+                    .append(" | ")
+                    .append(esc.apply(text(f, "size")))
+                    .append(" | ")
+                    .append(esc.apply(hashes(f)))
+                    .append(" |\n");
         }
         out.append("\n## Signatures that matched\n\n");
         out.append("| Kind | Signature | Weight | Where | Why |\n|---|---|---|---|---|\n");
         for (JsonNode e : alert.path("evidence")) {
-            out.append("| ").append(esc.apply(text(e, "kind"))).append(" | ").append(esc.apply(text(e, "signature"))).append(" | ")
-                    .append(esc.apply(text(e, "weight"))).append(" | ").append(esc.apply(text(e, "path"))).append(" | ")
-                    .append(esc.apply(text(e, "detail"))).append(" |\n");
+            out.append("| ")
+                    .append(esc.apply(text(e, "kind")))
+                    .append(" | ")
+                    .append(esc.apply(text(e, "signature")))
+                    .append(" | ")
+                    .append(esc.apply(text(e, "weight")))
+                    .append(" | ")
+                    .append(esc.apply(text(e, "path")))
+                    .append(" | ")
+                    .append(esc.apply(text(e, "detail")))
+                    .append(" |\n");
         }
         out.append("\n## Timeline\n\n");
         for (JsonNode e : b.path("timeline")) {
-            out.append("- ").append(esc.apply(text(e, "observedAt"))).append(" ").append(esc.apply(text(e, "event")))
-                    .append(" (snapshot ").append(esc.apply(text(e, "snapshotId"))).append(")")
-                    .append(e.has("decision") ? ", decision " + esc.apply(text(e, "decision")) : "").append('\n');
+            out.append("- ")
+                    .append(esc.apply(text(e, "observedAt")))
+                    .append(" ")
+                    .append(esc.apply(text(e, "event")))
+                    .append(" (snapshot ")
+                    .append(esc.apply(text(e, "snapshotId")))
+                    .append(")")
+                    .append(e.has("decision") ? ", decision " + esc.apply(text(e, "decision")) : "")
+                    .append('\n');
         }
         out.append("\n## How to report it\n\n");
         JsonNode route = b.path("reportingRoute");
         if (route.isObject()) {
-            out.append(esc.apply(text(route, "name"))).append(": ").append(esc.apply(text(route, "route"))).append("\n\n");
+            out.append(esc.apply(text(route, "name")))
+                    .append(": ")
+                    .append(esc.apply(text(route, "route")))
+                    .append("\n\n");
             for (JsonNode s : route.path("sources")) {
                 item(out, esc, "Source", text(s, "title") + " <" + text(s, "url") + ">");
             }
@@ -170,7 +225,10 @@ public final class EvidenceBundle {
         StringBuilder h = new StringBuilder();
         for (String field : List.of("sha256", "sha1", "md5", "gitBlobSha1", "lfsSha256", "ref")) {
             if (f.hasNonNull(field)) {
-                h.append(h.length() == 0 ? "" : ", ").append(field).append(' ').append(f.get(field).asText());
+                h.append(h.length() == 0 ? "" : ", ")
+                        .append(field)
+                        .append(' ')
+                        .append(f.get(field).asText());
             }
         }
         return h.length() == 0 ? (f.hasNonNull("note") ? f.get("note").asText() : "—") : h.toString();

@@ -24,8 +24,13 @@ final class HealthRoutes {
     private final LiveFeed feed;
     private final AdminToken token;
 
-    HealthRoutes(KafkaStreams streams, RegistryView registry, Components components, RevenantMetrics metrics, LiveFeed feed,
-                 AdminToken token) {
+    HealthRoutes(
+            KafkaStreams streams,
+            RegistryView registry,
+            Components components,
+            RevenantMetrics metrics,
+            LiveFeed feed,
+            AdminToken token) {
         this.streams = streams;
         this.registry = registry;
         this.components = components;
@@ -96,5 +101,4 @@ final class HealthRoutes {
     private static boolean ready(ComponentState overall) {
         return overall == ComponentState.UP || overall == ComponentState.DEGRADED;
     }
-
 }

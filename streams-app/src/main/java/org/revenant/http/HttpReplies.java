@@ -22,7 +22,10 @@ final class HttpReplies {
     }
 
     static void error(Context ctx, int status, String message) {
-        json(ctx, status, ApiJson.MAPPER.createObjectNode().put("error", message).put("status", status));
+        json(
+                ctx,
+                status,
+                ApiJson.MAPPER.createObjectNode().put("error", message).put("status", status));
     }
 
     /** A key as a path segment for forwarding: slashes stay, everything else reserved is encoded. */
@@ -31,5 +34,4 @@ final class HttpReplies {
                 .map(part -> URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20"))
                 .collect(Collectors.joining("/"));
     }
-
 }

@@ -45,6 +45,7 @@ final class LiveFeed implements AutoCloseable {
 
     /** The name under which the feed reports its health. */
     static final String COMPONENT = "live-feed";
+
     private static final Duration MAX_RESTART_PAUSE = Duration.ofMinutes(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
@@ -77,7 +78,12 @@ final class LiveFeed implements AutoCloseable {
         this(clientProperties, topics, metrics, maxClients, new Components());
     }
 
-    LiveFeed(Properties clientProperties, Topics topics, RevenantMetrics metrics, int maxClients, Components components) {
+    LiveFeed(
+            Properties clientProperties,
+            Topics topics,
+            RevenantMetrics metrics,
+            int maxClients,
+            Components components) {
         this.components = components;
         this.health = components.register(COMPONENT, false);
         this.topics = Objects.requireNonNull(topics, "topics");
@@ -105,7 +111,8 @@ final class LiveFeed implements AutoCloseable {
     void serve(Javalin app, String path) {
         app.before(path, ctx -> {
             if (full()) {
-                throw new LocalState.NotReady("the live feed already has its " + maxClients + " clients; try again later", null);
+                throw new LocalState.NotReady(
+                        "the live feed already has its " + maxClients + " clients; try again later", null);
             }
         });
         app.sse(path, this::join);
@@ -216,7 +223,8 @@ final class LiveFeed implements AutoCloseable {
             }
             pause = pause.multipliedBy(2).compareTo(MAX_RESTART_PAUSE) > 0 ? MAX_RESTART_PAUSE : pause.multipliedBy(2);
             if (running) {
-                consumer = new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                consumer = new KafkaConsumer<>(
+                        consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             }
         }
     }
@@ -273,7 +281,8 @@ final class LiveFeed implements AutoCloseable {
 
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
         if (record.topic().equals(topics.dlq.name())) {
-            // Kafka Streams' dead letters name their source in __streams.errors.topic, Revenant's own (webhooks) in topic.
+            // Kafka Streams' dead letters name their source in __streams.errors.topic, Revenant's own (webhooks) in
+            // topic.
             Header origin = record.headers().lastHeader("__streams.errors.topic");
             if (origin == null) {
                 origin = record.headers().lastHeader("topic");
@@ -285,7 +294,12 @@ final class LiveFeed implements AutoCloseable {
         try {
             event = topics.alerts.deserializeValue(record.value());
         } catch (RuntimeException e) {
-            LOG.warn("live feed skips an undecodable alert at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            LOG.warn(
+                    "live feed skips an undecodable alert at {}-{}@{}: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.getMessage());
             return;
         }
         if (event == null) {

@@ -49,7 +49,8 @@ final class LocalState {
      */
     List<AlertState> alerts(Predicate<AlertState> filter, boolean stale) {
         List<AlertState> matching = new ArrayList<>();
-        try (KeyValueIterator<String, AlertState> it = this.<AlertState>store(StateStores.ALERTS, stale).all()) {
+        try (KeyValueIterator<String, AlertState> it =
+                this.<AlertState>store(StateStores.ALERTS, stale).all()) {
             it.forEachRemaining(kv -> {
                 if (kv.value != null && filter.test(kv.value)) {
                     matching.add(kv.value);
@@ -75,7 +76,8 @@ final class LocalState {
     }
 
     Optional<MirrorRecord> mirror(String mirrorKey) {
-        return Optional.ofNullable(this.<MirrorRecord>store(StateStores.MANIFEST_MIRRORS).get(mirrorKey));
+        return Optional.ofNullable(
+                this.<MirrorRecord>store(StateStores.MANIFEST_MIRRORS).get(mirrorKey));
     }
 
     /** The first {@code limit} entries of the mirror's last manifest, in path order. */
@@ -109,6 +111,7 @@ final class LocalState {
     }
 
     private NotReady notReady(String store, RuntimeException cause) {
-        return new NotReady("state store " + store + " is not queryable right now (streams " + streams.state() + ")", cause);
+        return new NotReady(
+                "state store " + store + " is not queryable right now (streams " + streams.state() + ")", cause);
     }
 }

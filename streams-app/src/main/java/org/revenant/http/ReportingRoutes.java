@@ -39,9 +39,12 @@ final class ReportingRoutes {
         Map<String, JsonNode> routes = new LinkedHashMap<>();
         for (JsonNode route : root.path("routes")) {
             String platform = route.path("platform").asText("");
-            if (platform.isEmpty() || !route.hasNonNull("route") || !route.path("sources").isArray()
+            if (platform.isEmpty()
+                    || !route.hasNonNull("route")
+                    || !route.path("sources").isArray()
                     || route.path("sources").isEmpty()) {
-                throw new IllegalStateException("a reporting route needs a platform, a route and its sources: " + route);
+                throw new IllegalStateException(
+                        "a reporting route needs a platform, a route and its sources: " + route);
             }
             routes.put(platform, route);
         }

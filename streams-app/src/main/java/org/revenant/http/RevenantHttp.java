@@ -36,7 +36,8 @@ public final class RevenantHttp implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "Settings[host=" + host + ", port=" + port + ", adminToken=" + (adminToken == null ? "none" : "set") + "]";
+            return "Settings[host=" + host + ", port=" + port + ", adminToken=" + (adminToken == null ? "none" : "set")
+                    + "]";
         }
     }
 
@@ -49,8 +50,12 @@ public final class RevenantHttp implements AutoCloseable {
     private final Components components;
     private final Javalin app;
 
-    private RevenantHttp(RevenantStreams revenant, Properties clientProperties, RevenantMetrics metrics, Settings settings,
-                         Components components) {
+    private RevenantHttp(
+            RevenantStreams revenant,
+            Properties clientProperties,
+            RevenantMetrics metrics,
+            Settings settings,
+            Components components) {
         KafkaStreams streams = revenant.kafkaStreams();
         this.components = Objects.requireNonNull(components, "components");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -65,8 +70,11 @@ public final class RevenantHttp implements AutoCloseable {
         });
         errors();
         new HealthRoutes(streams, revenant.registry(), components, metrics, feed, token).register(app);
-        new AlertRoutes(new LocalState(streams), new ClusterRouter(streams, hostInfo(revenant.applicationServer())),
-                        revenant.registry(), ReportingRoutes.bundled())
+        new AlertRoutes(
+                        new LocalState(streams),
+                        new ClusterRouter(streams, hostInfo(revenant.applicationServer())),
+                        revenant.registry(),
+                        ReportingRoutes.bundled())
                 .register(app);
         new DatasetRoutes(revenant.registry()).register(app);
         PlatformRoutes.register(app);
@@ -80,13 +88,18 @@ public final class RevenantHttp implements AutoCloseable {
      * the dashboard's banner and {@code revenant_component_up} show {@code components}: the one
      * set of the process, in which its parts (streams, webhooks, crawlers) report themselves.
      */
-    public static RevenantHttp start(RevenantStreams streams, Properties clientProperties, RevenantMetrics metrics, Settings settings,
-                                     Components components) {
+    public static RevenantHttp start(
+            RevenantStreams streams,
+            Properties clientProperties,
+            RevenantMetrics metrics,
+            Settings settings,
+            Components components) {
         return start(new RevenantHttp(streams, clientProperties, metrics, settings, components), settings);
     }
 
     /** Starts the server for a process whose only part is the streams app: its own components are shown. */
-    public static RevenantHttp start(RevenantStreams streams, Properties clientProperties, RevenantMetrics metrics, Settings settings) {
+    public static RevenantHttp start(
+            RevenantStreams streams, Properties clientProperties, RevenantMetrics metrics, Settings settings) {
         return start(new RevenantHttp(streams, clientProperties, metrics, settings, streams.components()), settings);
     }
 
@@ -96,10 +109,14 @@ public final class RevenantHttp implements AutoCloseable {
             http.app.start(settings.host(), settings.port());
         } catch (RuntimeException e) {
             http.closeQuietly();
-            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + rootMessage(e), e);
+            throw new IllegalStateException(
+                    "cannot listen on " + settings.host() + ":" + settings.port() + ": " + rootMessage(e), e);
         }
         http.feed.start();
-        LOG.info("HTTP API and dashboard on http://{}:{}/ (actions {})", settings.host(), http.port(),
+        LOG.info(
+                "HTTP API and dashboard on http://{}:{}/ (actions {})",
+                settings.host(),
+                http.port(),
                 http.token.configured() ? "enabled with the admin token" : "disabled: REVENANT_ADMIN_TOKEN is not set");
         return http;
     }
@@ -137,7 +154,9 @@ public final class RevenantHttp implements AutoCloseable {
     }
 
     private static HostInfo hostInfo(String applicationServer) {
-        return applicationServer == null || applicationServer.isBlank() ? null : HostInfo.buildFromEndpoint(applicationServer);
+        return applicationServer == null || applicationServer.isBlank()
+                ? null
+                : HostInfo.buildFromEndpoint(applicationServer);
     }
 
     private static String rootMessage(Throwable e) {

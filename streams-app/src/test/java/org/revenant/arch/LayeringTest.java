@@ -31,27 +31,42 @@ class LayeringTest {
 
     @Test
     void detectionDoesNotDependOnPresentation() {
-        noClasses().that().resideInAPackage("org.revenant.detect..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.revenant.http..", "io.javalin..", "io.micrometer..")
-                .because("the topology's stores, recorders and tap are its own; the HTTP side reads them, not the reverse")
+        noClasses()
+                .that()
+                .resideInAPackage("org.revenant.detect..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.revenant.http..", "io.javalin..", "io.micrometer..")
+                .because(
+                        "the topology's stores, recorders and tap are its own; the HTTP side reads them, not the reverse")
                 .check(classes);
     }
 
     @Test
     void wireFormatDoesNotDependOnDetection() {
-        noClasses().that().resideInAnyPackage("org.revenant.wire..", "org.revenant.avro..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.revenant.detect..", "org.revenant.http..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("org.revenant.wire..", "org.revenant.avro..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.revenant.detect..", "org.revenant.http..")
                 .check(classes);
     }
 
     @Test
     void detectPackagesHaveNoCycles() {
-        slices().assignedFrom(packagesUnder("org.revenant.detect")).should().beFreeOfCycles().check(classes);
+        slices().assignedFrom(packagesUnder("org.revenant.detect"))
+                .should()
+                .beFreeOfCycles()
+                .check(classes);
     }
 
     @Test
     void httpPackagesHaveNoCycles() {
-        slices().assignedFrom(packagesUnder("org.revenant.http")).should().beFreeOfCycles().check(classes);
+        slices().assignedFrom(packagesUnder("org.revenant.http"))
+                .should()
+                .beFreeOfCycles()
+                .check(classes);
     }
 
     /** One slice per package at or under {@code root}, so the root package takes part in cycles too. */
@@ -60,7 +75,9 @@ class LayeringTest {
             @Override
             public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
                 String pkg = javaClass.getPackageName();
-                return pkg.equals(root) || pkg.startsWith(root + ".") ? SliceIdentifier.of(pkg) : SliceIdentifier.ignore();
+                return pkg.equals(root) || pkg.startsWith(root + ".")
+                        ? SliceIdentifier.of(pkg)
+                        : SliceIdentifier.ignore();
             }
 
             @Override

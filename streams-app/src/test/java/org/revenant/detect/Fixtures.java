@@ -26,7 +26,11 @@ public final class Fixtures {
     private Fixtures() {}
 
     public static RetractedDataset msCeleb() {
-        return dataset("ms-celeb-1m", "MS-Celeb-1M", null, "2019-06-06",
+        return dataset(
+                "ms-celeb-1m",
+                "MS-Celeb-1M",
+                null,
+                "2019-06-06",
                 signature(SignatureKind.BTIH, MS_CELEB_BTIH, null),
                 signature(SignatureKind.FILE_SIZE, null, ALIGNED_TSV),
                 signature(SignatureKind.FILE_SIZE, null, CROPPED_TSV),
@@ -34,27 +38,46 @@ public final class Fixtures {
     }
 
     public static RetractedDataset ms1mv1c() {
-        return dataset("ms-celeb-1m-v1c", "MS-Celeb-1M-v1c", "ms-celeb-1m", "2019-06-06",
+        return dataset(
+                "ms-celeb-1m-v1c",
+                "MS-Celeb-1M-v1c",
+                "ms-celeb-1m",
+                "2019-06-06",
                 signature(SignatureKind.MD5, "c5b668f2204c400099b14f367069aef5", null));
     }
 
-    public static RetractedDataset dataset(String id, String name, String parent, String retractedOn, Signature... signatures) {
+    public static RetractedDataset dataset(
+            String id, String name, String parent, String retractedOn, Signature... signatures) {
         return RetractedDataset.newBuilder()
-                .setId(id).setName(name).setParent(parent).setRetractedOn(retractedOn)
-                .setRetractedBy("test").setReasons(List.of("ethical"))
+                .setId(id)
+                .setName(name)
+                .setParent(parent)
+                .setRetractedOn(retractedOn)
+                .setRetractedBy("test")
+                .setReasons(List.of("ethical"))
                 .setSources(List.of(new Source("test source", "https://example.org/" + id)))
                 .setSignatures(List.of(signatures))
                 .build();
     }
 
     public static Signature signature(SignatureKind kind, String value, Long size) {
-        return Signature.newBuilder().setKind(kind).setValue(value).setSize(size).build();
+        return Signature.newBuilder()
+                .setKind(kind)
+                .setValue(value)
+                .setSize(size)
+                .build();
     }
 
     public static Mirror mirror(String key, MirrorStatus status, Map<String, String> identifiers) {
         int colon = key.indexOf(':');
-        return Mirror.newBuilder().setKey(key).setPlatform(key.substring(0, colon)).setLocator(key.substring(colon + 1))
-                .setUrl("https://example.org/" + key).setStatus(status).setIdentifiers(identifiers).build();
+        return Mirror.newBuilder()
+                .setKey(key)
+                .setPlatform(key.substring(0, colon))
+                .setLocator(key.substring(colon + 1))
+                .setUrl("https://example.org/" + key)
+                .setStatus(status)
+                .setIdentifiers(identifiers)
+                .build();
     }
 
     public static Mirror torrent(String btih) {
@@ -62,20 +85,33 @@ public final class Fixtures {
     }
 
     public static ManifestEntry file(String path, long size) {
-        return ManifestEntry.newBuilder().setPath(path).setSize(size).setKind(EntryKind.FILE).build();
+        return ManifestEntry.newBuilder()
+                .setPath(path)
+                .setSize(size)
+                .setKind(EntryKind.FILE)
+                .build();
     }
 
     /** A snapshot split into chunks of at most {@code chunkSize} entries, as a crawler sends it. */
     public static List<SnapshotChunk> snapshot(Mirror mirror, int chunkSize, List<ManifestEntry> entries) {
         String id = UUID.randomUUID().toString();
         int count = Math.max(1, (entries.size() + chunkSize - 1) / chunkSize);
-        long bytes = entries.stream().mapToLong(e -> e.getSize() == null ? 0 : e.getSize()).sum();
+        long bytes = entries.stream()
+                .mapToLong(e -> e.getSize() == null ? 0 : e.getSize())
+                .sum();
         List<SnapshotChunk> chunks = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             chunks.add(SnapshotChunk.newBuilder()
-                    .setSnapshotId(id).setMirror(mirror).setObservedAt(NOW).setCrawler("test")
-                    .setChunkIndex(i).setChunkCount(count).setTotalEntries(entries.size()).setTotalBytes(bytes)
-                    .setEntries(entries.subList(Math.min(entries.size(), i * chunkSize), Math.min(entries.size(), (i + 1) * chunkSize)))
+                    .setSnapshotId(id)
+                    .setMirror(mirror)
+                    .setObservedAt(NOW)
+                    .setCrawler("test")
+                    .setChunkIndex(i)
+                    .setChunkCount(count)
+                    .setTotalEntries(entries.size())
+                    .setTotalBytes(bytes)
+                    .setEntries(entries.subList(
+                            Math.min(entries.size(), i * chunkSize), Math.min(entries.size(), (i + 1) * chunkSize)))
                     .build());
         }
         return chunks;

@@ -44,7 +44,6 @@ import org.revenant.avro.Signature;
 import org.revenant.avro.SignatureKind;
 import org.revenant.avro.SnapshotChunk;
 import org.revenant.deadletter.DeadLetters;
-import org.revenant.detect.manifest.ManifestStore;
 import org.revenant.detect.match.ChunkLimits;
 import org.revenant.detect.registry.RegistryView;
 import org.revenant.detect.state.StateStores;
@@ -61,7 +60,8 @@ class HostileInputTest {
 
     private final Topics topics = Topics.defaults();
     private final RegistryView view = new RegistryView();
-    private final List<ProducerRecord<byte[], byte[]>> registryDeadLetters = Collections.synchronizedList(new ArrayList<>());
+    private final List<ProducerRecord<byte[], byte[]>> registryDeadLetters =
+            Collections.synchronizedList(new ArrayList<>());
     private final List<String> tapped = Collections.synchronizedList(new ArrayList<>());
     private TopologyTestDriver driver;
     private TestInputTopic<String, RetractedDataset> registry;
@@ -73,7 +73,8 @@ class HostileInputTest {
 
     @BeforeEach
     void start() {
-        Properties props = RevenantStreams.properties(DetectConfig.defaults(topics), new Properties(), "hostile-test", stateDir);
+        Properties props =
+                RevenantStreams.properties(DetectConfig.defaults(topics), new Properties(), "hostile-test", stateDir);
         props.put("bootstrap.servers", "unused:9092");
         DetectionTap tap = new DetectionTap() {
             @Override
@@ -86,13 +87,32 @@ class HostileInputTest {
                 tapped.add("dlq " + sourceTopic + ": " + reason);
             }
         };
-        driver = new TopologyTestDriver(RevenantTopology.build(DetectConfig.defaults(topics), view, tap, registryDeadLetters::add), props);
-        registry = driver.createInputTopic(topics.registry.name(), Serdes.String().serializer(), topics.registry.valueSerde().serializer());
-        snapshots = driver.createInputTopic(topics.snapshots.name(), Serdes.String().serializer(), topics.snapshots.valueSerde().serializer());
-        decisions = driver.createInputTopic(topics.decisions.name(), Serdes.String().serializer(), topics.decisions.valueSerde().serializer());
-        rawDecisions = driver.createInputTopic(topics.decisions.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
-        alerts = driver.createOutputTopic(topics.alerts.name(), Serdes.String().deserializer(), topics.alerts.valueSerde().deserializer());
-        dlq = driver.createOutputTopic(topics.dlq.name(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+        driver = new TopologyTestDriver(
+                RevenantTopology.build(DetectConfig.defaults(topics), view, tap, registryDeadLetters::add), props);
+        registry = driver.createInputTopic(
+                topics.registry.name(),
+                Serdes.String().serializer(),
+                topics.registry.valueSerde().serializer());
+        snapshots = driver.createInputTopic(
+                topics.snapshots.name(),
+                Serdes.String().serializer(),
+                topics.snapshots.valueSerde().serializer());
+        decisions = driver.createInputTopic(
+                topics.decisions.name(),
+                Serdes.String().serializer(),
+                topics.decisions.valueSerde().serializer());
+        rawDecisions = driver.createInputTopic(
+                topics.decisions.name(),
+                Serdes.String().serializer(),
+                Serdes.ByteArray().serializer());
+        alerts = driver.createOutputTopic(
+                topics.alerts.name(),
+                Serdes.String().deserializer(),
+                topics.alerts.valueSerde().deserializer());
+        dlq = driver.createOutputTopic(
+                topics.dlq.name(),
+                Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer());
     }
 
     @AfterEach
@@ -105,11 +125,22 @@ class HostileInputTest {
     }
 
     static RetractedDataset nullInfohash(String id) {
-        return withSignature(id, Signature.newBuilder().setKind(SignatureKind.BTIH).setValue(null).build());
+        return withSignature(
+                id,
+                Signature.newBuilder()
+                        .setKind(SignatureKind.BTIH)
+                        .setValue(null)
+                        .build());
     }
 
     static RetractedDataset brokenRegex(String id) {
-        return withSignature(id, Signature.newBuilder().setKind(SignatureKind.PATH_PATTERN).setValue("faces/(unclosed").setMinCount(1).build());
+        return withSignature(
+                id,
+                Signature.newBuilder()
+                        .setKind(SignatureKind.PATH_PATTERN)
+                        .setValue("faces/(unclosed")
+                        .setMinCount(1)
+                        .build());
     }
 
     private void publish(List<SnapshotChunk> chunks) {
@@ -124,7 +155,8 @@ class HostileInputTest {
     }
 
     private void assertMsCelebStillAlerts(String btih) {
-        publish(snapshot(torrent(btih), file("faces/a.tsv", Fixtures.ALIGNED_TSV), file("faces/b.tsv", Fixtures.CROPPED_TSV)));
+        publish(snapshot(
+                torrent(btih), file("faces/a.tsv", Fixtures.ALIGNED_TSV), file("faces/b.tsv", Fixtures.CROPPED_TSV)));
         List<AlertEvent> events = alerts.readValuesToList();
         assertEquals(1, events.size(), events.toString());
         assertEquals(AlertEventType.OPENED, events.get(0).getEvent());
@@ -137,17 +169,23 @@ class HostileInputTest {
         registry.pipeInput("poison", nullInfohash("poison"));
 
         assertEquals(1, view.current().size());
-        assertEquals(Map.of("poison", "signature 1 (BTIH): missing required field 'value'"), view.current().skipped());
+        assertEquals(
+                Map.of("poison", "signature 1 (BTIH): missing required field 'value'"),
+                view.current().skipped());
         assertEquals(1, registryDeadLetters.size());
         ProducerRecord<byte[], byte[]> letter = registryDeadLetters.get(0);
         assertEquals(topics.dlq.name(), letter.topic());
         assertEquals("poison", new String(letter.key(), StandardCharsets.UTF_8));
-        assertEquals(nullInfohash("poison"), topics.registry.valueSerde().deserializer().deserialize(topics.registry.name(), letter.value()));
+        assertEquals(
+                nullInfohash("poison"),
+                topics.registry.valueSerde().deserializer().deserialize(topics.registry.name(), letter.value()));
         assertEquals(topics.registry.name(), header(letter.headers(), DeadLetters.TOPIC));
         assertEquals("0", header(letter.headers(), DeadLetters.PARTITION));
         assertEquals("1", header(letter.headers(), DeadLetters.OFFSET));
         assertTrue(header(letter.headers(), DeadLetters.MESSAGE).contains("missing required field 'value'"));
-        assertTrue(tapped.contains("registry poison: signature 1 (BTIH): missing required field 'value'"), tapped.toString());
+        assertTrue(
+                tapped.contains("registry poison: signature 1 (BTIH): missing required field 'value'"),
+                tapped.toString());
 
         assertMsCelebStillAlerts(MS_CELEB_BTIH);
     }
@@ -158,7 +196,10 @@ class HostileInputTest {
         registry.pipeInput("ms-celeb-1m", Fixtures.msCeleb());
 
         assertEquals(1, view.current().size());
-        assertTrue(view.current().skipped().get("bad-regex").startsWith("signature 1 (PATH_PATTERN): regex does not compile"));
+        assertTrue(view.current()
+                .skipped()
+                .get("bad-regex")
+                .startsWith("signature 1 (PATH_PATTERN): regex does not compile"));
         assertEquals(1, registryDeadLetters.size());
         assertEquals("0", header(registryDeadLetters.get(0).headers(), DeadLetters.OFFSET));
 
@@ -201,11 +242,15 @@ class HostileInputTest {
     @Test
     void decisionWithNullFieldsIsNamedNotThrown() {
         AnalystDecision empty = new AnalystDecision();
-        assertEquals("alert key is missing or longer than 2048 characters", org.revenant.detect.decide.DecisionApplier.violation(empty));
+        assertEquals(
+                "alert key is missing or longer than 2048 characters",
+                org.revenant.detect.decide.DecisionApplier.violation(empty));
         empty.setAlertKey("ms-celeb-1m|torrent:x");
         assertEquals("decision without a kind", org.revenant.detect.decide.DecisionApplier.violation(empty));
         empty.setDecision(DecisionKind.CONFIRMED);
-        assertEquals("'by' is missing or longer than 256 characters", org.revenant.detect.decide.DecisionApplier.violation(empty));
+        assertEquals(
+                "'by' is missing or longer than 256 characters",
+                org.revenant.detect.decide.DecisionApplier.violation(empty));
     }
 
     @Test
@@ -213,30 +258,41 @@ class HostileInputTest {
         registry.pipeInput("ms-celeb-1m", Fixtures.msCeleb());
         registry.pipeInput("ms-celeb-1m-copy", Fixtures.msCeleb());
         assertEquals(1, view.current().size());
-        assertEquals("record key 'ms-celeb-1m-copy' is not the dataset id 'ms-celeb-1m'", view.current().skipped().get("ms-celeb-1m-copy"));
+        assertEquals(
+                "record key 'ms-celeb-1m-copy' is not the dataset id 'ms-celeb-1m'",
+                view.current().skipped().get("ms-celeb-1m-copy"));
     }
 
     @Test
     void absurdChunkIndexGoesToTheDeadLetterTopicWithItsProvenanceAndWritesNoState() {
         registry.pipeInput("ms-celeb-1m", Fixtures.msCeleb());
         Mirror mirror = torrent(OTHER_BTIH);
-        SnapshotChunk absurd = SnapshotChunk.newBuilder(snapshot(mirror, file("x.bin", 10)).get(0))
-                .setChunkIndex(2147483646).setChunkCount(2147483647).build();
+        SnapshotChunk absurd = SnapshotChunk.newBuilder(
+                        snapshot(mirror, file("x.bin", 10)).get(0))
+                .setChunkIndex(2147483646)
+                .setChunkCount(2147483647)
+                .build();
         snapshots.pipeInput(mirror.getKey(), absurd);
 
         TestRecord<byte[], byte[]> letter = dlq.readRecord();
         assertEquals(mirror.getKey(), new String(letter.key(), StandardCharsets.UTF_8));
-        assertEquals(absurd, topics.snapshots.valueSerde().deserializer().deserialize(topics.snapshots.name(), letter.value()));
+        assertEquals(
+                absurd,
+                topics.snapshots.valueSerde().deserializer().deserialize(topics.snapshots.name(), letter.value()));
         assertEquals(topics.snapshots.name(), header(letter.headers(), DeadLetters.TOPIC));
         assertEquals("0", header(letter.headers(), DeadLetters.PARTITION));
         assertEquals("0", header(letter.headers(), DeadLetters.OFFSET));
-        assertEquals("org.revenant.detect.guard.RejectedRecordException", header(letter.headers(), DeadLetters.EXCEPTION));
-        assertEquals("snapshot chunk rejected: chunk count 2147483647 is not in [1, " + ChunkLimits.MAX_CHUNK_COUNT + "]",
+        assertEquals(
+                "org.revenant.detect.guard.RejectedRecordException", header(letter.headers(), DeadLetters.EXCEPTION));
+        assertEquals(
+                "snapshot chunk rejected: chunk count 2147483647 is not in [1, " + ChunkLimits.MAX_CHUNK_COUNT + "]",
                 header(letter.headers(), DeadLetters.MESSAGE));
         assertTrue(dlq.isEmpty());
         KeyValueStore<String, AssemblyState> assemblies = driver.getKeyValueStore(StateStores.ASSEMBLY);
         assertNull(assemblies.get(mirror.getKey()));
-        assertTrue(tapped.stream().anyMatch(t -> t.startsWith("dlq " + topics.snapshots.name() + ": chunk count")), tapped.toString());
+        assertTrue(
+                tapped.stream().anyMatch(t -> t.startsWith("dlq " + topics.snapshots.name() + ": chunk count")),
+                tapped.toString());
 
         assertMsCelebStillAlerts(OTHER_BTIH);
     }
@@ -244,9 +300,15 @@ class HostileInputTest {
     @Test
     void chunkIndexBeyondItsCountIsDeadLettered() {
         Mirror mirror = torrent(OTHER_BTIH);
-        snapshots.pipeInput(mirror.getKey(), SnapshotChunk.newBuilder(snapshot(mirror, file("x.bin", 10)).get(0))
-                .setChunkIndex(5).setChunkCount(3).build());
-        assertEquals("snapshot chunk rejected: chunk index 5 is not in [0, 3)", header(dlq.readRecord().headers(), DeadLetters.MESSAGE));
+        snapshots.pipeInput(
+                mirror.getKey(),
+                SnapshotChunk.newBuilder(snapshot(mirror, file("x.bin", 10)).get(0))
+                        .setChunkIndex(5)
+                        .setChunkCount(3)
+                        .build());
+        assertEquals(
+                "snapshot chunk rejected: chunk index 5 is not in [0, 3)",
+                header(dlq.readRecord().headers(), DeadLetters.MESSAGE));
     }
 
     @Test
@@ -254,13 +316,18 @@ class HostileInputTest {
         registry.pipeInput("ms-celeb-1m", Fixtures.msCeleb());
         Mirror mirror = torrent(OTHER_BTIH);
         List<ManifestEntry> many = IntStream.range(0, ChunkLimits.MAX_ENTRIES_PER_CHUNK + 1)
-                .mapToObj(i -> file("f/" + i, 1)).toList();
-        snapshots.pipeInput(mirror.getKey(), snapshot(mirror, ChunkLimits.MAX_ENTRIES_PER_CHUNK + 1, many).get(0));
-        assertTrue(header(dlq.readRecord().headers(), DeadLetters.MESSAGE).contains((ChunkLimits.MAX_ENTRIES_PER_CHUNK + 1) + " entries"));
+                .mapToObj(i -> file("f/" + i, 1))
+                .toList();
+        snapshots.pipeInput(
+                mirror.getKey(),
+                snapshot(mirror, ChunkLimits.MAX_ENTRIES_PER_CHUNK + 1, many).get(0));
+        assertTrue(header(dlq.readRecord().headers(), DeadLetters.MESSAGE)
+                .contains((ChunkLimits.MAX_ENTRIES_PER_CHUNK + 1) + " entries"));
 
         String longPath = "a/".repeat(ChunkLimits.MAX_PATH) + "x.tsv";
         publish(snapshot(mirror, file(longPath, Fixtures.ALIGNED_TSV)));
-        assertTrue(header(dlq.readRecord().headers(), DeadLetters.MESSAGE).contains("entry 0: path is missing or longer than 4096"));
+        assertTrue(header(dlq.readRecord().headers(), DeadLetters.MESSAGE)
+                .contains("entry 0: path is missing or longer than 4096"));
         assertTrue(alerts.isEmpty());
         KeyValueStore<String, MirrorRecord> mirrors = driver.getKeyValueStore(StateStores.MANIFEST_MIRRORS);
         assertNull(mirrors.get(mirror.getKey()));
@@ -273,9 +340,12 @@ class HostileInputTest {
         registry.pipeInput("ms-celeb-1m", Fixtures.msCeleb());
         Mirror victim = torrent(OTHER_BTIH);
         publish(snapshot(victim, file("notes.txt", 10)));
-        Mirror intruder = Fixtures.mirror(victim.getKey() + "\u0000x", org.revenant.avro.MirrorStatus.PRESENT, Map.of());
+        Mirror intruder =
+                Fixtures.mirror(victim.getKey() + "\u0000x", org.revenant.avro.MirrorStatus.PRESENT, Map.of());
         publish(snapshot(intruder, file("a.tsv", Fixtures.ALIGNED_TSV), file("b.tsv", Fixtures.CROPPED_TSV)));
-        assertEquals("snapshot chunk rejected: mirror key contains a NUL character", header(dlq.readRecord().headers(), DeadLetters.MESSAGE));
+        assertEquals(
+                "snapshot chunk rejected: mirror key contains a NUL character",
+                header(dlq.readRecord().headers(), DeadLetters.MESSAGE));
 
         publish(snapshot(victim, file("notes.txt", 10)));
         assertTrue(alerts.isEmpty(), "nothing alerts: the intruder was rejected, the victim holds only its notes.txt");
@@ -284,9 +354,16 @@ class HostileInputTest {
     @Test
     void hugeReadmeAndDescriptionAreCutInStateNotRejected() {
         registry.pipeInput("ms-celeb-1m", Fixtures.msCeleb());
-        Mirror mirror = Mirror.newBuilder(torrent(OTHER_BTIH)).setDescription("д".repeat(100_000)).build();
-        SnapshotChunk chunk = SnapshotChunk.newBuilder(snapshot(mirror, file("faces/a.tsv", Fixtures.ALIGNED_TSV),
-                file("faces/b.tsv", Fixtures.CROPPED_TSV)).get(0)).setText("数".repeat(400_000)).build();
+        Mirror mirror = Mirror.newBuilder(torrent(OTHER_BTIH))
+                .setDescription("д".repeat(100_000))
+                .build();
+        SnapshotChunk chunk = SnapshotChunk.newBuilder(snapshot(
+                                mirror,
+                                file("faces/a.tsv", Fixtures.ALIGNED_TSV),
+                                file("faces/b.tsv", Fixtures.CROPPED_TSV))
+                        .get(0))
+                .setText("数".repeat(400_000))
+                .build();
         snapshots.pipeInput(mirror.getKey(), chunk);
 
         assertTrue(dlq.isEmpty());
@@ -296,7 +373,8 @@ class HostileInputTest {
         assertNotNull(stored);
         assertTrue(stored.getText().getBytes(StandardCharsets.UTF_8).length <= ChunkLimits.MAX_TEXT_BYTES);
         assertTrue(stored.getText().length() > 80_000, "cut, not dropped");
-        assertEquals(ChunkLimits.MAX_DESCRIPTION, stored.getMirror().getDescription().length());
+        assertEquals(
+                ChunkLimits.MAX_DESCRIPTION, stored.getMirror().getDescription().length());
     }
 
     @Test
@@ -312,8 +390,16 @@ class HostileInputTest {
         rawDecisions.pipeInput("k", new byte[] {(byte) 0xC3, 0x01, 1, 2, 3});
         decisions.pipeInput("k", (AnalystDecision) null);
         List<TestRecord<byte[], byte[]>> letters = dlq.readRecordsToList();
-        assertEquals(3, letters.size(), letters.stream().map(l -> header(l.headers(), DeadLetters.MESSAGE)).toList().toString());
-        assertEquals("decision rejected: alert key is not <datasetId>|<mirrorKey>", header(letters.get(0).headers(), DeadLetters.MESSAGE));
+        assertEquals(
+                3,
+                letters.size(),
+                letters.stream()
+                        .map(l -> header(l.headers(), DeadLetters.MESSAGE))
+                        .toList()
+                        .toString());
+        assertEquals(
+                "decision rejected: alert key is not <datasetId>|<mirrorKey>",
+                header(letters.get(0).headers(), DeadLetters.MESSAGE));
         assertTrue(header(letters.get(1).headers(), DeadLetters.MESSAGE).contains("longer than 2048"));
         assertEquals(topics.decisions.name(), header(letters.get(2).headers(), DeadLetters.TOPIC));
         assertEquals("2", header(letters.get(2).headers(), DeadLetters.OFFSET));
@@ -329,7 +415,11 @@ class HostileInputTest {
     }
 
     private static AnalystDecision decision(String alertKey) {
-        return AnalystDecision.newBuilder().setAlertKey(alertKey).setDecision(DecisionKind.CONFIRMED)
-                .setBy("analyst").setAt(Instant.parse("2026-11-23T00:00:00Z")).build();
+        return AnalystDecision.newBuilder()
+                .setAlertKey(alertKey)
+                .setDecision(DecisionKind.CONFIRMED)
+                .setBy("analyst")
+                .setAt(Instant.parse("2026-11-23T00:00:00Z"))
+                .build();
     }
 }

@@ -31,10 +31,10 @@ import org.revenant.avro.AlertEventType;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.SnapshotChunk;
 import org.revenant.deadletter.DeadLetters;
+import org.revenant.detect.tap.DetectionTap;
 import org.revenant.health.Component;
 import org.revenant.health.ComponentState;
 import org.revenant.health.Components;
-import org.revenant.detect.tap.DetectionTap;
 import org.revenant.publish.SnapshotPublisher;
 import org.revenant.testkit.KafkaBroker;
 import org.revenant.wire.TopicSetup;
@@ -61,16 +61,28 @@ class HostileRecordsOnBrokerTest {
         String prefix = KafkaBroker.uniquePrefix("hostile") + ".";
         Topics topics = new Topics(prefix);
         TopicSetup.ensure(KAFKA.admin(), topics, 1, (short) 1);
-        try (KafkaProducer<String, RetractedDataset> registry = new KafkaProducer<>(KAFKA.producerProperties(),
-                new StringSerializer(), topics.registry.valueSerde().serializer());
-             KafkaProducer<String, SnapshotChunk> snapshots = new KafkaProducer<>(KAFKA.producerProperties(),
-                new StringSerializer(), topics.snapshots.valueSerde().serializer())) {
+        try (KafkaProducer<String, RetractedDataset> registry = new KafkaProducer<>(
+                        KAFKA.producerProperties(),
+                        new StringSerializer(),
+                        topics.registry.valueSerde().serializer());
+                KafkaProducer<String, SnapshotChunk> snapshots = new KafkaProducer<>(
+                        KAFKA.producerProperties(),
+                        new StringSerializer(),
+                        topics.snapshots.valueSerde().serializer())) {
             registry.send(new ProducerRecord<>(topics.registry.name(), "ms-celeb-1m", Fixtures.msCeleb()));
-            registry.send(new ProducerRecord<>(topics.registry.name(), "poison", HostileInputTest.nullInfohash("poison")));
-            registry.send(new ProducerRecord<>(topics.registry.name(), "bad-regex", HostileInputTest.brokenRegex("bad-regex")));
-            SnapshotChunk absurd = SnapshotChunk.newBuilder(Fixtures.snapshot(Fixtures.torrent("0123456789abcdef0123456789abcdef01234567"),
-                    Fixtures.file("x.bin", 10)).get(0)).setChunkIndex(2147483646).setChunkCount(2147483647).build();
-            snapshots.send(new ProducerRecord<>(topics.snapshots.name(), absurd.getMirror().getKey(), absurd));
+            registry.send(
+                    new ProducerRecord<>(topics.registry.name(), "poison", HostileInputTest.nullInfohash("poison")));
+            registry.send(new ProducerRecord<>(
+                    topics.registry.name(), "bad-regex", HostileInputTest.brokenRegex("bad-regex")));
+            SnapshotChunk absurd = SnapshotChunk.newBuilder(Fixtures.snapshot(
+                                    Fixtures.torrent("0123456789abcdef0123456789abcdef01234567"),
+                                    Fixtures.file("x.bin", 10))
+                            .get(0))
+                    .setChunkIndex(2147483646)
+                    .setChunkCount(2147483647)
+                    .build();
+            snapshots.send(new ProducerRecord<>(
+                    topics.snapshots.name(), absurd.getMirror().getKey(), absurd));
             registry.flush();
             snapshots.flush();
         }
@@ -78,38 +90,57 @@ class HostileRecordsOnBrokerTest {
         Path state = dir.resolve("state");
         Properties client = KAFKA.adminProperties();
         Components components = new Components();
-        try (RevenantStreams app = new RevenantStreams(DetectConfig.defaults(topics), client, prefix + "detect", state,
-                DetectionTap.NONE, components)) {
+        try (RevenantStreams app = new RevenantStreams(
+                DetectConfig.defaults(topics), client, prefix + "detect", state, DetectionTap.NONE, components)) {
             app.start();
             awaitRunning(app);
 
-            try (SnapshotPublisher publisher = new SnapshotPublisher(KAFKA.adminProperties(), topics, "test", prefix + "tx")) {
-                publisher.publish(Fixtures.torrent(MS_CELEB_BTIH), List.of(Fixtures.file("MS-Celeb-1M/README.md", 1160)), null, Instant.now());
+            try (SnapshotPublisher publisher =
+                    new SnapshotPublisher(KAFKA.adminProperties(), topics, "test", prefix + "tx")) {
+                publisher.publish(
+                        Fixtures.torrent(MS_CELEB_BTIH),
+                        List.of(Fixtures.file("MS-Celeb-1M/README.md", 1160)),
+                        null,
+                        Instant.now());
             }
-            List<ConsumerRecord<String, byte[]>> alerts = readUntil(topics.alerts.name(), prefix + "alerts", rs -> !rs.isEmpty());
-            AlertEvent alert = topics.alerts.valueSerde().deserializer().deserialize(topics.alerts.name(), alerts.get(0).value());
+            List<ConsumerRecord<String, byte[]>> alerts =
+                    readUntil(topics.alerts.name(), prefix + "alerts", rs -> !rs.isEmpty());
+            AlertEvent alert = topics.alerts
+                    .valueSerde()
+                    .deserializer()
+                    .deserialize(topics.alerts.name(), alerts.get(0).value());
             assertEquals(AlertEventType.OPENED, alert.getEvent());
             assertEquals("ms-celeb-1m|torrent:" + MS_CELEB_BTIH, alert.getAlertKey());
 
-            List<ConsumerRecord<String, byte[]>> letters = readUntil(topics.dlq.name(), prefix + "dlq", rs -> rs.size() >= 3);
+            List<ConsumerRecord<String, byte[]>> letters =
+                    readUntil(topics.dlq.name(), prefix + "dlq", rs -> rs.size() >= 3);
             Map<String, String> byTopic = new java.util.TreeMap<>();
             for (ConsumerRecord<String, byte[]> letter : letters) {
-                byTopic.merge(header(letter, DeadLetters.TOPIC), letter.key() + "@" + header(letter, DeadLetters.PARTITION)
-                        + "/" + header(letter, DeadLetters.OFFSET), (a, b) -> a + "," + b);
+                byTopic.merge(
+                        header(letter, DeadLetters.TOPIC),
+                        letter.key() + "@" + header(letter, DeadLetters.PARTITION) + "/"
+                                + header(letter, DeadLetters.OFFSET),
+                        (a, b) -> a + "," + b);
             }
-            assertEquals(Map.of(topics.registry.name(), "poison@0/1,bad-regex@0/2",
-                    topics.snapshots.name(), absurd().getMirror().getKey() + "@0/0"), byTopic);
+            assertEquals(
+                    Map.of(
+                            topics.registry.name(),
+                            "poison@0/1,bad-regex@0/2",
+                            topics.snapshots.name(),
+                            absurd().getMirror().getKey() + "@0/0"),
+                    byTopic);
             assertEquals(1, app.deadLetteredChunks());
             assertEquals(2, app.skippedRegistryRecords());
             assertEquals(KafkaStreams.State.RUNNING, app.kafkaStreams().state());
             assertEquals(ComponentState.UP, component(components, "streams").state());
-            assertTrue(component(components, "registry").snapshot().reason().startsWith("2 registry record(s) skipped"),
+            assertTrue(
+                    component(components, "registry").snapshot().reason().startsWith("2 registry record(s) skipped"),
                     component(components, "registry").snapshot().reason());
         }
 
         Components again = new Components();
-        try (RevenantStreams app = new RevenantStreams(DetectConfig.defaults(topics), client, prefix + "detect", state,
-                DetectionTap.NONE, again)) {
+        try (RevenantStreams app = new RevenantStreams(
+                DetectConfig.defaults(topics), client, prefix + "detect", state, DetectionTap.NONE, again)) {
             app.start();
             awaitRunning(app);
             assertEquals(2, app.skippedRegistryRecords());
@@ -119,7 +150,9 @@ class HostileRecordsOnBrokerTest {
     }
 
     private static SnapshotChunk absurd() {
-        return Fixtures.snapshot(Fixtures.torrent("0123456789abcdef0123456789abcdef01234567"), Fixtures.file("x.bin", 10)).get(0);
+        return Fixtures.snapshot(
+                        Fixtures.torrent("0123456789abcdef0123456789abcdef01234567"), Fixtures.file("x.bin", 10))
+                .get(0);
     }
 
     private static Component component(Components components, String name) {
@@ -129,7 +162,9 @@ class HostileRecordsOnBrokerTest {
     private static void awaitRunning(RevenantStreams app) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (app.kafkaStreams().state() != KafkaStreams.State.RUNNING) {
-            assertTrue(System.nanoTime() < deadline, "not RUNNING: " + app.kafkaStreams().state());
+            assertTrue(
+                    System.nanoTime() < deadline,
+                    "not RUNNING: " + app.kafkaStreams().state());
             assertTrue(app.kafkaStreams().state() != KafkaStreams.State.ERROR, "streams went to ERROR");
             Thread.sleep(100);
         }
@@ -140,11 +175,11 @@ class HostileRecordsOnBrokerTest {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    private static List<ConsumerRecord<String, byte[]>> readUntil(String topic, String group,
-                                                                  Predicate<List<ConsumerRecord<String, byte[]>>> done) {
+    private static List<ConsumerRecord<String, byte[]>> readUntil(
+            String topic, String group, Predicate<List<ConsumerRecord<String, byte[]>>> done) {
         List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KAFKA.consumerProperties(group),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                KAFKA.consumerProperties(group), new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (!done.test(seen)) {

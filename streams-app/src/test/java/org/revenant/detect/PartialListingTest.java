@@ -49,14 +49,26 @@ class PartialListingTest {
 
     @BeforeEach
     void start() {
-        Properties props = RevenantStreams.properties(DetectConfig.defaults(topics), new Properties(), "partial-test", stateDir);
+        Properties props =
+                RevenantStreams.properties(DetectConfig.defaults(topics), new Properties(), "partial-test", stateDir);
         props.put("bootstrap.servers", "unused:9092");
         driver = new TopologyTestDriver(RevenantTopology.build(DetectConfig.defaults(topics)), props);
-        TestInputTopic<String, RetractedDataset> registry = driver.createInputTopic(topics.registry.name(),
-                Serdes.String().serializer(), topics.registry.valueSerde().serializer());
-        snapshots = driver.createInputTopic(topics.snapshots.name(), Serdes.String().serializer(), topics.snapshots.valueSerde().serializer());
-        alerts = driver.createOutputTopic(topics.alerts.name(), Serdes.String().deserializer(), topics.alerts.valueSerde().deserializer());
-        changes = driver.createOutputTopic(topics.changes.name(), Serdes.String().deserializer(), topics.changes.valueSerde().deserializer());
+        TestInputTopic<String, RetractedDataset> registry = driver.createInputTopic(
+                topics.registry.name(),
+                Serdes.String().serializer(),
+                topics.registry.valueSerde().serializer());
+        snapshots = driver.createInputTopic(
+                topics.snapshots.name(),
+                Serdes.String().serializer(),
+                topics.snapshots.valueSerde().serializer());
+        alerts = driver.createOutputTopic(
+                topics.alerts.name(),
+                Serdes.String().deserializer(),
+                topics.alerts.valueSerde().deserializer());
+        changes = driver.createOutputTopic(
+                topics.changes.name(),
+                Serdes.String().deserializer(),
+                topics.changes.valueSerde().deserializer());
         registry.pipeInput(Fixtures.msCeleb().getId(), Fixtures.msCeleb());
         driver.advanceWallClockTime(Duration.ofSeconds(2));
     }
@@ -73,13 +85,16 @@ class PartialListingTest {
     @Test
     void aPartialListingAlertsOnWhatItHoldsAndCannotResolve() {
         Mirror complete = mirror("github:someone/faces", MirrorStatus.PRESENT, Map.of());
-        Mirror partial = Mirror.newBuilder(complete).setPartial(true)
-                .setPartialReason("tree has more than 5000 directories: 41 files listed from the first 5000").build();
+        Mirror partial = Mirror.newBuilder(complete)
+                .setPartial(true)
+                .setPartialReason("tree has more than 5000 directories: 41 files listed from the first 5000")
+                .build();
 
         publish(snapshot(partial, file("a/aligned.tsv", ALIGNED_TSV), file("b/cropped.tsv", CROPPED_TSV)));
         AlertEvent opened = alerts.readValue();
         assertEquals(AlertEventType.OPENED, opened.getEvent());
-        assertEquals("tree has more than 5000 directories: 41 files listed from the first 5000", opened.getPartialListing());
+        assertEquals(
+                "tree has more than 5000 directories: 41 files listed from the first 5000", opened.getPartialListing());
 
         publish(snapshot(partial, file("readme.md", 10)));
         assertTrue(alerts.isEmpty(), "a partial listing without the files resolves nothing");
@@ -93,7 +108,10 @@ class PartialListingTest {
     @Test
     void whatAPartialListingDidNotListIsNotReportedRemoved() {
         Mirror complete = mirror("github:someone/many", MirrorStatus.PRESENT, Map.of());
-        Mirror partial = Mirror.newBuilder(complete).setPartial(true).setPartialReason("tree has more than 2 files").build();
+        Mirror partial = Mirror.newBuilder(complete)
+                .setPartial(true)
+                .setPartialReason("tree has more than 2 files")
+                .build();
         publish(snapshot(complete, file("a.txt", 1), file("b.txt", 2), file("c.txt", 3)));
         assertEquals(ChangeKind.APPEARED, changes.readValue().getKind());
 

@@ -60,16 +60,34 @@ class RevenantTopologyTest {
 
     @BeforeEach
     void start() {
-        Properties props = RevenantStreams.properties(DetectConfig.defaults(topics), new Properties(),
-                "topology-test", stateDir);
+        Properties props =
+                RevenantStreams.properties(DetectConfig.defaults(topics), new Properties(), "topology-test", stateDir);
         props.put("bootstrap.servers", "unused:9092");
         driver = new TopologyTestDriver(RevenantTopology.build(DetectConfig.defaults(topics)), props);
-        registry = driver.createInputTopic(topics.registry.name(), Serdes.String().serializer(), topics.registry.valueSerde().serializer());
-        snapshots = driver.createInputTopic(topics.snapshots.name(), Serdes.String().serializer(), topics.snapshots.valueSerde().serializer());
-        alerts = driver.createOutputTopic(topics.alerts.name(), Serdes.String().deserializer(), topics.alerts.valueSerde().deserializer());
-        states = driver.createOutputTopic(topics.alertState.name(), Serdes.String().deserializer(), topics.alertState.valueSerde().deserializer());
-        alertsJson = driver.createOutputTopic(topics.alertsJson.name(), Serdes.String().deserializer(), Serdes.String().deserializer());
-        decisions = driver.createInputTopic(topics.decisions.name(), Serdes.String().serializer(), topics.decisions.valueSerde().serializer());
+        registry = driver.createInputTopic(
+                topics.registry.name(),
+                Serdes.String().serializer(),
+                topics.registry.valueSerde().serializer());
+        snapshots = driver.createInputTopic(
+                topics.snapshots.name(),
+                Serdes.String().serializer(),
+                topics.snapshots.valueSerde().serializer());
+        alerts = driver.createOutputTopic(
+                topics.alerts.name(),
+                Serdes.String().deserializer(),
+                topics.alerts.valueSerde().deserializer());
+        states = driver.createOutputTopic(
+                topics.alertState.name(),
+                Serdes.String().deserializer(),
+                topics.alertState.valueSerde().deserializer());
+        alertsJson = driver.createOutputTopic(
+                topics.alertsJson.name(),
+                Serdes.String().deserializer(),
+                Serdes.String().deserializer());
+        decisions = driver.createInputTopic(
+                topics.decisions.name(),
+                Serdes.String().serializer(),
+                topics.decisions.valueSerde().serializer());
         registry.pipeInput("ms-celeb-1m", Fixtures.msCeleb());
         registry.pipeInput("ms-celeb-1m-v1c", Fixtures.ms1mv1c());
     }
@@ -103,22 +121,27 @@ class RevenantTopologyTest {
     @Test
     void renamedFilesOfKnownSizesUnderNewInfohashOpenAlertWithFilesAsEvidence() {
         String reseeded = "0123456789abcdef0123456789abcdef01234567";
-        publish(snapshot(torrent(reseeded),
-                file("faces/part1.bin", ALIGNED_TSV), file("faces/part2.bin", CROPPED_TSV), file("faces/notes.txt", 1160)));
+        publish(snapshot(
+                torrent(reseeded),
+                file("faces/part1.bin", ALIGNED_TSV),
+                file("faces/part2.bin", CROPPED_TSV),
+                file("faces/notes.txt", 1160)));
 
         AlertEvent alert = alerts.readValue();
         assertEquals(AlertEventType.OPENED, alert.getEvent());
         assertEquals("ms-celeb-1m", alert.getDatasetId());
         assertEquals(0.99, alert.getConfidence());
         assertEquals(Severity.CONFIRMED, alert.getSeverity());
-        assertEquals(List.of("faces/part1.bin", "faces/part2.bin"),
+        assertEquals(
+                List.of("faces/part1.bin", "faces/part2.bin"),
                 alert.getEvidence().stream().map(e -> e.getPath()).sorted().toList());
         assertTrue(alert.getEvidence().stream().allMatch(e -> e.getKind() == SignatureKind.FILE_SIZE));
     }
 
     @Test
     void oneRenamedFileOfKnownSizeIsLikely() {
-        publish(snapshot(Fixtures.mirror("hf:datasets/someone/faces", MirrorStatus.PRESENT, Map.of()),
+        publish(snapshot(
+                Fixtures.mirror("hf:datasets/someone/faces", MirrorStatus.PRESENT, Map.of()),
                 file("data/train-00000.parquet", ALIGNED_TSV)));
         AlertEvent alert = alerts.readValue();
         assertEquals(Severity.LIKELY, alert.getSeverity());
@@ -135,8 +158,10 @@ class RevenantTopologyTest {
 
     @Test
     void unrelatedTorrentRaisesNothing() {
-        publish(snapshot(torrent("463c4a35a4b3b19b7fd4d4ce4c8c1f0e6e4d3a2b"),
-                file("cifar-10-batches-py/data_batch_1", 31_035_704), file("cifar-10-batches-py/test_batch", 31_035_526),
+        publish(snapshot(
+                torrent("463c4a35a4b3b19b7fd4d4ce4c8c1f0e6e4d3a2b"),
+                file("cifar-10-batches-py/data_batch_1", 31_035_704),
+                file("cifar-10-batches-py/test_batch", 31_035_526),
                 file("cifar-10-batches-py/batches.meta", 158)));
         assertTrue(alerts.isEmpty());
         assertTrue(states.isEmpty());
@@ -144,8 +169,12 @@ class RevenantTopologyTest {
 
     @Test
     void contentHashesMatchWhateverTheFileIsCalled() {
-        ManifestEntry archive = ManifestEntry.newBuilder().setPath("x/renamed.tar.gz").setSize(12L)
-                .setMd5("C5B668F2204C400099B14F367069AEF5").setKind(EntryKind.FILE).build();
+        ManifestEntry archive = ManifestEntry.newBuilder()
+                .setPath("x/renamed.tar.gz")
+                .setSize(12L)
+                .setMd5("C5B668F2204C400099B14F367069AEF5")
+                .setKind(EntryKind.FILE)
+                .build();
         publish(snapshot(Fixtures.mirror("ia:some-item", MirrorStatus.PRESENT, Map.of()), archive));
         AlertEvent alert = alerts.readValue();
         assertEquals("ms-celeb-1m-v1c", alert.getDatasetId());
@@ -160,16 +189,43 @@ class RevenantTopologyTest {
         String sha256 = "a1".repeat(32);
         String sha1 = "b2".repeat(20);
         String blob = "c3".repeat(20);
-        registry.pipeInput("hashes", Fixtures.dataset("hashes", "Hash set", null, "2020-01-01",
-                Fixtures.signature(SignatureKind.SHA256, sha256, null), Fixtures.signature(SignatureKind.SHA1, sha1, null),
-                Fixtures.signature(SignatureKind.GIT_BLOB, blob, null),
-                Fixtures.signature(SignatureKind.BTIH, "d4".repeat(20), null)));
+        registry.pipeInput(
+                "hashes",
+                Fixtures.dataset(
+                        "hashes",
+                        "Hash set",
+                        null,
+                        "2020-01-01",
+                        Fixtures.signature(SignatureKind.SHA256, sha256, null),
+                        Fixtures.signature(SignatureKind.SHA1, sha1, null),
+                        Fixtures.signature(SignatureKind.GIT_BLOB, blob, null),
+                        Fixtures.signature(SignatureKind.BTIH, "d4".repeat(20), null)));
         List<ManifestEntry> byKind = List.of(
-                ManifestEntry.newBuilder().setPath("lfs/data.parquet").setSize(9L).setLfsSha256(sha256).setKind(EntryKind.FILE).build(),
-                ManifestEntry.newBuilder().setPath("x.bin").setSize(9L).setSha1(sha1.toUpperCase()).setKind(EntryKind.FILE).build(),
-                ManifestEntry.newBuilder().setPath("y.bin").setSize(9L).setGitBlobSha1(blob).setKind(EntryKind.FILE).build(),
-                ManifestEntry.newBuilder().setPath("README.md#magnet").setKind(EntryKind.MAGNET_REF).setRef("d4".repeat(20)).build());
-        List<SignatureKind> expected = List.of(SignatureKind.SHA256, SignatureKind.SHA1, SignatureKind.GIT_BLOB, SignatureKind.BTIH);
+                ManifestEntry.newBuilder()
+                        .setPath("lfs/data.parquet")
+                        .setSize(9L)
+                        .setLfsSha256(sha256)
+                        .setKind(EntryKind.FILE)
+                        .build(),
+                ManifestEntry.newBuilder()
+                        .setPath("x.bin")
+                        .setSize(9L)
+                        .setSha1(sha1.toUpperCase())
+                        .setKind(EntryKind.FILE)
+                        .build(),
+                ManifestEntry.newBuilder()
+                        .setPath("y.bin")
+                        .setSize(9L)
+                        .setGitBlobSha1(blob)
+                        .setKind(EntryKind.FILE)
+                        .build(),
+                ManifestEntry.newBuilder()
+                        .setPath("README.md#magnet")
+                        .setKind(EntryKind.MAGNET_REF)
+                        .setRef("d4".repeat(20))
+                        .build());
+        List<SignatureKind> expected =
+                List.of(SignatureKind.SHA256, SignatureKind.SHA1, SignatureKind.GIT_BLOB, SignatureKind.BTIH);
         for (int i = 0; i < byKind.size(); i++) {
             publish(snapshot(Fixtures.mirror("github:someone/h" + i, MirrorStatus.PRESENT, Map.of()), byKind.get(i)));
             AlertEvent alert = alerts.readValue();
@@ -181,7 +237,8 @@ class RevenantTopologyTest {
 
     @Test
     void sameNameAndSizeMatchesAfterNormalization() {
-        publish(snapshot(Fixtures.mirror("github:someone/lists", MirrorStatus.PRESENT, Map.of()),
+        publish(snapshot(
+                Fixtures.mirror("github:someone/lists", MirrorStatus.PRESENT, Map.of()),
                 file("meta/TOP1M-MIDLIST name.TSV", 110_000_000L)));
         AlertEvent alert = alerts.readValue();
         assertEquals(SignatureKind.FILE_NAME_SIZE, alert.getEvidence().get(0).getKind());
@@ -190,8 +247,12 @@ class RevenantTopologyTest {
 
     @Test
     void torrentFileInsideMirrorMatchesByItsInfohash() {
-        ManifestEntry ref = ManifestEntry.newBuilder().setPath("downloads/ms1m.torrent").setSize(2_350_882L)
-                .setKind(EntryKind.TORRENT_REF).setRef(MS_CELEB_BTIH.toUpperCase()).build();
+        ManifestEntry ref = ManifestEntry.newBuilder()
+                .setPath("downloads/ms1m.torrent")
+                .setSize(2_350_882L)
+                .setKind(EntryKind.TORRENT_REF)
+                .setRef(MS_CELEB_BTIH.toUpperCase())
+                .build();
         publish(snapshot(Fixtures.mirror("github:someone/mirror", MirrorStatus.PRESENT, Map.of()), ref));
         AlertEvent alert = alerts.readValue();
         assertEquals(Severity.CONFIRMED, alert.getSeverity());
@@ -227,7 +288,8 @@ class RevenantTopologyTest {
         publish(snapshot(present, file("a.tsv", ALIGNED_TSV)));
 
         List<AlertEvent> events = alerts.readValuesToList();
-        assertEquals(List.of(AlertEventType.OPENED, AlertEventType.RESOLVED, AlertEventType.REAPPEARED),
+        assertEquals(
+                List.of(AlertEventType.OPENED, AlertEventType.RESOLVED, AlertEventType.REAPPEARED),
                 events.stream().map(AlertEvent::getEvent).toList());
         assertEquals(1, events.get(2).getReappearances());
         AlertState last = lastState();
@@ -238,11 +300,15 @@ class RevenantTopologyTest {
     @Test
     void newEvidenceUpdatesAndStrongerEvidenceEscalates() {
         Mirror mirror = Fixtures.mirror("hf:datasets/x/y", MirrorStatus.PRESENT, Map.of());
-        publish(snapshot(mirror, file("a", ALIGNED_TSV)));                                  // 0.9 LIKELY
-        publish(snapshot(mirror, file("a", ALIGNED_TSV), file("b", CROPPED_TSV)));          // 0.99 CONFIRMED
-        publish(snapshot(mirror, file("a", ALIGNED_TSV), file("b", CROPPED_TSV),
-                file("Top1M_MidList.Name.tsv", 110_000_000L)));                              // new file, same severity
-        assertEquals(List.of(AlertEventType.OPENED, AlertEventType.ESCALATED, AlertEventType.UPDATED),
+        publish(snapshot(mirror, file("a", ALIGNED_TSV))); // 0.9 LIKELY
+        publish(snapshot(mirror, file("a", ALIGNED_TSV), file("b", CROPPED_TSV))); // 0.99 CONFIRMED
+        publish(snapshot(
+                mirror,
+                file("a", ALIGNED_TSV),
+                file("b", CROPPED_TSV),
+                file("Top1M_MidList.Name.tsv", 110_000_000L))); // new file, same severity
+        assertEquals(
+                List.of(AlertEventType.OPENED, AlertEventType.ESCALATED, AlertEventType.UPDATED),
                 alerts.readValuesToList().stream().map(AlertEvent::getEvent).toList());
     }
 
@@ -251,7 +317,8 @@ class RevenantTopologyTest {
         Mirror mirror = Fixtures.mirror("hf:datasets/x/y", MirrorStatus.PRESENT, Map.of());
         publish(snapshot(mirror, file("a", ALIGNED_TSV)));
         publish(snapshot(mirror, file("README.md", 10)));
-        assertEquals(List.of(AlertEventType.OPENED, AlertEventType.RESOLVED),
+        assertEquals(
+                List.of(AlertEventType.OPENED, AlertEventType.RESOLVED),
                 alerts.readValuesToList().stream().map(AlertEvent::getEvent).toList());
     }
 
@@ -269,28 +336,39 @@ class RevenantTopologyTest {
         Mirror mirror = torrent(MS_CELEB_BTIH);
         publish(snapshot(mirror, file("a.tsv", ALIGNED_TSV)));
         alerts.readValuesToList();
-        publish(snapshot(Mirror.newBuilder(mirror).setStatus(MirrorStatus.UNKNOWN).build()));
+        publish(snapshot(
+                Mirror.newBuilder(mirror).setStatus(MirrorStatus.UNKNOWN).build()));
         assertTrue(alerts.isEmpty());
         publish(snapshot(Mirror.newBuilder(mirror).setStatus(MirrorStatus.GONE).build()));
-        assertEquals(List.of(AlertEventType.RESOLVED), alerts.readValuesToList().stream().map(AlertEvent::getEvent).toList());
+        assertEquals(
+                List.of(AlertEventType.RESOLVED),
+                alerts.readValuesToList().stream().map(AlertEvent::getEvent).toList());
     }
 
     @Test
     void allowedMirrorNeverAlerts() {
         RetractedDataset withAllowList = RetractedDataset.newBuilder(Fixtures.msCeleb())
-                .setAllowedMirrors(List.of("hf:datasets/legit/*")).build();
+                .setAllowedMirrors(List.of("hf:datasets/legit/*"))
+                .build();
         registry.pipeInput("ms-celeb-1m", withAllowList);
-        publish(snapshot(Fixtures.mirror("hf:datasets/legit/copy", MirrorStatus.PRESENT, Map.of()), file("a", ALIGNED_TSV)));
+        publish(snapshot(
+                Fixtures.mirror("hf:datasets/legit/copy", MirrorStatus.PRESENT, Map.of()), file("a", ALIGNED_TSV)));
         assertTrue(alerts.isEmpty());
-        publish(snapshot(Fixtures.mirror("hf:datasets/other/copy", MirrorStatus.PRESENT, Map.of()), file("a", ALIGNED_TSV)));
+        publish(snapshot(
+                Fixtures.mirror("hf:datasets/other/copy", MirrorStatus.PRESENT, Map.of()), file("a", ALIGNED_TSV)));
         assertEquals(1, alerts.readValuesToList().size());
     }
 
     @Test
     void registrySeverityCapsWhatAMatchCanProve() {
-        RetractedDataset unverified = RetractedDataset.newBuilder(Fixtures.dataset("glint360k", "Glint360K", "ms-celeb-1m", null,
-                Fixtures.signature(SignatureKind.BTIH, "e5f46ee502b9e76da8cc3a0e4f7c17e4000c7b1e", null)))
-                .setSeverity(Severity.POSSIBLE).build();
+        RetractedDataset unverified = RetractedDataset.newBuilder(Fixtures.dataset(
+                        "glint360k",
+                        "Glint360K",
+                        "ms-celeb-1m",
+                        null,
+                        Fixtures.signature(SignatureKind.BTIH, "e5f46ee502b9e76da8cc3a0e4f7c17e4000c7b1e", null)))
+                .setSeverity(Severity.POSSIBLE)
+                .build();
         registry.pipeInput("glint360k", unverified);
         publish(snapshot(torrent("e5f46ee502b9e76da8cc3a0e4f7c17e4000c7b1e")));
         AlertEvent alert = alerts.readValue();
@@ -310,8 +388,21 @@ class RevenantTopologyTest {
     void jsonProjectionCarriesTheDesignFields() throws Exception {
         publish(snapshot(torrent(MS_CELEB_BTIH), file("a.tsv", ALIGNED_TSV)));
         JsonNode json = new ObjectMapper().readTree(alertsJson.readValue());
-        for (String field : List.of("alertKey", "event", "datasetId", "datasetName", "mirrorKey", "platform", "mirrorUrl",
-                "severity", "confidence", "postRetraction", "reappearances", "observedAt", "snapshotId", "evidence")) {
+        for (String field : List.of(
+                "alertKey",
+                "event",
+                "datasetId",
+                "datasetName",
+                "mirrorKey",
+                "platform",
+                "mirrorUrl",
+                "severity",
+                "confidence",
+                "postRetraction",
+                "reappearances",
+                "observedAt",
+                "snapshotId",
+                "evidence")) {
             assertTrue(json.has(field), field);
         }
         assertEquals("OPENED", json.get("event").asText());
@@ -339,11 +430,15 @@ class RevenantTopologyTest {
         assertEquals(json.get("eventId").asText(), attributes.get("id"));
         assertEquals(json.get("alertKey").asText(), attributes.get("subject"));
         assertEquals("org.revenant.alert.opened", attributes.get("type"));
-        assertEquals("urn:revenant:" + topics.prefix().substring(0, topics.prefix().length() - 1), attributes.get("source"));
+        assertEquals(
+                "urn:revenant:" + topics.prefix().substring(0, topics.prefix().length() - 1), attributes.get("source"));
         assertEquals("2026-11-22T00:00:00Z", attributes.get("time"));
         assertEquals("application/json", contentType);
-        assertEquals(List.of("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_subject", "ce_time", "content-type"),
-                java.util.Arrays.stream(record.headers().toArray()).map(org.apache.kafka.common.header.Header::key).toList(),
+        assertEquals(
+                List.of("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_subject", "ce_time", "content-type"),
+                java.util.Arrays.stream(record.headers().toArray())
+                        .map(org.apache.kafka.common.header.Header::key)
+                        .toList(),
                 "only the binding's headers, once each: nothing inherited from the snapshot record");
     }
 
@@ -359,8 +454,15 @@ class RevenantTopologyTest {
     // ---- analyst decisions -----------------------------------------------------------------
 
     private void decide(String alertKey, DecisionKind decision, String note) {
-        decisions.pipeInput(alertKey, AnalystDecision.newBuilder().setAlertKey(alertKey).setDecision(decision)
-                .setNote(note).setBy("analyst").setAt(java.time.Instant.parse("2026-11-22T01:00:00Z")).build());
+        decisions.pipeInput(
+                alertKey,
+                AnalystDecision.newBuilder()
+                        .setAlertKey(alertKey)
+                        .setDecision(decision)
+                        .setNote(note)
+                        .setBy("analyst")
+                        .setAt(java.time.Instant.parse("2026-11-22T01:00:00Z"))
+                        .build());
     }
 
     @Test
@@ -376,7 +478,8 @@ class RevenantTopologyTest {
         assertEquals(AlertStatus.SUPPRESSED, lastState().getStatus());
 
         publish(snapshot(mirror, file("a", ALIGNED_TSV)));
-        publish(Fixtures.snapshot(Mirror.newBuilder(mirror).setStatus(MirrorStatus.GONE).build()));
+        publish(Fixtures.snapshot(
+                Mirror.newBuilder(mirror).setStatus(MirrorStatus.GONE).build()));
         publish(snapshot(mirror, file("a", ALIGNED_TSV)));
         assertTrue(alerts.isEmpty(), "same evidence: silent, even across a takedown");
 
@@ -391,8 +494,16 @@ class RevenantTopologyTest {
         publish(snapshot(torrent(MS_CELEB_BTIH), file("a.tsv", ALIGNED_TSV)));
         String key = alerts.readValue().getAlertKey();
         java.time.Instant sent = java.time.Instant.now().minus(java.time.Duration.ofDays(15));
-        decisions.pipeInput(key, AnalystDecision.newBuilder().setAlertKey(key).setDecision(DecisionKind.TAKEDOWN_REQUESTED)
-                .setBy("analyst").setAt(java.time.Instant.now()).setReference("DMCA #4711").setRequestedAt(sent).build());
+        decisions.pipeInput(
+                key,
+                AnalystDecision.newBuilder()
+                        .setAlertKey(key)
+                        .setDecision(DecisionKind.TAKEDOWN_REQUESTED)
+                        .setBy("analyst")
+                        .setAt(java.time.Instant.now())
+                        .setReference("DMCA #4711")
+                        .setRequestedAt(sent)
+                        .build());
         AlertEvent decided = alerts.readValue();
         assertEquals("DMCA #4711", decided.getTakedownReference());
         assertEquals(sent.toEpochMilli(), decided.getTakedownRequestedAt().toEpochMilli());
@@ -411,8 +522,15 @@ class RevenantTopologyTest {
     void aRecentTakedownRequestIsNotOverdue() {
         publish(snapshot(torrent(MS_CELEB_BTIH), file("a.tsv", ALIGNED_TSV)));
         String key = alerts.readValue().getAlertKey();
-        decisions.pipeInput(key, AnalystDecision.newBuilder().setAlertKey(key).setDecision(DecisionKind.TAKEDOWN_REQUESTED)
-                .setBy("analyst").setAt(java.time.Instant.now()).setReference("ticket 1").build());
+        decisions.pipeInput(
+                key,
+                AnalystDecision.newBuilder()
+                        .setAlertKey(key)
+                        .setDecision(DecisionKind.TAKEDOWN_REQUESTED)
+                        .setBy("analyst")
+                        .setAt(java.time.Instant.now())
+                        .setReference("ticket 1")
+                        .build());
         alerts.readValue();
         driver.advanceWallClockTime(java.time.Duration.ofMinutes(2));
         assertTrue(alerts.isEmpty());
@@ -432,7 +550,9 @@ class RevenantTopologyTest {
         decide(key, DecisionKind.TAKEDOWN_REQUESTED, "DMCA sent");
         assertTrue(alerts.isEmpty(), "the same decision twice is one event");
 
-        publish(Fixtures.snapshot(Mirror.newBuilder(torrent(MS_CELEB_BTIH)).setStatus(MirrorStatus.GONE).build()));
+        publish(Fixtures.snapshot(Mirror.newBuilder(torrent(MS_CELEB_BTIH))
+                .setStatus(MirrorStatus.GONE)
+                .build()));
         AlertEvent resolved = alerts.readValue();
         assertEquals(AlertEventType.RESOLVED, resolved.getEvent());
         assertEquals(DecisionKind.TAKEDOWN_REQUESTED, resolved.getDecision());

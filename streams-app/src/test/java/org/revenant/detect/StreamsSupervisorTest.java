@@ -56,19 +56,29 @@ class StreamsSupervisorTest {
     @Test
     void replacedThreadIsDegradedWithCountAndReasonThenDownWhenItKeepsFailingWithGrowingPauses() {
         supervisor.onChange(State.RUNNING, State.REBALANCING);
-        assertEquals(StreamThreadExceptionResponse.REPLACE_THREAD, supervisor.handle(new IllegalStateException("poison at offset 7")));
+        assertEquals(
+                StreamThreadExceptionResponse.REPLACE_THREAD,
+                supervisor.handle(new IllegalStateException("poison at offset 7")));
         supervisor.onChange(State.REBALANCING, State.RUNNING);
         supervisor.onChange(State.RUNNING, State.REBALANCING);
         assertEquals(ComponentState.DEGRADED, streams.state());
-        assertTrue(streams.snapshot().reason().contains("replaced 1 time(s)"), streams.snapshot().reason());
-        assertTrue(streams.snapshot().reason().contains("poison at offset 7"), streams.snapshot().reason());
+        assertTrue(
+                streams.snapshot().reason().contains("replaced 1 time(s)"),
+                streams.snapshot().reason());
+        assertTrue(
+                streams.snapshot().reason().contains("poison at offset 7"),
+                streams.snapshot().reason());
 
         for (int i = 0; i < StreamsSupervisor.DOWN_AFTER - 1; i++) {
-            assertEquals(StreamThreadExceptionResponse.REPLACE_THREAD, supervisor.handle(new IllegalStateException("again")));
+            assertEquals(
+                    StreamThreadExceptionResponse.REPLACE_THREAD,
+                    supervisor.handle(new IllegalStateException("again")));
         }
         supervisor.onChange(State.RUNNING, State.REBALANCING);
         assertEquals(ComponentState.DOWN, streams.state());
-        assertTrue(streams.snapshot().reason().startsWith("stream threads keep failing (5 in 10 min)"), streams.snapshot().reason());
+        assertTrue(
+                streams.snapshot().reason().startsWith("stream threads keep failing (5 in 10 min)"),
+                streams.snapshot().reason());
         assertEquals(List.of(1000L, 2000L, 4000L, 8000L, 16000L), pauses);
         assertEquals(5, supervisor.replacements());
 
@@ -81,24 +91,35 @@ class StreamsSupervisorTest {
     void deadRegistryThreadIsNotReplacedButReportedDown() throws Exception {
         supervisor.onChange(State.RUNNING, State.REBALANCING);
         StreamThreadExceptionResponse[] response = new StreamThreadExceptionResponse[1];
-        Thread global = new Thread(() -> response[0] = supervisor.handle(new IllegalStateException("boom")),
-                "app-1-GlobalStreamThread");
+        Thread global = new Thread(
+                () -> response[0] = supervisor.handle(new IllegalStateException("boom")), "app-1-GlobalStreamThread");
         global.start();
         global.join();
         assertEquals(StreamThreadExceptionResponse.SHUTDOWN_CLIENT, response[0]);
         assertEquals(ComponentState.DOWN, streams.state());
-        assertEquals("registry thread failed: java.lang.IllegalStateException: boom", streams.snapshot().reason());
+        assertEquals(
+                "registry thread failed: java.lang.IllegalStateException: boom",
+                streams.snapshot().reason());
         assertEquals(0, supervisor.replacements());
         assertTrue(pauses.isEmpty());
     }
 
     @Test
     void registryIsDegradedWhileRecordsAreSkippedAndUpWhenNoneAre() {
-        RetractedDataset poison = Fixtures.dataset("poison", "Poison", null, "2020-01-01",
-                Signature.newBuilder().setKind(SignatureKind.BTIH).setValue(null).build());
-        supervisor.registryIndexed(RegistryIndex.ofRecords(Map.of("poison", poison, "ms-celeb-1m", Fixtures.msCeleb())));
+        RetractedDataset poison = Fixtures.dataset(
+                "poison",
+                "Poison",
+                null,
+                "2020-01-01",
+                Signature.newBuilder()
+                        .setKind(SignatureKind.BTIH)
+                        .setValue(null)
+                        .build());
+        supervisor.registryIndexed(
+                RegistryIndex.ofRecords(Map.of("poison", poison, "ms-celeb-1m", Fixtures.msCeleb())));
         assertEquals(ComponentState.DEGRADED, registry.state());
-        assertEquals("1 registry record(s) skipped: 'poison': signature 1 (BTIH): missing required field 'value'",
+        assertEquals(
+                "1 registry record(s) skipped: 'poison': signature 1 (BTIH): missing required field 'value'",
                 registry.snapshot().reason());
         assertEquals(ComponentState.DEGRADED, components.overall());
 

@@ -21,7 +21,9 @@ class TopologyDescriptionTest {
 
     @Test
     void topologyDescriptionMatchesTheCheckedInOne() throws IOException {
-        String actual = RevenantTopology.build(DetectConfig.defaults(Topics.defaults())).describe().toString();
+        String actual = RevenantTopology.build(DetectConfig.defaults(Topics.defaults()))
+                .describe()
+                .toString();
         if (Boolean.getBoolean(UPDATE_PROPERTY)) {
             Files.writeString(GOLDEN, actual, StandardCharsets.UTF_8);
         }

@@ -20,8 +20,11 @@ class DecisionRoutesTest {
     @Test
     void theReaderOnlyUnknownKindAndMadeUpKindsAreRefusedWithTheChoices() {
         for (String text : new String[] {"UNKNOWN", "unknown", "escalate", ""}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DecisionRoutes.decisionKind(text));
-            assertTrue(e.getMessage().contains("FALSE_POSITIVE, CONFIRMED, TAKEDOWN_REQUESTED, ALLOWLISTED"), e.getMessage());
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> DecisionRoutes.decisionKind(text));
+            assertTrue(
+                    e.getMessage().contains("FALSE_POSITIVE, CONFIRMED, TAKEDOWN_REQUESTED, ALLOWLISTED"),
+                    e.getMessage());
             assertTrue(!e.getMessage().contains("UNKNOWN"), e.getMessage());
         }
     }

@@ -49,12 +49,18 @@ class HostileRequestsTest {
 
     @Test
     void aForwardedAlertListCarriesOnlyTheParsedFiltersReEncoded() throws Exception {
-        Javalin app = Javalin.create().get("/echo", ctx -> ctx.result(AlertRoutes.forwardedFilters(ctx))).start("127.0.0.1", 0);
+        Javalin app = Javalin.create()
+                .get("/echo", ctx -> ctx.result(AlertRoutes.forwardedFilters(ctx)))
+                .start("127.0.0.1", 0);
         open.add(app::stop);
-        // Sent raw: characters java.net.URI refuses (|, ^, ", backtick), an encoded CR/LF, and parameters that are not filters.
-        String forwarded = rawGet(app.port(), "/echo?dataset=ms-celeb-1m|x&platform=%0d%0aX-Evil:%201&state=open%22%5E&limit=5&to=http://169.254.169.254/");
+        // Sent raw: characters java.net.URI refuses (|, ^, ", backtick), an encoded CR/LF, and parameters that are not
+        // filters.
+        String forwarded = rawGet(
+                app.port(),
+                "/echo?dataset=ms-celeb-1m|x&platform=%0d%0aX-Evil:%201&state=open%22%5E&limit=5&to=http://169.254.169.254/");
 
-        assertFalse(forwarded.contains("limit") || forwarded.contains("169.254") || forwarded.contains("to="), forwarded);
+        assertFalse(
+                forwarded.contains("limit") || forwarded.contains("169.254") || forwarded.contains("to="), forwarded);
         URI rebuilt = new URI("http://peer:8080/api/alerts?" + forwarded + "limit=5000");
         assertEquals("/api/alerts", rebuilt.getPath());
         List<String> pairs = new ArrayList<>();
@@ -75,7 +81,8 @@ class HostileRequestsTest {
         open.add(streams::close);
         ClusterRouter router = new ClusterRouter(streams, new HostInfo("10.9.8.7", 8080));
 
-        IOException e = assertThrows(IOException.class, () -> router.get(new HostInfo("10.9.8.7", 8080), "/api/alerts?dataset=a|b c"));
+        IOException e = assertThrows(
+                IOException.class, () -> router.get(new HostInfo("10.9.8.7", 8080), "/api/alerts?dataset=a|b c"));
         assertFalse(e.getMessage().contains("10.9.8.7"), e.getMessage());
     }
 
@@ -87,7 +94,9 @@ class HostileRequestsTest {
         open.add(metrics);
         LiveFeed feed = new LiveFeed(client, new Topics("hostile."), metrics, 2);
         Javalin app = Javalin.create();
-        app.exception(LocalState.NotReady.class, (ex, ctx) -> ctx.status(503).header("Retry-After", "1").result(ex.getMessage()));
+        app.exception(
+                LocalState.NotReady.class,
+                (ex, ctx) -> ctx.status(503).header("Retry-After", "1").result(ex.getMessage()));
         feed.serve(app, "/events");
         app.start("127.0.0.1", 0);
         open.add(app::stop);
@@ -97,8 +106,12 @@ class HostileRequestsTest {
         List<String> lines = new CopyOnWriteArrayList<>();
         List<HttpResponse<Stream<String>>> connected = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            HttpResponse<Stream<String>> response = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/events"))
-                    .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
+            HttpResponse<Stream<String>> response = http.sendAsync(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/events"))
+                                    .header("Accept", "text/event-stream")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofLines())
+                    .get(10, TimeUnit.SECONDS);
             assertEquals(200, response.statusCode());
             connected.add(response);
             Thread reader = new Thread(() -> {
@@ -116,8 +129,12 @@ class HostileRequestsTest {
             Thread.sleep(20);
         }
 
-        HttpResponse<String> third = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/events"))
-                .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> third = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/events"))
+                        .header("Accept", "text/event-stream")
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(503, third.statusCode());
         assertEquals("1", third.headers().firstValue("Retry-After").orElse(""));
         assertEquals(2, feed.clients());
@@ -146,9 +163,16 @@ class HostileRequestsTest {
         Socket stalled = new Socket("127.0.0.1", app.port());
         open.add(stalled);
         stalled.setReceiveBufferSize(4096);
-        stalled.getOutputStream().write("GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        HttpResponse<Stream<String>> reader = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/events"))
-                .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
+        stalled.getOutputStream()
+                .write("GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+        HttpResponse<Stream<String>> reader = HttpClient.newHttpClient()
+                .sendAsync(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/events"))
+                                .header("Accept", "text/event-stream")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofLines())
+                .get(10, TimeUnit.SECONDS);
         List<String> received = new CopyOnWriteArrayList<>();
         Thread reading = new Thread(() -> {
             try {
@@ -170,7 +194,8 @@ class HostileRequestsTest {
         for (int i = 0; i < events; i++) {
             String data = i + " " + big;
             feed.broadcast(c -> c.sendEvent("alert", data, "e"));
-            Thread.sleep(2); // a steady stream a reading client keeps up with; a burst beyond the queue would drop any client
+            Thread.sleep(2); // a steady stream a reading client keeps up with; a burst beyond the queue would drop any
+            // client
         }
         while ((received.size() < events || feed.clients() > 1) && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -183,7 +208,8 @@ class HostileRequestsTest {
     private static String rawGet(int port, String target) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();
-            out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             InputStream in = socket.getInputStream();
             String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);

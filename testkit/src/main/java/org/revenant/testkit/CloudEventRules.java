@@ -23,8 +23,8 @@ public final class CloudEventRules {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]{1,20}");
     private static final Pattern REVERSE_DNS = Pattern.compile("[a-z0-9-]+(\\.[a-z0-9-]+)+(\\.[A-Za-z0-9_-]+)*");
     /** RFC 3339 section 5.6 date-time: full date, 'T', time with optional fraction, 'Z' or an offset. */
-    private static final Pattern RFC3339 = Pattern.compile(
-            "\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})");
+    private static final Pattern RFC3339 =
+            Pattern.compile("\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})");
 
     private CloudEventRules() {}
 
@@ -39,7 +39,9 @@ public final class CloudEventRules {
         }
         assertEquals("1.0", attributes.get("specversion"));
         URI.create(attributes.get("source")); // a URI-reference, or this throws
-        assertTrue(REVERSE_DNS.matcher(attributes.get("type")).matches(), "type is reverse-DNS: " + attributes.get("type"));
+        assertTrue(
+                REVERSE_DNS.matcher(attributes.get("type")).matches(),
+                "type is reverse-DNS: " + attributes.get("type"));
         if (attributes.containsKey("subject")) {
             assertFalse(attributes.get("subject").isEmpty(), "subject, when present, is non-empty");
         }

@@ -10,8 +10,7 @@ import java.util.Map;
  */
 public final class CrawlYaml {
 
-    private CrawlYaml() {
-    }
+    private CrawlYaml() {}
 
     /**
      * @param sourceNames every source the configuration knows, in order

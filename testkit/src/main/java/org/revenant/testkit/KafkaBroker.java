@@ -14,7 +14,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -57,8 +56,7 @@ public final class KafkaBroker implements BeforeAllCallback, ParameterResolver {
     /** Environment variable naming an external cluster; when set, no node is started. */
     public static final String BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
 
-    private static final ExtensionContext.Namespace NAMESPACE =
-        ExtensionContext.Namespace.create(KafkaBroker.class);
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaBroker.class);
     private static final AtomicLong PREFIX_COUNTER = new AtomicLong();
     private static final long ADMIN_TIMEOUT_SECONDS = 30;
 
@@ -88,10 +86,14 @@ public final class KafkaBroker implements BeforeAllCallback, ParameterResolver {
     public void beforeAll(ExtensionContext context) {
         // The root store outlives every test class, so all classes of the JVM share one node,
         // and JUnit closes it (AutoCloseable) when the whole run ends.
-        cluster = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(
-            inContainer ? "container" : "embedded-or-external",
-            key -> inContainer ? RunningCluster.startContainer() : RunningCluster.startOrConnect(System.getenv(BOOTSTRAP_ENV)),
-            RunningCluster.class);
+        cluster = context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(
+                        inContainer ? "container" : "embedded-or-external",
+                        key -> inContainer
+                                ? RunningCluster.startContainer()
+                                : RunningCluster.startOrConnect(System.getenv(BOOTSTRAP_ENV)),
+                        RunningCluster.class);
     }
 
     @Override
@@ -193,11 +195,14 @@ public final class KafkaBroker implements BeforeAllCallback, ParameterResolver {
      */
     public void createTopic(String name, int partitions, Map<String, String> configs) {
         NewTopic topic = new NewTopic(requireText(name, "name"), partitions, (short) 1)
-            .configs(Objects.requireNonNull(configs, "configs"));
+                .configs(Objects.requireNonNull(configs, "configs"));
         try {
             admin().createTopics(List.of(topic)).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ADMIN_TIMEOUT_SECONDS);
-            while (!admin().listTopics().names().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).contains(name)) {
+            while (!admin().listTopics()
+                    .names()
+                    .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .contains(name)) {
                 if (System.nanoTime() > deadline) {
                     throw new TimeoutException("topic " + name + " created but not listed");
                 }
@@ -215,8 +220,8 @@ public final class KafkaBroker implements BeforeAllCallback, ParameterResolver {
         RunningCluster current = cluster;
         if (current == null) {
             throw new IllegalStateException(
-                "KafkaBroker is not started: register it with @RegisterExtension on a static field "
-                    + "or @ExtendWith, and use it from tests or @BeforeAll/@BeforeEach methods");
+                    "KafkaBroker is not started: register it with @RegisterExtension on a static field "
+                            + "or @ExtendWith, and use it from tests or @BeforeAll/@BeforeEach methods");
         }
         return current;
     }

@@ -1,5 +1,8 @@
 package org.revenant.testkit;
 
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.stream.Stream;
-
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -21,10 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
-
-import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.PortBinding;
-import com.github.dockerjava.api.model.Ports;
 
 /**
  * The cluster a test JVM talks to: one in-JVM KRaft node started here, an external cluster named
@@ -41,17 +39,17 @@ final class RunningCluster implements AutoCloseable {
      * few partitions so the first transactional producer or consumer group starts quickly.
      */
     static final Map<String, String> SINGLE_NODE_CONFIG = Map.ofEntries(
-        Map.entry("offsets.topic.replication.factor", "1"),
-        Map.entry("offsets.topic.num.partitions", "3"),
-        Map.entry("transaction.state.log.replication.factor", "1"),
-        Map.entry("transaction.state.log.min.isr", "1"),
-        Map.entry("transaction.state.log.num.partitions", "3"),
-        Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-        Map.entry("share.coordinator.state.topic.min.isr", "1"),
-        Map.entry("group.initial.rebalance.delay.ms", "0"),
-        Map.entry("default.replication.factor", "1"),
-        Map.entry("min.insync.replicas", "1"),
-        Map.entry("num.partitions", "1"));
+            Map.entry("offsets.topic.replication.factor", "1"),
+            Map.entry("offsets.topic.num.partitions", "3"),
+            Map.entry("transaction.state.log.replication.factor", "1"),
+            Map.entry("transaction.state.log.min.isr", "1"),
+            Map.entry("transaction.state.log.num.partitions", "3"),
+            Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+            Map.entry("share.coordinator.state.topic.min.isr", "1"),
+            Map.entry("group.initial.rebalance.delay.ms", "0"),
+            Map.entry("default.replication.factor", "1"),
+            Map.entry("min.insync.replicas", "1"),
+            Map.entry("num.partitions", "1"));
 
     private final String bootstrapServers;
     /** Variable naming the Kafka image of the container tier (default apache/kafka at the client's version). */
@@ -85,13 +83,13 @@ final class RunningCluster implements AutoCloseable {
         KafkaClusterTestKit cluster = null;
         try {
             TestKitNodes nodes = new TestKitNodes.Builder()
-                .setCombined(true)
-                .setNumBrokerNodes(1)
-                .setNumControllerNodes(1)
-                // The testkit defaults to the newest, unreleased metadata version; tests should
-                // see what a released broker runs.
-                .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
-                .build();
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    // The testkit defaults to the newest, unreleased metadata version; tests should
+                    // see what a released broker runs.
+                    .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
+                    .build();
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
             SINGLE_NODE_CONFIG.forEach(builder::setConfigProp);
             cluster = builder.build();
@@ -99,8 +97,10 @@ final class RunningCluster implements AutoCloseable {
             cluster.startup();
             cluster.waitForReadyBrokers();
             RunningCluster running = new RunningCluster(cluster.bootstrapServers(), cluster, null);
-            LOG.info("Embedded KRaft node ready at {} in {} ms", running.bootstrapServers,
-                Duration.ofNanos(System.nanoTime() - started).toMillis());
+            LOG.info(
+                    "Embedded KRaft node ready at {} in {} ms",
+                    running.bootstrapServers,
+                    Duration.ofNanos(System.nanoTime() - started).toMillis());
             return running;
         } catch (Exception e) {
             closeQuietly(cluster);
@@ -120,22 +120,28 @@ final class RunningCluster implements AutoCloseable {
         DockerEngine.requireOrSkip("the Testcontainers tier");
         String image = DockerEngine.image(KAFKA_IMAGE_ENV, "apache/kafka:" + AppInfoParser.getVersion());
         long started = System.nanoTime();
-        KafkaContainer container = new KafkaContainer(DockerImageName.parse(image).asCompatibleSubstituteFor("apache/kafka"))
-            .withStartupTimeout(Duration.ofMinutes(3))
-            // A random port on the loopback interface only, never on the machine's other addresses.
-            .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
-                new PortBinding(Ports.Binding.bindIp("127.0.0.1"), ExposedPort.tcp(9092))));
-        SINGLE_NODE_CONFIG.forEach((key, value) ->
-            container.withEnv("KAFKA_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'), value));
+        KafkaContainer container = new KafkaContainer(
+                        DockerImageName.parse(image).asCompatibleSubstituteFor("apache/kafka"))
+                .withStartupTimeout(Duration.ofMinutes(3))
+                // A random port on the loopback interface only, never on the machine's other addresses.
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
+                        .withPortBindings(new PortBinding(Ports.Binding.bindIp("127.0.0.1"), ExposedPort.tcp(9092))));
+        SINGLE_NODE_CONFIG.forEach((key, value) -> container.withEnv(
+                "KAFKA_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'), value));
         try {
             container.start();
         } catch (RuntimeException e) {
             container.stop();
-            throw new IllegalStateException("could not start a Kafka container from " + image + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "could not start a Kafka container from " + image + ": " + e.getMessage(), e);
         }
         RunningCluster running = new RunningCluster(container.getBootstrapServers(), null, container);
-        LOG.info("Kafka container {} ({}) ready at {} in {} ms", container.getContainerId().substring(0, 12), image,
-            running.bootstrapServers, Duration.ofNanos(System.nanoTime() - started).toMillis());
+        LOG.info(
+                "Kafka container {} ({}) ready at {} in {} ms",
+                container.getContainerId().substring(0, 12),
+                image,
+                running.bootstrapServers,
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
         return running;
     }
 
@@ -170,8 +176,9 @@ final class RunningCluster implements AutoCloseable {
         if (embedded != null) {
             long started = System.nanoTime();
             embedded.close();
-            LOG.info("Embedded KRaft node stopped in {} ms",
-                Duration.ofNanos(System.nanoTime() - started).toMillis());
+            LOG.info(
+                    "Embedded KRaft node stopped in {} ms",
+                    Duration.ofNanos(System.nanoTime() - started).toMillis());
         }
         if (container != null) {
             container.stop();
@@ -184,7 +191,8 @@ final class RunningCluster implements AutoCloseable {
             return;
         }
         try (Stream<Path> paths = Files.walk(scratchDirectory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             LOG.warn("Could not delete test scratch directory {}", scratchDirectory, e);
         }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -45,8 +44,8 @@ class KafkaBrokerTest {
         String topic = prefix + ".in";
         KAFKA.createTopic(topic, 1, Map.of());
 
-        try (var producer = new KafkaProducer<>(KAFKA.producerProperties(),
-                new StringSerializer(), new StringSerializer())) {
+        try (var producer =
+                new KafkaProducer<>(KAFKA.producerProperties(), new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, "k1", "v1")).get();
             producer.send(new ProducerRecord<>(topic, "k2", "v2")).get();
         }
@@ -61,8 +60,8 @@ class KafkaBrokerTest {
         String topic = prefix + ".in";
         KAFKA.createTopic(topic, 1, Map.of());
 
-        try (var producer = new KafkaProducer<>(KAFKA.transactionalProducerProperties(prefix),
-                new StringSerializer(), new StringSerializer())) {
+        try (var producer = new KafkaProducer<>(
+                KAFKA.transactionalProducerProperties(prefix), new StringSerializer(), new StringSerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(topic, "k", "aborted"));
@@ -91,15 +90,15 @@ class KafkaBrokerTest {
 
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(input, Consumed.with(Serdes.String(), Serdes.String()).withName("read-input"))
-            .mapValues(value -> value.toUpperCase(), Named.as("upper-case"))
-            .to(output, Produced.with(Serdes.String(), Serdes.String()).withName("write-output"));
+                .mapValues(value -> value.toUpperCase(), Named.as("upper-case"))
+                .to(output, Produced.with(Serdes.String(), Serdes.String()).withName("write-output"));
 
         Properties streamsProps = KAFKA.streamsProperties(prefix);
         assertEquals("exactly_once_v2", streamsProps.get("processing.guarantee"));
         try (KafkaStreams streams = new KafkaStreams(builder.build(), streamsProps)) {
             streams.start();
-            try (var producer = new KafkaProducer<>(KAFKA.producerProperties(),
-                    new StringSerializer(), new StringSerializer())) {
+            try (var producer =
+                    new KafkaProducer<>(KAFKA.producerProperties(), new StringSerializer(), new StringSerializer())) {
                 producer.send(new ProducerRecord<>(input, "k", "reappeared")).get();
                 producer.send(new ProducerRecord<>(input, "k", "resolved")).get();
             }

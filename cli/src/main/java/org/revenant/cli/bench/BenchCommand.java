@@ -28,14 +28,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure Revenant end to end on an embedded broker, against baselines measured in the same run",
-                "on the same data: (a) a plain consumer reading the snapshots, (b) a pass-through Kafka Streams",
-                "topology, (c) Revenant's topology, both exactly_once_v2, then (d) Revenant again on the same mirrors",
-                "crawled again unchanged. The last line is ratio_vs_passthrough=<c/b>."})
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measure Revenant end to end on an embedded broker, against baselines measured in the same run",
+            "on the same data: (a) a plain consumer reading the snapshots, (b) a pass-through Kafka Streams",
+            "topology, (c) Revenant's topology, both exactly_once_v2, then (d) Revenant again on the same mirrors",
+            "crawled again unchanged. The last line is ratio_vs_passthrough=<c/b>."
+        })
 public final class BenchCommand implements Callable<Integer> {
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--quick", description = "Small sizes that finish in well under a minute.")
     boolean quick;
@@ -46,27 +51,46 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--entries", paramLabel = "M", description = "Entries per mirror (default 5000; --quick 2000).")
     Integer entries;
 
-    @Option(names = "--match-fraction", paramLabel = "F", defaultValue = "0.01",
+    @Option(
+            names = "--match-fraction",
+            paramLabel = "F",
+            defaultValue = "0.01",
             description = "Fraction of entries that match the registry (default ${DEFAULT-VALUE}).")
     double matchFraction;
 
-    @Option(names = "--chunk-size", paramLabel = "C", defaultValue = "2000",
+    @Option(
+            names = "--chunk-size",
+            paramLabel = "C",
+            defaultValue = "2000",
             description = "Entries per snapshot chunk, at most 2000 (default ${DEFAULT-VALUE}).")
     int chunkSize;
 
-    @Option(names = "--partitions", paramLabel = "P", defaultValue = "2", description = "Partitions per topic (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--partitions",
+            paramLabel = "P",
+            defaultValue = "2",
+            description = "Partitions per topic (default ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--latency-seconds", paramLabel = "S", description = "How long to offer load for the latency probe (default 20; --quick 6).")
+    @Option(
+            names = "--latency-seconds",
+            paramLabel = "S",
+            description = "How long to offer load for the latency probe (default 20; --quick 6).")
     Integer latencySeconds;
 
-    @Option(names = "--big", paramLabel = "ENTRIES", description = "Entries of the single big snapshot (default 1000000; --quick: none; 0 skips it).")
+    @Option(
+            names = "--big",
+            paramLabel = "ENTRIES",
+            description = "Entries of the single big snapshot (default 1000000; --quick: none; 0 skips it).")
     Integer big;
 
     @Option(names = "--chart", paramLabel = "FILE.png", description = "Also draw the results as a PNG chart.")
     Path chart;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the generated data (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "Seed of the generated data (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Override
@@ -76,13 +100,14 @@ public final class BenchCommand implements Callable<Integer> {
         int bigEntries = big != null ? big : quick ? 0 : 1_000_000;
         Duration latency = Duration.ofSeconds(latencySeconds != null ? latencySeconds : quick ? 6 : 20);
         if (n < 1 || m < 1 || partitions < 1 || chunkSize < 1 || chunkSize > SnapshotPublisher.MAX_ENTRIES) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "mirrors, entries and partitions must be positive, chunk size in [1, 2000]");
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "mirrors, entries and partitions must be positive, chunk size in [1, 2000]");
         }
         PrintWriter out = spec.commandLine().getOut();
         // Under this load the embedded broker logs each transactions-v2 producer's first, retried
         // append to a new partition as an error (OutOfOrderSequenceException); it is benign here.
-        org.apache.logging.log4j.core.config.Configurator.setLevel("kafka.server.ReplicaManager", org.apache.logging.log4j.Level.FATAL);
+        org.apache.logging.log4j.core.config.Configurator.setLevel(
+                "kafka.server.ReplicaManager", org.apache.logging.log4j.Level.FATAL);
         BenchWorkload workload = new BenchWorkload(m, matchFraction, seed);
         BenchReport report = new BenchReport(n, m, matchFraction, chunkSize, partitions);
         Memory.resetPeaks();
@@ -93,19 +118,25 @@ public final class BenchCommand implements Callable<Integer> {
             Topics topics = new Topics("bench.");
             try (Admin admin = Admin.create(client)) {
                 TopicSetup.ensure(admin, topics, partitions, (short) 1);
-                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("bench.passthrough", partitions, (short) 1)))
-                        .all().get();
+                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(
+                                "bench.passthrough", partitions, (short) 1)))
+                        .all()
+                        .get();
             }
             RegistryPublisher.publish(client, topics, List.of(workload.dataset()));
-            out.printf("revenant bench: %,d mirrors x %,d entries (%.1f%% matching), chunks of %,d, %d partitions%n",
+            out.printf(
+                    "revenant bench: %,d mirrors x %,d entries (%.1f%% matching), chunks of %,d, %d partitions%n",
                     n, m, matchFraction * 100, chunkSize, partitions);
             out.flush();
 
             long start = System.nanoTime();
             int chunks = 0;
-            try (SnapshotPublisher publisher = new SnapshotPublisher(client, topics, "bench", "bench-publisher", chunkSize)) {
+            try (SnapshotPublisher publisher =
+                    new SnapshotPublisher(client, topics, "bench", "bench-publisher", chunkSize)) {
                 for (int i = 0; i < n; i++) {
-                    chunks += publisher.publish(BenchWorkload.mirror("m" + i), workload.entries(i), null, Instant.now()).chunks();
+                    chunks += publisher
+                            .publish(BenchWorkload.mirror("m" + i), workload.entries(i), null, Instant.now())
+                            .chunks();
                 }
             }
             report.published(chunks, seconds(start));
@@ -117,19 +148,30 @@ public final class BenchCommand implements Callable<Integer> {
             out.flush();
 
             Properties streamsProps = streamsProperties(client, dir.resolve("streams-b"), "bench-passthrough");
-            try (KafkaStreams passThrough = new KafkaStreams(PassThroughTopology.build(topics.snapshots, "bench.passthrough"), streamsProps)) {
+            try (KafkaStreams passThrough =
+                    new KafkaStreams(PassThroughTopology.build(topics.snapshots, "bench.passthrough"), streamsProps)) {
                 report.passThrough = Throughput.streamsUntil(passThrough, client, "bench.passthrough", chunks, null);
             }
             out.println("  " + report.line("(b) pass-through streams", report.passThrough));
             out.flush();
 
-            try (RevenantStreams revenant = new RevenantStreams(DetectConfig.defaults(topics), client, "bench-revenant", dir.resolve("streams-c"))) {
-                report.revenant = Throughput.streamsUntil(revenant.kafkaStreams(), client, topics.changes.name(), n,
-                        bytes -> topics.changes.deserializeValue(bytes).getKind().name().equals("APPEARED"));
+            try (RevenantStreams revenant = new RevenantStreams(
+                    DetectConfig.defaults(topics), client, "bench-revenant", dir.resolve("streams-c"))) {
+                report.revenant = Throughput.streamsUntil(
+                        revenant.kafkaStreams(),
+                        client,
+                        topics.changes.name(),
+                        n,
+                        bytes -> topics.changes
+                                .deserializeValue(bytes)
+                                .getKind()
+                                .name()
+                                .equals("APPEARED"));
                 out.println("  " + report.line("(c) revenant topology", report.revenant));
                 report.alertsOpened = Throughput.count(client, topics.alerts.name(), null);
-                out.printf("      %,d alerts opened (expected %,d: every mirror holds matches)%n", report.alertsOpened,
-                        matchFraction > 0 ? n : 0);
+                out.printf(
+                        "      %,d alerts opened (expected %,d: every mirror holds matches)%n",
+                        report.alertsOpened, matchFraction > 0 ? n : 0);
                 out.flush();
                 try (Admin admin = Admin.create(client)) {
                     report.firstCrawlChangelogBytes = Throughput.changelogBytes(admin, "bench-revenant");
@@ -143,13 +185,16 @@ public final class BenchCommand implements Callable<Integer> {
                 if (bigEntries > 0) {
                     report.bigEntries = bigEntries;
                     report.bigSeconds = LatencyProbe.bigSnapshot(client, topics, workload, bigEntries);
-                    out.printf("  big snapshot: %,d entries published, diffed and alerted in %.1f s%n", bigEntries, report.bigSeconds);
+                    out.printf(
+                            "  big snapshot: %,d entries published, diffed and alerted in %.1f s%n",
+                            bigEntries, report.bigSeconds);
                 }
             }
 
             // (d) the same mirrors crawled again with nothing changed, published while the app is
             // down and timed like (c) from RUNNING, until every input offset is committed.
-            try (SnapshotPublisher publisher = new SnapshotPublisher(client, topics, "bench", "bench-publisher", chunkSize)) {
+            try (SnapshotPublisher publisher =
+                    new SnapshotPublisher(client, topics, "bench", "bench-publisher", chunkSize)) {
                 for (int i = 0; i < n; i++) {
                     publisher.publish(BenchWorkload.mirror("m" + i), workload.entries(i), null, Instant.now());
                 }
@@ -157,7 +202,8 @@ public final class BenchCommand implements Callable<Integer> {
             var end = Throughput.endOffsets(client, topics.snapshots.name());
             try (Admin admin = Admin.create(client)) {
                 long before = Throughput.changelogBytes(admin, "bench-revenant");
-                try (RevenantStreams revenant = new RevenantStreams(DetectConfig.defaults(topics), client, "bench-revenant", dir.resolve("streams-c"))) {
+                try (RevenantStreams revenant = new RevenantStreams(
+                        DetectConfig.defaults(topics), client, "bench-revenant", dir.resolve("streams-c"))) {
                     report.recrawl = Throughput.streamsCaughtUp(revenant.kafkaStreams(), admin, "bench-revenant", end);
                 }
                 report.recrawlChangelogBytes = Throughput.changelogBytes(admin, "bench-revenant") - before;
@@ -213,5 +259,4 @@ public final class BenchCommand implements Callable<Integer> {
             // a temp dir; the OS cleans it eventually
         }
     }
-
 }

@@ -44,8 +44,13 @@ final class BenchReport {
     }
 
     String line(String label, Throughput.Result result) {
-        return String.format(Locale.ROOT, "%-26s %9.2f s  %,10.0f records/s  %,12.0f entries/s", label, result.seconds(),
-                result.recordsPerSecond(chunks), result.entriesPerSecond(totalEntries()));
+        return String.format(
+                Locale.ROOT,
+                "%-26s %9.2f s  %,10.0f records/s  %,12.0f entries/s",
+                label,
+                result.seconds(),
+                result.recordsPerSecond(chunks),
+                result.entriesPerSecond(totalEntries()));
     }
 
     double ratioVsPassThrough() {
@@ -61,30 +66,48 @@ final class BenchReport {
             return "latency: no alerts observed (match fraction 0?)";
         }
         var h = latency.histogram();
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "c/b = %.3f  c/a = %.3f%n  snapshot-to-alert latency at %,.0f entries/s offered (half of c; %,d-entry snapshots):"
                         + " p50 %d ms  p90 %d ms  p99 %d ms  max %d ms  (%d of %d snapshots alerted)",
-                ratioVsPassThrough(), ratioVsPlain(), latency.offeredEntriesPerSecond(), latency.entriesPerSnapshot(),
-                h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99), h.getMaxValue(),
-                latency.received(), latency.sent());
+                ratioVsPassThrough(),
+                ratioVsPlain(),
+                latency.offeredEntriesPerSecond(),
+                latency.entriesPerSnapshot(),
+                h.getValueAtPercentile(50),
+                h.getValueAtPercentile(90),
+                h.getValueAtPercentile(99),
+                h.getMaxValue(),
+                latency.received(),
+                latency.sent());
     }
 
     String recrawlLine() {
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "%s  (%.3f of b)%n      changelog bytes: first crawl %,d (%.1f per entry), re-crawl %,d (%.1f per entry, %.1f%% of first)",
-                line("(d) unchanged re-crawl", recrawl), passThrough.seconds() / recrawl.seconds(),
-                firstCrawlChangelogBytes, (double) firstCrawlChangelogBytes / totalEntries(),
-                recrawlChangelogBytes, (double) recrawlChangelogBytes / totalEntries(),
+                line("(d) unchanged re-crawl", recrawl),
+                passThrough.seconds() / recrawl.seconds(),
+                firstCrawlChangelogBytes,
+                (double) firstCrawlChangelogBytes / totalEntries(),
+                recrawlChangelogBytes,
+                (double) recrawlChangelogBytes / totalEntries(),
                 100.0 * recrawlChangelogBytes / Math.max(1, firstCrawlChangelogBytes));
     }
 
     String stateLine() {
-        return String.format(Locale.ROOT, "state stores of (c) on disk, app closed after (d): %,d bytes (%.1f per entry; includes the latency and big snapshots)",
-                stateStoreBytes, (double) stateStoreBytes / totalEntries());
+        return String.format(
+                Locale.ROOT,
+                "state stores of (c) on disk, app closed after (d): %,d bytes (%.1f per entry; includes the latency and big snapshots)",
+                stateStoreBytes,
+                (double) stateStoreBytes / totalEntries());
     }
 
     String memoryLine() {
-        return String.format(Locale.ROOT, "peak heap %,d MiB, peak RSS %s (one JVM: broker, apps and generator)",
-                peakHeap >> 20, peakRss < 0 ? "n/a" : String.format(Locale.ROOT, "%,d MiB", peakRss >> 20));
+        return String.format(
+                Locale.ROOT,
+                "peak heap %,d MiB, peak RSS %s (one JVM: broker, apps and generator)",
+                peakHeap >> 20,
+                peakRss < 0 ? "n/a" : String.format(Locale.ROOT, "%,d MiB", peakRss >> 20));
     }
 }

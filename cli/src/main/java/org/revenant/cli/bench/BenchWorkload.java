@@ -49,20 +49,36 @@ final class BenchWorkload {
     RetractedDataset dataset() {
         List<Signature> signatures = new ArrayList<>();
         for (int i = 0; i < SIGNATURES; i++) {
-            signatures.add(Signature.newBuilder().setKind(SignatureKind.FILE_SIZE).setSize(knownSizes[i]).build());
-            signatures.add(Signature.newBuilder().setKind(SignatureKind.SHA256).setValue(knownHashes[i]).build());
+            signatures.add(Signature.newBuilder()
+                    .setKind(SignatureKind.FILE_SIZE)
+                    .setSize(knownSizes[i])
+                    .build());
+            signatures.add(Signature.newBuilder()
+                    .setKind(SignatureKind.SHA256)
+                    .setValue(knownHashes[i])
+                    .build());
         }
-        return RetractedDataset.newBuilder().setId(DATASET).setName("Benchmark set").setRetractedOn("2020-01-01")
+        return RetractedDataset.newBuilder()
+                .setId(DATASET)
+                .setName("Benchmark set")
+                .setRetractedOn("2020-01-01")
                 .setReasons(List.of("ethical"))
                 .setAliases(List.of("Benchmark Set"))
                 .setSources(List.of(new Source("revenant bench", "https://example.org/bench")))
-                .setSignatures(signatures).build();
+                .setSignatures(signatures)
+                .build();
     }
 
     static Mirror mirror(String name) {
         String locator = "bench.example.org/" + name;
-        return Mirror.newBuilder().setKey("http:" + locator).setPlatform("http").setLocator(locator)
-                .setUrl("https://" + locator).setTitle(name).setStatus(MirrorStatus.PRESENT).build();
+        return Mirror.newBuilder()
+                .setKey("http:" + locator)
+                .setPlatform("http")
+                .setLocator(locator)
+                .setUrl("https://" + locator)
+                .setTitle(name)
+                .setStatus(MirrorStatus.PRESENT)
+                .build();
     }
 
     /** The manifest of mirror number {@code index}: always at least one matching entry when the fraction is above zero. */
@@ -76,7 +92,8 @@ final class BenchWorkload {
         int matching = matchFraction == 0 ? 0 : Math.max(1, (int) Math.round(count * matchFraction));
         for (int i = 0; i < count; i++) {
             String path = String.format("part-%03d/shard-%04d/file-%07d.bin", i % 97, i % 1013, i);
-            ManifestEntry.Builder entry = ManifestEntry.newBuilder().setPath(path).setKind(EntryKind.FILE);
+            ManifestEntry.Builder entry =
+                    ManifestEntry.newBuilder().setPath(path).setKind(EntryKind.FILE);
             // Spread the matches over the manifest; alternate exact size and content hash.
             boolean match = matching > 0 && (long) i * matching / count != (long) (i + 1) * matching / count;
             int signature = random.nextInt(SIGNATURES);

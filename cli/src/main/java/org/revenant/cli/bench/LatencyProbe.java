@@ -26,38 +26,48 @@ final class LatencyProbe {
     static final String PREFIX = "http:bench.example.org/lat-";
 
     /** The measured distribution, in milliseconds. */
-    record Result(Histogram histogram, long sent, long received, double offeredEntriesPerSecond, int entriesPerSnapshot) {}
+    record Result(
+            Histogram histogram, long sent, long received, double offeredEntriesPerSecond, int entriesPerSnapshot) {}
 
     private LatencyProbe() {}
 
-    static Result run(Properties client, Topics topics, BenchWorkload workload, int snapshotEntries, double offeredEntriesPerSecond,
-                      Duration duration) throws InterruptedException {
+    static Result run(
+            Properties client,
+            Topics topics,
+            BenchWorkload workload,
+            int snapshotEntries,
+            double offeredEntriesPerSecond,
+            Duration duration)
+            throws InterruptedException {
         Histogram histogram = new Histogram(TimeUnit.MINUTES.toMillis(10), 3);
         AtomicLong received = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
-        Thread reader = new Thread(() -> {
-            try (KafkaConsumer<byte[], byte[]> consumer = Throughput.consumer(client)) {
-                List<TopicPartition> partitions = Throughput.partitions(consumer, topics.alerts.name());
-                consumer.assign(partitions);
-                consumer.seekToEnd(partitions);
-                partitions.forEach(consumer::position);
-                synchronized (histogram) {
-                    histogram.notifyAll();
-                }
-                while (!stop.get()) {
-                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(5))) {
-                        AlertEvent alert = topics.alerts.deserializeValue(record.value());
-                        if (alert.getMirrorKey().startsWith(PREFIX)) {
-                            long now = System.currentTimeMillis();
-                            synchronized (histogram) {
-                                histogram.recordValue(Math.max(0, now - alert.getObservedAt().toEpochMilli()));
+        Thread reader = new Thread(
+                () -> {
+                    try (KafkaConsumer<byte[], byte[]> consumer = Throughput.consumer(client)) {
+                        List<TopicPartition> partitions = Throughput.partitions(consumer, topics.alerts.name());
+                        consumer.assign(partitions);
+                        consumer.seekToEnd(partitions);
+                        partitions.forEach(consumer::position);
+                        synchronized (histogram) {
+                            histogram.notifyAll();
+                        }
+                        while (!stop.get()) {
+                            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(5))) {
+                                AlertEvent alert = topics.alerts.deserializeValue(record.value());
+                                if (alert.getMirrorKey().startsWith(PREFIX)) {
+                                    long now = System.currentTimeMillis();
+                                    synchronized (histogram) {
+                                        histogram.recordValue(Math.max(
+                                                0, now - alert.getObservedAt().toEpochMilli()));
+                                    }
+                                    received.incrementAndGet();
+                                }
                             }
-                            received.incrementAndGet();
                         }
                     }
-                }
-            }
-        }, "bench-latency-reader");
+                },
+                "bench-latency-reader");
         synchronized (histogram) {
             reader.start();
             histogram.wait(30_000);
@@ -65,7 +75,8 @@ final class LatencyProbe {
         double perSecond = Math.max(0.2, offeredEntriesPerSecond / snapshotEntries);
         long intervalNanos = (long) (1e9 / perSecond);
         long sent = 0;
-        try (SnapshotPublisher publisher = new SnapshotPublisher(client, topics, "bench-latency", "bench-latency-publisher", snapshotEntries)) {
+        try (SnapshotPublisher publisher =
+                new SnapshotPublisher(client, topics, "bench-latency", "bench-latency-publisher", snapshotEntries)) {
             long startNanos = System.nanoTime();
             long startMillis = System.currentTimeMillis();
             while (System.nanoTime() - startNanos < duration.toNanos()) {
@@ -74,9 +85,13 @@ final class LatencyProbe {
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
-                Instant intended = Instant.ofEpochMilli(startMillis + TimeUnit.NANOSECONDS.toMillis(scheduled - startNanos));
-                publisher.publish(BenchWorkload.mirror("lat-" + sent), workload.entries(1_000_000 + (int) sent, snapshotEntries),
-                        null, intended);
+                Instant intended =
+                        Instant.ofEpochMilli(startMillis + TimeUnit.NANOSECONDS.toMillis(scheduled - startNanos));
+                publisher.publish(
+                        BenchWorkload.mirror("lat-" + sent),
+                        workload.entries(1_000_000 + (int) sent, snapshotEntries),
+                        null,
+                        intended);
                 sent++;
             }
         }
@@ -92,7 +107,8 @@ final class LatencyProbe {
     }
 
     /** Seconds from the start of publishing one big snapshot until its manifest change is out. */
-    static double bigSnapshot(Properties client, Topics topics, BenchWorkload workload, int entries) throws InterruptedException {
+    static double bigSnapshot(Properties client, Topics topics, BenchWorkload workload, int entries)
+            throws InterruptedException {
         try (KafkaConsumer<byte[], byte[]> consumer = Throughput.consumer(client)) {
             List<TopicPartition> partitions = Throughput.partitions(consumer, topics.changes.name());
             consumer.assign(partitions);
@@ -100,7 +116,8 @@ final class LatencyProbe {
             partitions.forEach(consumer::position);
             var manifest = workload.entries(2_000_000, entries);
             long start = System.nanoTime();
-            try (SnapshotPublisher publisher = new SnapshotPublisher(client, topics, "bench-big", "bench-big-publisher")) {
+            try (SnapshotPublisher publisher =
+                    new SnapshotPublisher(client, topics, "bench-big", "bench-big-publisher")) {
                 publisher.publish(BenchWorkload.mirror("big"), manifest, null, Instant.now());
             }
             manifest = null;

@@ -46,7 +46,8 @@ final class Throughput {
             long entries = 0;
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    entries += topic.deserializeValue(record.value()).getEntries().size();
+                    entries +=
+                            topic.deserializeValue(record.value()).getEntries().size();
                 }
             }
             if (entries == 0) {
@@ -60,7 +61,8 @@ final class Throughput {
      * (b) and (c): starts the streams app and times it from RUNNING until {@code target}
      * committed records that pass {@code counts} (all, if null) are in the output topic.
      */
-    static Result streamsUntil(KafkaStreams streams, Properties client, String output, long target, Predicate<byte[]> counts)
+    static Result streamsUntil(
+            KafkaStreams streams, Properties client, String output, long target, Predicate<byte[]> counts)
             throws InterruptedException {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(client)) {
             List<TopicPartition> partitions = partitions(consumer, output);
@@ -124,9 +126,12 @@ final class Throughput {
         deadline = start + LIMIT.toNanos();
         while (true) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get();
-            boolean done = end.entrySet().stream().allMatch(e -> e.getValue() == 0
-                    || committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue());
+                    .partitionsToOffsetAndMetadata()
+                    .get();
+            boolean done = end.entrySet().stream()
+                    .allMatch(e -> e.getValue() == 0
+                            || committed.get(e.getKey()) != null
+                                    && committed.get(e.getKey()).offset() >= e.getValue());
             if (done) {
                 return new Result(BenchCommand.seconds(start));
             }
@@ -152,7 +157,8 @@ final class Throughput {
      * stores have written so far (compaction does not run in a bench-length run of these sizes).
      */
     static long changelogBytes(Admin admin, String applicationId) throws Exception {
-        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList();
+        List<Integer> brokers =
+                admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList();
         long bytes = 0;
         for (var dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
             for (var dir : dirs.values()) {
@@ -170,7 +176,9 @@ final class Throughput {
     /** Bytes of the files under a directory (a streams app's state stores). */
     static long directoryBytes(java.nio.file.Path dir) throws java.io.IOException {
         try (var files = java.nio.file.Files.walk(dir)) {
-            return files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            return files.filter(java.nio.file.Files::isRegularFile)
+                    .mapToLong(f -> f.toFile().length())
+                    .sum();
         }
     }
 
@@ -185,6 +193,7 @@ final class Throughput {
 
     static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
         return consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
     }
 }

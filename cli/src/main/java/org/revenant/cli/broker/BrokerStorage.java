@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 import java.util.stream.Stream;
-
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -31,8 +30,7 @@ final class BrokerStorage {
     /** Held by the running broker; Kafka ignores plain files in a log dir. */
     static final String LOCK_FILE = ".revenant-broker.lock";
 
-    private BrokerStorage() {
-    }
+    private BrokerStorage() {}
 
     /**
      * Makes sure {@code dataDir} is usable by node {@code nodeId}, formatting it if it is new or
@@ -47,8 +45,8 @@ final class BrokerStorage {
         }
         if (!isEmpty(dataDir)) {
             // Formatting writes into the directory; never do that to files we did not create.
-            throw new BrokerStartException("data dir " + dataDir + " is not empty and has no "
-                + META_PROPERTIES + "; it does not belong to a Revenant broker (use an empty or new directory)");
+            throw new BrokerStartException("data dir " + dataDir + " is not empty and has no " + META_PROPERTIES
+                    + "; it does not belong to a Revenant broker (use an empty or new directory)");
         }
         return format(dataDir, nodeId, controllerListenerName);
     }
@@ -118,11 +116,11 @@ final class BrokerStorage {
         String storedNode = meta.getProperty("node.id");
         if (clusterId == null || storedNode == null) {
             throw new BrokerStartException(metaFile + " has no cluster.id or node.id; data dir " + dataDir
-                + " was not formatted by a KRaft broker");
+                    + " was not formatted by a KRaft broker");
         }
         if (!storedNode.trim().equals(Integer.toString(nodeId))) {
             throw new BrokerStartException("data dir " + dataDir + " belongs to another Kafka cluster (cluster "
-                + clusterId + ", node " + storedNode.trim() + "); the Revenant broker is node " + nodeId);
+                    + clusterId + ", node " + storedNode.trim() + "); the Revenant broker is node " + nodeId);
         }
         LOG.debug("Reusing data dir {} of cluster {}", dataDir, clusterId);
         return clusterId;
@@ -133,14 +131,14 @@ final class BrokerStorage {
         String dir = dataDir.toString();
         try {
             new Formatter()
-                .setPrintStream(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8))
-                .setNodeId(nodeId)
-                .setClusterId(clusterId)
-                .addDirectory(dir)
-                .setMetadataLogDirectory(dir)
-                .setControllerListenerName(controllerListenerName)
-                .setReleaseVersion(MetadataVersion.latestProduction())
-                .run();
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8))
+                    .setNodeId(nodeId)
+                    .setClusterId(clusterId)
+                    .addDirectory(dir)
+                    .setMetadataLogDirectory(dir)
+                    .setControllerListenerName(controllerListenerName)
+                    .setReleaseVersion(MetadataVersion.latestProduction())
+                    .run();
         } catch (Exception e) {
             throw new BrokerStartException("cannot format data dir " + dataDir + ": " + e.getMessage(), e);
         }

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.utils.Time;
@@ -39,6 +38,7 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** The node id of the only node; kept in meta.properties, so it must never change. */
     static final int NODE_ID = 1;
+
     static final String HOST = "localhost";
     static final String CONTROLLER_LISTENER = "CONTROLLER";
     static final String CLIENT_LISTENER = "PLAINTEXT";
@@ -48,17 +48,17 @@ public final class EmbeddedBroker implements AutoCloseable {
      * that replica in sync, and consumer groups start without the initial rebalance delay.
      */
     private static final Map<String, String> SINGLE_NODE_CONFIG = Map.ofEntries(
-        Map.entry("offsets.topic.replication.factor", "1"),
-        Map.entry("transaction.state.log.replication.factor", "1"),
-        Map.entry("transaction.state.log.min.isr", "1"),
-        Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-        Map.entry("share.coordinator.state.topic.min.isr", "1"),
-        Map.entry("group.initial.rebalance.delay.ms", "0"),
-        Map.entry("default.replication.factor", "1"),
-        Map.entry("min.insync.replicas", "1"),
-        Map.entry("num.partitions", "1"),
-        // Fail instead of waiting forever when the node cannot come up.
-        Map.entry("server.max.startup.time.ms", "120000"));
+            Map.entry("offsets.topic.replication.factor", "1"),
+            Map.entry("transaction.state.log.replication.factor", "1"),
+            Map.entry("transaction.state.log.min.isr", "1"),
+            Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+            Map.entry("share.coordinator.state.topic.min.isr", "1"),
+            Map.entry("group.initial.rebalance.delay.ms", "0"),
+            Map.entry("default.replication.factor", "1"),
+            Map.entry("min.insync.replicas", "1"),
+            Map.entry("num.partitions", "1"),
+            // Fail instead of waiting forever when the node cannot come up.
+            Map.entry("server.max.startup.time.ms", "120000"));
 
     private final KafkaRaftServer server;
     private final FileLock lock;
@@ -68,8 +68,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final int controllerPort;
     private boolean closed;
 
-    private EmbeddedBroker(KafkaRaftServer server, FileLock lock, Path dataDir, String clusterId, int kafkaPort,
-                           int controllerPort) {
+    private EmbeddedBroker(
+            KafkaRaftServer server, FileLock lock, Path dataDir, String clusterId, int kafkaPort, int controllerPort) {
         this.server = server;
         this.lock = lock;
         this.dataDir = dataDir;
@@ -94,8 +94,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         Path dir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath().normalize();
         requirePort(kafkaPort, "kafka port", false);
         requirePort(controllerPort, "controller port", true);
-        ensurePortFree(kafkaPort, "Kafka port " + kafkaPort + " on " + HOST
-            + " is already in use (another broker running? choose another with --kafka-port)");
+        ensurePortFree(
+                kafkaPort,
+                "Kafka port " + kafkaPort + " on " + HOST
+                        + " is already in use (another broker running? choose another with --kafka-port)");
         int cport = controllerPort == 0 ? freePort() : controllerPort;
         ensurePortFree(cport, "controller port " + cport + " on " + HOST + " is already in use");
 
@@ -116,8 +118,13 @@ public final class EmbeddedBroker implements AutoCloseable {
             BrokerStorage.unlock(lock);
             throw new BrokerStartException("cannot start the Kafka broker on " + dir + ": " + oneLine(e), e);
         }
-        LOG.info("Kafka broker ready at {}:{} (cluster {}, data in {}) in {} ms", HOST, kafkaPort, clusterId, dir,
-            Duration.ofNanos(System.nanoTime() - started).toMillis());
+        LOG.info(
+                "Kafka broker ready at {}:{} (cluster {}, data in {}) in {} ms",
+                HOST,
+                kafkaPort,
+                clusterId,
+                dir,
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
         return new EmbeddedBroker(server, lock, dir, clusterId, kafkaPort, cport);
     }
 
@@ -162,7 +169,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         } finally {
             BrokerStorage.unlock(lock);
         }
-        LOG.info("Kafka broker stopped in {} ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
+        LOG.info(
+                "Kafka broker stopped in {} ms",
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
 
     static Properties serverProperties(Path dataDir, int kafkaPort, int controllerPort) {
@@ -173,11 +182,13 @@ public final class EmbeddedBroker implements AutoCloseable {
         props.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
         props.put("controller.listener.names", CONTROLLER_LISTENER);
         props.put("inter.broker.listener.name", CLIENT_LISTENER);
-        props.put("listeners", CLIENT_LISTENER + "://" + HOST + ":" + kafkaPort + ","
-            + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        props.put(
+                "listeners",
+                CLIENT_LISTENER + "://" + HOST + ":" + kafkaPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":"
+                        + controllerPort);
         props.put("advertised.listeners", CLIENT_LISTENER + "://" + HOST + ":" + kafkaPort);
-        props.put("listener.security.protocol.map",
-            CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put(
+                "listener.security.protocol.map", CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         props.put("log.dirs", dataDir.toString());
         props.put("metadata.log.dir", dataDir.toString());
         return props;

@@ -33,13 +33,32 @@ class BenchCommandTest {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute("bench", "--quick", "--mirrors", "3", "--entries", "300", "--chunk-size", "100",
-                "--latency-seconds", "2", "--chart", chart.toString());
+        int exit = cli.execute(
+                "bench",
+                "--quick",
+                "--mirrors",
+                "3",
+                "--entries",
+                "300",
+                "--chunk-size",
+                "100",
+                "--latency-seconds",
+                "2",
+                "--chart",
+                chart.toString());
         assertEquals(0, exit, err.toString());
 
         List<String> lines = out.toString().lines().toList();
-        for (String figure : List.of("(a) plain consumer", "(b) pass-through streams", "(c) revenant topology",
-                "3 alerts opened", "c/b = ", "p99", "(d) unchanged re-crawl", "changelog bytes: first crawl", "state stores of (c) on disk",
+        for (String figure : List.of(
+                "(a) plain consumer",
+                "(b) pass-through streams",
+                "(c) revenant topology",
+                "3 alerts opened",
+                "c/b = ",
+                "p99",
+                "(d) unchanged re-crawl",
+                "changelog bytes: first crawl",
+                "state stores of (c) on disk",
                 "peak heap")) {
             assertTrue(lines.stream().anyMatch(l -> l.contains(figure)), figure + " missing in:\n" + out);
         }

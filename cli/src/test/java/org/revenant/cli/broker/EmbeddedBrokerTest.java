@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -53,11 +52,14 @@ class EmbeddedBrokerTest {
             firstClusterId = broker.clusterId();
             assertEquals("localhost:" + port, broker.bootstrapServers());
             try (Admin admin = Admin.create(clientProperties(broker))) {
-                admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1)
-                    .configs(Map.of("cleanup.policy", "compact")))).all().get();
+                admin.createTopics(
+                                List.of(new NewTopic(TOPIC, 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+                        .all()
+                        .get();
             }
             try (var producer = producer(clientProperties(broker))) {
-                producer.send(new ProducerRecord<>(TOPIC, "ms-celeb-1m", "retracted")).get();
+                producer.send(new ProducerRecord<>(TOPIC, "ms-celeb-1m", "retracted"))
+                        .get();
             }
         }
         assertEquals(firstClusterId, metaProperties(dataDir).getProperty("cluster.id"));
@@ -67,7 +69,8 @@ class EmbeddedBrokerTest {
             try (Admin admin = Admin.create(clientProperties(broker))) {
                 assertTrue(admin.listTopics().names().get().contains(TOPIC));
                 ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, TOPIC);
-                Config config = admin.describeConfigs(Set.of(resource)).all().get().get(resource);
+                Config config =
+                        admin.describeConfigs(Set.of(resource)).all().get().get(resource);
                 assertEquals("compact", config.get("cleanup.policy").value());
             }
             assertEquals(List.of("ms-celeb-1m=retracted"), readCommitted(broker, TOPIC, 1));
@@ -84,11 +87,11 @@ class EmbeddedBrokerTest {
             }
             assertEquals(List.of("ms-celeb-1m=retracted", "megaface=committed"), readCommitted(broker, TOPIC, 2));
 
-            BrokerStartException taken = assertThrows(BrokerStartException.class,
-                () -> EmbeddedBroker.start(tmp.resolve("other"), port));
+            BrokerStartException taken =
+                    assertThrows(BrokerStartException.class, () -> EmbeddedBroker.start(tmp.resolve("other"), port));
             assertOneLineMentioning(taken, "already in use");
-            BrokerStartException inUse = assertThrows(BrokerStartException.class,
-                () -> EmbeddedBroker.start(dataDir, freePort()));
+            BrokerStartException inUse =
+                    assertThrows(BrokerStartException.class, () -> EmbeddedBroker.start(dataDir, freePort()));
             assertOneLineMentioning(inUse, "in use by another running broker");
         }
     }
@@ -98,8 +101,8 @@ class EmbeddedBrokerTest {
         Path dataDir = tmp.resolve("kafka");
         try (ServerSocket occupant = new ServerSocket()) {
             occupant.bind(new InetSocketAddress("localhost", 0));
-            BrokerStartException error = assertThrows(BrokerStartException.class,
-                () -> EmbeddedBroker.start(dataDir, occupant.getLocalPort()));
+            BrokerStartException error = assertThrows(
+                    BrokerStartException.class, () -> EmbeddedBroker.start(dataDir, occupant.getLocalPort()));
             assertOneLineMentioning(error, "Kafka port " + occupant.getLocalPort());
             assertOneLineMentioning(error, "already in use");
         }
@@ -109,10 +112,10 @@ class EmbeddedBrokerTest {
     @Test
     void dataDirOfAnotherNodeIsRefused() throws Exception {
         Path dataDir = Files.createDirectories(tmp.resolve("foreign"));
-        Files.writeString(dataDir.resolve("meta.properties"),
-            "version=1\ncluster.id=AAAAAAAAAAAAAAAAAAAAAA\nnode.id=7\n");
-        BrokerStartException error = assertThrows(BrokerStartException.class,
-            () -> EmbeddedBroker.start(dataDir, freePort()));
+        Files.writeString(
+                dataDir.resolve("meta.properties"), "version=1\ncluster.id=AAAAAAAAAAAAAAAAAAAAAA\nnode.id=7\n");
+        BrokerStartException error =
+                assertThrows(BrokerStartException.class, () -> EmbeddedBroker.start(dataDir, freePort()));
         assertOneLineMentioning(error, "belongs to another Kafka cluster");
     }
 
@@ -120,8 +123,8 @@ class EmbeddedBrokerTest {
     void nonEmptyDirWithoutMetaPropertiesIsNotFormatted() throws Exception {
         Path dataDir = Files.createDirectories(tmp.resolve("photos"));
         Files.writeString(dataDir.resolve("holiday.txt"), "not Kafka data");
-        BrokerStartException error = assertThrows(BrokerStartException.class,
-            () -> EmbeddedBroker.start(dataDir, freePort()));
+        BrokerStartException error =
+                assertThrows(BrokerStartException.class, () -> EmbeddedBroker.start(dataDir, freePort()));
         assertOneLineMentioning(error, "is not empty");
         assertFalse(Files.exists(dataDir.resolve("meta.properties")));
     }

@@ -16,7 +16,6 @@ import javax.xml.stream.XMLStreamReader;
 import org.revenant.avro.CrawlCheckpoint;
 import org.revenant.avro.Mirror;
 import org.revenant.avro.MirrorStatus;
-import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.CrawlException;
 import org.revenant.crawl.CrawlOutcome;
 import org.revenant.crawl.Discovery;
@@ -26,6 +25,7 @@ import org.revenant.crawl.HttpResult;
 import org.revenant.crawl.Mirrors;
 import org.revenant.crawl.Snapshot;
 import org.revenant.crawl.Source;
+import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.SourceDescriptor;
 import org.revenant.crawl.Urls;
 import org.revenant.source.torrent.BencodeReader;
@@ -42,9 +42,18 @@ import org.revenant.source.torrent.TorrentMetainfo;
 public final class AcademicTorrentsSource implements Source {
 
     /** The platform: its configuration, defaults and factory (docs/decisions/015). */
-    public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api("academictorrents", TorrentManifests.PLATFORM, "url",
-            "https://academictorrents.com", "REVENANT_AT_URL", null, "infohashes",
-            "[0-9a-fA-F]{40}", "a 40-hex-digit infohash", Duration.ofHours(24), AcademicTorrentsSource::new);
+    public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api(
+            "academictorrents",
+            TorrentManifests.PLATFORM,
+            "url",
+            "https://academictorrents.com",
+            "REVENANT_AT_URL",
+            null,
+            "infohashes",
+            "[0-9a-fA-F]{40}",
+            "a 40-hex-digit infohash",
+            Duration.ofHours(24),
+            AcademicTorrentsSource::new);
 
     public static final String NAME = "academictorrents";
     public static final String CATALOGUE = "database.xml";
@@ -74,8 +83,10 @@ public final class AcademicTorrentsSource implements Source {
     @Override
     public Discovery discover(String query, DiscoveryTerms terms, CrawlCheckpoint previous) throws CrawlException {
         String etag = previous == null ? null : previous.getEtag();
-        HttpResult r = http.get(HttpFetcher.Request.get(Urls.of(base, "/database.xml")).accept("application/rss+xml, application/xml, text/xml")
-                .ifNoneMatch(etag).maxBodyBytes(MAX_CATALOGUE_BYTES));
+        HttpResult r = http.get(HttpFetcher.Request.get(Urls.of(base, "/database.xml"))
+                .accept("application/rss+xml, application/xml, text/xml")
+                .ifNoneMatch(etag)
+                .maxBodyBytes(MAX_CATALOGUE_BYTES));
         if (r.notModified()) {
             return new Discovery(List.of(), etag);
         }
@@ -114,17 +125,22 @@ public final class AcademicTorrentsSource implements Source {
                     } else if (name.equals("infohash")) {
                         infohash = xml.getElementText().strip().toLowerCase(Locale.ROOT);
                     }
-                } else if (event == XMLStreamConstants.END_ELEMENT && xml.getLocalName().equals("item")) {
-                    if (infohash != null && HEX40.matcher(infohash).matches()
-                            && (terms.btihs().contains(infohash) || terms.titleMentions(title)
-                            || terms.titleMentions(description))) {
+                } else if (event == XMLStreamConstants.END_ELEMENT
+                        && xml.getLocalName().equals("item")) {
+                    if (infohash != null
+                            && HEX40.matcher(infohash).matches()
+                            && (terms.btihs().contains(infohash)
+                                    || terms.titleMentions(title)
+                                    || terms.titleMentions(description))) {
                         found.add(infohash);
                     }
                 }
             }
         } catch (XMLStreamException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNumber();
-            throw new CrawlException("malformed database.xml from " + r.uri() + where + ": " + firstLine(e.getMessage()));
+            String where =
+                    e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNumber();
+            throw new CrawlException(
+                    "malformed database.xml from " + r.uri() + where + ": " + firstLine(e.getMessage()));
         }
         return new ArrayList<>(found);
     }
@@ -143,14 +159,24 @@ public final class AcademicTorrentsSource implements Source {
         String etag = previous == null ? null : previous.getEtag();
         String details = base + "/details/" + btih;
         HttpResult r = http.get(HttpFetcher.Request.get(Urls.of(base, "/download/" + btih + ".torrent"))
-                .accept("application/x-bittorrent").ifNoneMatch(etag).maxBodyBytes(BencodeReader.Limits.TORRENT_FILE.maxInputBytes()));
+                .accept("application/x-bittorrent")
+                .ifNoneMatch(etag)
+                .maxBodyBytes(BencodeReader.Limits.TORRENT_FILE.maxInputBytes()));
         if (r.notModified()) {
             return CrawlOutcome.unchanged(etag, btih);
         }
         MirrorStatus status = Mirrors.forHttpStatus(r.status());
         if (status != null) {
-            return CrawlOutcome.of(Snapshot.status(Mirrors.withStatus(mirrorKey(btih), TorrentManifests.PLATFORM, btih, details,
-                    status, "Academic Torrents: HTTP " + r.status())), null, null);
+            return CrawlOutcome.of(
+                    Snapshot.status(Mirrors.withStatus(
+                            mirrorKey(btih),
+                            TorrentManifests.PLATFORM,
+                            btih,
+                            details,
+                            status,
+                            "Academic Torrents: HTTP " + r.status())),
+                    null,
+                    null);
         }
         if (r.status() != 200) {
             throw new CrawlException("torrent " + btih + ": HTTP " + r.status());

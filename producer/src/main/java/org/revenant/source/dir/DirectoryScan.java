@@ -3,7 +3,6 @@ package org.revenant.source.dir;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
 

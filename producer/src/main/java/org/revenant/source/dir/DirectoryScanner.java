@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-
 import org.revenant.avro.EntryKind;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
@@ -49,12 +48,10 @@ public final class DirectoryScanner {
     public interface Listener {
         Listener NONE = new Listener() {};
 
-        default void progress(Progress progress) {
-        }
+        default void progress(Progress progress) {}
 
         /** A file or directory was skipped because it could not be read. */
-        default void skipped(String path, String reason) {
-        }
+        default void skipped(String path, String reason) {}
     }
 
     private final String host;
@@ -198,7 +195,8 @@ public final class DirectoryScanner {
             long size = 0;
             long nextReport = PROGRESS_EVERY_BYTES;
             // NOFOLLOW_LINKS: a file swapped for a link between the walk and now is not followed either.
-            try (FileChannel channel = FileChannel.open(found.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            try (FileChannel channel =
+                    FileChannel.open(found.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 int read;
                 while ((read = channel.read(buffer.clear())) >= 0) {
                     sha256.update(buffer.array(), 0, read);

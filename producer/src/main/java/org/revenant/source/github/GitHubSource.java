@@ -19,7 +19,6 @@ import org.revenant.avro.EntryKind;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
 import org.revenant.avro.MirrorStatus;
-import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.CrawlException;
 import org.revenant.crawl.CrawlOutcome;
 import org.revenant.crawl.Discovery;
@@ -30,6 +29,7 @@ import org.revenant.crawl.Json;
 import org.revenant.crawl.Mirrors;
 import org.revenant.crawl.Snapshot;
 import org.revenant.crawl.Source;
+import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.SourceDescriptor;
 import org.revenant.crawl.TextLinks;
 import org.revenant.crawl.Urls;
@@ -49,9 +49,18 @@ import org.slf4j.LoggerFactory;
 public final class GitHubSource implements Source {
 
     /** The platform: its configuration, defaults and factory (docs/decisions/015). */
-    public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api("github", GitHubSource.PLATFORM, "apiUrl",
-            "https://api.github.com", "REVENANT_GITHUB_API_URL", "GITHUB_TOKEN", "repos",
-            "[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+", "owner/repo", Duration.ofHours(6), GitHubSource::new);
+    public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api(
+            "github",
+            GitHubSource.PLATFORM,
+            "apiUrl",
+            "https://api.github.com",
+            "REVENANT_GITHUB_API_URL",
+            "GITHUB_TOKEN",
+            "repos",
+            "[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+",
+            "owner/repo",
+            Duration.ofHours(6),
+            GitHubSource::new);
 
     public static final String NAME = "github";
     public static final String PLATFORM = "github";
@@ -66,7 +75,8 @@ public final class GitHubSource implements Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(GitHubSource.class);
     private static final String ACCEPT = "application/vnd.github+json";
-    static final java.util.regex.Pattern REPOSITORY = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+");
+    static final java.util.regex.Pattern REPOSITORY =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+");
 
     private final SourceConfig config;
     private final HttpFetcher http;
@@ -117,7 +127,8 @@ public final class GitHubSource implements Source {
     public Discovery discover(String query, DiscoveryTerms terms, CrawlCheckpoint previous) throws CrawlException {
         boolean code = query.startsWith("code:");
         String q = query.substring(query.indexOf(':') + 1);
-        URI next = Urls.of(api, (code ? "/search/code" : "/search/repositories") + "?q=" + Urls.param(q) + "&per_page=100");
+        URI next = Urls.of(
+                api, (code ? "/search/code" : "/search/repositories") + "?q=" + Urls.param(q) + "&per_page=100");
         Set<String> found = new LinkedHashSet<>();
         for (int page = 0; page < MAX_SEARCH_PAGES && next != null; page++) {
             HttpResult r = get(next, null, ACCEPT);
@@ -155,8 +166,16 @@ public final class GitHubSource implements Source {
         MirrorStatus gone = Mirrors.forHttpStatus(r.status());
         if (gone != null || (r.status() == 403 && r.text().contains("access blocked"))) {
             MirrorStatus status = gone != null ? gone : MirrorStatus.BLOCKED;
-            return CrawlOutcome.of(Snapshot.status(Mirrors.withStatus(key, PLATFORM, locator.toLowerCase(Locale.ROOT), htmlUrl,
-                    status, "HTTP " + r.status() + ": " + message(r))), null, null);
+            return CrawlOutcome.of(
+                    Snapshot.status(Mirrors.withStatus(
+                            key,
+                            PLATFORM,
+                            locator.toLowerCase(Locale.ROOT),
+                            htmlUrl,
+                            status,
+                            "HTTP " + r.status() + ": " + message(r))),
+                    null,
+                    null);
         }
         if (r.status() != 200) {
             throw failure("repository " + locator, r);
@@ -193,13 +212,25 @@ public final class GitHubSource implements Source {
             ids.put("defaultBranch", branch);
         }
         if (repo.path("disabled").asBoolean(false)) {
-            return new CrawlOutcome(Snapshot.status(mirror.setStatus(MirrorStatus.DISABLED)
-                    .setStatusDetail("disabled by GitHub").setIdentifiers(ids).build()), also(renamedFrom), r.etag(), null,
+            return new CrawlOutcome(
+                    Snapshot.status(mirror.setStatus(MirrorStatus.DISABLED)
+                            .setStatusDetail("disabled by GitHub")
+                            .setIdentifiers(ids)
+                            .build()),
+                    also(renamedFrom),
+                    r.etag(),
+                    null,
                     Map.of());
         }
         if (repo.path("private").asBoolean(false)) {
-            return new CrawlOutcome(Snapshot.status(mirror.setStatus(MirrorStatus.PRIVATE).setIdentifiers(ids).build()),
-                    also(renamedFrom), r.etag(), null, Map.of());
+            return new CrawlOutcome(
+                    Snapshot.status(mirror.setStatus(MirrorStatus.PRIVATE)
+                            .setIdentifiers(ids)
+                            .build()),
+                    also(renamedFrom),
+                    r.etag(),
+                    null,
+                    Map.of());
         }
 
         Tree tree = branch == null || branch.isBlank() ? new Tree(null, List.of(), null) : tree(repoPath, branch);
@@ -217,16 +248,23 @@ public final class GitHubSource implements Source {
         int torrentFiles = 0;
         for (TreeEntry e : tree.entries) {
             CrawlException.checkInterrupted();
-            ManifestEntry.Builder entry = ManifestEntry.newBuilder().setPath(e.path).setSize(e.size)
-                    .setGitBlobSha1(e.sha).setKind(EntryKind.FILE);
-            if (lfs != null && e.size < LfsPointer.MAX_POINTER_BYTES && e.size >= 100 && pointers < MAX_LFS_POINTERS
+            ManifestEntry.Builder entry = ManifestEntry.newBuilder()
+                    .setPath(e.path)
+                    .setSize(e.size)
+                    .setGitBlobSha1(e.sha)
+                    .setKind(EntryKind.FILE);
+            if (lfs != null
+                    && e.size < LfsPointer.MAX_POINTER_BYTES
+                    && e.size >= 100
+                    && pointers < MAX_LFS_POINTERS
                     && lfs.tracked(e.path)) {
                 pointers++;
                 LfsPointer pointer = LfsPointer.parse(blob(repoPath, e, LfsPointer.MAX_POINTER_BYTES));
                 if (pointer != null) {
                     entry.setLfsSha256(pointer.sha256()).setSize(pointer.size());
                 }
-            } else if (e.path.toLowerCase(Locale.ROOT).endsWith(".torrent") && e.size <= MAX_TORRENT_BYTES
+            } else if (e.path.toLowerCase(Locale.ROOT).endsWith(".torrent")
+                    && e.size <= MAX_TORRENT_BYTES
                     && torrentFiles < MAX_TORRENTS) {
                 torrentFiles++;
                 byte[] bytes = blob(repoPath, e, (int) MAX_TORRENT_BYTES);
@@ -256,7 +294,8 @@ public final class GitHubSource implements Source {
             entries.addAll(TextLinks.extract(readme.text, readme.path));
         }
         String text = join(description, readme == null ? null : readme.text);
-        Snapshot snapshot = new Snapshot(mirror.setIdentifiers(ids).build(), entries, Mirrors.cap(text, MAX_README_CHARS));
+        Snapshot snapshot =
+                new Snapshot(mirror.setIdentifiers(ids).build(), entries, Mirrors.cap(text, MAX_README_CHARS));
         return new CrawlOutcome(snapshot, torrents, r.etag(), tree.sha, Map.of());
     }
 
@@ -267,8 +306,13 @@ public final class GitHubSource implements Source {
         if (id != null) {
             ids.put("id", id);
         }
-        Mirror old = Mirrors.withStatus(oldKey, PLATFORM, oldLocator.toLowerCase(Locale.ROOT), "https://github.com/" + oldLocator,
-                MirrorStatus.GONE, "renamed to " + fullName + (id != null ? " (repository id " + id + ")" : ""));
+        Mirror old = Mirrors.withStatus(
+                oldKey,
+                PLATFORM,
+                oldLocator.toLowerCase(Locale.ROOT),
+                "https://github.com/" + oldLocator,
+                MirrorStatus.GONE,
+                "renamed to " + fullName + (id != null ? " (repository id " + id + ")" : ""));
         old.setIdentifiers(ids);
         return Snapshot.status(old);
     }
@@ -310,8 +354,11 @@ public final class GitHubSource implements Source {
             CrawlException.checkInterrupted();
             if (++requests > maxSubtreeRequests) {
                 // Adding directories must not hide the files already listed: publish those, marked partial.
-                return new Tree(sha, entries, "tree has more than " + maxSubtreeRequests + " directories: "
-                        + entries.size() + " files listed from the first " + maxSubtreeRequests);
+                return new Tree(
+                        sha,
+                        entries,
+                        "tree has more than " + maxSubtreeRequests + " directories: " + entries.size()
+                                + " files listed from the first " + maxSubtreeRequests);
             }
             HttpResult sub = get(Urls.of(api, repoPath + "/git/trees/" + next[0]), null, ACCEPT);
             if (sub.status() != 200) {
@@ -376,8 +423,10 @@ public final class GitHubSource implements Source {
     private byte[] blob(String repoPath, TreeEntry e, int maxBytes) throws CrawlException {
         HttpResult r;
         try {
-            r = http.get(HttpFetcher.Request.get(Urls.of(api, repoPath + "/git/blobs/" + e.sha)).accept(ACCEPT)
-                    .token(config.token()).maxBodyBytes(maxBytes * 4 / 3 + 4096));
+            r = http.get(HttpFetcher.Request.get(Urls.of(api, repoPath + "/git/blobs/" + e.sha))
+                    .accept(ACCEPT)
+                    .token(config.token())
+                    .maxBodyBytes(maxBytes * 4 / 3 + 4096));
         } catch (CrawlException ex) {
             if (ex.rateLimited() || Thread.currentThread().isInterrupted()) {
                 throw ex;
@@ -407,7 +456,9 @@ public final class GitHubSource implements Source {
         HttpResult r;
         JsonNode node;
         try {
-            r = http.get(HttpFetcher.Request.get(Urls.of(api, repoPath + "/readme")).accept(ACCEPT).token(config.token())
+            r = http.get(HttpFetcher.Request.get(Urls.of(api, repoPath + "/readme"))
+                    .accept(ACCEPT)
+                    .token(config.token())
                     .maxBodyBytes(MAX_README_RESPONSE_BYTES));
             if (r.status() != 200) {
                 return null;
@@ -433,7 +484,8 @@ public final class GitHubSource implements Source {
     }
 
     private HttpResult get(URI uri, String etag, String accept) throws CrawlException {
-        return http.get(HttpFetcher.Request.get(uri).accept(accept).ifNoneMatch(etag).token(config.token()));
+        return http.get(
+                HttpFetcher.Request.get(uri).accept(accept).ifNoneMatch(etag).token(config.token()));
     }
 
     private static CrawlException failure(String what, HttpResult r) {

@@ -19,7 +19,14 @@ import java.util.List;
  */
 final class Glob {
 
-    private enum Kind { LITERAL, ONE, CLASS, STAR, ANY, DIRS }
+    private enum Kind {
+        LITERAL,
+        ONE,
+        CLASS,
+        STAR,
+        ANY,
+        DIRS
+    }
 
     /** CLASS: {@code set} holds single characters and {@code a-z} ranges as triples (lo, '-', hi). */
     private record Token(Kind kind, char c, String set, boolean negated) {
@@ -76,7 +83,8 @@ final class Glob {
                 while (end < p.length() && p.charAt(end) == '*') {
                     end++;
                 }
-                boolean component = end - i >= 2 && (i == 0 || p.charAt(i - 1) == '/')
+                boolean component = end - i >= 2
+                        && (i == 0 || p.charAt(i - 1) == '/')
                         && (end == p.length() || p.charAt(end) == '/');
                 if (component && end < p.length()) {
                     out.add(new Token(Kind.DIRS, '\0', null, false)); // "**/": zero or more directories

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 public record LfsPointer(String sha256, long size) {
 
     public static final int MAX_POINTER_BYTES = 1024;
-    private static final Pattern VERSION = Pattern.compile(
-            "version (https://git-lfs\\.github\\.com/spec/v1|https://hawser\\.github\\.com/spec/v1)\n");
+    private static final Pattern VERSION =
+            Pattern.compile("version (https://git-lfs\\.github\\.com/spec/v1|https://hawser\\.github\\.com/spec/v1)\n");
     private static final Pattern OID = Pattern.compile("(?m)^oid sha256:([0-9a-f]{64})$");
     private static final Pattern SIZE = Pattern.compile("(?m)^size (\\d{1,18})$");
 

@@ -14,7 +14,6 @@ import org.revenant.avro.EntryKind;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
 import org.revenant.avro.MirrorStatus;
-import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.CrawlException;
 import org.revenant.crawl.CrawlOutcome;
 import org.revenant.crawl.Discovery;
@@ -25,6 +24,7 @@ import org.revenant.crawl.Json;
 import org.revenant.crawl.Mirrors;
 import org.revenant.crawl.Snapshot;
 import org.revenant.crawl.Source;
+import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.SourceDescriptor;
 import org.revenant.crawl.TextLinks;
 import org.revenant.crawl.Urls;
@@ -37,9 +37,18 @@ import org.revenant.crawl.Urls;
 public final class HuggingFaceSource implements Source {
 
     /** The platform: its configuration, defaults and factory (docs/decisions/015). */
-    public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api("hf", HuggingFaceSource.PLATFORM, "apiUrl",
-            "https://huggingface.co", "REVENANT_HF_API_URL", "HF_TOKEN", "datasets",
-            "([A-Za-z0-9][A-Za-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*", "owner/name", Duration.ofHours(6), HuggingFaceSource::new);
+    public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api(
+            "hf",
+            HuggingFaceSource.PLATFORM,
+            "apiUrl",
+            "https://huggingface.co",
+            "REVENANT_HF_API_URL",
+            "HF_TOKEN",
+            "datasets",
+            "([A-Za-z0-9][A-Za-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*",
+            "owner/name",
+            Duration.ofHours(6),
+            HuggingFaceSource::new);
 
     public static final String NAME = "hf";
     public static final String PLATFORM = "hf";
@@ -118,8 +127,16 @@ public final class HuggingFaceSource implements Source {
         }
         MirrorStatus status = statusOf(r);
         if (status != null) {
-            return CrawlOutcome.of(Snapshot.status(Mirrors.withStatus(mirrorKey(id), PLATFORM, "datasets/" + id, web, status,
-                    "HTTP " + r.status() + describeError(r))), null, null);
+            return CrawlOutcome.of(
+                    Snapshot.status(Mirrors.withStatus(
+                            mirrorKey(id),
+                            PLATFORM,
+                            "datasets/" + id,
+                            web,
+                            status,
+                            "HTTP " + r.status() + describeError(r))),
+                    null,
+                    null);
         }
         if (r.status() != 200) {
             throw new CrawlException("dataset " + id + ": HTTP " + r.status() + " " + errorMessage(r));
@@ -127,7 +144,9 @@ public final class HuggingFaceSource implements Source {
         JsonNode info = Json.expect(Json.parse(r), false, r);
         List<Snapshot> renamedFrom = new ArrayList<>();
         String canonical = Json.text(info, "id");
-        if (canonical != null && !canonical.equals(id) && DATASET.matcher(canonical).matches()) {
+        if (canonical != null
+                && !canonical.equals(id)
+                && DATASET.matcher(canonical).matches()) {
             // Renamed: the Hub redirected (307) or answered under the repository's current name. One
             // mirror, keyed by that name; the old key is closed as GONE pointing at it (decision 016).
             Map<String, String> moved = new LinkedHashMap<>();
@@ -135,8 +154,8 @@ public final class HuggingFaceSource implements Source {
             if (Json.text(info, "_id") != null) {
                 moved.put("_id", Json.text(info, "_id"));
             }
-            Mirror old = Mirrors.withStatus(mirrorKey(id), PLATFORM, "datasets/" + id, web, MirrorStatus.GONE,
-                    "renamed to " + canonical);
+            Mirror old = Mirrors.withStatus(
+                    mirrorKey(id), PLATFORM, "datasets/" + id, web, MirrorStatus.GONE, "renamed to " + canonical);
             old.setIdentifiers(moved);
             renamedFrom.add(Snapshot.status(old));
             id = canonical;
@@ -167,15 +186,26 @@ public final class HuggingFaceSource implements Source {
                 .setIdentifiers(ids)
                 .setStatus(MirrorStatus.PRESENT);
         if (info.path("disabled").asBoolean(false)) {
-            return new CrawlOutcome(Snapshot.status(mirror.setStatus(MirrorStatus.DISABLED).setStatusDetail("disabled on the Hub")
-                    .build()), renamedFrom, r.etag(), sha, Map.of());
+            return new CrawlOutcome(
+                    Snapshot.status(mirror.setStatus(MirrorStatus.DISABLED)
+                            .setStatusDetail("disabled on the Hub")
+                            .build()),
+                    renamedFrom,
+                    r.etag(),
+                    sha,
+                    Map.of());
         }
         if (info.path("private").asBoolean(false)) {
-            return new CrawlOutcome(Snapshot.status(mirror.setStatus(MirrorStatus.PRIVATE).build()), renamedFrom, r.etag(), sha,
+            return new CrawlOutcome(
+                    Snapshot.status(mirror.setStatus(MirrorStatus.PRIVATE).build()),
+                    renamedFrom,
+                    r.etag(),
+                    sha,
                     Map.of());
         }
         if (gated != null) {
-            mirror.setStatus(MirrorStatus.GATED).setStatusDetail("gated (" + gated + "): files need an accepted request");
+            mirror.setStatus(MirrorStatus.GATED)
+                    .setStatusDetail("gated (" + gated + "): files need an accepted request");
         }
         String revision = sha != null ? sha : "main";
         List<ManifestEntry> entries = new ArrayList<>();
@@ -192,8 +222,12 @@ public final class HuggingFaceSource implements Source {
             append(text, "cardData: " + card);
         }
         append(text, readme);
-        return new CrawlOutcome(new Snapshot(mirror.build(), entries, Mirrors.cap(text.toString(), MAX_TEXT_CHARS)), renamedFrom,
-                r.etag(), sha, Map.of());
+        return new CrawlOutcome(
+                new Snapshot(mirror.build(), entries, Mirrors.cap(text.toString(), MAX_TEXT_CHARS)),
+                renamedFrom,
+                r.etag(),
+                sha,
+                Map.of());
     }
 
     /**
@@ -202,13 +236,15 @@ public final class HuggingFaceSource implements Source {
      * @return why the listing stops short (a cap was reached; what was listed is kept), or null
      */
     private String tree(String id, String revision, List<ManifestEntry> entries) throws CrawlException {
-        URI next = Urls.of(api, "/api/datasets/" + Urls.path(id) + "/tree/" + Urls.param(revision) + "?recursive=true&expand=false");
+        URI next = Urls.of(
+                api,
+                "/api/datasets/" + Urls.path(id) + "/tree/" + Urls.param(revision) + "?recursive=true&expand=false");
         for (int page = 0; next != null; page++) {
             CrawlException.checkInterrupted();
             if (page >= maxTreePages) {
                 // More pages must not hide the files already listed: publish those, marked partial.
-                return "tree has more than " + maxTreePages + " pages: " + entries.size() + " files listed from the first "
-                        + maxTreePages;
+                return "tree has more than " + maxTreePages + " pages: " + entries.size()
+                        + " files listed from the first " + maxTreePages;
             }
             HttpResult r = get(next, null);
             if (r.status() == 401 || r.status() == 403) {
@@ -249,8 +285,10 @@ public final class HuggingFaceSource implements Source {
     private String readme(String id, String revision) throws CrawlException {
         HttpResult r;
         try {
-            r = http.get(HttpFetcher.Request.get(Urls.of(api, "/datasets/" + Urls.path(id) + "/resolve/"
-                    + Urls.param(revision) + "/README.md")).accept("text/plain, */*").token(config.token())
+            r = http.get(HttpFetcher.Request.get(Urls.of(
+                            api, "/datasets/" + Urls.path(id) + "/resolve/" + Urls.param(revision) + "/README.md"))
+                    .accept("text/plain, */*")
+                    .token(config.token())
                     .maxBodyBytes(MAX_README_BYTES));
         } catch (CrawlException e) {
             if (e.rateLimited() || Thread.currentThread().isInterrupted()) {

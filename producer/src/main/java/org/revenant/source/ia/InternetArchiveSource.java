@@ -16,7 +16,6 @@ import org.revenant.avro.EntryKind;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
 import org.revenant.avro.MirrorStatus;
-import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.CrawlException;
 import org.revenant.crawl.CrawlOutcome;
 import org.revenant.crawl.Discovery;
@@ -27,6 +26,7 @@ import org.revenant.crawl.Json;
 import org.revenant.crawl.Mirrors;
 import org.revenant.crawl.Snapshot;
 import org.revenant.crawl.Source;
+import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.SourceDescriptor;
 import org.revenant.crawl.TextLinks;
 import org.revenant.crawl.Urls;
@@ -39,9 +39,18 @@ import org.revenant.crawl.Urls;
 public final class InternetArchiveSource implements Source {
 
     /** The platform: its configuration, defaults and factory (docs/decisions/015). */
-    public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api("ia", InternetArchiveSource.PLATFORM, "url",
-            "https://archive.org", "REVENANT_IA_URL", null, "items",
-            "[A-Za-z0-9][A-Za-z0-9._-]*", "an item identifier", Duration.ofHours(12), InternetArchiveSource::new);
+    public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api(
+            "ia",
+            InternetArchiveSource.PLATFORM,
+            "url",
+            "https://archive.org",
+            "REVENANT_IA_URL",
+            null,
+            "items",
+            "[A-Za-z0-9][A-Za-z0-9._-]*",
+            "an item identifier",
+            Duration.ofHours(12),
+            InternetArchiveSource::new);
 
     public static final String NAME = "ia";
     public static final String PLATFORM = "ia";
@@ -78,8 +87,10 @@ public final class InternetArchiveSource implements Source {
         Set<String> found = new LinkedHashSet<>();
         String q = "\"" + query.replace("\"", "") + "\"";
         for (int page = 1; page <= MAX_SEARCH_PAGES; page++) {
-            URI uri = Urls.of(base, "/advancedsearch.php?q=" + Urls.param(q) + "&fl%5B%5D=identifier&rows=" + ROWS
-                    + "&page=" + page + "&output=json");
+            URI uri = Urls.of(
+                    base,
+                    "/advancedsearch.php?q=" + Urls.param(q) + "&fl%5B%5D=identifier&rows=" + ROWS + "&page=" + page
+                            + "&output=json");
             HttpResult r = http.get(HttpFetcher.Request.get(uri));
             if (r.status() != 200) {
                 throw new CrawlException("advanced search '" + query + "': HTTP " + r.status());
@@ -109,22 +120,34 @@ public final class InternetArchiveSource implements Source {
     public CrawlOutcome crawl(String identifier, CrawlCheckpoint previous) throws CrawlException {
         String etag = previous == null ? null : previous.getEtag();
         String details = base + "/details/" + identifier;
-        HttpResult r = http.get(HttpFetcher.Request.get(Urls.of(base, "/metadata/" + Urls.path(identifier))).ifNoneMatch(etag));
+        HttpResult r = http.get(HttpFetcher.Request.get(Urls.of(base, "/metadata/" + Urls.path(identifier)))
+                .ifNoneMatch(etag));
         if (r.notModified()) {
             return CrawlOutcome.unchanged(etag, null);
         }
         MirrorStatus status = Mirrors.forHttpStatus(r.status());
         if (status != null) {
-            return CrawlOutcome.of(Snapshot.status(Mirrors.withStatus(mirrorKey(identifier), PLATFORM, identifier, details, status,
-                    "HTTP " + r.status())), null, null);
+            return CrawlOutcome.of(
+                    Snapshot.status(Mirrors.withStatus(
+                            mirrorKey(identifier), PLATFORM, identifier, details, status, "HTTP " + r.status())),
+                    null,
+                    null);
         }
         if (r.status() != 200) {
             throw new CrawlException("item " + identifier + ": HTTP " + r.status());
         }
         JsonNode item = Json.expect(Json.parse(r), false, r);
         if (item.isEmpty()) {
-            return CrawlOutcome.of(Snapshot.status(Mirrors.withStatus(mirrorKey(identifier), PLATFORM, identifier, details,
-                    MirrorStatus.GONE, "the metadata API returned {} (no such item)")), r.etag(), null);
+            return CrawlOutcome.of(
+                    Snapshot.status(Mirrors.withStatus(
+                            mirrorKey(identifier),
+                            PLATFORM,
+                            identifier,
+                            details,
+                            MirrorStatus.GONE,
+                            "the metadata API returned {} (no such item)")),
+                    r.etag(),
+                    null);
         }
         JsonNode meta = item.path("metadata");
         String title = joined(meta.path("title"));
@@ -142,8 +165,12 @@ public final class InternetArchiveSource implements Source {
                 .setIdentifiers(ids)
                 .setStatus(MirrorStatus.PRESENT);
         if (item.path("is_dark").asBoolean(false)) {
-            return CrawlOutcome.of(Snapshot.status(mirror.setStatus(MirrorStatus.BLOCKED)
-                    .setStatusDetail("the item is dark (taken down)").build()), r.etag(), null);
+            return CrawlOutcome.of(
+                    Snapshot.status(mirror.setStatus(MirrorStatus.BLOCKED)
+                            .setStatusDetail("the item is dark (taken down)")
+                            .build()),
+                    r.etag(),
+                    null);
         }
         List<ManifestEntry> entries = new ArrayList<>();
         for (JsonNode f : item.path("files")) {
@@ -153,8 +180,9 @@ public final class InternetArchiveSource implements Source {
                 continue;
             }
             if (entries.size() >= MAX_FILES) { // the first ones are published, marked partial
-                mirror.setPartial(true).setPartialReason("item has more than " + MAX_FILES + " files: the first "
-                        + MAX_FILES + " listed");
+                mirror.setPartial(true)
+                        .setPartialReason(
+                                "item has more than " + MAX_FILES + " files: the first " + MAX_FILES + " listed");
                 break;
             }
             ManifestEntry.Builder entry = ManifestEntry.newBuilder()
@@ -174,7 +202,8 @@ public final class InternetArchiveSource implements Source {
         }
         entries.addAll(TextLinks.extract(description, "description"));
         mirror.setIdentifiers(ids);
-        return CrawlOutcome.of(new Snapshot(mirror.build(), entries, Mirrors.cap(description, MAX_TEXT_CHARS)), r.etag(), null);
+        return CrawlOutcome.of(
+                new Snapshot(mirror.build(), entries, Mirrors.cap(description, MAX_TEXT_CHARS)), r.etag(), null);
     }
 
     /** IA writes sizes as strings ("91124295076"). */

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
 
@@ -13,7 +12,8 @@ import org.revenant.avro.Mirror;
  * text (possibly truncated), its entries in file order, and notes about anything adjusted on the
  * way (such as a truncated text) that a user should hear about but that is not an error.
  */
-public record Manifest(Mirror mirror, Instant observedAt, String text, List<ManifestEntry> entries, List<String> notes) {
+public record Manifest(
+        Mirror mirror, Instant observedAt, String text, List<ManifestEntry> entries, List<String> notes) {
 
     public Manifest {
         Objects.requireNonNull(mirror, "mirror");

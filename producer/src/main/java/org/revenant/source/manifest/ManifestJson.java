@@ -1,5 +1,13 @@
 package org.revenant.source.manifest;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,16 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-
 import org.revenant.avro.EntryKind;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
@@ -53,16 +51,17 @@ public final class ManifestJson {
     public static final int MAX_PATH_CHARS = 4096;
     /** Any single string; {@code text} longer than {@link #MAX_TEXT_BYTES} but within this is truncated. */
     public static final int MAX_STRING_CHARS = 16 << 20;
+
     public static final int MAX_DEPTH = 16;
     static final int MAX_URL_CHARS = 8192;
     static final int MAX_SHORT_CHARS = 1024;
     static final int MAX_DESCRIPTION_CHARS = 64 * 1024;
 
     static final List<String> TOP_FIELDS = List.of("mirror", "observedAt", "text", "files");
-    static final List<String> MIRROR_FIELDS = List.of("platform", "locator", "url", "title", "description",
-            "owner", "status", "statusDetail");
-    static final List<String> FILE_FIELDS = List.of("path", "size", "sha256", "sha1", "md5", "gitBlobSha1",
-            "lfsSha256", "btih", "kind", "ref");
+    static final List<String> MIRROR_FIELDS =
+            List.of("platform", "locator", "url", "title", "description", "owner", "status", "statusDetail");
+    static final List<String> FILE_FIELDS =
+            List.of("path", "size", "sha256", "sha1", "md5", "gitBlobSha1", "lfsSha256", "btih", "kind", "ref");
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
@@ -79,8 +78,7 @@ public final class ManifestJson {
     private static final Pattern SOURCE_REF = Pattern.compile("\\[Source:[^\\]]*?; line: (\\d+), column: (\\d+)\\]");
     private static final Pattern CONSTRAINT_REF = Pattern.compile(",? from `[^`]*`");
 
-    private ManifestJson() {
-    }
+    private ManifestJson() {}
 
     /** Reads a manifest; a missing {@code observedAt} means now. */
     public static Manifest read(Path file) throws ManifestException, IOException {
@@ -96,8 +94,10 @@ public final class ManifestJson {
         String name = file.toString();
         long bytes = Files.size(file);
         if (bytes > MAX_FILE_BYTES) {
-            throw ManifestException.ofFile(name, String.format(Locale.ROOT,
-                    "%,d bytes is more than a manifest may be (%,d)", bytes, MAX_FILE_BYTES));
+            throw ManifestException.ofFile(
+                    name,
+                    String.format(
+                            Locale.ROOT, "%,d bytes is more than a manifest may be (%,d)", bytes, MAX_FILE_BYTES));
         }
         try (JsonParser parser = JSON.createParser(file.toFile())) {
             return new Reader(name, parser, clock, 0).document();
@@ -110,14 +110,16 @@ public final class ManifestJson {
      *
      * @param line the line's bytes, without its line break; at most {@link #MAX_FILE_BYTES}
      */
-    public static Manifest readLine(String name, long lineNumber, byte[] line, int length, Clock clock) throws ManifestException {
+    public static Manifest readLine(String name, long lineNumber, byte[] line, int length, Clock clock)
+            throws ManifestException {
         if (length > MAX_FILE_BYTES) {
             throw ManifestException.ofFile(name, "line " + lineNumber + " is more than a manifest may be");
         }
         try (JsonParser parser = JSON.createParser(line, 0, length)) {
             return new Reader(name, parser, clock, (int) Math.min(Integer.MAX_VALUE, lineNumber - 1)).document();
         } catch (IOException e) {
-            throw ManifestException.ofFile(name, "line " + lineNumber + ": " + printable(String.valueOf(e.getMessage())));
+            throw ManifestException.ofFile(
+                    name, "line " + lineNumber + ": " + printable(String.valueOf(e.getMessage())));
         }
     }
 
@@ -196,8 +198,13 @@ public final class ManifestJson {
             } catch (CharConversionException e) {
                 // Jackson's UTF-16/32 decoders report bad bytes as I/O errors; they are the content's fault.
                 JsonLocation location = p.currentLocation();
-                throw new ManifestException(file, location.getLineNr() + lineOffset, location.getColumnNr(), here(),
-                        "not valid text: " + printable(String.valueOf(e.getMessage())), e);
+                throw new ManifestException(
+                        file,
+                        location.getLineNr() + lineOffset,
+                        location.getColumnNr(),
+                        here(),
+                        "not valid text: " + printable(String.valueOf(e.getMessage())),
+                        e);
             }
         }
 
@@ -256,7 +263,8 @@ public final class ManifestJson {
                 switch (field) {
                     case "platform" -> {
                         String platform = string();
-                        if (platform.length() > MirrorKeys.MAX_PLATFORM_CHARS || !MirrorKeys.PLATFORM.matcher(platform).matches()) {
+                        if (platform.length() > MirrorKeys.MAX_PLATFORM_CHARS
+                                || !MirrorKeys.PLATFORM.matcher(platform).matches()) {
                             throw here("must match [a-z0-9][a-z0-9-]* (at most " + MirrorKeys.MAX_PLATFORM_CHARS
                                     + " characters), got " + quote(platform));
                         }
@@ -265,8 +273,11 @@ public final class ManifestJson {
                     case "locator" -> {
                         locatorAt = p.currentTokenLocation();
                         String locator = string();
-                        if (locator.isEmpty() || locator.length() > MirrorKeys.MAX_LOCATOR_CHARS || hasControl(locator)) {
-                            throw here("must be 1 to " + MirrorKeys.MAX_LOCATOR_CHARS + " characters without control characters");
+                        if (locator.isEmpty()
+                                || locator.length() > MirrorKeys.MAX_LOCATOR_CHARS
+                                || hasControl(locator)) {
+                            throw here("must be 1 to " + MirrorKeys.MAX_LOCATOR_CHARS
+                                    + " characters without control characters");
                         }
                         values.put(field, locator);
                     }
@@ -333,8 +344,11 @@ public final class ManifestJson {
             String text = string();
             int cut = utf8Cut(text, MAX_TEXT_BYTES);
             if (cut < text.length()) {
-                notes.add(String.format(Locale.ROOT, "text: truncated to its first %,d bytes (it has %,d characters)",
-                        MAX_TEXT_BYTES, text.length()));
+                notes.add(String.format(
+                        Locale.ROOT,
+                        "text: truncated to its first %,d bytes (it has %,d characters)",
+                        MAX_TEXT_BYTES,
+                        text.length()));
                 return text.substring(0, cut);
             }
             return text;
@@ -429,7 +443,10 @@ public final class ManifestJson {
                     }
                     String fromRef = ref.toLowerCase(Locale.ROOT);
                     if (!isHex(fromRef, 40, 64)) {
-                        throw at(lastRefAt, join(where, "ref"), "must be a btih (40 or 64 hex digits) in a " + kind + " entry");
+                        throw at(
+                                lastRefAt,
+                                join(where, "ref"),
+                                "must be a btih (40 or 64 hex digits) in a " + kind + " entry");
                     }
                     if (btih != null && !btih.equals(fromRef)) {
                         throw at(start, where, "btih and ref differ");
@@ -485,7 +502,10 @@ public final class ManifestJson {
                 throw here("must be a non-negative integer");
             }
             if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                throw here(p.getBigIntegerValue().signum() < 0 ? "must be a non-negative integer" : "must be at most 2^53 (" + MAX_SIZE + ")");
+                throw here(
+                        p.getBigIntegerValue().signum() < 0
+                                ? "must be a non-negative integer"
+                                : "must be at most 2^53 (" + MAX_SIZE + ")");
             }
             long size = p.getLongValue();
             if (size < 0) {
@@ -518,7 +538,9 @@ public final class ManifestJson {
                     return constant;
                 }
             }
-            String allowed = Arrays.stream(type.getEnumConstants()).map(Enum::name).filter(n -> !n.equals("UNKNOWN"))
+            String allowed = Arrays.stream(type.getEnumConstants())
+                    .map(Enum::name)
+                    .filter(n -> !n.equals("UNKNOWN"))
                     .collect(Collectors.joining(", "));
             throw here("unknown value " + quote(value) + " (one of " + allowed + ")");
         }
@@ -567,15 +589,21 @@ public final class ManifestJson {
         }
 
         private ManifestException at(JsonLocation location, String jsonPath, String problem) {
-            return new ManifestException(file, location.getLineNr() + lineOffset, location.getColumnNr(), jsonPath, problem);
+            return new ManifestException(
+                    file, location.getLineNr() + lineOffset, location.getColumnNr(), jsonPath, problem);
         }
 
         private ManifestException jackson(JsonProcessingException e, String kind) {
             JsonLocation location = e.getLocation() != null ? e.getLocation() : p.currentLocation();
             String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
             message = SOURCE_REF.matcher(message).replaceAll("line $1, column $2");
-            message = printable(CONSTRAINT_REF.matcher(message).replaceAll("").replaceAll("\\s+", " ").strip());
-            return new ManifestException(file, location.getLineNr() + lineOffset, location.getColumnNr(), here(), kind + message, e);
+            message = printable(CONSTRAINT_REF
+                    .matcher(message)
+                    .replaceAll("")
+                    .replaceAll("\\s+", " ")
+                    .strip());
+            return new ManifestException(
+                    file, location.getLineNr() + lineOffset, location.getColumnNr(), here(), kind + message, e);
         }
     }
 
@@ -614,7 +642,9 @@ public final class ManifestJson {
                 width = 1;
             } else if (c < 0x800) {
                 width = 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
                 if (bytes + 4 > maxBytes) {
                     return i;
                 }

@@ -2,7 +2,6 @@ package org.revenant.source.manifest;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
-
 import org.revenant.source.torrent.TorrentManifests;
 
 /**
@@ -21,8 +20,7 @@ final class MirrorKeys {
     private static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern BTMH = Pattern.compile("(?i)btmh:[0-9a-f]{64}");
 
-    private MirrorKeys() {
-    }
+    private MirrorKeys() {}
 
     /** @throws IllegalArgumentException with the reason, when a known platform's locator has the wrong shape */
     static String locator(String platform, String locator) {
@@ -39,7 +37,8 @@ final class MirrorKeys {
                 if (HEX64.matcher(locator).matches()) {
                     return "btmh:" + locator.toLowerCase(Locale.ROOT);
                 }
-                throw new IllegalArgumentException("a torrent locator is a 40-hex-digit infohash or btmh:<64 hex digits>");
+                throw new IllegalArgumentException(
+                        "a torrent locator is a 40-hex-digit infohash or btmh:<64 hex digits>");
             default:
                 return locator;
         }

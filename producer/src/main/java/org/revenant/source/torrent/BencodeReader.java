@@ -63,8 +63,8 @@ public final class BencodeReader {
             throw new IllegalArgumentException("data");
         }
         if (data.length > limits.maxInputBytes()) {
-            throw new TorrentException("input is " + data.length + " bytes, more than the limit of "
-                    + limits.maxInputBytes());
+            throw new TorrentException(
+                    "input is " + data.length + " bytes, more than the limit of " + limits.maxInputBytes());
         }
         if (data.length == 0) {
             throw new TorrentException("empty input");
@@ -100,8 +100,8 @@ public final class BencodeReader {
             }
             return b == 'l' ? list(depth + 1) : dict(depth + 1);
         }
-        throw TorrentException.at(pos, "unexpected byte 0x" + String.format("%02x", b & 0xff)
-                + " where a value should start");
+        throw TorrentException.at(
+                pos, "unexpected byte 0x" + String.format("%02x", b & 0xff) + " where a value should start");
     }
 
     private BencodeValue.BInt integer() throws TorrentException {
@@ -171,8 +171,8 @@ public final class BencodeReader {
         pos++; // ':'
         // Checked before allocating, so "999999999999:" in a tiny file costs nothing.
         if (length > in.length - pos) {
-            throw TorrentException.at(start, "truncated byte string (declares " + length
-                    + " bytes, " + (in.length - pos) + " remain)");
+            throw TorrentException.at(
+                    start, "truncated byte string (declares " + length + " bytes, " + (in.length - pos) + " remain)");
         }
         byte[] bytes = Arrays.copyOfRange(in, pos, pos + (int) length);
         pos += (int) length;

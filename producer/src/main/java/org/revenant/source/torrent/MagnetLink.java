@@ -24,11 +24,12 @@ import java.util.Set;
  * @param exactLength {@code xl}, or null
  * @param uri         the link as given
  */
-public record MagnetLink(String btih, String btmh, String displayName, List<String> trackers,
-                         Long exactLength, String uri) {
+public record MagnetLink(
+        String btih, String btmh, String displayName, List<String> trackers, Long exactLength, String uri) {
 
     /** Magnets are pasted into READMEs; a longer one is not a magnet we want to read. */
     public static final int MAX_LENGTH = 64 * 1024;
+
     private static final String SHA256_MULTIHASH_PREFIX = "1220";
     private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -107,9 +108,13 @@ public record MagnetLink(String btih, String btmh, String displayName, List<Stri
             sep = "&";
         }
         if (meta.btmh() != null) {
-            uri.append(sep).append("xt=urn:btmh:").append(SHA256_MULTIHASH_PREFIX).append(meta.btmh());
+            uri.append(sep)
+                    .append("xt=urn:btmh:")
+                    .append(SHA256_MULTIHASH_PREFIX)
+                    .append(meta.btmh());
         }
-        uri.append("&dn=").append(URLEncoder.encode(meta.name(), StandardCharsets.UTF_8).replace("+", "%20"));
+        uri.append("&dn=")
+                .append(URLEncoder.encode(meta.name(), StandardCharsets.UTF_8).replace("+", "%20"));
         return new MagnetLink(meta.btih(), meta.btmh(), meta.name(), List.of(), meta.totalSize(), uri.toString());
     }
 
@@ -127,8 +132,8 @@ public record MagnetLink(String btih, String btmh, String displayName, List<Stri
         if (hash.length() == 32) {
             return HexFormat.of().formatHex(base32(hash));
         }
-        throw new TorrentException("invalid magnet link: btih '" + shorten(hash)
-                + "' is neither 40 hex nor 32 base32 characters");
+        throw new TorrentException(
+                "invalid magnet link: btih '" + shorten(hash) + "' is neither 40 hex nor 32 base32 characters");
     }
 
     private static String btmhHex(String multihash) throws TorrentException {
@@ -156,8 +161,8 @@ public record MagnetLink(String btih, String btmh, String displayName, List<Stri
         for (int i = 0; i < text.length(); i++) {
             int v = BASE32.indexOf(Character.toUpperCase(text.charAt(i)));
             if (v < 0) {
-                throw new TorrentException("invalid magnet link: btih '" + shorten(text)
-                        + "' has a character outside base32");
+                throw new TorrentException(
+                        "invalid magnet link: btih '" + shorten(text) + "' has a character outside base32");
             }
             buffer = (buffer << 5) | v;
             bits += 5;
@@ -206,10 +211,12 @@ public record MagnetLink(String btih, String btmh, String displayName, List<Stri
             }
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(out.toByteArray())).toString();
+                    .decode(ByteBuffer.wrap(out.toByteArray()))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new TorrentException("invalid magnet link: '" + shorten(s) + "' does not decode to UTF-8");
         }

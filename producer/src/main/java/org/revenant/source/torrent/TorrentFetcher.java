@@ -28,8 +28,12 @@ public final class TorrentFetcher {
     /** Settings; {@link #defaults()} suits Academic Torrents and similar sites. */
     public record Settings(Duration connectTimeout, Duration timeout, int maxBytes, String version) {
         public Settings {
-            if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()
-                    || timeout == null || timeout.isNegative() || timeout.isZero()) {
+            if (connectTimeout == null
+                    || connectTimeout.isNegative()
+                    || connectTimeout.isZero()
+                    || timeout == null
+                    || timeout.isNegative()
+                    || timeout.isZero()) {
                 throw new IllegalArgumentException("timeouts must be positive");
             }
             if (maxBytes < 1) {
@@ -42,8 +46,11 @@ public final class TorrentFetcher {
 
         public static Settings defaults() {
             String version = TorrentFetcher.class.getPackage().getImplementationVersion();
-            return new Settings(Duration.ofSeconds(10), Duration.ofSeconds(60),
-                    BencodeReader.Limits.TORRENT_FILE.maxInputBytes(), version != null ? version : "dev");
+            return new Settings(
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(60),
+                    BencodeReader.Limits.TORRENT_FILE.maxInputBytes(),
+                    version != null ? version : "dev");
         }
     }
 
@@ -88,8 +95,8 @@ public final class TorrentFetcher {
             response = future.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new TorrentFetchException("timed out after " + settings.timeout().toMillis()
-                    + " ms fetching " + uri, e);
+            throw new TorrentFetchException(
+                    "timed out after " + settings.timeout().toMillis() + " ms fetching " + uri, e);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
@@ -102,7 +109,8 @@ public final class TorrentFetcher {
             throw new TorrentFetchException("HTTP " + status + " fetching " + uri, status);
         }
         byte[] body = response.body();
-        String contentType = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+        String contentType =
+                response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         if (contentType.contains("text/html") || looksLikeHtml(body)) {
             // Typically a login page, an error page served with 200, or a takedown notice.
             throw new TorrentFetchException("expected a .torrent file but " + uri + " returned an HTML page", status);
@@ -123,12 +131,14 @@ public final class TorrentFetcher {
 
     private TorrentFetchException failure(URI uri, Throwable cause) {
         if (cause instanceof TooLargeException tooLarge) {
-            return new TorrentFetchException(uri + " is larger than the limit of " + settings.maxBytes()
-                    + " bytes for a .torrent" + tooLarge.getMessage(), 0);
+            return new TorrentFetchException(
+                    uri + " is larger than the limit of " + settings.maxBytes() + " bytes for a .torrent"
+                            + tooLarge.getMessage(),
+                    0);
         }
         if (cause instanceof HttpTimeoutException) {
-            return new TorrentFetchException("timed out after " + settings.timeout().toMillis()
-                    + " ms fetching " + uri, cause);
+            return new TorrentFetchException(
+                    "timed out after " + settings.timeout().toMillis() + " ms fetching " + uri, cause);
         }
         return new TorrentFetchException("cannot fetch " + uri + ": " + describe(cause), cause);
     }

@@ -1,7 +1,6 @@
 package org.revenant.source.torrent;
 
 import java.util.List;
-
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
 

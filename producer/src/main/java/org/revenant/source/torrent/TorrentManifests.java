@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.revenant.avro.EntryKind;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
@@ -18,8 +17,7 @@ public final class TorrentManifests {
 
     public static final String PLATFORM = "torrent";
 
-    private TorrentManifests() {
-    }
+    private TorrentManifests() {}
 
     /**
      * @param url where the .torrent came from, or null; then the mirror's url is a magnet built
@@ -43,8 +41,7 @@ public final class TorrentManifests {
 
     /** A magnet without metadata: the mirror is known, its files are not. */
     public static TorrentManifest fromMagnet(MagnetLink magnet) {
-        return new TorrentManifest(mirror(magnet.btih(), magnet.btmh(), magnet.displayName(), magnet.uri()),
-                List.of());
+        return new TorrentManifest(mirror(magnet.btih(), magnet.btmh(), magnet.displayName(), magnet.uri()), List.of());
     }
 
     /** {@code torrent:<btih>}, or {@code torrent:btmh:<hex>} when there is no v1 infohash. */

@@ -12,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.revenant.source.torrent.BencodeValue.BBytes;
 import org.revenant.source.torrent.BencodeValue.BDict;
 import org.revenant.source.torrent.BencodeValue.BInt;
@@ -33,11 +32,19 @@ import org.revenant.source.torrent.BencodeValue.BList;
  * @param files       content files in torrent order
  * @param trackers    announce URLs, de-duplicated, in file order
  */
-public record TorrentMetainfo(String btih, String btmh, String name, boolean singleFile, long pieceLength,
-                              long totalSize, List<TorrentFile> files, List<String> trackers) {
+public record TorrentMetainfo(
+        String btih,
+        String btmh,
+        String name,
+        boolean singleFile,
+        long pieceLength,
+        long totalSize,
+        List<TorrentFile> files,
+        List<String> trackers) {
 
     /** Sizes above 2^53 are not plausible and would lose precision in JSON consumers. */
     public static final long MAX_SIZE = 1L << 53;
+
     private static final int MIN_V2_PIECE_LENGTH = 16 * 1024;
     /**
      * A path as a client writes it ({@code <name>/<path>}) longer than file systems accept is no
@@ -80,16 +87,16 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
     public static TorrentMetainfo parse(byte[] data, Limits limits) throws TorrentException {
         BencodeReader.Document doc = BencodeReader.read(data, limits.bencode());
         if (!(doc.root() instanceof BDict root)) {
-            throw new TorrentException("not a torrent: top-level value is a " + doc.root().typeName()
-                    + ", expected a dictionary");
+            throw new TorrentException(
+                    "not a torrent: top-level value is a " + doc.root().typeName() + ", expected a dictionary");
         }
         BencodeValue infoValue = root.get("info");
         if (infoValue == null) {
             throw new TorrentException("not a torrent: no 'info' dictionary");
         }
         if (!(infoValue instanceof BDict info)) {
-            throw new TorrentException("invalid torrent: 'info' is a " + infoValue.typeName()
-                    + ", expected a dictionary");
+            throw new TorrentException(
+                    "invalid torrent: 'info' is a " + infoValue.typeName() + ", expected a dictionary");
         }
         return new Parser(info, limits).parse(data, doc, trackers(root));
     }
@@ -107,8 +114,7 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
             this.limits = limits;
         }
 
-        TorrentMetainfo parse(byte[] data, BencodeReader.Document doc, List<String> trackers)
-                throws TorrentException {
+        TorrentMetainfo parse(byte[] data, BencodeReader.Document doc, List<String> trackers) throws TorrentException {
             String name = name();
             nameLength = name.length();
             long pieceLength = positiveInt(info, "piece length", "info");
@@ -176,19 +182,19 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
                 throw new TorrentException("invalid torrent: info has no 'name'");
             }
             if (!(value instanceof BBytes bytes)) {
-                throw new TorrentException("invalid torrent: 'name' is a " + value.typeName()
-                        + ", expected a byte string");
+                throw new TorrentException(
+                        "invalid torrent: 'name' is a " + value.typeName() + ", expected a byte string");
             }
             String name = utf8(bytes.bytes(), "torrent name");
             checkComponent(name, "torrent name");
             if (name.length() > MAX_PATH_CHARS) {
-                throw new TorrentException("invalid torrent: its name is longer than " + MAX_PATH_CHARS + " characters");
+                throw new TorrentException(
+                        "invalid torrent: its name is longer than " + MAX_PATH_CHARS + " characters");
             }
             return name;
         }
 
-        private record V1Layout(List<TorrentFile> files, boolean single) {
-        }
+        private record V1Layout(List<TorrentFile> files, boolean single) {}
 
         private V1Layout v1Layout(String name, long pieceLength) throws TorrentException {
             BencodeValue filesValue = info.get("files");
@@ -222,8 +228,8 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
                 }
                 single = false;
             } else if (filesValue != null) {
-                throw new TorrentException("invalid torrent: 'files' is a " + filesValue.typeName()
-                        + ", expected a list");
+                throw new TorrentException(
+                        "invalid torrent: 'files' is a " + filesValue.typeName() + ", expected a list");
             } else {
                 throw new TorrentException("invalid torrent: info has neither 'length' nor 'files'");
             }
@@ -235,8 +241,8 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
         private long v1File(BencodeValue item, int index, List<TorrentFile> out) throws TorrentException {
             String where = "file " + index;
             if (!(item instanceof BDict file)) {
-                throw new TorrentException("invalid torrent: " + where + " is a " + item.typeName()
-                        + ", expected a dictionary");
+                throw new TorrentException(
+                        "invalid torrent: " + where + " is a " + item.typeName() + ", expected a dictionary");
             }
             String attr = attr(file, where);
             BencodeValue lengthValue = file.get("length");
@@ -261,8 +267,10 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
                 throw new TorrentException("invalid torrent: " + where + " has an empty path");
             }
             // Padding files written before BEP 47 carried only a conventional name.
-            pad = pad || (!components.isEmpty() && (components.get(0).equals(".pad")
-                    || components.get(components.size() - 1).startsWith("_____padding_file_")));
+            pad = pad
+                    || (!components.isEmpty()
+                            && (components.get(0).equals(".pad")
+                                    || components.get(components.size() - 1).startsWith("_____padding_file_")));
             if (attr.indexOf('l') >= 0) {
                 BencodeValue target = file.get("symlink path");
                 if (target != null) {
@@ -280,8 +288,8 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
 
         private List<String> pathComponents(BencodeValue value, String where) throws TorrentException {
             if (!(value instanceof BList list)) {
-                throw new TorrentException("invalid torrent: " + where + " is a " + value.typeName()
-                        + ", expected a list");
+                throw new TorrentException(
+                        "invalid torrent: " + where + " is a " + value.typeName() + ", expected a list");
             }
             List<String> components = new ArrayList<>(list.items().size());
             for (BencodeValue element : list.items()) {
@@ -317,12 +325,12 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
                 String component = utf8(BencodeValue.keyBytes(key), "v2 file tree name");
                 checkComponent(component, "v2 file tree name");
                 // Checked before the longer path is built, so a folder cannot grow past the cap.
-                checkPathLength(prefix.length() + 1 + component.length(), "v2 file tree entry '"
-                        + printable(component) + "'");
+                checkPathLength(
+                        prefix.length() + 1 + component.length(), "v2 file tree entry '" + printable(component) + "'");
                 String path = prefix.isEmpty() ? component : prefix + "/" + component;
                 if (!(value instanceof BDict child)) {
-                    throw new TorrentException("invalid v2 torrent: file tree entry '" + printable(path)
-                            + "' is a " + value.typeName() + ", expected a dictionary");
+                    throw new TorrentException("invalid v2 torrent: file tree entry '" + printable(path) + "' is a "
+                            + value.typeName() + ", expected a dictionary");
                 }
                 walkTree(child, path, out);
             }
@@ -331,8 +339,8 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
         private void v2File(BencodeValue value, String path, List<TorrentFile> out) throws TorrentException {
             String where = "v2 file '" + printable(path) + "'";
             if (!(value instanceof BDict file)) {
-                throw new TorrentException("invalid v2 torrent: " + where + " is a " + value.typeName()
-                        + ", expected a dictionary");
+                throw new TorrentException(
+                        "invalid v2 torrent: " + where + " is a " + value.typeName() + ", expected a dictionary");
             }
             if (++fileCount > limits.maxFiles()) {
                 throw new TorrentException("torrent has more than " + limits.maxFiles() + " files");
@@ -364,8 +372,8 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
 
         private void checkPathLength(long length, String where) throws TorrentException {
             if (nameLength + 1 + length > MAX_PATH_CHARS) {
-                throw new TorrentException("invalid torrent: the path of " + where + " is longer than "
-                        + MAX_PATH_CHARS + " characters");
+                throw new TorrentException(
+                        "invalid torrent: the path of " + where + " is longer than " + MAX_PATH_CHARS + " characters");
             }
         }
 
@@ -373,8 +381,8 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
             checkPathLength(path.length(), where);
             pathChars += path.length();
             if (pathChars > MAX_TOTAL_PATH_CHARS) {
-                throw new TorrentException("invalid torrent: its file paths add up to more than "
-                        + MAX_TOTAL_PATH_CHARS + " characters");
+                throw new TorrentException(
+                        "invalid torrent: its file paths add up to more than " + MAX_TOTAL_PATH_CHARS + " characters");
             }
         }
 
@@ -392,12 +400,12 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
                 throw new TorrentException("invalid torrent: info has no 'pieces'");
             }
             if (!(pieces instanceof BBytes bytes)) {
-                throw new TorrentException("invalid torrent: 'pieces' is a " + pieces.typeName()
-                        + ", expected a byte string");
+                throw new TorrentException(
+                        "invalid torrent: 'pieces' is a " + pieces.typeName() + ", expected a byte string");
             }
             if (bytes.bytes().length % 20 != 0) {
-                throw new TorrentException("invalid torrent: 'pieces' is " + bytes.bytes().length
-                        + " bytes, not a multiple of 20");
+                throw new TorrentException(
+                        "invalid torrent: 'pieces' is " + bytes.bytes().length + " bytes, not a multiple of 20");
             }
             long expected = totalWithPadding / pieceLength + (totalWithPadding % pieceLength == 0 ? 0 : 1);
             long actual = bytes.bytes().length / 20;
@@ -451,8 +459,8 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
 
     private static long requireInt(BencodeValue value, String what) throws TorrentException {
         if (!(value instanceof BInt i)) {
-            throw new TorrentException("invalid torrent: " + what + " is a " + value.typeName()
-                    + ", expected an integer");
+            throw new TorrentException(
+                    "invalid torrent: " + what + " is a " + value.typeName() + ", expected an integer");
         }
         return i.value();
     }
@@ -494,8 +502,8 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
             return "";
         }
         if (!(attr instanceof BBytes bytes)) {
-            throw new TorrentException("invalid torrent: " + where + " 'attr' is a " + attr.typeName()
-                    + ", expected a byte string");
+            throw new TorrentException(
+                    "invalid torrent: " + where + " 'attr' is a " + attr.typeName() + ", expected a byte string");
         }
         return new String(bytes.bytes(), StandardCharsets.ISO_8859_1);
     }
@@ -506,7 +514,8 @@ public record TorrentMetainfo(String btih, String btmh, String name, boolean sin
             return new String(bytes, StandardCharsets.ISO_8859_1);
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes))

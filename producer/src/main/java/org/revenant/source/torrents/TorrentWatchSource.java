@@ -23,8 +23,8 @@ import org.revenant.crawl.Source;
 import org.revenant.crawl.SourceDescriptor;
 import org.revenant.source.torrent.BencodeReader;
 import org.revenant.source.torrent.MagnetLink;
-import org.revenant.source.torrent.TorrentManifest;
 import org.revenant.source.torrent.TorrentException;
+import org.revenant.source.torrent.TorrentManifest;
 import org.revenant.source.torrent.TorrentManifests;
 import org.revenant.source.torrent.TorrentMetainfo;
 
@@ -36,8 +36,19 @@ import org.revenant.source.torrent.TorrentMetainfo;
 public final class TorrentWatchSource implements Source {
 
     /** The platform: its configuration, defaults and factory (docs/decisions/015). */
-    public static final SourceDescriptor DESCRIPTOR = new SourceDescriptor("torrents", TorrentManifests.PLATFORM, null, null, null,
-            null, "items", null, null, Duration.ofHours(24), false, (config, http) -> new TorrentWatchSource(http));
+    public static final SourceDescriptor DESCRIPTOR = new SourceDescriptor(
+            "torrents",
+            TorrentManifests.PLATFORM,
+            null,
+            null,
+            null,
+            null,
+            "items",
+            null,
+            null,
+            Duration.ofHours(24),
+            false,
+            (config, http) -> new TorrentWatchSource(http));
 
     public static final String NAME = "torrents";
     static final String LAST_KEY = "mirrorKey";
@@ -85,8 +96,10 @@ public final class TorrentWatchSource implements Source {
             }
             if (lower.startsWith("http://") || lower.startsWith("https://")) {
                 String etag = previous == null ? null : previous.getEtag();
-                HttpResult r = http.get(HttpFetcher.Request.get(URI.create(locator)).accept("application/x-bittorrent")
-                        .ifNoneMatch(etag).maxBodyBytes(BencodeReader.Limits.TORRENT_FILE.maxInputBytes()));
+                HttpResult r = http.get(HttpFetcher.Request.get(URI.create(locator))
+                        .accept("application/x-bittorrent")
+                        .ifNoneMatch(etag)
+                        .maxBodyBytes(BencodeReader.Limits.TORRENT_FILE.maxInputBytes()));
                 if (r.notModified()) {
                     return CrawlOutcome.unchanged(etag, null);
                 }
@@ -94,8 +107,16 @@ public final class TorrentWatchSource implements Source {
                 String lastKey = previous == null ? null : previous.getExtra().get(LAST_KEY);
                 if (status != null && lastKey != null) {
                     String locatorPart = lastKey.substring(lastKey.indexOf(':') + 1);
-                    return CrawlOutcome.of(Snapshot.status(Mirrors.withStatus(lastKey, TorrentManifests.PLATFORM, locatorPart,
-                            locator, status, "HTTP " + r.status() + " from " + locator)), null, null);
+                    return CrawlOutcome.of(
+                            Snapshot.status(Mirrors.withStatus(
+                                    lastKey,
+                                    TorrentManifests.PLATFORM,
+                                    locatorPart,
+                                    locator,
+                                    status,
+                                    "HTTP " + r.status() + " from " + locator)),
+                            null,
+                            null);
                 }
                 if (r.status() != 200) {
                     throw new CrawlException("HTTP " + r.status() + " from " + locator);
@@ -117,7 +138,11 @@ public final class TorrentWatchSource implements Source {
     }
 
     private static CrawlOutcome done(TorrentManifest manifest, String etag) {
-        return new CrawlOutcome(new Snapshot(manifest.mirror(), manifest.entries(), null), List.of(), etag, null,
+        return new CrawlOutcome(
+                new Snapshot(manifest.mirror(), manifest.entries(), null),
+                List.of(),
+                etag,
+                null,
                 Map.of(LAST_KEY, manifest.mirror().getKey()));
     }
 }

@@ -15,7 +15,6 @@ import org.revenant.avro.EntryKind;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
 import org.revenant.avro.MirrorStatus;
-import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.CrawlException;
 import org.revenant.crawl.CrawlOutcome;
 import org.revenant.crawl.Discovery;
@@ -26,6 +25,7 @@ import org.revenant.crawl.Json;
 import org.revenant.crawl.Mirrors;
 import org.revenant.crawl.Snapshot;
 import org.revenant.crawl.Source;
+import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.SourceDescriptor;
 import org.revenant.crawl.TextLinks;
 import org.revenant.crawl.Urls;
@@ -34,9 +34,18 @@ import org.revenant.crawl.Urls;
 public final class ZenodoSource implements Source {
 
     /** The platform: its configuration, defaults and factory (docs/decisions/015). */
-    public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api("zenodo", ZenodoSource.PLATFORM, "url",
-            "https://zenodo.org", "REVENANT_ZENODO_URL", null, "records",
-            "[0-9]+", "a numeric record id", Duration.ofHours(12), ZenodoSource::new);
+    public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api(
+            "zenodo",
+            ZenodoSource.PLATFORM,
+            "url",
+            "https://zenodo.org",
+            "REVENANT_ZENODO_URL",
+            null,
+            "records",
+            "[0-9]+",
+            "a numeric record id",
+            Duration.ofHours(12),
+            ZenodoSource::new);
 
     public static final String NAME = "zenodo";
     public static final String PLATFORM = "zenodo";
@@ -69,7 +78,8 @@ public final class ZenodoSource implements Source {
     @Override
     public Discovery discover(String query, DiscoveryTerms terms, CrawlCheckpoint previous) throws CrawlException {
         Set<String> found = new LinkedHashSet<>();
-        URI next = Urls.of(base, "/api/records?q=" + Urls.param("\"" + query.replace("\"", "") + "\"") + "&size=100&page=1");
+        URI next = Urls.of(
+                base, "/api/records?q=" + Urls.param("\"" + query.replace("\"", "") + "\"") + "&size=100&page=1");
         for (int page = 0; page < MAX_SEARCH_PAGES && next != null; page++) {
             HttpResult r = get(next, null);
             if (r.status() != 200) {
@@ -100,8 +110,11 @@ public final class ZenodoSource implements Source {
         }
         MirrorStatus status = Mirrors.forHttpStatus(r.status());
         if (status != null) {
-            return CrawlOutcome.of(Snapshot.status(Mirrors.withStatus(mirrorKey(id), PLATFORM, id, page, status,
-                    "HTTP " + r.status())), null, null);
+            return CrawlOutcome.of(
+                    Snapshot.status(
+                            Mirrors.withStatus(mirrorKey(id), PLATFORM, id, page, status, "HTTP " + r.status())),
+                    null,
+                    null);
         }
         if (r.status() != 200) {
             throw new CrawlException("record " + id + ": HTTP " + r.status());
@@ -136,14 +149,16 @@ public final class ZenodoSource implements Source {
             CrawlException.checkInterrupted();
             position++;
             if (entries.size() >= MAX_FILES) { // the first ones are published, marked partial
-                mirror.setPartial(true).setPartialReason("record has more than " + MAX_FILES + " files: the first "
-                        + MAX_FILES + " listed");
+                mirror.setPartial(true)
+                        .setPartialReason(
+                                "record has more than " + MAX_FILES + " files: the first " + MAX_FILES + " listed");
                 break;
             }
             entries.add(file(id, position, f));
         }
         entries.addAll(TextLinks.extract(description, "description"));
-        return CrawlOutcome.of(new Snapshot(mirror.build(), entries, Mirrors.cap(description, MAX_TEXT_CHARS)), r.etag(), revision);
+        return CrawlOutcome.of(
+                new Snapshot(mirror.build(), entries, Mirrors.cap(description, MAX_TEXT_CHARS)), r.etag(), revision);
     }
 
     /**
@@ -172,9 +187,13 @@ public final class ZenodoSource implements Source {
             }
             md5 = MD5.matcher(c).matches() ? c : null;
         }
-        return ManifestEntry.newBuilder().setPath(path)
-                .setSize(size.isIntegralNumber() && size.canConvertToLong() && size.asLong() >= 0 ? size.asLong() : null)
-                .setMd5(md5).setKind(EntryKind.FILE).build();
+        return ManifestEntry.newBuilder()
+                .setPath(path)
+                .setSize(
+                        size.isIntegralNumber() && size.canConvertToLong() && size.asLong() >= 0 ? size.asLong() : null)
+                .setMd5(md5)
+                .setKind(EntryKind.FILE)
+                .build();
     }
 
     private HttpResult get(URI uri, String etag) throws CrawlException {

@@ -53,7 +53,11 @@ class AcademicTorrentsSourceTest {
         DiscoveryTerms terms = new DiscoveryTerms(Set.of("MS Celeb", "MS1M"), Set.of(), Set.of(MS1M));
         Discovery found = source().discover("database.xml", terms, null);
         assertEquals(List.of(MS1M, reseed), found.locators(), "by infohash, and by a name in the title");
-        CrawlCheckpoint cp = CrawlCheckpoint.newBuilder().setKey("k").setSource("academictorrents").setEtag(found.etag()).build();
+        CrawlCheckpoint cp = CrawlCheckpoint.newBuilder()
+                .setKey("k")
+                .setSource("academictorrents")
+                .setEtag(found.etag())
+                .build();
         assertEquals(List.of(), source().discover("database.xml", terms, cp).locators(), "304: nothing new");
         assertEquals(found.etag(), server.requests().get(1).header("If-None-Match"));
     }
@@ -62,23 +66,32 @@ class AcademicTorrentsSourceTest {
     void aListedInfohashBecomesATorrentMirrorWithItsFiles() throws Exception {
         byte[] torrent = reseed();
         String btih = Fixtures.btih(torrent);
-        server.on("/download/" + btih + ".torrent", req -> FixtureServer.bytes(200, torrent, "application/x-bittorrent"));
+        server.on(
+                "/download/" + btih + ".torrent", req -> FixtureServer.bytes(200, torrent, "application/x-bittorrent"));
         CrawlOutcome out = source().crawl(btih, null);
         assertEquals("torrent:" + btih, out.snapshot().mirror().getKey());
         assertEquals(2, out.snapshot().entries().size());
         assertEquals(server.base() + "/details/" + btih, out.snapshot().mirror().getUrl());
         server.on("/download/" + MS1M + ".torrent", req -> FixtureServer.json(404, "{\"error\":\"not found\"}"));
-        assertEquals(MirrorStatus.GONE, source().crawl(MS1M, null).snapshot().mirror().getStatus());
+        assertEquals(
+                MirrorStatus.GONE,
+                source().crawl(MS1M, null).snapshot().mirror().getStatus());
     }
 
     @Test
     void aMalformedCatalogueOrAWrongTorrentIsAClearError() {
-        server.on("/database.xml", req -> FixtureServer.bytes(200, "<rss><channel><item><title>x</titl".getBytes(), "application/xml"));
-        CrawlException bad = assertThrows(CrawlException.class,
-                () -> source().discover("database.xml", DiscoveryTerms.empty(), null));
+        server.on(
+                "/database.xml",
+                req -> FixtureServer.bytes(200, "<rss><channel><item><title>x</titl".getBytes(), "application/xml"));
+        CrawlException bad = assertThrows(
+                CrawlException.class, () -> source().discover("database.xml", DiscoveryTerms.empty(), null));
         assertTrue(bad.getMessage().startsWith("malformed database.xml from"), bad.getMessage());
-        server.on("/download/" + MS1M + ".torrent", req -> FixtureServer.bytes(200, reseed(), "application/x-bittorrent"));
+        server.on(
+                "/download/" + MS1M + ".torrent",
+                req -> FixtureServer.bytes(200, reseed(), "application/x-bittorrent"));
         CrawlException wrong = assertThrows(CrawlException.class, () -> source().crawl(MS1M, null));
-        assertTrue(wrong.getMessage().startsWith("asked for " + MS1M + " but the .torrent served has infohash"), wrong.getMessage());
+        assertTrue(
+                wrong.getMessage().startsWith("asked for " + MS1M + " but the .torrent served has infohash"),
+                wrong.getMessage());
     }
 }

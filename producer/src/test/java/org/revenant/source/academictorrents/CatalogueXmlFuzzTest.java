@@ -3,7 +3,6 @@ package org.revenant.source.academictorrents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpHeaders;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +32,8 @@ import org.revenant.fuzz.Fuzz;
 class CatalogueXmlFuzzTest {
 
     private static final String WANTED = "9e67eb7cc23c9417f39778a8e06cca5e26196a97";
-    private static final DiscoveryTerms TERMS = new DiscoveryTerms(Set.of("MS Celeb", "Secret Marker"), Set.of(), Set.of(WANTED));
+    private static final DiscoveryTerms TERMS =
+            new DiscoveryTerms(Set.of("MS Celeb", "Secret Marker"), Set.of(), Set.of(WANTED));
     private static final String CATALOGUE = """
             <?xml version="1.0" encoding="UTF-8"?>
             <rss version="2.0"><channel>
@@ -66,9 +65,14 @@ class CatalogueXmlFuzzTest {
     void entityExpansionBombIsRefused() {
         StringBuilder bomb = new StringBuilder("<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY l0 \"lol\">");
         for (int i = 1; i < 12; i++) {
-            bomb.append("<!ENTITY l").append(i).append(" \"").append(("&l" + (i - 1) + ";").repeat(10)).append("\">");
+            bomb.append("<!ENTITY l")
+                    .append(i)
+                    .append(" \"")
+                    .append(("&l" + (i - 1) + ";").repeat(10))
+                    .append("\">");
         }
-        bomb.append("]><rss><channel><item><title>&l11;</title><infohash>").append(WANTED)
+        bomb.append("]><rss><channel><item><title>&l11;</title><infohash>")
+                .append(WANTED)
                 .append("</infohash></item></channel></rss>");
         List<String> found = readBounded(bomb.toString().getBytes(StandardCharsets.UTF_8));
         assertEquals(List.of(), found);
@@ -76,7 +80,9 @@ class CatalogueXmlFuzzTest {
 
     @Test
     void aWellFormedCatalogueIsStillRead() throws Exception {
-        assertEquals(List.of(WANTED), AcademicTorrentsSource.matches(result(CATALOGUE.getBytes(StandardCharsets.UTF_8)), TERMS));
+        assertEquals(
+                List.of(WANTED),
+                AcademicTorrentsSource.matches(result(CATALOGUE.getBytes(StandardCharsets.UTF_8)), TERMS));
     }
 
     @Test
@@ -117,21 +123,52 @@ class CatalogueXmlFuzzTest {
             Fuzz.assertClearMessage(e);
             return List.of();
         } catch (RuntimeException e) {
-            throw new AssertionError("catalogue " + Fuzz.shorten(new String(xml, StandardCharsets.UTF_8))
-                    + " crashed the reader", e);
+            throw new AssertionError(
+                    "catalogue " + Fuzz.shorten(new String(xml, StandardCharsets.UTF_8)) + " crashed the reader", e);
         }
     }
 
     private static HttpResult result(byte[] body) {
-        return new HttpResult(URI.create("https://academictorrents.example/database.xml"), 200,
-                HttpHeaders.of(Map.of(), (a, b) -> true), body);
+        return new HttpResult(
+                URI.create("https://academictorrents.example/database.xml"),
+                200,
+                HttpHeaders.of(Map.of(), (a, b) -> true),
+                body);
     }
 
     private static byte[] mutate(byte[] in, SplittableRandom random) {
-        String[] inserts = {"<", ">", "&", "&amp;", "&#0;", "&#xD800;", "&#1114112;", "]]>", "<![CDATA[", "<!--",
-            "-->", "<?pi x?>", "<!DOCTYPE x>", "<!ENTITY e \"v\">", "&e;", "<item>", "</item>", "<title>", "</title>",
-            "<infohash>", "</infohash>", "\u0000", "\uFFFE", "\uD83D", "é", "<x:y xmlns:x=\"u\">", "<?xml version=\"1.1\"?>",
-            "<?xml version=\"1.0\" encoding=\"UTF-7\"?>", "<?xml version=\"1.0\" encoding=\"nope\"?>", "\u00ef\u00bb\u00bf"};
+        String[] inserts = {
+            "<",
+            ">",
+            "&",
+            "&amp;",
+            "&#0;",
+            "&#xD800;",
+            "&#1114112;",
+            "]]>",
+            "<![CDATA[",
+            "<!--",
+            "-->",
+            "<?pi x?>",
+            "<!DOCTYPE x>",
+            "<!ENTITY e \"v\">",
+            "&e;",
+            "<item>",
+            "</item>",
+            "<title>",
+            "</title>",
+            "<infohash>",
+            "</infohash>",
+            "\u0000",
+            "\uFFFE",
+            "\uD83D",
+            "é",
+            "<x:y xmlns:x=\"u\">",
+            "<?xml version=\"1.1\"?>",
+            "<?xml version=\"1.0\" encoding=\"UTF-7\"?>",
+            "<?xml version=\"1.0\" encoding=\"nope\"?>",
+            "\u00ef\u00bb\u00bf"
+        };
         int at = random.nextInt(in.length + 1);
         byte[] insert;
         int remove = 0;

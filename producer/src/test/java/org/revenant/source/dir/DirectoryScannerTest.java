@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.revenant.avro.EntryKind;
@@ -46,7 +45,12 @@ class DirectoryScannerTest {
 
         DirectoryScan scan = scanner.scan(root, DirectoryScanner.Listener.NONE);
 
-        assertEquals(List.of("README.md", "Top1M_MidList.Name.tsv", "faces/m.0abc/0-FaceId-0.jpg", "faces/m.0abc/1-FaceId-0.jpg"),
+        assertEquals(
+                List.of(
+                        "README.md",
+                        "Top1M_MidList.Name.tsv",
+                        "faces/m.0abc/0-FaceId-0.jpg",
+                        "faces/m.0abc/1-FaceId-0.jpg"),
                 scan.entries().stream().map(ManifestEntry::getPath).toList());
         ManifestEntry readme = scan.entries().get(0);
         assertEquals(SHA256_ABC, readme.getSha256());
@@ -93,7 +97,9 @@ class DirectoryScannerTest {
 
         DirectoryScan scan = scanner.scan(root, DirectoryScanner.Listener.NONE);
 
-        assertEquals(List.of("real.txt"), scan.entries().stream().map(ManifestEntry::getPath).toList());
+        assertEquals(
+                List.of("real.txt"),
+                scan.entries().stream().map(ManifestEntry::getPath).toList());
         assertEquals(3, scan.notRegular());
     }
 
@@ -113,7 +119,9 @@ class DirectoryScannerTest {
             }
         });
 
-        assertEquals(List.of("ok.txt"), scan.entries().stream().map(ManifestEntry::getPath).toList());
+        assertEquals(
+                List.of("ok.txt"),
+                scan.entries().stream().map(ManifestEntry::getPath).toList());
         assertEquals(1, scan.unreadable());
         assertEquals(List.of("locked.bin: permission denied"), skipped);
     }
@@ -140,7 +148,9 @@ class DirectoryScannerTest {
             }
         });
 
-        assertEquals(List.of("a.txt", "c.txt"), scan.entries().stream().map(ManifestEntry::getPath).toList());
+        assertEquals(
+                List.of("a.txt", "c.txt"),
+                scan.entries().stream().map(ManifestEntry::getPath).toList());
         assertEquals(1, scan.unreadable());
         assertEquals(List.of("b.txt: removed during the scan"), skipped);
     }
@@ -161,7 +171,8 @@ class DirectoryScannerTest {
 
         long total = 3 + (9L << 20);
         assertEquals(new DirectoryScanner.Progress(2, 2, total, total), seen.get(seen.size() - 1));
-        assertTrue(seen.contains(new DirectoryScanner.Progress(1, 2, 3 + (8L << 20), total)),
+        assertTrue(
+                seen.contains(new DirectoryScanner.Progress(1, 2, 3 + (8L << 20), total)),
                 "one report 8 MiB into the second file: " + seen);
         assertEquals(new DirectoryScanner.Progress(1, 2, 3, total), seen.get(0));
         assertEquals(3, seen.size());
@@ -171,11 +182,15 @@ class DirectoryScannerTest {
     @Test
     void missingOrNonDirectoryPathIsOneLine() throws Exception {
         Path missing = tmp.resolve("nope");
-        assertEquals(missing + ": no such directory",
-                assertThrows(DirectoryScanException.class, () -> scanner.scan(missing, DirectoryScanner.Listener.NONE)).getMessage());
+        assertEquals(
+                missing + ": no such directory",
+                assertThrows(DirectoryScanException.class, () -> scanner.scan(missing, DirectoryScanner.Listener.NONE))
+                        .getMessage());
         Path plain = file(tmp, "plain.txt", "abc");
-        assertEquals(plain + ": not a directory",
-                assertThrows(DirectoryScanException.class, () -> scanner.scan(plain, DirectoryScanner.Listener.NONE)).getMessage());
+        assertEquals(
+                plain + ": not a directory",
+                assertThrows(DirectoryScanException.class, () -> scanner.scan(plain, DirectoryScanner.Listener.NONE))
+                        .getMessage());
     }
 
     @Test

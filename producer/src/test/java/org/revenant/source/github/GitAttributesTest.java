@@ -52,7 +52,8 @@ class GitAttributesTest {
 
         String longPattern = "*" + "b".repeat(GitAttributes.MAX_PATTERN_CHARS) + " filter=lfs\n";
         assertTrue(GitAttributes.parse(longPattern + "*.bin filter=lfs\n").tracked("x.bin"));
-        assertEquals(1, GitAttributes.parse(longPattern + "*.bin filter=lfs\n").size(), "an over-long pattern is ignored");
+        assertEquals(
+                1, GitAttributes.parse(longPattern + "*.bin filter=lfs\n").size(), "an over-long pattern is ignored");
     }
 
     @Test
@@ -68,16 +69,50 @@ class GitAttributesTest {
     }
 
     /** The patterns people write, where the regex translation this replaced and gitattributes agree. */
-    static final List<String> NORMAL = List.of("*.bin", "*.tar.gz", "data/**", "**/*.tsv", "a/b/*.zip", "data/*/x.bin",
-            "?.bin", "img_??.png", "*.parquet", "models/*.pt", "**/images/*", "*", "x*y*z", "d/**/e.bin");
+    static final List<String> NORMAL = List.of(
+            "*.bin",
+            "*.tar.gz",
+            "data/**",
+            "**/*.tsv",
+            "a/b/*.zip",
+            "data/*/x.bin",
+            "?.bin",
+            "img_??.png",
+            "*.parquet",
+            "models/*.pt",
+            "**/images/*",
+            "*",
+            "x*y*z",
+            "d/**/e.bin");
 
     @Test
     void agreesWithTheFormerRegexTranslationOnNormalPatterns() {
         long seed = System.nanoTime();
         System.out.println("GitAttributesTest.agreesWithTheFormerRegexTranslationOnNormalPatterns seed=" + seed);
         Random random = new Random(seed);
-        String[] parts = {"a", "b", "d", "e", "data", "images", "x", "y", "z", "models", "x.bin", "e.bin", "f.tsv",
-                "g.tar.gz", "h.zip", "i.pt", "1.bin", "img_01.png", "q.parquet", "xyz", "xaybz"};
+        String[] parts = {
+            "a",
+            "b",
+            "d",
+            "e",
+            "data",
+            "images",
+            "x",
+            "y",
+            "z",
+            "models",
+            "x.bin",
+            "e.bin",
+            "f.tsv",
+            "g.tar.gz",
+            "h.zip",
+            "i.pt",
+            "1.bin",
+            "img_01.png",
+            "q.parquet",
+            "xyz",
+            "xaybz"
+        };
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
             int compared = 0;
             for (int n = 0; n < 20_000; n++) {
@@ -92,7 +127,9 @@ class GitAttributesTest {
                     continue; // "**/" matching zero directories: a deliberate difference, tested below
                 }
                 boolean expected = formerRegex(pattern, path.toString());
-                assertEquals(expected, Glob.compile(pattern).matches(path.toString()),
+                assertEquals(
+                        expected,
+                        Glob.compile(pattern).matches(path.toString()),
                         "seed " + seed + ": " + pattern + " on " + path);
                 compared++;
             }
@@ -129,7 +166,8 @@ class GitAttributesTest {
         Random random = new Random(seed);
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
             for (int n = 0; n < 2_000; n++) {
-                String pattern = randomString(random, "ab*?/c[]!\\", 1 + random.nextInt(GitAttributes.MAX_PATTERN_CHARS));
+                String pattern =
+                        randomString(random, "ab*?/c[]!\\", 1 + random.nextInt(GitAttributes.MAX_PATTERN_CHARS));
                 Glob g = Glob.compile(pattern);
                 for (int k = 0; k < 5; k++) {
                     String path = randomString(random, "ab/c.", random.nextInt(300));
@@ -138,9 +176,12 @@ class GitAttributesTest {
             }
             // a pattern made only of stars and literals is also checked against the regex on small inputs
             for (int n = 0; n < 2_000; n++) {
-                String pattern = randomString(random, "ab*c", 1 + random.nextInt(8)).replace("**", "*");
+                String pattern =
+                        randomString(random, "ab*c", 1 + random.nextInt(8)).replace("**", "*");
                 String path = randomString(random, "abc", random.nextInt(12));
-                assertEquals(formerRegex(pattern, path), Glob.compile(pattern).matches(path),
+                assertEquals(
+                        formerRegex(pattern, path),
+                        Glob.compile(pattern).matches(path),
                         "seed " + seed + ": " + pattern + " on " + path);
             }
         });

@@ -14,13 +14,13 @@ import org.junit.jupiter.api.Timeout;
 import org.revenant.avro.CrawlCheckpoint;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.MirrorStatus;
-import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.CrawlException;
 import org.revenant.crawl.CrawlOutcome;
 import org.revenant.crawl.DiscoveryTerms;
 import org.revenant.crawl.FetchSettings;
 import org.revenant.crawl.FixtureServer;
 import org.revenant.crawl.HttpFetcher;
+import org.revenant.crawl.SourceConfig;
 
 @Timeout(30)
 class HuggingFaceSourceTest {
@@ -35,19 +35,31 @@ class HuggingFaceSourceTest {
 
     HuggingFaceSource source() {
         SourceConfig config = new SourceConfig("hf", true, Duration.ofHours(6), server.uri(""), true, List.of(), null);
-        FetchSettings settings = new FetchSettings(Duration.ofSeconds(2), Duration.ofSeconds(5), 1024 * 1024, 3,
-                Duration.ofMillis(1), Duration.ofMinutes(10), 2, "test");
+        FetchSettings settings = new FetchSettings(
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                1024 * 1024,
+                3,
+                Duration.ofMillis(1),
+                Duration.ofMinutes(10),
+                2,
+                "test");
         return new HuggingFaceSource(config, new HttpFetcher(settings, waits::add, Clock.systemUTC()));
     }
 
-    static final String TREE = "/api/datasets/someone/face-pack/tree/86b5e0934494bd15c9632b12f734a8a67f723594?recursive=true&expand=false";
+    static final String TREE =
+            "/api/datasets/someone/face-pack/tree/86b5e0934494bd15c9632b12f734a8a67f723594?recursive=true&expand=false";
 
     void serveFacePack() {
         String tree = TREE;
         server.file("/api/datasets/someone/face-pack", "hf/info-faces.http")
                 .file(tree, "hf/tree-faces-page1.http")
-                .file(tree + "&cursor=ZXlKbWFXeGxYMjVoYldVaU9pSXVaMmwwWVhSMGNtbGlkWFJsY3lKOTox", "hf/tree-faces-page2.http")
-                .file("/datasets/someone/face-pack/resolve/86b5e0934494bd15c9632b12f734a8a67f723594/README.md", "hf/readme-faces.http");
+                .file(
+                        tree + "&cursor=ZXlKbWFXeGxYMjVoYldVaU9pSXVaMmwwWVhSMGNtbGlkWFJsY3lKOTox",
+                        "hf/tree-faces-page2.http")
+                .file(
+                        "/datasets/someone/face-pack/resolve/86b5e0934494bd15c9632b12f734a8a67f723594/README.md",
+                        "hf/readme-faces.http");
     }
 
     @Test
@@ -57,7 +69,9 @@ class HuggingFaceSourceTest {
         assertEquals("hf:datasets/someone/face-pack", out.snapshot().mirror().getKey());
         assertEquals(MirrorStatus.PRESENT, out.snapshot().mirror().getStatus());
         List<ManifestEntry> entries = out.snapshot().entries();
-        assertEquals(List.of(".gitattributes", "README.md", "data/train-00000.bin"), entries.stream().map(ManifestEntry::getPath).toList());
+        assertEquals(
+                List.of(".gitattributes", "README.md", "data/train-00000.bin"),
+                entries.stream().map(ManifestEntry::getPath).toList());
         ManifestEntry data = entries.get(2);
         assertEquals(91_124_295_076L, data.getSize());
         assertEquals("d88b0d6a6ff9c3f8151f9d3228f57092aaea997f09af009eefd7373a77b5abb9", data.getLfsSha256());
@@ -66,17 +80,26 @@ class HuggingFaceSourceTest {
         assertEquals("86b5e0934494bd15c9632b12f734a8a67f723594", out.treeSha());
         assertEquals("W/\"1144-0lLZ4rZ6fR3gbhjw06/nTxkknu0\"", out.etag());
 
-        CrawlCheckpoint cp = CrawlCheckpoint.newBuilder().setKey("hf/someone/face-pack").setSource("hf").setEtag(out.etag()).build();
+        CrawlCheckpoint cp = CrawlCheckpoint.newBuilder()
+                .setKey("hf/someone/face-pack")
+                .setSource("hf")
+                .setEtag(out.etag())
+                .build();
         assertTrue(source().crawl("someone/face-pack", cp).isUnchanged(), "a weak ETag matches too");
     }
 
     @Test
     void disabledMissingAndGatedDatasetsGetTheirStatus() throws Exception {
-        server.file("/api/datasets/x/disabled", "hf/disabled.http").file("/api/datasets/x/gone", "hf/repo-not-found.http")
+        server.file("/api/datasets/x/disabled", "hf/disabled.http")
+                .file("/api/datasets/x/gone", "hf/repo-not-found.http")
                 .file("/api/datasets/lab/faces-gated", "hf/info-gated.http")
                 .file("/api/datasets/lab/faces-gated/tree/*", "hf/gated-tree.http");
-        assertEquals(MirrorStatus.DISABLED, source().crawl("x/disabled", null).snapshot().mirror().getStatus());
-        assertEquals(MirrorStatus.GONE, source().crawl("x/gone", null).snapshot().mirror().getStatus());
+        assertEquals(
+                MirrorStatus.DISABLED,
+                source().crawl("x/disabled", null).snapshot().mirror().getStatus());
+        assertEquals(
+                MirrorStatus.GONE,
+                source().crawl("x/gone", null).snapshot().mirror().getStatus());
         CrawlOutcome gated = source().crawl("lab/faces-gated", null);
         assertEquals(MirrorStatus.GATED, gated.snapshot().mirror().getStatus());
         assertTrue(gated.snapshot().entries().isEmpty());
@@ -85,21 +108,35 @@ class HuggingFaceSourceTest {
     @Test
     void searchFollowsTheCursorInTheLinkHeader() throws Exception {
         server.file("/api/datasets?search=MS1M&limit=100", "hf/search-page1.http")
-                .file("/api/datasets?search=MS1M&limit=100&cursor=eyIkb3IiOlt7Il9pZCI6eyIkZ3QiOiI2N2EwYzBkZSJ9fV19", "hf/search-page2.http");
-        assertEquals(List.of("someone/face-pack", "other/ms1m-retinaface", "third/ms1mv3-subset"),
-                source().discover("MS1M", new DiscoveryTerms(Set.of("MS1M"), Set.of(), Set.of()), null).locators());
+                .file(
+                        "/api/datasets?search=MS1M&limit=100&cursor=eyIkb3IiOlt7Il9pZCI6eyIkZ3QiOiI2N2EwYzBkZSJ9fV19",
+                        "hf/search-page2.http");
+        assertEquals(
+                List.of("someone/face-pack", "other/ms1m-retinaface", "third/ms1mv3-subset"),
+                source().discover("MS1M", new DiscoveryTerms(Set.of("MS1M"), Set.of(), Set.of()), null)
+                        .locators());
     }
 
     @Test
     void rateLimitedByTheHubWaitsForItsResetThenCarriesOn() throws Exception {
         serveFacePack();
-        server.sequence("/api/datasets/someone/face-pack",
-                FixtureServer.json(429, "{\"error\":\"Too Many Requests\"}", "RateLimit", "\"api\";r=0;t=42",
-                        "RateLimit-Policy", "\"fixed window\";\"api\";q=500;w=300"),
+        server.sequence(
+                "/api/datasets/someone/face-pack",
+                FixtureServer.json(
+                        429,
+                        "{\"error\":\"Too Many Requests\"}",
+                        "RateLimit",
+                        "\"api\";r=0;t=42",
+                        "RateLimit-Policy",
+                        "\"fixed window\";\"api\";q=500;w=300"),
                 server.load("hf/info-faces.http"));
-        assertEquals(3, source().crawl("someone/face-pack", null).snapshot().entries().size());
+        assertEquals(
+                3,
+                source().crawl("someone/face-pack", null).snapshot().entries().size());
         assertEquals(1, waits.size());
-        assertTrue(waits.get(0).toSeconds() >= 41 && waits.get(0).toSeconds() <= 42, "t=42 from the ratelimit header: " + waits);
+        assertTrue(
+                waits.get(0).toSeconds() >= 41 && waits.get(0).toSeconds() <= 42,
+                "t=42 from the ratelimit header: " + waits);
     }
 
     @Test
@@ -112,20 +149,36 @@ class HuggingFaceSourceTest {
 
     HuggingFaceSource capped(int maxPages, int maxEntries) {
         SourceConfig config = new SourceConfig("hf", true, Duration.ofHours(6), server.uri(""), true, List.of(), null);
-        FetchSettings settings = new FetchSettings(Duration.ofSeconds(2), Duration.ofSeconds(5), 1024 * 1024, 3,
-                Duration.ofMillis(1), Duration.ofMinutes(10), 2, "test");
-        return new HuggingFaceSource(config, new HttpFetcher(settings, waits::add, Clock.systemUTC()), maxPages, maxEntries);
+        FetchSettings settings = new FetchSettings(
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                1024 * 1024,
+                3,
+                Duration.ofMillis(1),
+                Duration.ofMinutes(10),
+                2,
+                "test");
+        return new HuggingFaceSource(
+                config, new HttpFetcher(settings, waits::add, Clock.systemUTC()), maxPages, maxEntries);
     }
 
     @Test
     void moreTreePagesThanTheCapPublishWhatWasListedMarkedPartial() throws Exception {
         serveFacePack();
         CrawlOutcome out = capped(1, 1_000).crawl("someone/face-pack", null);
-        assertEquals(List.of(".gitattributes", "README.md"), out.snapshot().entries().stream().map(ManifestEntry::getPath)
-                .filter(p -> !p.contains("#")).toList());
+        assertEquals(
+                List.of(".gitattributes", "README.md"),
+                out.snapshot().entries().stream()
+                        .map(ManifestEntry::getPath)
+                        .filter(p -> !p.contains("#"))
+                        .toList());
         assertTrue(out.snapshot().mirror().getPartial());
-        assertEquals("tree has more than 1 pages: 2 files listed from the first 1", out.snapshot().mirror().getPartialReason());
-        assertTrue(out.snapshot().text().contains("A large collection of aligned celebrity faces."), "the README is still read");
+        assertEquals(
+                "tree has more than 1 pages: 2 files listed from the first 1",
+                out.snapshot().mirror().getPartialReason());
+        assertTrue(
+                out.snapshot().text().contains("A large collection of aligned celebrity faces."),
+                "the README is still read");
     }
 
     @Test
@@ -133,8 +186,12 @@ class HuggingFaceSourceTest {
         serveFacePack();
         CrawlOutcome out = capped(1_000, 1).crawl("someone/face-pack", null);
         assertEquals(".gitattributes", out.snapshot().entries().get(0).getPath());
-        assertEquals("tree has more than 1 files: the first 1 listed", out.snapshot().mirror().getPartialReason());
-        assertEquals(false, source().crawl("someone/face-pack", null).snapshot().mirror().getPartial());
+        assertEquals(
+                "tree has more than 1 files: the first 1 listed",
+                out.snapshot().mirror().getPartialReason());
+        assertEquals(
+                false,
+                source().crawl("someone/face-pack", null).snapshot().mirror().getPartial());
     }
 
     @Test
@@ -142,7 +199,8 @@ class HuggingFaceSourceTest {
         serveFacePack();
         byte[] huge = new byte[HuggingFaceSource.MAX_README_BYTES + 1];
         java.util.Arrays.fill(huge, (byte) 'x');
-        server.on("/datasets/someone/face-pack/resolve/86b5e0934494bd15c9632b12f734a8a67f723594/README.md",
+        server.on(
+                "/datasets/someone/face-pack/resolve/86b5e0934494bd15c9632b12f734a8a67f723594/README.md",
                 req -> FixtureServer.bytes(200, huge, "text/plain; charset=utf-8"));
         CrawlOutcome out = source().crawl("someone/face-pack", null);
         assertEquals(3, out.snapshot().entries().size(), "all files listed");

@@ -45,29 +45,42 @@ class InternetArchiveSourceTest {
         assertEquals("0a1b2c3d4e5f60718293a4b5c6d7e8f9", big.getMd5());
         assertEquals("00112233445566778899aabbccddeeff00112233", big.getSha1());
         assertTrue(out.snapshot().entries().stream().anyMatch(e -> e.getKind() == EntryKind.LINK));
-        assertEquals(server.base() + "/details/celeb-face-archive", out.snapshot().mirror().getUrl());
+        assertEquals(
+                server.base() + "/details/celeb-face-archive",
+                out.snapshot().mirror().getUrl());
     }
 
     @Test
     void anEmptyObjectMeansGoneAndADarkItemIsBlocked() throws Exception {
-        server.file("/metadata/vanished", "ia/metadata-empty.http").file("/metadata/dark-item", "ia/metadata-dark.http");
-        assertEquals(MirrorStatus.GONE, source().crawl("vanished", null).snapshot().mirror().getStatus());
-        assertEquals(MirrorStatus.BLOCKED, source().crawl("dark-item", null).snapshot().mirror().getStatus());
+        server.file("/metadata/vanished", "ia/metadata-empty.http")
+                .file("/metadata/dark-item", "ia/metadata-dark.http");
+        assertEquals(
+                MirrorStatus.GONE,
+                source().crawl("vanished", null).snapshot().mirror().getStatus());
+        assertEquals(
+                MirrorStatus.BLOCKED,
+                source().crawl("dark-item", null).snapshot().mirror().getStatus());
     }
 
     @Test
     void advancedSearchListsIdentifiers() throws Exception {
         server.file("/advancedsearch.php*", "ia/search-page1.http");
-        assertEquals(List.of("celeb-face-archive", "msceleb-notes"),
+        assertEquals(
+                List.of("celeb-face-archive", "msceleb-notes"),
                 source().discover("MS-Celeb-1M", DiscoveryTerms.empty(), null).locators());
-        assertTrue(server.requests().get(0).path().startsWith("/advancedsearch.php?q=%22MS-Celeb-1M%22&fl%5B%5D=identifier&rows=100&page=1&output=json"));
+        assertTrue(server.requests()
+                .get(0)
+                .path()
+                .startsWith("/advancedsearch.php?q=%22MS-Celeb-1M%22&fl%5B%5D=identifier&rows=100&page=1&output=json"));
     }
 
     @Test
     void serverErrorsAreRetriedThenReported() {
         server.on("/metadata/*", req -> FixtureServer.json(502, "<html>Bad Gateway</html>"));
         CrawlException e = assertThrows(CrawlException.class, () -> source().crawl("celeb-face-archive", null));
-        assertTrue(e.getMessage().contains("HTTP 502") && e.getMessage().contains("gave up after 3 attempts"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("HTTP 502") && e.getMessage().contains("gave up after 3 attempts"),
+                e.getMessage());
         assertEquals(3, server.count("/metadata/"));
     }
 }

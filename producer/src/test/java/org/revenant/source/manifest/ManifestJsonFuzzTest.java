@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,7 +69,8 @@ class ManifestJsonFuzzTest {
             "{\"mirror\": {\"platform\": \"github\", \"locator\": \"o/r\"}, \"files\": [{\"path\": \"a\"}, {\"path\": \"a\"}]}",
         };
         for (String json : manifests) {
-            ManifestException e = assertThrows(ManifestException.class, () -> read(json.getBytes(StandardCharsets.UTF_8)));
+            ManifestException e =
+                    assertThrows(ManifestException.class, () -> read(json.getBytes(StandardCharsets.UTF_8)));
             Fuzz.assertClearMessage(e);
         }
     }
@@ -88,7 +88,8 @@ class ManifestJsonFuzzTest {
             "{\"files\": [" + "{},".repeat(300_000) + "{}]}",
         };
         for (String json : hostile) {
-            ManifestException e = assertThrows(ManifestException.class, () -> read(json.getBytes(StandardCharsets.UTF_8)));
+            ManifestException e =
+                    assertThrows(ManifestException.class, () -> read(json.getBytes(StandardCharsets.UTF_8)));
             Fuzz.assertClearMessage(e);
         }
     }
@@ -96,11 +97,11 @@ class ManifestJsonFuzzTest {
     @Test
     void otherEncodingsAndBrokenBytesAreContentProblems() throws Exception {
         byte[][] inputs = {
-            {0, 0, 0, '{', 0, 0, 0, '"'},                  // looks like UTF-32BE, then ends
+            {0, 0, 0, '{', 0, 0, 0, '"'}, // looks like UTF-32BE, then ends
             {0, 0, 0, '{', (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0, 0, 0, '}'},
-            {'{', 0, '"', 0},                              // looks like UTF-16LE
+            {'{', 0, '"', 0}, // looks like UTF-16LE
             {(byte) 0xFF, (byte) 0xFE, 0, 0, '{', 0, 0, 0},
-            {'{', '"', (byte) 0xC3, '"', ':', '1', '}'},   // a lone UTF-8 lead byte
+            {'{', '"', (byte) 0xC3, '"', ':', '1', '}'}, // a lone UTF-8 lead byte
             {'{', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'},
             {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, (byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}'},
         };
@@ -121,23 +122,59 @@ class ManifestJsonFuzzTest {
         Path file = Files.write(temp.resolve("m" + index + ".json"), json);
         try {
             Manifest m = ManifestJson.read(file, CLOCK);
-            assertTrue(m.mirror().getKey().contains(":"), "mirror key " + m.mirror().getKey());
+            assertTrue(
+                    m.mirror().getKey().contains(":"),
+                    "mirror key " + m.mirror().getKey());
         } catch (ManifestException e) {
             Fuzz.assertClearMessage(e);
         } catch (IOException | RuntimeException e) {
-            throw new AssertionError("manifest " + Fuzz.shorten(new String(json, StandardCharsets.UTF_8))
-                    + " was not answered with a ManifestException", e);
+            throw new AssertionError(
+                    "manifest " + Fuzz.shorten(new String(json, StandardCharsets.UTF_8))
+                            + " was not answered with a ManifestException",
+                    e);
         } finally {
             Files.deleteIfExists(file);
         }
     }
 
     private static byte[] mutate(byte[] in, SplittableRandom random) {
-        String[] inserts = {"{", "}", "[", "]", ",", ":", "\"", "\\", "\\u0000", "\\ud800", "null", "true", "1.0",
-            "-0", "1e400", "123456789012345678901234567890", "\"size\": \"1\"", "\"path\": 5", "\"files\": {}",
-            "\"mirror\": []", "\u0000", "\u0007", "\u2028", "\u202e", "名前", "😀", "\"kind\": \"LINK\"",
-            "\"btih\": \"zz\"", "\"ref\": null", "\"path\": \"../x\"", "\"path\": \"C:x\"", "\"x\": 1",
-            "[" .repeat(20), "{\"a\":".repeat(20), "\"" + "x".repeat(70_000) + "\""};
+        String[] inserts = {
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            "\"",
+            "\\",
+            "\\u0000",
+            "\\ud800",
+            "null",
+            "true",
+            "1.0",
+            "-0",
+            "1e400",
+            "123456789012345678901234567890",
+            "\"size\": \"1\"",
+            "\"path\": 5",
+            "\"files\": {}",
+            "\"mirror\": []",
+            "\u0000",
+            "\u0007",
+            "\u2028",
+            "\u202e",
+            "名前",
+            "😀",
+            "\"kind\": \"LINK\"",
+            "\"btih\": \"zz\"",
+            "\"ref\": null",
+            "\"path\": \"../x\"",
+            "\"path\": \"C:x\"",
+            "\"x\": 1",
+            "[".repeat(20),
+            "{\"a\":".repeat(20),
+            "\"" + "x".repeat(70_000) + "\""
+        };
         if (in.length == 0) {
             return "{".getBytes(StandardCharsets.UTF_8);
         }

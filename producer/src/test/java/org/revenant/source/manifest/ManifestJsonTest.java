@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -89,9 +88,11 @@ class ManifestJsonTest {
         assertEquals("github:facelab-archive/ms1m-reupload", m.mirror().getKey());
         assertEquals("github", m.mirror().getPlatform());
         assertEquals("facelab-archive/ms1m-reupload", m.mirror().getLocator());
-        assertEquals("https://github.com/FaceLab-Archive/MS1M-Reupload", m.mirror().getUrl());
+        assertEquals(
+                "https://github.com/FaceLab-Archive/MS1M-Reupload", m.mirror().getUrl());
         assertEquals("MS1M-Reupload", m.mirror().getTitle());
-        assertEquals("Cleaned celebrity faces for recognition research", m.mirror().getDescription());
+        assertEquals(
+                "Cleaned celebrity faces for recognition research", m.mirror().getDescription());
         assertEquals(MirrorStatus.PRESENT, m.mirror().getStatus());
         assertEquals(Instant.parse("2026-11-22T00:00:00Z"), m.observedAt());
         assertEquals("# MS1M re-upload\nUse git lfs pull to fetch the TSVs.", m.text());
@@ -99,8 +100,14 @@ class ManifestJsonTest {
         assertEquals(5, m.entries().size());
 
         ManifestEntry tsv = m.entries().get(0);
-        assertEquals(ManifestEntry.newBuilder().setPath("data/FaceImageCroppedWithAlignment.tsv").setSize(91_124_295_076L)
-                .setLfsSha256("5c1b6e4f0f7c3a0e9d7b2a1c4e6f8a0b2c4d6e8f0a1b3c5d7e9f1a3b5c7d9e1f").setKind(EntryKind.FILE).build(), tsv);
+        assertEquals(
+                ManifestEntry.newBuilder()
+                        .setPath("data/FaceImageCroppedWithAlignment.tsv")
+                        .setSize(91_124_295_076L)
+                        .setLfsSha256("5c1b6e4f0f7c3a0e9d7b2a1c4e6f8a0b2c4d6e8f0a1b3c5d7e9f1a3b5c7d9e1f")
+                        .setKind(EntryKind.FILE)
+                        .build(),
+                tsv);
         ManifestEntry readme = m.entries().get(1);
         assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", readme.getSha256());
         assertEquals("a9993e364706816aba3e25717850c26c9cd0d89d", readme.getSha1(), "upper-case hex is normalised");
@@ -117,7 +124,8 @@ class ManifestJsonTest {
         assertEquals(EntryKind.LINK, m.entries().get(3).getKind());
         assertEquals("https://example.org/ms1m/part-a.tsv", m.entries().get(3).getRef());
         assertEquals(EntryKind.MAGNET_REF, m.entries().get(4).getKind());
-        assertEquals("9e67eb7cc23c9417f39778a8e06cca5e26196a97", m.entries().get(4).getRef());
+        assertEquals(
+                "9e67eb7cc23c9417f39778a8e06cca5e26196a97", m.entries().get(4).getRef());
         assertEquals(91_124_295_076L + 1160 + 48_211, m.totalBytes());
     }
 
@@ -133,8 +141,10 @@ class ManifestJsonTest {
 
     @Test
     void optionalFieldsDefault() throws Exception {
-        Manifest m = read("{\"mirror\": {\"platform\": \"http\", \"locator\": \"files.example.org/pub/x\"}, \"files\": []}");
-        assertEquals("http:files.example.org/pub/x", m.mirror().getKey(), "an unknown platform keeps its locator as given");
+        Manifest m =
+                read("{\"mirror\": {\"platform\": \"http\", \"locator\": \"files.example.org/pub/x\"}, \"files\": []}");
+        assertEquals(
+                "http:files.example.org/pub/x", m.mirror().getKey(), "an unknown platform keeps its locator as given");
         assertEquals(MirrorStatus.PRESENT, m.mirror().getStatus());
         assertEquals(NOW, m.observedAt(), "no observedAt means now");
         assertNull(m.text());
@@ -152,16 +162,22 @@ class ManifestJsonTest {
 
     @Test
     void goneMirrorWithoutFiles() throws Exception {
-        Manifest m = read(withMirror("{\"platform\": \"github\", \"locator\": \"a/b\", \"status\": \"BLOCKED\", \"statusDetail\": \"DMCA\"}"));
+        Manifest m = read(
+                withMirror(
+                        "{\"platform\": \"github\", \"locator\": \"a/b\", \"status\": \"BLOCKED\", \"statusDetail\": \"DMCA\"}"));
         assertEquals(MirrorStatus.BLOCKED, m.mirror().getStatus());
         assertEquals("DMCA", m.mirror().getStatusDetail());
     }
 
     @Test
     void torrentLocatorsAreLowerCaseHex() throws Exception {
-        Manifest v1 = read(withMirror("{\"platform\": \"torrent\", \"locator\": \"9E67EB7CC23C9417F39778A8E06CCA5E26196A97\"}"));
-        assertEquals("torrent:9e67eb7cc23c9417f39778a8e06cca5e26196a97", v1.mirror().getKey());
-        assertEquals(Map.of("btih", "9e67eb7cc23c9417f39778a8e06cca5e26196a97"), v1.mirror().getIdentifiers());
+        Manifest v1 = read(
+                withMirror("{\"platform\": \"torrent\", \"locator\": \"9E67EB7CC23C9417F39778A8E06CCA5E26196A97\"}"));
+        assertEquals(
+                "torrent:9e67eb7cc23c9417f39778a8e06cca5e26196a97", v1.mirror().getKey());
+        assertEquals(
+                Map.of("btih", "9e67eb7cc23c9417f39778a8e06cca5e26196a97"),
+                v1.mirror().getIdentifiers());
         String v2hex = "A".repeat(64);
         Manifest v2 = read(withMirror("{\"platform\": \"torrent\", \"locator\": \"" + v2hex + "\"}"));
         assertEquals("torrent:btmh:" + "a".repeat(64), v2.mirror().getKey());
@@ -169,14 +185,16 @@ class ManifestJsonTest {
 
     @Test
     void offsetTimesAreConverted() throws Exception {
-        Manifest m = read("{\"mirror\": {\"platform\": \"x\", \"locator\": \"y\"}, \"observedAt\": \"2026-11-22T01:30:00+01:00\", \"files\": []}");
+        Manifest m = read(
+                "{\"mirror\": {\"platform\": \"x\", \"locator\": \"y\"}, \"observedAt\": \"2026-11-22T01:30:00+01:00\", \"files\": []}");
         assertEquals(Instant.parse("2026-11-22T00:30:00Z"), m.observedAt());
     }
 
     @Test
     void longTextIsTruncatedAtOneMebibyteWithANote() throws Exception {
         String text = "é".repeat(600_000); // 1,200,000 bytes of UTF-8
-        Manifest m = read("{\"mirror\": {\"platform\": \"x\", \"locator\": \"y\"}, \"text\": \"" + text + "\", \"files\": []}");
+        Manifest m = read(
+                "{\"mirror\": {\"platform\": \"x\", \"locator\": \"y\"}, \"text\": \"" + text + "\", \"files\": []}");
         assertEquals(ManifestJson.MAX_TEXT_BYTES / 2, m.text().length());
         assertEquals(List.of("text: truncated to its first 1,048,576 bytes (it has 600,000 characters)"), m.notes());
     }
@@ -248,14 +266,20 @@ class ManifestJsonTest {
 
     @Test
     void overlongPathIsRejected() throws Exception {
-        assertEquals("line 3, column 12: files[0].path: is longer than 4096 characters",
+        assertEquals(
+                "line 3, column 12: files[0].path: is longer than 4096 characters",
                 error(withFile("{\"path\": \"" + "d/".repeat(2048) + "x\"}")));
         read(withFile("{\"path\": \"" + "d/".repeat(2047) + "xy\"}")); // exactly 4096 is fine
     }
 
     @Test
     void sizeOfExactly2To53IsAccepted() throws Exception {
-        assertEquals(9_007_199_254_740_992L, read(withFile("{\"path\": \"a\", \"size\": 9007199254740992}")).entries().get(0).getSize());
+        assertEquals(
+                9_007_199_254_740_992L,
+                read(withFile("{\"path\": \"a\", \"size\": 9007199254740992}"))
+                        .entries()
+                        .get(0)
+                        .getSize());
     }
 
     @Test
@@ -274,33 +298,44 @@ class ManifestJsonTest {
     @Test
     void topLevelRules() throws Exception {
         assertEquals("line 1, column 1: missing required field 'mirror'", error("{\"files\": []}"));
-        assertEquals("line 1, column 1: missing required field 'files' (it may be an empty list)",
+        assertEquals(
+                "line 1, column 1: missing required field 'files' (it may be an empty list)",
                 error("{\"mirror\": {\"platform\": \"x\", \"locator\": \"y\"}}"));
         assertEquals("line 1, column 1: a manifest is a JSON object", error("[]"));
-        assertEquals("line 1, column 2: crawler: unknown field (known: mirror, observedAt, text, files)",
+        assertEquals(
+                "line 1, column 2: crawler: unknown field (known: mirror, observedAt, text, files)",
                 error("{\"crawler\": \"mine\", \"files\": []}"));
         assertEquals("line 1, column 11: files: must be a list", error("{\"files\": {}}"));
-        assertEquals("line 1, column 16: observedAt: must be an ISO-8601 time with an offset such as 2026-11-22T00:00:00Z, got '2026-11-22'",
+        assertEquals(
+                "line 1, column 16: observedAt: must be an ISO-8601 time with an offset such as 2026-11-22T00:00:00Z, got '2026-11-22'",
                 error("{\"observedAt\": \"2026-11-22\"}"));
         assertEquals("line 1, column 10: text: must be a string", error("{\"text\": 42}"));
         assertEquals("line 1, column 15: files: appears more than once", error("{\"files\": [], \"files\": []}"));
-        assertEquals("line 1, column 15: unexpected content after the manifest object",
-                error("{\"files\": []} {}"));
+        assertEquals("line 1, column 15: unexpected content after the manifest object", error("{\"files\": []} {}"));
     }
 
     @Test
     void truncatedJsonReportsJacksonsPosition() throws Exception {
-        String json = "{\"mirror\": {\"platform\": \"x\", \"locator\": \"y\"},\n \"files\": [\n  {\"path\": \"a\", \"size\": 1}";
+        String json =
+                "{\"mirror\": {\"platform\": \"x\", \"locator\": \"y\"},\n \"files\": [\n  {\"path\": \"a\", \"size\": 1}";
         String message = error(json);
-        assertEquals("line 3, column 27: files[0]: malformed JSON: Unexpected end-of-input: expected close marker for Array (start marker at line 2, column 11)", message);
+        assertEquals(
+                "line 3, column 27: files[0]: malformed JSON: Unexpected end-of-input: expected close marker for Array (start marker at line 2, column 11)",
+                message);
     }
 
     @Test
     void trailingCommaReportsJacksonsPosition() throws Exception {
-        String message = error("{\"mirror\": {\"platform\": \"x\", \"locator\": \"y\"},\n \"files\": [\n  {\"path\": \"a\", \"size\": 1,}\n]}");
-        assertEquals("line 3, column 27: files[0].size: malformed JSON: Unexpected character ('}' (code 125)): was expecting double-quote to start field name", message);
-        String inArray = error("{\"mirror\": {\"platform\": \"x\", \"locator\": \"y\"},\n \"files\": [\n  {\"path\": \"a\"},\n]}");
-        assertEquals("line 4, column 1: files[1]: malformed JSON: Unexpected character (']' (code 93)): expected a value", inArray);
+        String message = error(
+                "{\"mirror\": {\"platform\": \"x\", \"locator\": \"y\"},\n \"files\": [\n  {\"path\": \"a\", \"size\": 1,}\n]}");
+        assertEquals(
+                "line 3, column 27: files[0].size: malformed JSON: Unexpected character ('}' (code 125)): was expecting double-quote to start field name",
+                message);
+        String inArray = error(
+                "{\"mirror\": {\"platform\": \"x\", \"locator\": \"y\"},\n \"files\": [\n  {\"path\": \"a\"},\n]}");
+        assertEquals(
+                "line 4, column 1: files[1]: malformed JSON: Unexpected character (']' (code 93)): expected a value",
+                inArray);
     }
 
     @Test
@@ -322,7 +357,8 @@ class ManifestJsonTest {
     void aMillionFilesAreReadInOnePass() throws Exception {
         Path file = dir.resolve("big.json");
         try (var out = Files.newBufferedWriter(file)) {
-            out.write("{\"mirror\": {\"platform\": \"hf\", \"locator\": \"datasets/someone/faces\", \"status\": \"PRESENT\"},\n");
+            out.write(
+                    "{\"mirror\": {\"platform\": \"hf\", \"locator\": \"datasets/someone/faces\", \"status\": \"PRESENT\"},\n");
             out.write(" \"observedAt\": \"2026-11-22T00:00:00Z\",\n \"files\": [\n");
             for (int i = 0; i < 1_000_000; i++) {
                 if (i > 0) {
@@ -339,6 +375,8 @@ class ManifestJsonTest {
         Manifest m = ManifestJson.read(file);
         assertEquals(1_000_000, m.entries().size());
         assertEquals("hf:datasets/someone/faces", m.mirror().getKey());
-        assertEquals("m.0" + Integer.toString(999_999, 36) + "/0-FaceId-0.jpg", m.entries().get(999_999).getPath());
+        assertEquals(
+                "m.0" + Integer.toString(999_999, 36) + "/0-FaceId-0.jpg",
+                m.entries().get(999_999).getPath());
     }
 }

@@ -47,7 +47,8 @@ class ArchiveAndZenodoReplayTest {
     }
 
     static Map<String, ManifestEntry> byPath(List<ManifestEntry> entries) {
-        return entries.stream().collect(Collectors.toMap(ManifestEntry::getPath, e -> e, (a, b) -> a, LinkedHashMap::new));
+        return entries.stream()
+                .collect(Collectors.toMap(ManifestEntry::getPath, e -> e, (a, b) -> a, LinkedHashMap::new));
     }
 
     @Test
@@ -61,7 +62,10 @@ class ArchiveAndZenodoReplayTest {
         String btih = null;
         for (JsonNode f : item.path("files")) {
             ManifestEntry e = entries.get(f.path("name").asText());
-            assertEquals(f.has("size") ? Long.valueOf(f.path("size").asText()) : null, e.getSize(), f.path("name").asText());
+            assertEquals(
+                    f.has("size") ? Long.valueOf(f.path("size").asText()) : null,
+                    e.getSize(),
+                    f.path("name").asText());
             assertEquals(f.has("md5") ? f.path("md5").asText() : null, e.getMd5());
             assertEquals(f.has("sha1") ? f.path("sha1").asText() : null, e.getSha1());
             if (f.has("btih")) {
@@ -74,13 +78,18 @@ class ArchiveAndZenodoReplayTest {
         }
         assertEquals("81ea3dbf71b379b0ef1c34d19bc91d731b8101e2", btih, "the recording's item torrent");
         assertEquals(btih, out.snapshot().mirror().getIdentifiers().get("btih"));
-        assertEquals(item.path("files").size(), entries.values().stream()
-                .filter(e -> e.getKind() == EntryKind.FILE || e.getKind() == EntryKind.TORRENT_REF).count());
+        assertEquals(
+                item.path("files").size(),
+                entries.values().stream()
+                        .filter(e -> e.getKind() == EntryKind.FILE || e.getKind() == EntryKind.TORRENT_REF)
+                        .count());
     }
 
     /** Every recorded hit served as its record, crawled, and compared file by file with the recording. */
     void assertRecordsReadAsRecorded(String fixture, int expectedRecords) throws Exception {
-        JsonNode hits = Recordings.json("cldfzenodo/tests/fixtures/" + fixture).path("hits").path("hits");
+        JsonNode hits = Recordings.json("cldfzenodo/tests/fixtures/" + fixture)
+                .path("hits")
+                .path("hits");
         int records = 0;
         for (JsonNode hit : hits) {
             if (hit.path("files").isEmpty()) {
@@ -92,11 +101,15 @@ class ArchiveAndZenodoReplayTest {
             CrawlOutcome out = zenodo().crawl(id, null);
             assertEquals(MirrorStatus.PRESENT, out.snapshot().mirror().getStatus());
             Map<String, ManifestEntry> files = byPath(out.snapshot().entries().stream()
-                    .filter(e -> e.getKind() == EntryKind.FILE).toList());
+                    .filter(e -> e.getKind() == EntryKind.FILE)
+                    .toList());
             assertEquals(hit.path("files").size(), files.size(), "record " + id);
             for (JsonNode f : hit.path("files")) {
                 ManifestEntry e = files.get(f.path("filename").asText());
-                assertEquals(f.path("filesize").asLong(), e.getSize(), id + " " + f.path("filename").asText());
+                assertEquals(
+                        f.path("filesize").asLong(),
+                        e.getSize(),
+                        id + " " + f.path("filename").asText());
                 assertEquals(f.path("checksum").asText(), e.getMd5());
             }
         }
@@ -114,8 +127,11 @@ class ArchiveAndZenodoReplayTest {
         assertEquals("lexibank/utoaztecan-v1.1.zip", zip.getPath());
         assertEquals(805_940L, zip.getSize());
         assertEquals("43e15e8115e5610cb029dce137cbea6f", zip.getMd5());
-        assertEquals(5, zenodo().crawl("7085903", null).snapshot().entries().stream()
-                .filter(e -> e.getKind() == EntryKind.FILE).count());
+        assertEquals(
+                5,
+                zenodo().crawl("7085903", null).snapshot().entries().stream()
+                        .filter(e -> e.getKind() == EntryKind.FILE)
+                        .count());
     }
 
     @Test
@@ -123,7 +139,8 @@ class ArchiveAndZenodoReplayTest {
         JsonNode record = Recordings.json("kth/sample_zenodo_record.json");
         server.on("/api/records/15411009", req -> FixtureServer.json(200, record.toString()));
         List<ManifestEntry> files = zenodo().crawl("15411009", null).snapshot().entries().stream()
-                .filter(e -> e.getKind() == EntryKind.FILE).toList();
+                .filter(e -> e.getKind() == EntryKind.FILE)
+                .toList();
         assertEquals(1, files.size());
         assertEquals("Finding_and_exploring_data.pdf", files.get(0).getPath());
         assertEquals(1_498_808L, files.get(0).getSize());
@@ -132,7 +149,10 @@ class ArchiveAndZenodoReplayTest {
 
     @Test
     void aFileEntryInNeitherShapeFailsTheCrawlWithItsReason() throws Exception {
-        JsonNode hit = Recordings.json("cldfzenodo/tests/fixtures/record.json").path("hits").path("hits").get(0);
+        JsonNode hit = Recordings.json("cldfzenodo/tests/fixtures/record.json")
+                .path("hits")
+                .path("hits")
+                .get(0);
         ObjectNode file = (ObjectNode) hit.path("files").get(0);
         file.remove("filename"); // a shape neither current nor older: say so, never publish an empty mirror
         file.put("name", "lexibank/utoaztecan-v1.1.zip");
@@ -148,7 +168,8 @@ class ArchiveAndZenodoReplayTest {
         server.on("/api/records?*", req -> FixtureServer.json(200, search.toString()));
         List<String> expected = new ArrayList<>();
         search.path("hits").path("hits").forEach(h -> expected.add(h.path("id").asText()));
-        List<String> found = zenodo().discover("phlorest", DiscoveryTerms.empty(), null).locators();
+        List<String> found =
+                zenodo().discover("phlorest", DiscoveryTerms.empty(), null).locators();
         assertEquals(expected, found);
     }
 }

@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Timeout;
 import org.revenant.avro.EntryKind;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.MirrorStatus;
-import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.CrawlOutcome;
 import org.revenant.crawl.FetchSettings;
 import org.revenant.crawl.FixtureServer;
 import org.revenant.crawl.HttpFetcher;
 import org.revenant.crawl.Secret;
 import org.revenant.crawl.Snapshot;
+import org.revenant.crawl.SourceConfig;
 import org.revenant.source.hf.HuggingFaceSource;
 
 /**
@@ -46,9 +46,17 @@ class HuggingFaceReplayTest {
 
     HuggingFaceSource source(Secret token) {
         SourceConfig config = new SourceConfig("hf", true, Duration.ofHours(6), server.uri(""), true, List.of(), token);
-        FetchSettings settings = new FetchSettings(Duration.ofSeconds(2), Duration.ofSeconds(5), 8 * 1024 * 1024, 3,
-                Duration.ofMillis(1), Duration.ofMinutes(2), 2, "test");
-        return new HuggingFaceSource(config, new HttpFetcher(settings, new ArrayList<Duration>()::add, Clock.systemUTC()));
+        FetchSettings settings = new FetchSettings(
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                8 * 1024 * 1024,
+                3,
+                Duration.ofMillis(1),
+                Duration.ofMinutes(2),
+                2,
+                "test");
+        return new HuggingFaceSource(
+                config, new HttpFetcher(settings, new ArrayList<Duration>()::add, Clock.systemUTC()));
     }
 
     FixtureServer.Response replay(Recordings.Exchange e) {
@@ -59,24 +67,40 @@ class HuggingFaceReplayTest {
 
     /** The renamed repository's current info, its tree (opendal's recording) and a README behind a CDN redirect. */
     JsonNode serveCurrent() throws Exception {
-        Recordings.Exchange info = Recordings.hub("https://huggingface.co/api/models/google-bert/bert-base-uncased|200");
+        Recordings.Exchange info =
+                Recordings.hub("https://huggingface.co/api/models/google-bert/bert-base-uncased|200");
         server.on("/api/datasets/google-bert/bert-base-uncased", req -> replay(info));
-        String tree = Recordings.JSON.readTree(Recordings.dir().resolve("opendal/tree.json").toFile()).toString();
-        server.on("/api/datasets/google-bert/bert-base-uncased/tree/" + SHA + "?recursive=true&expand=false",
+        String tree = Recordings.JSON
+                .readTree(Recordings.dir().resolve("opendal/tree.json").toFile())
+                .toString();
+        server.on(
+                "/api/datasets/google-bert/bert-base-uncased/tree/" + SHA + "?recursive=true&expand=false",
                 req -> FixtureServer.json(200, tree));
         // Not recorded: resolve/ URLs redirect to a CDN host, as the Hub documents for LFS files.
-        server.on("/datasets/google-bert/bert-base-uncased/resolve/" + SHA + "/README.md",
+        server.on(
+                "/datasets/google-bert/bert-base-uncased/resolve/" + SHA + "/README.md",
                 req -> FixtureServer.json(302, "").withHeader("Location", cdn.base() + "/repos/ab/cd/README.md?sig=1"));
-        cdn.on("/repos/ab/cd/README.md?sig=1", req -> FixtureServer.bytes(200,
-                "# BERT base\nmirror: https://example.org/bert.tar".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain"));
+        cdn.on(
+                "/repos/ab/cd/README.md?sig=1",
+                req -> FixtureServer.bytes(
+                        200,
+                        "# BERT base\nmirror: https://example.org/bert.tar"
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        "text/plain"));
         return Recordings.JSON.readTree(info.body());
     }
 
     void assertOneMirrorUnderTheNewName(CrawlOutcome out, JsonNode info) throws Exception {
-        assertEquals("hf:datasets/google-bert/bert-base-uncased", out.snapshot().mirror().getKey());
-        assertEquals(info.path("_id").asText(), out.snapshot().mirror().getIdentifiers().get("_id"));
+        assertEquals(
+                "hf:datasets/google-bert/bert-base-uncased",
+                out.snapshot().mirror().getKey());
+        assertEquals(
+                info.path("_id").asText(),
+                out.snapshot().mirror().getIdentifiers().get("_id"));
         assertEquals(SHA, out.treeSha());
-        List<ManifestEntry> files = out.snapshot().entries().stream().filter(e -> e.getKind() == EntryKind.FILE).toList();
+        List<ManifestEntry> files = out.snapshot().entries().stream()
+                .filter(e -> e.getKind() == EntryKind.FILE)
+                .toList();
         JsonNode recorded = Recordings.json("opendal/tree.json").get(0);
         assertEquals(1, files.size(), "the directory entry is not a file");
         assertEquals(recorded.path("path").asText(), files.get(0).getPath());
@@ -88,7 +112,9 @@ class HuggingFaceReplayTest {
         Snapshot old = out.discovered().get(0);
         assertEquals("hf:datasets/bert-base-uncased", old.mirror().getKey());
         assertEquals(MirrorStatus.GONE, old.mirror().getStatus());
-        assertEquals("hf:datasets/google-bert/bert-base-uncased", old.mirror().getIdentifiers().get("renamedTo"));
+        assertEquals(
+                "hf:datasets/google-bert/bert-base-uncased",
+                old.mirror().getIdentifiers().get("renamedTo"));
         assertEquals(0, server.count("/api/datasets/bert-base-uncased/"), "the tree is asked under the new name");
     }
 
@@ -123,15 +149,20 @@ class HuggingFaceReplayTest {
 
     @Test
     void aRecordedGatedRepositoryIsGated() throws Exception {
-        Recordings.Exchange info = Recordings.hub("https://huggingface.co/api/models/meta-llama/Llama-3.1-8B-Instruct|200");
+        Recordings.Exchange info =
+                Recordings.hub("https://huggingface.co/api/models/meta-llama/Llama-3.1-8B-Instruct|200");
         server.on("/api/datasets/meta-llama/Llama-3.1-8B-Instruct", req -> replay(info));
         // Not recorded: the Hub documents 403 with X-Error-Code GatedRepo for a gated tree without an accepted request.
-        server.on("/api/datasets/meta-llama/Llama-3.1-8B-Instruct/tree/*", req -> FixtureServer.json(403,
-                "{\"error\":\"Access to dataset is restricted\"}", "X-Error-Code", "GatedRepo"));
+        server.on(
+                "/api/datasets/meta-llama/Llama-3.1-8B-Instruct/tree/*",
+                req -> FixtureServer.json(
+                        403, "{\"error\":\"Access to dataset is restricted\"}", "X-Error-Code", "GatedRepo"));
         CrawlOutcome out = source(null).crawl("meta-llama/Llama-3.1-8B-Instruct", null);
         assertEquals(MirrorStatus.GATED, out.snapshot().mirror().getStatus());
         assertEquals("manual", out.snapshot().mirror().getIdentifiers().get("gated"));
-        assertEquals("6698d8a0653e4babe21e1e7d", out.snapshot().mirror().getIdentifiers().get("_id"));
+        assertEquals(
+                "6698d8a0653e4babe21e1e7d",
+                out.snapshot().mirror().getIdentifiers().get("_id"));
         assertEquals(0, out.discovered().size());
     }
 }

@@ -59,14 +59,19 @@ class RecordedCrawlToBrokerTest {
     void theRecordedRepositoriesArriveOnTheSnapshotsTopicAsRecordedAndTheRenameAsOneMirror() throws Exception {
         List<Recordings.Exchange> rename = Recordings.pyGithub("Repository.testGetRepositoryWith301Redirect.txt");
         Recordings.Exchange repo = Recordings.pyGithub("Repository.setUp.txt").get(0);
-        Recordings.Exchange tree = Recordings.pyGithub("Repository.testGetGitTreeWithRecursive.txt").get(0);
-        github.on("/repos/protoncoin/protoncoin", req -> rename.get(0).response(GitHubReplayTest.ORIGIN, github.base()));
+        Recordings.Exchange tree = Recordings.pyGithub("Repository.testGetGitTreeWithRecursive.txt")
+                .get(0);
+        github.on(
+                "/repos/protoncoin/protoncoin", req -> rename.get(0).response(GitHubReplayTest.ORIGIN, github.base()));
         github.on("/repositories/112116543", req -> rename.get(1).response(GitHubReplayTest.ORIGIN, github.base()));
         // Not recorded: the renamed repository's tree, written as GitHub documents an empty repository's (409).
-        github.on("/repos/padima2/protoncoin/git/trees/master?recursive=1",
+        github.on(
+                "/repos/padima2/protoncoin/git/trees/master?recursive=1",
                 req -> FixtureServer.json(409, "{\"message\":\"Git Repository is empty.\"}"));
         github.on("/repos/PyGithub/PyGithub", req -> repo.response(GitHubReplayTest.ORIGIN, github.base()));
-        github.on("/repos/PyGithub/PyGithub/git/trees/main?recursive=1", req -> tree.response(GitHubReplayTest.ORIGIN, github.base()));
+        github.on(
+                "/repos/PyGithub/PyGithub/git/trees/main?recursive=1",
+                req -> tree.response(GitHubReplayTest.ORIGIN, github.base()));
 
         String prefix = KafkaBroker.uniquePrefix("recorded") + ".";
         Topics topics = new Topics(prefix);
@@ -81,7 +86,11 @@ class RecordedCrawlToBrokerTest {
                     repos: [protoncoin/protoncoin, PyGithub/PyGithub]
                 """.formatted(github.base()));
         CrawlOnce.Summary summary;
-        try (CrawlService service = new CrawlService(CrawlConfig.load(yaml, Map.of(), org.revenant.platforms.Platforms.ALL), client, topics, Set.of("github"))) {
+        try (CrawlService service = new CrawlService(
+                CrawlConfig.load(yaml, Map.of(), org.revenant.platforms.Platforms.ALL),
+                client,
+                topics,
+                Set.of("github"))) {
             summary = service.runOnce(new PrintWriter(new StringWriter()));
         }
         assertEquals(2, summary.crawled(), summary.failures().toString());
@@ -90,9 +99,15 @@ class RecordedCrawlToBrokerTest {
         Map<String, Integer> entries = new HashMap<>();
         Map<String, String> renamedTo = new HashMap<>();
         Properties props = new Properties();
-        props.putAll(Map.of("bootstrap.servers", KAFKA.bootstrapServers(), "isolation.level", "read_committed",
-                "enable.auto.commit", "false"));
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        props.putAll(Map.of(
+                "bootstrap.servers",
+                KAFKA.bootstrapServers(),
+                "isolation.level",
+                "read_committed",
+                "enable.auto.commit",
+                "false"));
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition p = new TopicPartition(topics.snapshots.name(), 0);
             consumer.assign(List.of(p));
             consumer.seekToBeginning(List.of(p));
@@ -110,8 +125,15 @@ class RecordedCrawlToBrokerTest {
                 }
             }
         }
-        assertEquals(Map.of("github:padima2/protoncoin", MirrorStatus.PRESENT, "github:protoncoin/protoncoin", MirrorStatus.GONE,
-                "github:pygithub/pygithub", MirrorStatus.PRESENT), status);
+        assertEquals(
+                Map.of(
+                        "github:padima2/protoncoin",
+                        MirrorStatus.PRESENT,
+                        "github:protoncoin/protoncoin",
+                        MirrorStatus.GONE,
+                        "github:pygithub/pygithub",
+                        MirrorStatus.PRESENT),
+                status);
         assertEquals(86, entries.get("github:pygithub/pygithub"), "the recording's 86 files");
         assertEquals(Map.of("github:protoncoin/protoncoin", "github:padima2/protoncoin"), renamedTo);
         assertTrue(github.count("/repos/protoncoin/protoncoin/") == 0, "nothing more asked under the old name");

@@ -28,12 +28,22 @@ final class Recordings {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** The response headers a replay passes on; the rest (lengths, encodings, hop-by-hop) belong to the original exchange. */
-    private static final Set<String> KEPT = Set.of("content-type", "etag", "link", "location", "retry-after",
-            "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "x-error-code", "x-error-message", "ratelimit");
+    private static final Set<String> KEPT = Set.of(
+            "content-type",
+            "etag",
+            "link",
+            "location",
+            "retry-after",
+            "x-ratelimit-limit",
+            "x-ratelimit-remaining",
+            "x-ratelimit-reset",
+            "x-error-code",
+            "x-error-message",
+            "ratelimit");
+
     private static final Pattern PAIR = Pattern.compile("\\(\\s*(['\"])(.*?)\\1\\s*,\\s*(['\"])(.*?)\\3\\s*\\)");
 
-    private Recordings() {
-    }
+    private Recordings() {}
 
     /** The folder of recordings, or the test is skipped loudly. */
     static Path dir() {
@@ -51,8 +61,14 @@ final class Recordings {
     }
 
     /** One request and its recorded response. */
-    record Exchange(String method, String host, String path, Map<String, String> requestHeaders, int status,
-                    Map<String, String> headers, String body) {
+    record Exchange(
+            String method,
+            String host,
+            String path,
+            Map<String, String> requestHeaders,
+            int status,
+            Map<String, String> headers,
+            String body) {
 
         /** The response as a local server gives it, with the platform's origin in headers replaced by {@code base}. */
         FixtureServer.Response response(String origin, String base) {
@@ -72,7 +88,8 @@ final class Recordings {
      * response body, then a blank line.
      */
     static List<Exchange> pyGithub(String name) throws IOException {
-        List<String> lines = Files.readAllLines(dir().resolve("pygithub/ReplayData").resolve(name), StandardCharsets.UTF_8);
+        List<String> lines =
+                Files.readAllLines(dir().resolve("pygithub/ReplayData").resolve(name), StandardCharsets.UTF_8);
         List<Exchange> out = new ArrayList<>();
         int i = 0;
         while (i + 9 <= lines.size()) { // a last empty body may have no line of its own
@@ -80,8 +97,14 @@ final class Recordings {
                 i++;
                 continue;
             }
-            out.add(new Exchange(lines.get(i + 1), lines.get(i + 2), lines.get(i + 4), pairs(lines.get(i + 5)),
-                    Integer.parseInt(lines.get(i + 7).strip()), pairs(lines.get(i + 8)), i + 9 < lines.size() ? lines.get(i + 9) : ""));
+            out.add(new Exchange(
+                    lines.get(i + 1),
+                    lines.get(i + 2),
+                    lines.get(i + 4),
+                    pairs(lines.get(i + 5)),
+                    Integer.parseInt(lines.get(i + 7).strip()),
+                    pairs(lines.get(i + 8)),
+                    i + 9 < lines.size() ? lines.get(i + 9) : ""));
             i += 10;
         }
         if (out.isEmpty()) {
@@ -98,7 +121,8 @@ final class Recordings {
             out.put(tuples.group(2).toLowerCase(Locale.ROOT), tuples.group(4));
         }
         if (out.isEmpty()) {
-            Matcher entries = Pattern.compile("(['\"])(.*?)\\1\\s*:\\s*(['\"])(.*?)\\3").matcher(literal);
+            Matcher entries =
+                    Pattern.compile("(['\"])(.*?)\\1\\s*:\\s*(['\"])(.*?)\\3").matcher(literal);
             while (entries.find()) {
                 out.put(entries.group(2).toLowerCase(Locale.ROOT), entries.group(4));
             }
@@ -113,11 +137,19 @@ final class Recordings {
             Map<String, String> headers = new LinkedHashMap<>();
             JsonNode raw = e.path("rawHeaders");
             for (int i = 0; i + 1 < raw.size(); i += 2) {
-                headers.put(raw.get(i).asText().toLowerCase(Locale.ROOT), raw.get(i + 1).asText());
+                headers.put(
+                        raw.get(i).asText().toLowerCase(Locale.ROOT),
+                        raw.get(i + 1).asText());
             }
             JsonNode body = e.path("response");
-            out.add(new Exchange(e.path("method").asText().toUpperCase(Locale.ROOT), "api.github.com", e.path("path").asText(),
-                    Map.of(), e.path("status").asInt(), headers, body.isTextual() ? body.asText() : body.toString()));
+            out.add(new Exchange(
+                    e.path("method").asText().toUpperCase(Locale.ROOT),
+                    "api.github.com",
+                    e.path("path").asText(),
+                    Map.of(),
+                    e.path("status").asInt(),
+                    headers,
+                    body.isTextual() ? body.asText() : body.toString()));
         }
         return out;
     }
@@ -130,10 +162,21 @@ final class Recordings {
         }
         JsonNode response = entry.path("response");
         Map<String, String> headers = new LinkedHashMap<>();
-        response.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT),
-                h.getValue().isArray() ? h.getValue().path(0).asText() : h.getValue().asText()));
+        response.path("headers")
+                .fields()
+                .forEachRemaining(h -> headers.put(
+                        h.getKey().toLowerCase(Locale.ROOT),
+                        h.getValue().isArray()
+                                ? h.getValue().path(0).asText()
+                                : h.getValue().asText()));
         String url = key.substring(0, key.lastIndexOf('|'));
-        return new Exchange("GET", "huggingface.co", url.substring("https://huggingface.co".length()), Map.of(),
-                response.path("status").path("code").asInt(), headers, response.path("body").path("string").asText());
+        return new Exchange(
+                "GET",
+                "huggingface.co",
+                url.substring("https://huggingface.co".length()),
+                Map.of(),
+                response.path("status").path("code").asInt(),
+                headers,
+                response.path("body").path("string").asText());
     }
 }

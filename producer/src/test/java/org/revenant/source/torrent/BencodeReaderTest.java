@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,8 +34,12 @@ class BencodeReaderTest {
 
     @Test
     void readsExtremeLongs() throws Exception {
-        assertEquals(Long.MAX_VALUE, ((BencodeValue.BInt) read("i9223372036854775807e").root()).value());
-        assertEquals(Long.MIN_VALUE, ((BencodeValue.BInt) read("i-9223372036854775808e").root()).value());
+        assertEquals(
+                Long.MAX_VALUE,
+                ((BencodeValue.BInt) read("i9223372036854775807e").root()).value());
+        assertEquals(
+                Long.MIN_VALUE,
+                ((BencodeValue.BInt) read("i-9223372036854775808e").root()).value());
     }
 
     @Test
@@ -53,24 +56,26 @@ class BencodeReaderTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-        "i03e                 | integer with a leading zero at offset 0",
-        "i-0e                 | negative zero integer at offset 0",
-        "i-e                  | integer without digits at offset 0",
-        "ie                   | integer without digits at offset 0",
-        "i12a4e               | invalid character in integer at offset 3",
-        "i9223372036854775808e | integer overflows 64 bits at offset 0",
-        "i-9223372036854775809e | integer overflows 64 bits at offset 0",
-        "i42                  | truncated integer at offset 0",
-        "5:abc                | truncated byte string (declares 5 bytes, 3 remain) at offset 0",
-        "05:abcde             | byte string length with a leading zero at offset 0",
-        "l4:spam              | truncated list at offset 7",
-        "d3:fooi1e            | truncated dictionary at offset 9",
-        "di1ei2ee             | dictionary key is not a byte string at offset 1",
-        "d1:ai1e1:ai2ee       | duplicate dictionary key at offset 7",
-        "i1ei2e               | trailing data after the top-level value at offset 3",
-        "x                    | unexpected byte 0x78 where a value should start at offset 0",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "i03e                 | integer with a leading zero at offset 0",
+                "i-0e                 | negative zero integer at offset 0",
+                "i-e                  | integer without digits at offset 0",
+                "ie                   | integer without digits at offset 0",
+                "i12a4e               | invalid character in integer at offset 3",
+                "i9223372036854775808e | integer overflows 64 bits at offset 0",
+                "i-9223372036854775809e | integer overflows 64 bits at offset 0",
+                "i42                  | truncated integer at offset 0",
+                "5:abc                | truncated byte string (declares 5 bytes, 3 remain) at offset 0",
+                "05:abcde             | byte string length with a leading zero at offset 0",
+                "l4:spam              | truncated list at offset 7",
+                "d3:fooi1e            | truncated dictionary at offset 9",
+                "di1ei2ee             | dictionary key is not a byte string at offset 1",
+                "d1:ai1e1:ai2ee       | duplicate dictionary key at offset 7",
+                "i1ei2e               | trailing data after the top-level value at offset 3",
+                "x                    | unexpected byte 0x78 where a value should start at offset 0",
+            })
     void rejectsMalformedInputWithOffset(String input, String message) {
         assertEquals(message, rejection(input));
     }
@@ -102,16 +107,16 @@ class BencodeReaderTest {
     void rejectsInputLargerThanTheLimit() {
         byte[] data = new byte[101];
         Arrays.fill(data, (byte) 'x');
-        TorrentException e = assertThrows(TorrentException.class,
-                () -> BencodeReader.read(data, new BencodeReader.Limits(100, 64, 1000)));
+        TorrentException e = assertThrows(
+                TorrentException.class, () -> BencodeReader.read(data, new BencodeReader.Limits(100, 64, 1000)));
         assertEquals("input is 101 bytes, more than the limit of 100", e.getMessage());
     }
 
     @Test
     void rejectsTooManyValues() {
         byte[] data = ("l" + "i1e".repeat(20) + "e").getBytes(StandardCharsets.US_ASCII);
-        TorrentException e = assertThrows(TorrentException.class,
-                () -> BencodeReader.read(data, new BencodeReader.Limits(1000, 64, 10)));
+        TorrentException e = assertThrows(
+                TorrentException.class, () -> BencodeReader.read(data, new BencodeReader.Limits(1000, 64, 10)));
         assertTrue(e.getMessage().startsWith("more than 10 values"), e.getMessage());
     }
 

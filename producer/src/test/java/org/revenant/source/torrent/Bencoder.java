@@ -12,8 +12,7 @@ import java.util.Map;
  */
 final class Bencoder {
 
-    private Bencoder() {
-    }
+    private Bencoder() {}
 
     static byte[] encode(Object value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

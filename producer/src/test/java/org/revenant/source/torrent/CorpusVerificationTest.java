@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.revenant.fuzz.SharedCorpus;
@@ -31,15 +30,29 @@ class CorpusVerificationTest {
 
     /** Where Revenant and libtorrent part ways on purpose: docs/decisions/002-torrent-parsing.md. */
     private static final Set<String> DOCUMENTED_DISAGREEMENTS = Set.of(
-            "absolute_filename.torrent", "hidden_parent_path.torrent", "invalid_directory_name.torrent",
-            "invalid_filename.torrent", "invalid_filename2.torrent", "invalid_name2.torrent",
-            "parent_path.torrent", "slash_path.torrent", "slash_path2.torrent", "slash_path3.torrent",
-            "symlink_filtered_path.torrent", "empty_path.torrent", "empty_path_multi.torrent",
+            "absolute_filename.torrent",
+            "hidden_parent_path.torrent",
+            "invalid_directory_name.torrent",
+            "invalid_filename.torrent",
+            "invalid_filename2.torrent",
+            "invalid_name2.torrent",
+            "parent_path.torrent",
+            "slash_path.torrent",
+            "slash_path2.torrent",
+            "slash_path3.torrent",
+            "symlink_filtered_path.torrent",
+            "empty_path.torrent",
+            "empty_path_multi.torrent",
             "v2_invalid_filename.torrent",
-            "large_piece_size.torrent", "v2_invalid_filename2.torrent",
-            "v2_invalid_piece_layer.torrent", "v2_invalid_piece_layer_size.torrent",
-            "v2_non_multiple_piece_layer.torrent", "v2_piece_layer_invalid_file_hash.torrent",
-            "v2_large_file.torrent", "v2_large_offset.torrent", "v2_unordered_files.torrent");
+            "large_piece_size.torrent",
+            "v2_invalid_filename2.torrent",
+            "v2_invalid_piece_layer.torrent",
+            "v2_invalid_piece_layer_size.torrent",
+            "v2_non_multiple_piece_layer.torrent",
+            "v2_piece_layer_invalid_file_hash.torrent",
+            "v2_large_file.torrent",
+            "v2_large_offset.torrent",
+            "v2_unordered_files.torrent");
 
     private static Path corpus() {
         return SharedCorpus.require();
@@ -63,8 +76,8 @@ class CorpusVerificationTest {
         Path file = single(corpus().resolve("real-torrents"), "glint360k-");
         TorrentMetainfo meta = TorrentMetainfo.parse(Files.readAllBytes(file));
         assertEquals("e5f46ee502b9e76da8cc3a0e4f7c17e4000c7b1e", meta.btih());
-        System.out.println("glint360k: " + meta.name() + " " + meta.files().size() + " files, "
-                + meta.totalSize() + " bytes");
+        System.out.println(
+                "glint360k: " + meta.name() + " " + meta.files().size() + " files, " + meta.totalSize() + " bytes");
     }
 
     @Test
@@ -90,8 +103,8 @@ class CorpusVerificationTest {
             String verdict;
             String detail;
             try {
-                TorrentMetainfo meta = assertTimeoutPreemptively(Duration.ofSeconds(5),
-                        () -> TorrentMetainfo.parse(data));
+                TorrentMetainfo meta =
+                        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> TorrentMetainfo.parse(data));
                 verdict = "valid";
                 detail = (meta.btih() != null ? meta.btih() : "btmh:" + meta.btmh()) + " "
                         + meta.files().size() + " files";
@@ -121,14 +134,17 @@ class CorpusVerificationTest {
         undocumented.removeAll(DOCUMENTED_DISAGREEMENTS);
         Set<String> gone = new TreeSet<>(DOCUMENTED_DISAGREEMENTS);
         gone.removeAll(disagreements);
-        assertTrue(undocumented.isEmpty() && gone.isEmpty(), "verdicts changed against libtorrent's:"
-                + " new disagreements " + undocumented + ", documented ones that no longer disagree " + gone
-                + "; update docs/decisions/002-torrent-parsing.md and this list together");
+        assertTrue(
+                undocumented.isEmpty() && gone.isEmpty(),
+                "verdicts changed against libtorrent's:"
+                        + " new disagreements " + undocumented + ", documented ones that no longer disagree " + gone
+                        + "; update docs/decisions/002-torrent-parsing.md and this list together");
     }
 
     private static Path single(Path dir, String prefix) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst()
+            return s.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .findFirst()
                     .orElseThrow(() -> new IOException("no " + prefix + "* in " + dir));
         }
     }

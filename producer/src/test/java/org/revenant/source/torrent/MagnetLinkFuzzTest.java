@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.revenant.fuzz.Fuzz;
@@ -43,8 +42,8 @@ class MagnetLinkFuzzTest {
     @Test
     void anOverlongLinkIsRefusedBeforeItIsRead() {
         String huge = "magnet:?xt=urn:btih:" + "a".repeat(40) + "&dn=" + "%41".repeat(5_000_000);
-        TorrentException e = assertTimeoutPreemptively(Duration.ofSeconds(2),
-                () -> assertThrows(TorrentException.class, () -> MagnetLink.parse(huge)));
+        TorrentException e = assertTimeoutPreemptively(
+                Duration.ofSeconds(2), () -> assertThrows(TorrentException.class, () -> MagnetLink.parse(huge)));
         assertTrue(e.getMessage().contains("longer than"), e.getMessage());
     }
 
@@ -53,7 +52,9 @@ class MagnetLinkFuzzTest {
         String hex = "9e67eb7cc23c9417f39778a8e06cca5e26196a97";
         String base32 = "TZT6W7GCHSKBP44XPCUOA3GKLYTBS2UX";
         assertEquals(hex, MagnetLink.parse("magnet:?xt=urn:btih:" + base32).btih());
-        assertEquals(hex, MagnetLink.parse("magnet:?xt=urn:btih:" + base32.toLowerCase()).btih());
+        assertEquals(
+                hex,
+                MagnetLink.parse("magnet:?xt=urn:btih:" + base32.toLowerCase()).btih());
     }
 
     private static String magnet(SplittableRandom random) {
@@ -77,10 +78,11 @@ class MagnetLinkFuzzTest {
         return switch (random.nextInt(9)) {
             case 0 -> "urn:btih:" + from(random, HEX, pick(random, 40, 39, 41, 0, 64));
             case 1 -> "urn:btih:" + from(random, BASE32 + "0189=", pick(random, 32, 31, 33));
-            case 2 -> "urn:btmh:" + pick(random, "1220", "1114", "12", "") + from(random, HEX, pick(random, 64, 63, 0, 2));
+            case 2 ->
+                "urn:btmh:" + pick(random, "1220", "1114", "12", "") + from(random, HEX, pick(random, 64, 63, 0, 2));
             case 3 -> "urn:" + junk(random, 20);
             case 4 -> percentGarbage(random);
-            case 5 -> pick(random, "-1", "0", "9223372036854775807", "9223372036854775808", "1e9", "+5", " 7", "") ;
+            case 5 -> pick(random, "-1", "0", "9223372036854775807", "9223372036854775808", "1e9", "+5", " 7", "");
             case 6 -> junk(random, random.nextInt(5) == 0 ? 70_000 : 40);
             case 7 -> "http://tracker.example/" + junk(random, 10);
             default -> "URN:BTIH:" + from(random, HEX, 40);
@@ -91,8 +93,22 @@ class MagnetLinkFuzzTest {
         StringBuilder out = new StringBuilder();
         int n = random.nextInt(20);
         for (int i = 0; i < n; i++) {
-            out.append(pick(random, "%", "%4", "%zz", "%C3", "%C3%A9", "%FF%FE", "%ED%A0%80", "%00", "+", "%2B",
-                    "%F0%9F%98%80", "%E2%82", "%%", "a"));
+            out.append(pick(
+                    random,
+                    "%",
+                    "%4",
+                    "%zz",
+                    "%C3",
+                    "%C3%A9",
+                    "%FF%FE",
+                    "%ED%A0%80",
+                    "%00",
+                    "+",
+                    "%2B",
+                    "%F0%9F%98%80",
+                    "%E2%82",
+                    "%%",
+                    "a"));
         }
         return out.toString();
     }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -15,10 +18,6 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,7 +74,8 @@ class TorrentFetcherTest {
         TorrentFetcher fetcher = fetcher(Duration.ofSeconds(5), 1 << 20);
         assertArrayEquals(TORRENT, fetcher.fetch(uri("/download/x.torrent")));
         assertEquals("Revenant/9.9.9 (+https://github.com/revenant)", userAgent.get());
-        assertEquals("faces.tsv", fetcher.fetchMetainfo(uri("/download/x.torrent")).name());
+        assertEquals(
+                "faces.tsv", fetcher.fetchMetainfo(uri("/download/x.torrent")).name());
     }
 
     @Test
@@ -91,7 +91,8 @@ class TorrentFetcherTest {
     @Test
     void notFoundIsAnErrorCarryingTheStatus() {
         serve("/gone.torrent", ex -> respond(ex, 404, "text/plain", "no".getBytes(StandardCharsets.US_ASCII)));
-        TorrentFetchException e = assertThrows(TorrentFetchException.class,
+        TorrentFetchException e = assertThrows(
+                TorrentFetchException.class,
                 () -> fetcher(Duration.ofSeconds(5), 1 << 20).fetch(uri("/gone.torrent")));
         assertEquals(404, e.status());
         assertEquals("HTTP 404 fetching " + uri("/gone.torrent"), e.getMessage());
@@ -99,9 +100,15 @@ class TorrentFetcherTest {
 
     @Test
     void htmlPageInsteadOfATorrentIsRejected() {
-        serve("/login", ex -> respond(ex, 200, "text/html; charset=utf-8",
-                "<!doctype html><p>please log in".getBytes(StandardCharsets.US_ASCII)));
-        TorrentFetchException e = assertThrows(TorrentFetchException.class,
+        serve(
+                "/login",
+                ex -> respond(
+                        ex,
+                        200,
+                        "text/html; charset=utf-8",
+                        "<!doctype html><p>please log in".getBytes(StandardCharsets.US_ASCII)));
+        TorrentFetchException e = assertThrows(
+                TorrentFetchException.class,
                 () -> fetcher(Duration.ofSeconds(5), 1 << 20).fetch(uri("/login")));
         assertEquals("expected a .torrent file but " + uri("/login") + " returned an HTML page", e.getMessage());
     }
@@ -109,7 +116,8 @@ class TorrentFetcherTest {
     @Test
     void oversizedBodyWithContentLengthIsRefusedBeforeReading() {
         serve("/big", ex -> respond(ex, 200, "application/x-bittorrent", new byte[4096]));
-        TorrentFetchException e = assertThrows(TorrentFetchException.class,
+        TorrentFetchException e = assertThrows(
+                TorrentFetchException.class,
                 () -> fetcher(Duration.ofSeconds(5), 1024).fetch(uri("/big")));
         assertTrue(e.getMessage().contains("larger than the limit of 1024 bytes"), e.getMessage());
     }
@@ -127,7 +135,8 @@ class TorrentFetcherTest {
                 written.addAndGet(chunk.length);
             }
         });
-        TorrentFetchException e = assertThrows(TorrentFetchException.class,
+        TorrentFetchException e = assertThrows(
+                TorrentFetchException.class,
                 () -> fetcher(Duration.ofSeconds(10), 64 * 1024).fetch(uri("/endless")));
         assertTrue(e.getMessage().contains("larger than the limit of 65536 bytes"), e.getMessage());
         assertTrue(written.get() < 100_000L * 8192, "the download was not abandoned");
@@ -140,7 +149,8 @@ class TorrentFetcherTest {
             respond(ex, 200, "application/x-bittorrent", TORRENT);
         });
         long start = System.nanoTime();
-        TorrentFetchException e = assertThrows(TorrentFetchException.class,
+        TorrentFetchException e = assertThrows(
+                TorrentFetchException.class,
                 () -> fetcher(Duration.ofMillis(500), 1 << 20).fetch(uri("/slow")));
         assertEquals("timed out after 500 ms fetching " + uri("/slow"), e.getMessage());
         assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 4_000);
@@ -158,14 +168,16 @@ class TorrentFetcherTest {
                 sleep(100);
             }
         });
-        TorrentFetchException e = assertThrows(TorrentFetchException.class,
+        TorrentFetchException e = assertThrows(
+                TorrentFetchException.class,
                 () -> fetcher(Duration.ofMillis(700), 1 << 20).fetch(uri("/drip")));
         assertTrue(e.getMessage().startsWith("timed out after 700 ms"), e.getMessage());
     }
 
     @Test
     void onlyHttpUrlsAreFetched() {
-        TorrentFetchException e = assertThrows(TorrentFetchException.class,
+        TorrentFetchException e = assertThrows(
+                TorrentFetchException.class,
                 () -> fetcher(Duration.ofSeconds(1), 1024).fetch(URI.create("file:///etc/passwd")));
         assertEquals("cannot fetch file:///etc/passwd: only http and https are supported", e.getMessage());
     }

@@ -12,8 +12,7 @@ final class TorrentFixtures {
 
     static final int PIECE = 16 * 1024;
 
-    private TorrentFixtures() {
-    }
+    private TorrentFixtures() {}
 
     static byte[] pieces(long totalBytes) {
         long count = (totalBytes + PIECE - 1) / PIECE;
@@ -41,14 +40,16 @@ final class TorrentFixtures {
     }
 
     static Map<String, Object> multiFileInfo(String name, List<Map<String, Object>> files) {
-        long total = files.stream().mapToLong(f -> ((Number) f.get("length")).longValue()).sum();
+        long total = files.stream()
+                .mapToLong(f -> ((Number) f.get("length")).longValue())
+                .sum();
         return dict("files", files, "name", name, "piece length", PIECE, "pieces", pieces(total));
     }
 
     /** A v2 file node: {@code {"": {length, pieces root}}}. */
     static Map<String, Object> v2File(long length, int seed) {
-        Map<String, Object> leaf = length > 0 ? dict("length", length, "pieces root", root32(seed))
-                : dict("length", length);
+        Map<String, Object> leaf =
+                length > 0 ? dict("length", length, "pieces root", root32(seed)) : dict("length", length);
         return dict("", leaf);
     }
 

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,6 +45,7 @@ class TorrentFuzzTest {
      * reached. BencodeReader's cap of 2,000,000 values bounds the total whatever the input.
      */
     private static final long ALLOCATION_PER_INPUT_BYTE = 64;
+
     private static final long ALLOCATION_SLACK = 4L << 20;
 
     private static final List<byte[]> SEEDS = new ArrayList<>();
@@ -62,7 +62,9 @@ class TorrentFuzzTest {
         if (corpus.isPresent()) {
             for (String folder : List.of("real-torrents", "libtorrent-test-torrents")) {
                 try (Stream<Path> files = Files.list(corpus.get().resolve(folder))) {
-                    for (Path f : files.filter(p -> p.toString().endsWith(".torrent")).sorted().toList()) {
+                    for (Path f : files.filter(p -> p.toString().endsWith(".torrent"))
+                            .sorted()
+                            .toList()) {
                         SEEDS.add(Files.readAllBytes(f));
                     }
                 }
@@ -91,11 +93,15 @@ class TorrentFuzzTest {
 
     @Test
     void hugeDeclaredLengthIsNotAllocated() throws Exception {
-        for (String input : List.of("99999999999:abc", "999999999999999999:x", "d4:info16777215:xe",
-                "l2147483647:", "d8:announce2147483648:")) {
+        for (String input : List.of(
+                "99999999999:abc",
+                "999999999999999999:x",
+                "d4:info16777215:xe",
+                "l2147483647:",
+                "d8:announce2147483648:")) {
             long before = Fuzz.allocatedBytes();
-            TorrentException e = assertThrows(TorrentException.class,
-                    () -> TorrentMetainfo.parse(input.getBytes(StandardCharsets.US_ASCII)));
+            TorrentException e = assertThrows(
+                    TorrentException.class, () -> TorrentMetainfo.parse(input.getBytes(StandardCharsets.US_ASCII)));
             long allocated = Fuzz.allocatedBytes() - before;
             Fuzz.assertClearMessage(e);
             assertTrue(allocated < 1 << 20, input + " allocated " + allocated + " bytes");
@@ -114,8 +120,8 @@ class TorrentFuzzTest {
 
     @Test
     void hugeIntegersAreRejectedWithoutBigArithmetic() {
-        for (String digits : List.of("9".repeat(100_000), "-" + "9".repeat(100_000), "9223372036854775808",
-                "-9223372036854775809")) {
+        for (String digits : List.of(
+                "9".repeat(100_000), "-" + "9".repeat(100_000), "9223372036854775808", "-9223372036854775809")) {
             byte[] input = ("d4:infod6:lengthi" + digits + "eee").getBytes(StandardCharsets.US_ASCII);
             TorrentException e = assertThrows(TorrentException.class, () -> TorrentMetainfo.parse(input));
             assertTrue(e.getMessage().contains("overflows 64 bits"), e.getMessage());
@@ -168,8 +174,9 @@ class TorrentFuzzTest {
         }
         long allocated = Fuzz.allocatedBytes() - before;
         long bound = ALLOCATION_SLACK + ALLOCATION_PER_INPUT_BYTE * input.length;
-        assertTrue(allocated <= bound, "parsing " + input.length + " bytes allocated " + allocated
-                + " bytes (bound " + bound + ")");
+        assertTrue(
+                allocated <= bound,
+                "parsing " + input.length + " bytes allocated " + allocated + " bytes (bound " + bound + ")");
     }
 
     private static byte[] seed(SplittableRandom random) {
@@ -194,15 +201,27 @@ class TorrentFuzzTest {
                 return java.util.Arrays.copyOf(in, at);
             }
             case 3 -> { // a length prefix claiming far more than there is
-                return splice(in, at, 0, ascii(random.nextBoolean() ? "99999999999:" : (random.nextInt(Integer.MAX_VALUE) + ":")));
+                return splice(
+                        in,
+                        at,
+                        0,
+                        ascii(random.nextBoolean() ? "99999999999:" : (random.nextInt(Integer.MAX_VALUE) + ":")));
             }
             case 4 -> { // nesting
                 int depth = 1 + random.nextInt(200);
                 return splice(in, at, 0, ascii((random.nextBoolean() ? "l" : "d1:k").repeat(depth)));
             }
             case 5 -> { // an integer far outside 64 bits, or with a forbidden form
-                String[] ints = {"i" + "9".repeat(1 + random.nextInt(40)) + "e", "i-0e", "i00e", "ie", "i-e",
-                        "i9223372036854775807e", "i-9223372036854775808e", "i1.5e"};
+                String[] ints = {
+                    "i" + "9".repeat(1 + random.nextInt(40)) + "e",
+                    "i-0e",
+                    "i00e",
+                    "ie",
+                    "i-e",
+                    "i9223372036854775807e",
+                    "i-9223372036854775808e",
+                    "i1.5e"
+                };
                 return splice(in, at, 0, ascii(ints[random.nextInt(ints.length)]));
             }
             case 6 -> { // duplicate a slice: repeated keys, repeated files
@@ -221,8 +240,16 @@ class TorrentFuzzTest {
                         while (end < in.length && in[end] >= '0' && in[end] <= '9') {
                             end++;
                         }
-                        String[] numbers = {"0", "1", "-1", "4294967296", "9007199254740993", "16384", "20",
-                                Long.toString(random.nextLong() & Long.MAX_VALUE)};
+                        String[] numbers = {
+                            "0",
+                            "1",
+                            "-1",
+                            "4294967296",
+                            "9007199254740993",
+                            "16384",
+                            "20",
+                            Long.toString(random.nextLong() & Long.MAX_VALUE)
+                        };
                         return splice(in, i, end - i, ascii(numbers[random.nextInt(numbers.length)]));
                     }
                 }
@@ -268,15 +295,19 @@ class TorrentFuzzTest {
                 write(out, "d4:infod9:file treed" + nameLength + ":" + "n".repeat(nameLength) + "d");
                 for (int f = 0; f < files; f++) {
                     String name = Integer.toString(f, 36);
-                    write(out, name.length() + ":" + name + "d0:d6:lengthi1e11:pieces root32:"
-                            + "r".repeat(32) + "eee");
+                    write(
+                            out,
+                            name.length() + ":" + name + "d0:d6:lengthi1e11:pieces root32:" + "r".repeat(32) + "eee");
                 }
                 write(out, "ee12:meta versioni2e4:name1:n12:piece lengthi16384eee");
             }
             case 4 -> { // a v2 tree as deep as the nesting limit allows
                 int depth = random.nextInt(70);
-                write(out, "d4:infod9:file tree" + "d1:d".repeat(depth) + "d0:d6:lengthi1e11:pieces root32:"
-                        + "r".repeat(32) + "ee" + "e".repeat(depth) + "12:meta versioni2e4:name1:n12:piece lengthi16384eee");
+                write(
+                        out,
+                        "d4:infod9:file tree" + "d1:d".repeat(depth) + "d0:d6:lengthi1e11:pieces root32:"
+                                + "r".repeat(32) + "ee" + "e".repeat(depth)
+                                + "12:meta versioni2e4:name1:n12:piece lengthi16384eee");
             }
             case 5 -> { // many empty strings and integers: the value count limit
                 int values = random.nextInt(8) == 0 ? 2_000_001 : random.nextInt(100_000);

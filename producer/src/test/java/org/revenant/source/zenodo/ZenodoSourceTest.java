@@ -44,27 +44,38 @@ class ZenodoSourceTest {
         assertEquals(1_048_576L, f.getSize());
         assertEquals("c785060c866796cc2a1708c997154c8e", f.getMd5());
         assertEquals("\"4\"", out.etag());
-        CrawlCheckpoint cp = CrawlCheckpoint.newBuilder().setKey("zenodo/1234567").setSource("zenodo").setEtag("\"4\"").build();
+        CrawlCheckpoint cp = CrawlCheckpoint.newBuilder()
+                .setKey("zenodo/1234567")
+                .setSource("zenodo")
+                .setEtag("\"4\"")
+                .build();
         assertTrue(source().crawl("1234567", cp).isUnchanged());
     }
 
     @Test
     void aDeletedRecordIsGone() throws Exception {
         server.file("/api/records/999", "zenodo/gone.http");
-        assertEquals(MirrorStatus.GONE, source().crawl("999", null).snapshot().mirror().getStatus());
+        assertEquals(
+                MirrorStatus.GONE,
+                source().crawl("999", null).snapshot().mirror().getStatus());
     }
 
     @Test
     void searchFollowsLinksNext() throws Exception {
         server.file("/api/records?q=%22MS1M%22&size=100&page=1", "zenodo/search-page1.http")
                 .file("/api/records?q=%22MS1M%22&size=100&page=2", "zenodo/search-page2.http");
-        assertEquals(List.of("1234567", "7654321"), source().discover("MS1M", DiscoveryTerms.empty(), null).locators());
+        assertEquals(
+                List.of("1234567", "7654321"),
+                source().discover("MS1M", DiscoveryTerms.empty(), null).locators());
     }
 
     @Test
     void aSlowRecordTimesOutAfterBoundedRetries() {
-        server.on("/api/records/1234567", req -> server.load("zenodo/record-faces.http").delayed(1_000));
-        ZenodoSource impatient = new ZenodoSource(TestSources.config("zenodo", server), TestSources.fetcher(waits, Duration.ofMillis(300)));
+        server.on(
+                "/api/records/1234567",
+                req -> server.load("zenodo/record-faces.http").delayed(1_000));
+        ZenodoSource impatient = new ZenodoSource(
+                TestSources.config("zenodo", server), TestSources.fetcher(waits, Duration.ofMillis(300)));
         CrawlException e = assertThrows(CrawlException.class, () -> impatient.crawl("1234567", null));
         assertTrue(e.getMessage().startsWith("timed out after 300 ms"), e.getMessage());
         assertEquals(3, server.count("/api/records/1234567"));

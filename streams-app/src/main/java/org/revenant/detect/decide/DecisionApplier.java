@@ -34,6 +34,7 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
     public static final int MAX_ALERT_KEY = 2_048;
     /** Longest analyst name and note accepted; a decision travels inside every later alert event. */
     public static final int MAX_BY = 256;
+
     public static final int MAX_NOTE = 4_096;
 
     private static final Logger LOG = LoggerFactory.getLogger(DecisionApplier.class);
@@ -53,7 +54,8 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.alerts = context.getStateStore(StateStores.ALERTS);
-        context.schedule(OVERDUE_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> remindOverdue(Instant.ofEpochMilli(now)));
+        context.schedule(
+                OVERDUE_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> remindOverdue(Instant.ofEpochMilli(now)));
     }
 
     /**
@@ -76,8 +78,10 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
             String alertKey = t.state().getAlertKey();
             context.forward(new Record<>(alertKey, t.state(), now.toEpochMilli()));
             String cause = "overdue-" + t.state().getTakedownRequestedAt().toEpochMilli();
-            context.forward(new Record<>(alertKey,
-                    AlertLifecycle.eventOf(t.state(), t.event(), t.state().getLastSnapshotId(), now, cause), now.toEpochMilli()));
+            context.forward(new Record<>(
+                    alertKey,
+                    AlertLifecycle.eventOf(t.state(), t.event(), t.state().getLastSnapshotId(), now, cause),
+                    now.toEpochMilli()));
         }
     }
 
@@ -108,7 +112,8 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
         context.forward(new Record<>(alertKey, state, record.timestamp()));
         if (transition.event() != null) {
             String cause = "decision-" + decision.getAt().toEpochMilli();
-            AlertEvent event = AlertLifecycle.eventOf(state, transition.event(), state.getLastSnapshotId(), state.getLastSeen(), cause);
+            AlertEvent event = AlertLifecycle.eventOf(
+                    state, transition.event(), state.getLastSnapshotId(), state.getLastSeen(), cause);
             context.forward(new Record<>(alertKey, event, record.timestamp()));
         }
     }

@@ -33,8 +33,15 @@ public final class AlertLifecycle {
     private AlertLifecycle() {}
 
     /** What one complete snapshot says about one dataset on one mirror. */
-    public record Assessment(RetractedDataset dataset, RetractedDataset parent, Mirror mirror, String snapshotId,
-                             Instant observedAt, List<Evidence> evidence, double confidence, Severity severity) {
+    public record Assessment(
+            RetractedDataset dataset,
+            RetractedDataset parent,
+            Mirror mirror,
+            String snapshotId,
+            Instant observedAt,
+            List<Evidence> evidence,
+            double confidence,
+            Severity severity) {
         public Assessment {
             Objects.requireNonNull(dataset, "dataset");
             Objects.requireNonNull(mirror, "mirror");
@@ -45,7 +52,8 @@ public final class AlertLifecycle {
     /** The next state, and the event to publish (null: nothing worth telling anyone). */
     public record Transition(AlertState state, AlertEventType event) {}
 
-    static final Comparator<Evidence> EVIDENCE_ORDER = Comparator.comparingDouble(Evidence::getWeight).reversed()
+    static final Comparator<Evidence> EVIDENCE_ORDER = Comparator.comparingDouble(Evidence::getWeight)
+            .reversed()
             .thenComparing(e -> e.getKind().name())
             .thenComparing(Evidence::getSignature);
 
@@ -61,7 +69,10 @@ public final class AlertLifecycle {
                     .setStatus(AlertStatus.OPEN)
                     .setDatasetId(now.dataset().getId())
                     .setDatasetName(now.dataset().getName())
-                    .setParentId(now.parent() == null ? now.dataset().getParent() : now.parent().getId())
+                    .setParentId(
+                            now.parent() == null
+                                    ? now.dataset().getParent()
+                                    : now.parent().getId())
                     .setParentName(now.parent() == null ? null : now.parent().getName())
                     .setMirrorKey(now.mirror().getKey())
                     .setPlatform(now.mirror().getPlatform())
@@ -90,7 +101,9 @@ public final class AlertLifecycle {
         if (previous.getStatus() == AlertStatus.SUPPRESSED) {
             // A false positive stays silent until its evidence grows; an allowlisted mirror stays silent.
             if (previous.getDecision() == DecisionKind.FALSE_POSITIVE && grew) {
-                event = now.severity().ordinal() > previous.getSeverity().ordinal() ? AlertEventType.ESCALATED : AlertEventType.UPDATED;
+                event = now.severity().ordinal() > previous.getSeverity().ordinal()
+                        ? AlertEventType.ESCALATED
+                        : AlertEventType.UPDATED;
                 next.setStatus(AlertStatus.OPEN).setDecision(null).setDecisionNote(null);
             } else {
                 event = null;
@@ -136,7 +149,9 @@ public final class AlertLifecycle {
         if (!mirror.getPartial()) {
             return null;
         }
-        return mirror.getPartialReason() == null || mirror.getPartialReason().isBlank() ? "partial listing" : mirror.getPartialReason();
+        return mirror.getPartialReason() == null || mirror.getPartialReason().isBlank()
+                ? "partial listing"
+                : mirror.getPartialReason();
     }
 
     /** The mirror is gone or blocked, or the snapshot no longer matches the dataset. */
@@ -148,8 +163,7 @@ public final class AlertLifecycle {
         if (previous.getTakedownRequestedAt() != null && previous.getTakedownRemovedAt() == null) {
             resolved.setTakedownRemovedAt(later(previous.getTakedownRequestedAt(), observedAt)); // request to removal
         }
-        AlertState state = resolved
-                .setStatus(AlertStatus.RESOLVED)
+        AlertState state = resolved.setStatus(AlertStatus.RESOLVED)
                 .setLastEvent(AlertEventType.RESOLVED)
                 .setPartialListing(null) // resolved by a complete listing, or by the mirror's status
                 .setLastSnapshotId(snapshotId)
@@ -170,18 +184,20 @@ public final class AlertLifecycle {
         if (decision.getDecision() == DecisionKind.TAKEDOWN_REQUESTED) {
             // A new request: its reference and date; removal and reminder are counted from it.
             next.setTakedownReference(decision.getReference())
-                    .setTakedownRequestedAt(decision.getRequestedAt() != null ? decision.getRequestedAt() : decision.getAt())
+                    .setTakedownRequestedAt(
+                            decision.getRequestedAt() != null ? decision.getRequestedAt() : decision.getAt())
                     .setTakedownRemovedAt(null)
                     .setTakedownOverdueNotified(false);
         }
         // An expression, so a new decision kind fails to compile until its effect is decided here.
-        next.setStatus(switch (decision.getDecision()) {
-            case FALSE_POSITIVE, ALLOWLISTED -> AlertStatus.SUPPRESSED;
-            case CONFIRMED, TAKEDOWN_REQUESTED ->
-                    previous.getStatus() == AlertStatus.SUPPRESSED ? AlertStatus.OPEN : previous.getStatus();
-            // Rejected before it gets here (DecisionApplier.violation); were one to arrive, it changes nothing.
-            case UNKNOWN -> previous.getStatus();
-        });
+        next.setStatus(
+                switch (decision.getDecision()) {
+                    case FALSE_POSITIVE, ALLOWLISTED -> AlertStatus.SUPPRESSED;
+                    case CONFIRMED, TAKEDOWN_REQUESTED ->
+                        previous.getStatus() == AlertStatus.SUPPRESSED ? AlertStatus.OPEN : previous.getStatus();
+                    // Rejected before it gets here (DecisionApplier.violation); were one to arrive, it changes nothing.
+                    case UNKNOWN -> previous.getStatus();
+                });
         if (decision.getDecision() == DecisionKind.UNKNOWN) {
             return new Transition(previous, null);
         }
@@ -199,9 +215,11 @@ public final class AlertLifecycle {
      * The event record published for a transition. The event id is unique per alert, snapshot,
      * event and cause (null for a snapshot; the registry change for retroactive matching).
      */
-    public static AlertEvent eventOf(AlertState state, AlertEventType type, String snapshotId, Instant observedAt, String cause) {
+    public static AlertEvent eventOf(
+            AlertState state, AlertEventType type, String snapshotId, Instant observedAt, String cause) {
         return AlertEvent.newBuilder()
-                .setEventId(state.getAlertKey() + "@" + snapshotId + "#" + type.name() + (cause == null ? "" : "@" + cause))
+                .setEventId(
+                        state.getAlertKey() + "@" + snapshotId + "#" + type.name() + (cause == null ? "" : "@" + cause))
                 .setAlertKey(state.getAlertKey())
                 .setEvent(type)
                 .setDatasetId(state.getDatasetId())
@@ -229,8 +247,11 @@ public final class AlertLifecycle {
 
     /** An open alert whose takedown request is older than {@code after}, not removed and not yet reminded of. */
     public static boolean isTakedownOverdue(AlertState s, Instant now, Duration after) {
-        return s.getStatus() == AlertStatus.OPEN && s.getTakedownRequestedAt() != null && s.getTakedownRemovedAt() == null
-                && !s.getTakedownOverdueNotified() && !now.isBefore(s.getTakedownRequestedAt().plus(after));
+        return s.getStatus() == AlertStatus.OPEN
+                && s.getTakedownRequestedAt() != null
+                && s.getTakedownRemovedAt() == null
+                && !s.getTakedownOverdueNotified()
+                && !now.isBefore(s.getTakedownRequestedAt().plus(after));
     }
 
     /** The one reminder for an overdue request (see {@link #isTakedownOverdue}); otherwise nothing. */

@@ -36,6 +36,7 @@ public final class ManifestPage {
     private static final int HAS_REF = 1 << 1;
     /** Bits 2..6: the hash field is present; bits 7..11: it is packed hex. */
     private static final int HASH_PRESENT = 2;
+
     private static final int HASH_PACKED = 7;
 
     private ManifestPage() {}
@@ -58,7 +59,8 @@ public final class ManifestPage {
             byte[] path = entry.getPath().getBytes(StandardCharsets.UTF_8);
             if (previous.length > 0 || entry != entries.get(0)) {
                 if (Arrays.compareUnsigned(previous, path) >= 0) {
-                    throw new IllegalArgumentException("page entries not strictly sorted by path at " + entry.getPath());
+                    throw new IllegalArgumentException(
+                            "page entries not strictly sorted by path at " + entry.getPath());
                 }
             }
             int shared = Arrays.mismatch(previous, path);
@@ -86,7 +88,9 @@ public final class ManifestPage {
                 if (hashes[i] == null) {
                     continue;
                 }
-                byte[] value = (flags & (1 << (HASH_PACKED + i))) != 0 ? unhex(hashes[i]) : hashes[i].getBytes(StandardCharsets.UTF_8);
+                byte[] value = (flags & (1 << (HASH_PACKED + i))) != 0
+                        ? unhex(hashes[i])
+                        : hashes[i].getBytes(StandardCharsets.UTF_8);
                 writeBytes(out, value, 0, value.length);
             }
             if (entry.getRef() != null) {
@@ -120,7 +124,8 @@ public final class ManifestPage {
             for (int n = 0; n < count; n++) {
                 int shared = readVarint(in);
                 if (shared > previous.length) {
-                    throw new IllegalArgumentException("entry " + n + " shares " + shared + " bytes of a " + previous.length + "-byte path");
+                    throw new IllegalArgumentException(
+                            "entry " + n + " shares " + shared + " bytes of a " + previous.length + "-byte path");
                 }
                 byte[] suffix = readBytes(in);
                 byte[] path = Arrays.copyOf(previous, shared + suffix.length);
@@ -132,7 +137,8 @@ public final class ManifestPage {
                     throw new IllegalArgumentException("entry " + n + " has unknown kind " + kind);
                 }
                 ManifestEntry.Builder entry = ManifestEntry.newBuilder()
-                        .setPath(new String(path, StandardCharsets.UTF_8)).setKind(KINDS[kind]);
+                        .setPath(new String(path, StandardCharsets.UTF_8))
+                        .setKind(KINDS[kind]);
                 if ((flags & HAS_SIZE) != 0) {
                     entry.setSize(readVarlong(in));
                 }
@@ -140,10 +146,16 @@ public final class ManifestPage {
                 for (int i = 0; i < hashes.length; i++) {
                     if ((flags & (1 << (HASH_PRESENT + i))) != 0) {
                         byte[] value = readBytes(in);
-                        hashes[i] = (flags & (1 << (HASH_PACKED + i))) != 0 ? hex(value) : new String(value, StandardCharsets.UTF_8);
+                        hashes[i] = (flags & (1 << (HASH_PACKED + i))) != 0
+                                ? hex(value)
+                                : new String(value, StandardCharsets.UTF_8);
                     }
                 }
-                entry.setSha256(hashes[0]).setSha1(hashes[1]).setMd5(hashes[2]).setGitBlobSha1(hashes[3]).setLfsSha256(hashes[4]);
+                entry.setSha256(hashes[0])
+                        .setSha1(hashes[1])
+                        .setMd5(hashes[2])
+                        .setGitBlobSha1(hashes[3])
+                        .setLfsSha256(hashes[4]);
                 if ((flags & HAS_REF) != 0) {
                     entry.setRef(new String(readBytes(in), StandardCharsets.UTF_8));
                 }

@@ -21,7 +21,6 @@ import org.revenant.detect.state.MirrorScopedKey;
  */
 public final class ManifestStore {
 
-
     /** The fields of an entry that identify it within its mirror (part of the store key). */
     static final Set<String> IDENTITY_FIELDS = Set.of("path");
 
@@ -46,7 +45,11 @@ public final class ManifestStore {
     }
 
     /** What one new entry is, compared with the last snapshot. */
-    public enum Diff { ADDED, MODIFIED, UNCHANGED }
+    public enum Diff {
+        ADDED,
+        MODIFIED,
+        UNCHANGED
+    }
 
     private final KeyValueStore<String, StoredEntry> entries;
     private final KeyValueStore<String, MirrorRecord> mirrors;
@@ -71,7 +74,8 @@ public final class ManifestStore {
     }
 
     /** Deletes the entries the given snapshot did not see; each removed entry goes to the consumer. */
-    public void removeUnseen(String mirrorKey, String snapshotId, Consumer<ManifestEntry> removed, Consumer<ManifestEntry> kept) {
+    public void removeUnseen(
+            String mirrorKey, String snapshotId, Consumer<ManifestEntry> removed, Consumer<ManifestEntry> kept) {
         removeUnseen(mirrorKey, snapshotId, false, removed, kept);
     }
 
@@ -79,8 +83,12 @@ public final class ManifestStore {
      * @param partial the snapshot listed the mirror only in part: what it did not list is not known
      *                to be gone, so it stays (neither removed nor counted as this snapshot's)
      */
-    public void removeUnseen(String mirrorKey, String snapshotId, boolean partial, Consumer<ManifestEntry> removed,
-                             Consumer<ManifestEntry> kept) {
+    public void removeUnseen(
+            String mirrorKey,
+            String snapshotId,
+            boolean partial,
+            Consumer<ManifestEntry> removed,
+            Consumer<ManifestEntry> kept) {
         try (KeyValueIterator<String, StoredEntry> it = MirrorScopedKey.range(entries, mirrorKey)) {
             while (it.hasNext()) {
                 var kv = it.next();

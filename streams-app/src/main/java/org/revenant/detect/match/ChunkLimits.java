@@ -32,6 +32,7 @@ public final class ChunkLimits {
     public static final int MAX_KEY = 1_024;
     /** Identifiers of one mirror (btih, btmh, doi, ...), each name and value at most {@link #MAX_IDENTIFIER}. */
     public static final int MAX_IDENTIFIERS = 32;
+
     public static final int MAX_IDENTIFIER = 256;
     /** Characters of a mirror's title, url, owner or status detail kept; the rest is cut. */
     public static final int MAX_MIRROR_FIELD = 2_048;
@@ -65,8 +66,11 @@ public final class ChunkLimits {
             return mirror;
         }
         if (chunk.getEntries() == null || chunk.getEntries().size() > MAX_ENTRIES_PER_CHUNK) {
-            return "chunk has " + (chunk.getEntries() == null ? "no entry list" : chunk.getEntries().size() + " entries")
-                    + "; at most " + MAX_ENTRIES_PER_CHUNK + " are accepted";
+            return "chunk has "
+                    + (chunk.getEntries() == null
+                            ? "no entry list"
+                            : chunk.getEntries().size() + " entries") + "; at most " + MAX_ENTRIES_PER_CHUNK
+                    + " are accepted";
         }
         for (int i = 0; i < chunk.getEntries().size(); i++) {
             String entry = entryViolation(chunk.getEntries().get(i));
@@ -81,11 +85,14 @@ public final class ChunkLimits {
         if (mirror == null || mirror.getStatus() == null) {
             return "chunk without a mirror or its status";
         }
-        if (tooLong(mirror.getKey(), MAX_KEY) || tooLong(mirror.getPlatform(), MAX_KEY) || tooLong(mirror.getLocator(), MAX_KEY)) {
+        if (tooLong(mirror.getKey(), MAX_KEY)
+                || tooLong(mirror.getPlatform(), MAX_KEY)
+                || tooLong(mirror.getLocator(), MAX_KEY)) {
             return "mirror key, platform or locator is missing or longer than " + MAX_KEY + " characters";
         }
         if (hasNul(mirror.getKey())) {
-            // NUL separates the mirror key from the rest in state store keys: one in a key could reach another mirror's state.
+            // NUL separates the mirror key from the rest in state store keys: one in a key could reach another mirror's
+            // state.
             return "mirror key contains a NUL character";
         }
         Map<String, String> ids = mirror.getIdentifiers();
@@ -112,8 +119,14 @@ public final class ChunkLimits {
         if (hasNul(entry.getPath())) {
             return "path contains a NUL character";
         }
-        for (String field : new String[] {entry.getSha256(), entry.getSha1(), entry.getMd5(), entry.getGitBlobSha1(),
-                entry.getLfsSha256(), entry.getRef()}) {
+        for (String field : new String[] {
+            entry.getSha256(),
+            entry.getSha1(),
+            entry.getMd5(),
+            entry.getGitBlobSha1(),
+            entry.getLfsSha256(),
+            entry.getRef()
+        }) {
             if (field != null && field.length() > MAX_REF) {
                 return "hash or reference longer than " + MAX_REF + " characters";
             }
@@ -132,14 +145,18 @@ public final class ChunkLimits {
 
     /** The mirror with its free-text fields cut to their bounds (the same object when nothing is cut). */
     public static Mirror cut(Mirror mirror) {
-        if (!over(mirror.getTitle(), MAX_MIRROR_FIELD) && !over(mirror.getUrl(), MAX_MIRROR_FIELD)
-                && !over(mirror.getOwner(), MAX_MIRROR_FIELD) && !over(mirror.getStatusDetail(), MAX_MIRROR_FIELD)
+        if (!over(mirror.getTitle(), MAX_MIRROR_FIELD)
+                && !over(mirror.getUrl(), MAX_MIRROR_FIELD)
+                && !over(mirror.getOwner(), MAX_MIRROR_FIELD)
+                && !over(mirror.getStatusDetail(), MAX_MIRROR_FIELD)
                 && !over(mirror.getDescription(), MAX_DESCRIPTION)) {
             return mirror;
         }
         return Mirror.newBuilder(mirror)
-                .setTitle(cut(mirror.getTitle(), MAX_MIRROR_FIELD)).setUrl(cut(mirror.getUrl(), MAX_MIRROR_FIELD))
-                .setOwner(cut(mirror.getOwner(), MAX_MIRROR_FIELD)).setStatusDetail(cut(mirror.getStatusDetail(), MAX_MIRROR_FIELD))
+                .setTitle(cut(mirror.getTitle(), MAX_MIRROR_FIELD))
+                .setUrl(cut(mirror.getUrl(), MAX_MIRROR_FIELD))
+                .setOwner(cut(mirror.getOwner(), MAX_MIRROR_FIELD))
+                .setStatusDetail(cut(mirror.getStatusDetail(), MAX_MIRROR_FIELD))
                 .setDescription(cut(mirror.getDescription(), MAX_DESCRIPTION))
                 .build();
     }

@@ -28,8 +28,13 @@ public final class Evaluation {
     public static final double REFERENCE_MIN_SIMILARITY = 0.5;
 
     /** What is known about the mirror's contents as a whole. */
-    public record MirrorFacts(Mirror mirror, String snapshotId, java.time.Instant observedAt,
-                              long entries, long totalBytes, long maxFileSize) {
+    public record MirrorFacts(
+            Mirror mirror,
+            String snapshotId,
+            java.time.Instant observedAt,
+            long entries,
+            long totalBytes,
+            long maxFileSize) {
         public boolean holdsData() {
             return maxFileSize >= DATA_FILE || entries >= DATA_FILES || totalBytes >= DATA_BYTES;
         }
@@ -47,14 +52,21 @@ public final class Evaluation {
             double similarity = ManifestSketch.similarity(sketch, reference.sketch());
             if (similarity >= REFERENCE_MIN_SIMILARITY) {
                 double weight = Math.round(reference.weight() * similarity * 1e4) / 1e4;
-                sink.hit(reference.datasetId(), Evidence.newBuilder()
-                        .setKind(SignatureKind.REFERENCE_MANIFEST)
-                        .setSignature(RegistryIndex.describe(reference.signature()))
-                        .setPath(null)
-                        .setWeight(weight)
-                        .setDetail(String.format(java.util.Locale.ROOT, "file list %.0f%% similar to the known manifest",
-                                similarity * 100) + (reference.signature().getNote() == null ? "" : "; " + reference.signature().getNote()))
-                        .build());
+                sink.hit(
+                        reference.datasetId(),
+                        Evidence.newBuilder()
+                                .setKind(SignatureKind.REFERENCE_MANIFEST)
+                                .setSignature(RegistryIndex.describe(reference.signature()))
+                                .setPath(null)
+                                .setWeight(weight)
+                                .setDetail(String.format(
+                                                java.util.Locale.ROOT,
+                                                "file list %.0f%% similar to the known manifest",
+                                                similarity * 100)
+                                        + (reference.signature().getNote() == null
+                                                ? ""
+                                                : "; " + reference.signature().getNote()))
+                                .build());
             }
         }
     }
@@ -63,8 +75,8 @@ public final class Evaluation {
      * Assessments for the datasets that reach the threshold, restricted to {@code only} when
      * it is not null.
      */
-    public static Map<String, AlertLifecycle.Assessment> assess(RegistryIndex index, List<Hit> hits, MirrorFacts facts,
-                                                               double threshold, Set<String> only) {
+    public static Map<String, AlertLifecycle.Assessment> assess(
+            RegistryIndex index, List<Hit> hits, MirrorFacts facts, double threshold, Set<String> only) {
         Map<String, List<Evidence>> byDataset = new LinkedHashMap<>();
         for (Hit hit : hits) {
             String datasetId = hit.getDatasetId();
@@ -76,11 +88,17 @@ public final class Evaluation {
                 continue;
             }
             if (e.getKind() == SignatureKind.PATH_PATTERN && hit.getCount() > 1) {
-                e = Evidence.newBuilder(e).setDetail(hit.getCount() + " " + e.getDetail()).build();
+                e = Evidence.newBuilder(e)
+                        .setDetail(hit.getCount() + " " + e.getDetail())
+                        .build();
             }
-            if (e.getKind() == SignatureKind.ALIAS && e.getWeight() > RegistryIndex.ALIAS_IN_TEXT && !facts.holdsData()) {
-                e = Evidence.newBuilder(e).setWeight(RegistryIndex.ALIAS_IN_TEXT)
-                        .setDetail(e.getDetail() + ", but the mirror holds no data").build();
+            if (e.getKind() == SignatureKind.ALIAS
+                    && e.getWeight() > RegistryIndex.ALIAS_IN_TEXT
+                    && !facts.holdsData()) {
+                e = Evidence.newBuilder(e)
+                        .setWeight(RegistryIndex.ALIAS_IN_TEXT)
+                        .setDetail(e.getDetail() + ", but the mirror holds no data")
+                        .build();
             }
             byDataset.computeIfAbsent(datasetId, k -> new ArrayList<>()).add(e);
         }
@@ -96,13 +114,23 @@ public final class Evaluation {
                 continue;
             }
             Severity severity = Scoring.severity(confidence, entry.getValue());
-            if (dataset.getSeverity() != null && severity.ordinal() > dataset.getSeverity().ordinal()) {
+            if (dataset.getSeverity() != null
+                    && severity.ordinal() > dataset.getSeverity().ordinal()) {
                 // The registry caps what a match can prove (e.g. an unverified derivative).
                 severity = dataset.getSeverity();
             }
             RetractedDataset parent = dataset.getParent() == null ? null : index.dataset(dataset.getParent());
-            out.put(dataset.getId(), new AlertLifecycle.Assessment(dataset, parent, facts.mirror(), facts.snapshotId(),
-                    facts.observedAt(), entry.getValue(), confidence, severity));
+            out.put(
+                    dataset.getId(),
+                    new AlertLifecycle.Assessment(
+                            dataset,
+                            parent,
+                            facts.mirror(),
+                            facts.snapshotId(),
+                            facts.observedAt(),
+                            entry.getValue(),
+                            confidence,
+                            severity));
         }
         return out;
     }

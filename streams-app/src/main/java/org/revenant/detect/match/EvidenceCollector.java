@@ -25,7 +25,9 @@ public final class EvidenceCollector implements RegistryIndex.HitSink {
 
     public EvidenceCollector(List<Hit> previous) {
         for (Hit hit : previous) {
-            hits.put(key(hit.getDatasetId(), hit.getEvidence()), Hit.newBuilder(hit).build());
+            hits.put(
+                    key(hit.getDatasetId(), hit.getEvidence()),
+                    Hit.newBuilder(hit).build());
         }
     }
 
@@ -34,7 +36,9 @@ public final class EvidenceCollector implements RegistryIndex.HitSink {
         HitKey key = key(datasetId, evidence);
         Hit existing = hits.get(key);
         if (evidence.getPath() != null && evidence.getPath().length() > ChunkLimits.MAX_SHOWN_PATH) {
-            evidence = Evidence.newBuilder(evidence).setPath(ChunkLimits.cut(evidence.getPath(), ChunkLimits.MAX_SHOWN_PATH)).build();
+            evidence = Evidence.newBuilder(evidence)
+                    .setPath(ChunkLimits.cut(evidence.getPath(), ChunkLimits.MAX_SHOWN_PATH))
+                    .build();
         }
         if (existing == null && hits.size() >= ChunkLimits.MAX_HITS) {
             dropped++;

@@ -2,7 +2,6 @@ package org.revenant.detect.match;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.EnumSet;
@@ -102,7 +101,8 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         this.assemblies = context.getStateStore(StateStores.ASSEMBLY);
         this.alerts = context.getStateStore(StateStores.ALERTS);
         this.registrySeen = context.getStateStore(StateStores.REGISTRY_SEEN);
-        this.manifests = new ManifestStore(context.getStateStore(StateStores.MANIFEST_ENTRIES),
+        this.manifests = new ManifestStore(
+                context.getStateStore(StateStores.MANIFEST_ENTRIES),
                 context.getStateStore(StateStores.MANIFEST_MIRRORS));
         context.schedule(registryCheckInterval, PunctuationType.WALL_CLOCK_TIME, now -> reconcileRegistry(now));
     }
@@ -129,13 +129,23 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         AssemblyState assembly = assemblies.get(mirrorKey);
         if (assembly == null || !assembly.getSnapshotId().equals(chunk.getSnapshotId())) {
             if (assembly != null) {
-                LOG.warn("snapshot {} of {} abandoned after {}/{} chunks: superseded by {}", assembly.getSnapshotId(),
-                        mirrorKey, assembly.getReceivedChunks(), assembly.getChunkCount(), chunk.getSnapshotId());
+                LOG.warn(
+                        "snapshot {} of {} abandoned after {}/{} chunks: superseded by {}",
+                        assembly.getSnapshotId(),
+                        mirrorKey,
+                        assembly.getReceivedChunks(),
+                        assembly.getChunkCount(),
+                        chunk.getSnapshotId());
             }
             assembly = AssemblyState.newBuilder()
-                    .setSnapshotId(chunk.getSnapshotId()).setMirror(mirror).setObservedAt(chunk.getObservedAt())
-                    .setChunkCount(chunk.getChunkCount()).setChunksSeen(ByteBuffer.wrap(new byte[0]))
-                    .setReceivedChunks(0).setEntries(0).setHits(new ArrayList<>())
+                    .setSnapshotId(chunk.getSnapshotId())
+                    .setMirror(mirror)
+                    .setObservedAt(chunk.getObservedAt())
+                    .setChunkCount(chunk.getChunkCount())
+                    .setChunksSeen(ByteBuffer.wrap(new byte[0]))
+                    .setReceivedChunks(0)
+                    .setEntries(0)
+                    .setHits(new ArrayList<>())
                     .setTotalBytes(chunk.getTotalBytes())
                     .build();
         }
@@ -174,7 +184,7 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
                     modified++;
                     sample(samples, "MODIFIED", entry.getPath());
                 }
-                case UNCHANGED -> { }
+                case UNCHANGED -> {}
             }
         }
         assembly.setChunksSeen(ByteBuffer.wrap(seen.toByteArray()));
@@ -204,35 +214,64 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         MirrorRecord record;
         if (available) {
             PairHashes pairs = new PairHashes(index.hasReferences());
-            manifests.removeUnseen(mirrorKey, snapshot.getSnapshotId(), mirror.getPartial(), gone -> {
-                removed[0]++;
-                sample(samples, "REMOVED", gone.getPath());
-            }, pairs::add);
+            manifests.removeUnseen(
+                    mirrorKey,
+                    snapshot.getSnapshotId(),
+                    mirror.getPartial(),
+                    gone -> {
+                        removed[0]++;
+                        sample(samples, "REMOVED", gone.getPath());
+                    },
+                    pairs::add);
             index.matchText(mirror, snapshot.getText(), hits);
             Evaluation.matchReferences(index, pairs.toArray(), hits);
-            record = new MirrorRecord(mirror, snapshot.getSnapshotId(), snapshot.getObservedAt(), snapshot.getText(),
-                    snapshot.getEntries(), snapshot.getTotalBytes(), snapshot.getMaxFileSize());
+            record = new MirrorRecord(
+                    mirror,
+                    snapshot.getSnapshotId(),
+                    snapshot.getObservedAt(),
+                    snapshot.getText(),
+                    snapshot.getEntries(),
+                    snapshot.getTotalBytes(),
+                    snapshot.getMaxFileSize());
         } else {
             record = previous == null
                     ? new MirrorRecord(mirror, snapshot.getSnapshotId(), snapshot.getObservedAt(), null, 0L, 0L, 0L)
-                    : MirrorRecord.newBuilder(previous).setMirror(mirror).setSnapshotId(snapshot.getSnapshotId())
-                            .setObservedAt(snapshot.getObservedAt()).build();
+                    : MirrorRecord.newBuilder(previous)
+                            .setMirror(mirror)
+                            .setSnapshotId(snapshot.getSnapshotId())
+                            .setObservedAt(snapshot.getObservedAt())
+                            .build();
         }
         manifests.putMirror(record);
-        emitChange(previous, record, available, snapshot.getAdded(), removed[0], snapshot.getModified(), samples, timestamp);
+        emitChange(
+                previous,
+                record,
+                available,
+                snapshot.getAdded(),
+                removed[0],
+                snapshot.getModified(),
+                samples,
+                timestamp);
 
-        Map<String, AlertLifecycle.Assessment> assessments = available
-                ? Evaluation.assess(index, hits.hits(), facts(record), threshold, null)
-                : Map.of();
+        Map<String, AlertLifecycle.Assessment> assessments =
+                available ? Evaluation.assess(index, hits.hits(), facts(record), threshold, null) : Map.of();
         Map<String, AlertState> existing = statesOf(mirrorKey);
         for (var assessment : assessments.entrySet()) {
-            apply(AlertLifecycle.onMatch(existing.get(assessment.getKey()), assessment.getValue()), record, timestamp, null);
+            apply(
+                    AlertLifecycle.onMatch(existing.get(assessment.getKey()), assessment.getValue()),
+                    record,
+                    timestamp,
+                    null);
         }
         for (var state : existing.entrySet()) {
             // A dataset whose registry record is currently invalid is unknown, not gone: its alerts wait.
             if (!assessments.containsKey(state.getKey()) && !index.skipped().containsKey(state.getKey())) {
-                apply(AlertLifecycle.onNoMatch(state.getValue(), record.getMirror(), record.getSnapshotId(), record.getObservedAt()),
-                        record, timestamp, null);
+                apply(
+                        AlertLifecycle.onNoMatch(
+                                state.getValue(), record.getMirror(), record.getSnapshotId(), record.getObservedAt()),
+                        record,
+                        timestamp,
+                        null);
             }
         }
     }
@@ -271,8 +310,12 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
             changed.forEach(d -> ids.add(d.getId()));
             // Parents are needed to name them in a derivative's alert.
             List<RetractedDataset> scope = new ArrayList<>(changed);
-            changed.stream().map(RetractedDataset::getParent).filter(Objects::nonNull).map(index::dataset)
-                    .filter(Objects::nonNull).forEach(scope::add);
+            changed.stream()
+                    .map(RetractedDataset::getParent)
+                    .filter(Objects::nonNull)
+                    .map(index::dataset)
+                    .filter(Objects::nonNull)
+                    .forEach(scope::add);
             RegistryIndex subset = new RegistryIndex(scope);
             String cause = "registry-" + Integer.toHexString(ids.hashCode() ^ fingerprints.hashCode());
             List<MirrorRecord> held = new ArrayList<>();
@@ -282,11 +325,17 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
                     recheck(mirror, subset, ids, cause, now);
                 } catch (RuntimeException e) {
                     // One held manifest must not stop the others, nor fail the punctuation on every tick.
-                    LOG.error("registry change not applied to {}: {}", mirror.getMirror().getKey(), e.toString());
+                    LOG.error(
+                            "registry change not applied to {}: {}",
+                            mirror.getMirror().getKey(),
+                            e.toString());
                 }
             }
-            LOG.info("registry change checked against {} held manifest(s): {} dataset(s) added or changed, {} removed",
-                    held.size(), changed.size(), removed.size());
+            LOG.info(
+                    "registry change checked against {} held manifest(s): {} dataset(s) added or changed, {} removed",
+                    held.size(),
+                    changed.size(),
+                    removed.size());
         }
         fingerprints.forEach(registrySeen::put);
         removed.forEach(registrySeen::delete);
@@ -311,19 +360,35 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
             assessments = Evaluation.assess(subset, hits.hits(), facts(record), threshold, ids);
         }
         for (var assessment : assessments.entrySet()) {
-            apply(AlertLifecycle.onMatch(existing.get(assessment.getKey()), assessment.getValue()), record, timestamp, cause);
+            apply(
+                    AlertLifecycle.onMatch(existing.get(assessment.getKey()), assessment.getValue()),
+                    record,
+                    timestamp,
+                    cause);
         }
         for (var state : existing.entrySet()) {
             if (!assessments.containsKey(state.getKey())) {
-                apply(AlertLifecycle.onNoMatch(state.getValue(), record.getMirror(), record.getSnapshotId(), record.getObservedAt()),
-                        record, timestamp, cause);
+                apply(
+                        AlertLifecycle.onNoMatch(
+                                state.getValue(), record.getMirror(), record.getSnapshotId(), record.getObservedAt()),
+                        record,
+                        timestamp,
+                        cause);
             }
         }
     }
 
-    private void emitChange(MirrorRecord previous, MirrorRecord now, boolean available, long added, long removed,
-                            long modified, List<ChangeSample> samples, long timestamp) {
-        boolean wasAvailable = previous != null && !UNAVAILABLE.contains(previous.getMirror().getStatus());
+    private void emitChange(
+            MirrorRecord previous,
+            MirrorRecord now,
+            boolean available,
+            long added,
+            long removed,
+            long modified,
+            List<ChangeSample> samples,
+            long timestamp) {
+        boolean wasAvailable =
+                previous != null && !UNAVAILABLE.contains(previous.getMirror().getStatus());
         ChangeKind kind;
         if (!available) {
             kind = previous == null || wasAvailable ? ChangeKind.GONE : null;
@@ -338,8 +403,13 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
             return;
         }
         ManifestChange change = ManifestChange.newBuilder()
-                .setMirrorKey(now.getMirror().getKey()).setSnapshotId(now.getSnapshotId()).setKind(kind)
-                .setObservedAt(now.getObservedAt()).setAdded(added).setRemoved(removed).setModified(modified)
+                .setMirrorKey(now.getMirror().getKey())
+                .setSnapshotId(now.getSnapshotId())
+                .setKind(kind)
+                .setObservedAt(now.getObservedAt())
+                .setAdded(added)
+                .setRemoved(removed)
+                .setModified(modified)
                 .setSamples(samples)
                 .build();
         context.forward(new Record<>(now.getMirror().getKey(), change, timestamp));
@@ -358,7 +428,8 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         alerts.put(key, state);
         context.forward(new Record<>(state.getAlertKey(), state, timestamp));
         if (transition.event() != null) {
-            AlertEvent event = AlertLifecycle.eventOf(state, transition.event(), record.getSnapshotId(), record.getObservedAt(), cause);
+            AlertEvent event = AlertLifecycle.eventOf(
+                    state, transition.event(), record.getSnapshotId(), record.getObservedAt(), cause);
             context.forward(new Record<>(state.getAlertKey(), event, timestamp));
         }
     }
@@ -372,8 +443,13 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
     }
 
     private static Evaluation.MirrorFacts facts(MirrorRecord record) {
-        return new Evaluation.MirrorFacts(record.getMirror(), record.getSnapshotId(), record.getObservedAt(),
-                record.getEntries(), record.getBytes(), record.getMaxFileSize());
+        return new Evaluation.MirrorFacts(
+                record.getMirror(),
+                record.getSnapshotId(),
+                record.getObservedAt(),
+                record.getEntries(),
+                record.getBytes(),
+                record.getMaxFileSize());
     }
 
     private static void sample(List<ChangeSample> samples, String op, String path) {

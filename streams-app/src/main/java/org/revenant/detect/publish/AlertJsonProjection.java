@@ -35,7 +35,8 @@ public final class AlertJsonProjection implements FixedKeyProcessor<String, Aler
     @Override
     public void process(FixedKeyRecord<String, AlertEvent> record) {
         RecordHeaders headers = new RecordHeaders();
-        for (Map.Entry<String, String> header : AlertCloudEvent.kafkaHeaders(record.value(), source).entrySet()) {
+        for (Map.Entry<String, String> header :
+                AlertCloudEvent.kafkaHeaders(record.value(), source).entrySet()) {
             headers.add(header.getKey(), header.getValue().getBytes(StandardCharsets.UTF_8));
         }
         context.forward(record.withValue(AlertJson.toJson(record.value())).withHeaders(headers));

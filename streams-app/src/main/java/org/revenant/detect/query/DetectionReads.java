@@ -52,7 +52,8 @@ public final class DetectionReads {
 
     /** The alert's last events, oldest first. */
     public List<AlertEvent> timeline(String mirrorKey, String datasetId) {
-        return BoundedHistory.read(stores.store(StateStores.ALERT_HISTORY), AlertHistoryRecorder.owner(mirrorKey, datasetId));
+        return BoundedHistory.read(
+                stores.store(StateStores.ALERT_HISTORY), AlertHistoryRecorder.owner(mirrorKey, datasetId));
     }
 
     /** The mirror's last manifest changes, oldest first. */
@@ -74,6 +75,7 @@ public final class DetectionReads {
 
     public Optional<ManifestEntry> file(String mirrorKey, String path) {
         ReadOnlyKeyValueStore<String, StoredEntry> entries = stores.store(StateStores.MANIFEST_ENTRIES);
-        return Optional.ofNullable(entries.get(MirrorScopedKey.of(mirrorKey, path))).map(StoredEntry::getEntry);
+        return Optional.ofNullable(entries.get(MirrorScopedKey.of(mirrorKey, path)))
+                .map(StoredEntry::getEntry);
     }
 }

@@ -46,12 +46,14 @@ public final class RegistryIndex {
     static final int MAX_PATTERN_SUBJECT = 4096;
     /** Steps one registry regex may take on one path, so a backtracking pattern cannot stall a task. */
     static final long PATTERN_STEP_BUDGET = 200_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(RegistryIndex.class);
 
     private static final long FILE_SIZE_MIN = 100L * 1024 * 1024;
     private static final long NAME_SIZE_MIN = 1024L * 1024;
     /** An alias in the mirror's own name; lowered to {@link #ALIAS_IN_TEXT} unless the mirror holds data. */
     public static final double ALIAS_IN_NAME = 0.5;
+
     public static final double ALIAS_IN_TEXT = 0.2;
 
     private final Map<String, RetractedDataset> datasets = new HashMap<>();
@@ -114,17 +116,23 @@ public final class RegistryIndex {
         try {
             List<String> problems = problems(key, dataset);
             if (!problems.isEmpty()) {
-                skipped.put(label, problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
+                skipped.put(
+                        label,
+                        problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
                 return;
             }
-            // Everything that can fail happens before the first change to the maps, so a dataset is in whole or not at all.
+            // Everything that can fail happens before the first change to the maps, so a dataset is in whole or not at
+            // all.
             List<Runnable> changes = new ArrayList<>();
-            List<Pattern> allowed = dataset.getAllowedMirrors().stream().map(RegistryIndex::glob).toList();
+            List<Pattern> allowed = dataset.getAllowedMirrors().stream()
+                    .map(RegistryIndex::glob)
+                    .toList();
             for (String alias : dataset.getAliases()) {
                 List<String> tokens = TextSignals.tokens(alias);
                 if (!tokens.isEmpty()) {
                     changes.add(() -> {
-                        aliases.computeIfAbsent(String.join("", tokens), k -> new ArrayList<>(1)).add(new AliasRef(dataset.getId(), alias));
+                        aliases.computeIfAbsent(String.join("", tokens), k -> new ArrayList<>(1))
+                                .add(new AliasRef(dataset.getId(), alias));
                         longestAlias = Math.max(longestAlias, Math.min(tokens.size(), 6));
                     });
                 }
@@ -142,18 +150,24 @@ public final class RegistryIndex {
 
     private Runnable index(String datasetId, Signature signature) {
         Ref ref = new Ref(datasetId, signature, SignatureWeights.weightOf(signature));
-        String value = signature.getValue() == null ? null : signature.getValue().strip();
+        String value =
+                signature.getValue() == null ? null : signature.getValue().strip();
         return switch (signature.getKind()) {
             case BTIH -> add(byInfohash, value.toLowerCase(Locale.ROOT), ref);
             case SHA256 -> add(bySha256, value.toLowerCase(Locale.ROOT), ref);
             case SHA1 -> add(bySha1, value.toLowerCase(Locale.ROOT), ref);
             case MD5 -> add(byMd5, value.toLowerCase(Locale.ROOT), ref);
             case GIT_BLOB -> add(byGitBlob, value.toLowerCase(Locale.ROOT), ref);
-            case FILE_SIZE -> signature.getSize() != null && signature.getSize() >= FILE_SIZE_MIN
-                    ? add(bySize, signature.getSize(), ref) : () -> { };
-            case FILE_NAME_SIZE -> value != null && signature.getSize() != null && signature.getSize() >= NAME_SIZE_MIN
-                    ? add(byNameAndSize, nameSizeKey(NameNormalizer.baseName(value), signature.getSize()), ref) : () -> { };
-            case FILE_NAME -> value != null ? add(byName, NameNormalizer.normalize(NameNormalizer.baseName(value)), ref) : () -> { };
+            case FILE_SIZE ->
+                signature.getSize() != null && signature.getSize() >= FILE_SIZE_MIN
+                        ? add(bySize, signature.getSize(), ref)
+                        : () -> {};
+            case FILE_NAME_SIZE ->
+                value != null && signature.getSize() != null && signature.getSize() >= NAME_SIZE_MIN
+                        ? add(byNameAndSize, nameSizeKey(NameNormalizer.baseName(value), signature.getSize()), ref)
+                        : () -> {};
+            case FILE_NAME ->
+                value != null ? add(byName, NameNormalizer.normalize(NameNormalizer.baseName(value)), ref) : () -> {};
             case PATH_PATTERN -> {
                 // A pattern without '/' is about base names.
                 PathRule rule = new PathRule(ref, Pattern.compile(value), value.contains("/"));
@@ -165,18 +179,20 @@ public final class RegistryIndex {
             }
             case REFERENCE_MANIFEST -> {
                 long[] pairs = signature.getFiles().stream()
-                        .mapToLong(f -> ManifestSketch.pairHash(f.getName(), f.getSize())).toArray();
+                        .mapToLong(f -> ManifestSketch.pairHash(f.getName(), f.getSize()))
+                        .toArray();
                 if (pairs.length > 0) {
-                    Reference reference = new Reference(datasetId, signature, ref.weight(), ManifestSketch.signature(pairs));
+                    Reference reference =
+                            new Reference(datasetId, signature, ref.weight(), ManifestSketch.signature(pairs));
                     yield () -> references.add(reference);
                 }
-                yield () -> { };
+                yield () -> {};
             }
             // Aliases come from the dataset's alias list.
-            case ALIAS -> () -> { };
+            case ALIAS -> () -> {};
             // A kind from a newer release (the enum default): this instance cannot match it; the rest of
             // the dataset still matches (docs/decisions/013).
-            case UNKNOWN -> () -> { };
+            case UNKNOWN -> () -> {};
         };
     }
 
@@ -213,7 +229,10 @@ public final class RegistryIndex {
         for (String id : List.of("btih", "btmh")) {
             String hash = mirror.getIdentifiers().get(id);
             if (hash != null) {
-                emit(byInfohash.get(hash.toLowerCase(Locale.ROOT)), null, sink,
+                emit(
+                        byInfohash.get(hash.toLowerCase(Locale.ROOT)),
+                        null,
+                        sink,
                         r -> "infohash of the torrent mirror (" + id + ")");
             }
         }
@@ -224,8 +243,12 @@ public final class RegistryIndex {
         String path = entry.getPath();
         if (entry.getKind() == EntryKind.TORRENT_REF || entry.getKind() == EntryKind.MAGNET_REF) {
             if (entry.getRef() != null) {
-                emit(byInfohash.get(entry.getRef().toLowerCase(Locale.ROOT)), path, sink,
-                        r -> (entry.getKind() == EntryKind.TORRENT_REF ? ".torrent file" : "magnet link") + " in the mirror");
+                emit(
+                        byInfohash.get(entry.getRef().toLowerCase(Locale.ROOT)),
+                        path,
+                        sink,
+                        r -> (entry.getKind() == EntryKind.TORRENT_REF ? ".torrent file" : "magnet link")
+                                + " in the mirror");
             }
             return;
         }
@@ -249,7 +272,10 @@ public final class RegistryIndex {
                 emit(bySize.get(size), path, sink, r -> "a file of exactly " + size + " bytes");
             }
             if (size >= NAME_SIZE_MIN && !byNameAndSize.isEmpty()) {
-                emit(byNameAndSize.get(nameSizeKey(NameNormalizer.baseName(path), size)), path, sink,
+                emit(
+                        byNameAndSize.get(nameSizeKey(NameNormalizer.baseName(path), size)),
+                        path,
+                        sink,
                         r -> "same name and size (" + size + " bytes)");
             }
         }
@@ -272,8 +298,9 @@ public final class RegistryIndex {
         for (PathRule rule : pathPatterns) {
             String subject = rule.wholePath() ? path : NameNormalizer.baseName(path);
             if (matches(rule.pattern(), subject)) {
-                sink.hit(rule.ref().datasetId(), evidence(rule.ref().signature(), path, rule.ref().weight(),
-                        "paths shaped like the dataset's"));
+                sink.hit(
+                        rule.ref().datasetId(),
+                        evidence(rule.ref().signature(), path, rule.ref().weight(), "paths shaped like the dataset's"));
             }
         }
     }
@@ -289,7 +316,8 @@ public final class RegistryIndex {
     static boolean matches(Pattern pattern, String subject, long budget) {
         String bounded = subject.length() > MAX_PATTERN_SUBJECT ? subject.substring(0, MAX_PATTERN_SUBJECT) : subject;
         try {
-            return pattern.matcher(new BudgetedChars(bounded, new long[] {budget})).find();
+            return pattern.matcher(new BudgetedChars(bounded, new long[] {budget}))
+                    .find();
         } catch (BudgetedChars.Exhausted e) {
             giveUp(pattern, bounded, "after " + budget + " steps");
             return false;
@@ -303,8 +331,11 @@ public final class RegistryIndex {
 
     private static void giveUp(Pattern pattern, String subject, String how) {
         if (WARNED.add(pattern.pattern())) {
-            LOG.warn("registry pattern '{}' gave up on a path of {} characters {}; treated as no match",
-                    pattern.pattern(), subject.length(), how);
+            LOG.warn(
+                    "registry pattern '{}' gave up on a path of {} characters {}; treated as no match",
+                    pattern.pattern(),
+                    subject.length(),
+                    how);
         }
     }
 
@@ -352,8 +383,11 @@ public final class RegistryIndex {
             Signature s = ref.signature();
             boolean ranged = s.getMinSize() != null || s.getMaxSize() != null;
             if (!ranged) {
-                sink.hit(ref.datasetId(), evidence(s, path, ref.weight(), size == null ? "same folder name" : "same file name"));
-            } else if (size != null && (s.getMinSize() == null || size >= s.getMinSize())
+                sink.hit(
+                        ref.datasetId(),
+                        evidence(s, path, ref.weight(), size == null ? "same folder name" : "same file name"));
+            } else if (size != null
+                    && (s.getMinSize() == null || size >= s.getMinSize())
                     && (s.getMaxSize() == null || size <= s.getMaxSize())) {
                 sink.hit(ref.datasetId(), evidence(s, path, ref.weight(), "same file name, size in the known range"));
             }
@@ -370,16 +404,20 @@ public final class RegistryIndex {
                 inName.add(ref.datasetId());
                 sink.hit(ref.datasetId(), aliasEvidence(ref, ALIAS_IN_NAME, "alias in the mirror's own name or title"));
             });
-            String body = (mirror.getDescription() == null ? "" : mirror.getDescription()) + "\n" + (text == null ? "" : text);
+            String body = (mirror.getDescription() == null ? "" : mirror.getDescription()) + "\n"
+                    + (text == null ? "" : text);
             findAliases(TextSignals.tokens(body), (ref) -> {
                 if (!inName.contains(ref.datasetId())) {
-                    sink.hit(ref.datasetId(), aliasEvidence(ref, ALIAS_IN_TEXT, "alias only in the mirror's description or README"));
+                    sink.hit(
+                            ref.datasetId(),
+                            aliasEvidence(ref, ALIAS_IN_TEXT, "alias only in the mirror's description or README"));
                 }
             });
         }
         if (!links.isEmpty()) {
             String all = (mirror.getUrl() == null ? "" : mirror.getUrl()) + "\n"
-                    + (mirror.getDescription() == null ? "" : mirror.getDescription()) + "\n" + (text == null ? "" : text);
+                    + (mirror.getDescription() == null ? "" : mirror.getDescription()) + "\n"
+                    + (text == null ? "" : text);
             matchLinks(all.length() > TextSignals.MAX_TEXT ? all.substring(0, TextSignals.MAX_TEXT) : all, null, sink);
         }
     }
@@ -388,8 +426,9 @@ public final class RegistryIndex {
         String lower = text.toLowerCase(Locale.ROOT);
         for (LinkRule rule : links) {
             if (lower.contains(rule.token())) {
-                sink.hit(rule.ref().datasetId(), evidence(rule.ref().signature(), path, rule.ref().weight(),
-                        "links to a known copy"));
+                sink.hit(
+                        rule.ref().datasetId(),
+                        evidence(rule.ref().signature(), path, rule.ref().weight(), "links to a known copy"));
             }
         }
     }
@@ -409,13 +448,23 @@ public final class RegistryIndex {
     }
 
     private static Evidence aliasEvidence(AliasRef ref, double weight, String detail) {
-        return Evidence.newBuilder().setKind(SignatureKind.ALIAS).setSignature(ref.alias()).setPath(null)
-                .setWeight(weight).setDetail(detail).build();
+        return Evidence.newBuilder()
+                .setKind(SignatureKind.ALIAS)
+                .setSignature(ref.alias())
+                .setPath(null)
+                .setWeight(weight)
+                .setDetail(detail)
+                .build();
     }
 
     private static Evidence evidence(Signature s, String path, double weight, String detail) {
-        return Evidence.newBuilder().setKind(s.getKind()).setSignature(describe(s)).setPath(path).setWeight(weight)
-                .setDetail(s.getNote() == null ? detail : detail + "; " + s.getNote()).build();
+        return Evidence.newBuilder()
+                .setKind(s.getKind())
+                .setSignature(describe(s))
+                .setPath(path)
+                .setWeight(weight)
+                .setDetail(s.getNote() == null ? detail : detail + "; " + s.getNote())
+                .build();
     }
 
     /** Signatures that need a minimum number of matching paths. */
@@ -424,7 +473,8 @@ public final class RegistryIndex {
             return 1;
         }
         for (PathRule rule : pathPatterns) {
-            if (rule.ref().datasetId().equals(datasetId) && rule.pattern().pattern().equals(evidence.getSignature())) {
+            if (rule.ref().datasetId().equals(datasetId)
+                    && rule.pattern().pattern().equals(evidence.getSignature())) {
                 Integer min = rule.ref().signature().getMinCount();
                 return min == null ? 1 : min;
             }
@@ -450,19 +500,22 @@ public final class RegistryIndex {
         }
     }
 
-    private static void emit(List<Ref> refs, String path, HitSink sink, java.util.function.Function<Ref, String> detail) {
+    private static void emit(
+            List<Ref> refs, String path, HitSink sink, java.util.function.Function<Ref, String> detail) {
         if (refs == null) {
             return;
         }
         for (Ref ref : refs) {
             Signature s = ref.signature();
-            sink.hit(ref.datasetId(), Evidence.newBuilder()
-                    .setKind(s.getKind())
-                    .setSignature(describe(s))
-                    .setPath(path)
-                    .setWeight(ref.weight())
-                    .setDetail(s.getNote() == null ? detail.apply(ref) : detail.apply(ref) + "; " + s.getNote())
-                    .build());
+            sink.hit(
+                    ref.datasetId(),
+                    Evidence.newBuilder()
+                            .setKind(s.getKind())
+                            .setSignature(describe(s))
+                            .setPath(path)
+                            .setWeight(ref.weight())
+                            .setDetail(s.getNote() == null ? detail.apply(ref) : detail.apply(ref) + "; " + s.getNote())
+                            .build());
         }
     }
 
@@ -471,9 +524,11 @@ public final class RegistryIndex {
         return switch (s.getKind()) {
             case FILE_SIZE -> Long.toString(s.getSize());
             case FILE_NAME_SIZE -> s.getValue() + " (" + s.getSize() + " bytes)";
-            case FILE_NAME -> s.getMinSize() == null && s.getMaxSize() == null ? s.getValue()
-                    : s.getValue() + " (" + (s.getMinSize() == null ? "" : s.getMinSize()) + ".."
-                    + (s.getMaxSize() == null ? "" : s.getMaxSize()) + " bytes)";
+            case FILE_NAME ->
+                s.getMinSize() == null && s.getMaxSize() == null
+                        ? s.getValue()
+                        : s.getValue() + " (" + (s.getMinSize() == null ? "" : s.getMinSize()) + ".."
+                                + (s.getMaxSize() == null ? "" : s.getMaxSize()) + " bytes)";
             case REFERENCE_MANIFEST -> "reference manifest of " + s.getFiles().size() + " files";
             case BTIH, SHA256, SHA1, MD5, GIT_BLOB, PATH_PATTERN, DOWNLOAD_LINK, ALIAS -> s.getValue();
             case UNKNOWN -> "a signature of a kind this release does not know";

@@ -52,8 +52,12 @@ public final class RegistryStoreUpdater implements Processor<String, byte[], Voi
     }
 
     /** With the tap to count skipped records, where to dead-letter them, and how to read a record's bytes. */
-    public RegistryStoreUpdater(RegistryView view, DetectionTap tap, DeadLetters deadLetters, String deadLetterTopic,
-                                Deserializer<RetractedDataset> deserializer) {
+    public RegistryStoreUpdater(
+            RegistryView view,
+            DetectionTap tap,
+            DeadLetters deadLetters,
+            String deadLetterTopic,
+            Deserializer<RetractedDataset> deserializer) {
         this.view = Objects.requireNonNull(view, "view");
         this.tap = Objects.requireNonNull(tap, "tap");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
@@ -68,7 +72,8 @@ public final class RegistryStoreUpdater implements Processor<String, byte[], Voi
         // The store may have been restored from the topic without passing through process().
         // Records skipped here were dead-lettered when first read; now they are only logged.
         RegistryIndex index = rebuild();
-        index.skipped().forEach((key, reason) -> LOG.warn("registry record '{}' left out of the index: {}", key, reason));
+        index.skipped()
+                .forEach((key, reason) -> LOG.warn("registry record '{}' left out of the index: {}", key, reason));
     }
 
     @Override
@@ -106,7 +111,9 @@ public final class RegistryStoreUpdater implements Processor<String, byte[], Voi
     }
 
     private String topic() {
-        return context == null ? null : context.recordMetadata().map(RecordMetadata::topic).orElse(null);
+        return context == null
+                ? null
+                : context.recordMetadata().map(RecordMetadata::topic).orElse(null);
     }
 
     private RegistryIndex rebuild() {
@@ -138,7 +145,14 @@ public final class RegistryStoreUpdater implements Processor<String, byte[], Voi
             return;
         }
         byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-        deadLetters.write(DeadLetters.record(deadLetterTopic, key, record.value(), topic, partition, offset, record.timestamp(),
+        deadLetters.write(DeadLetters.record(
+                deadLetterTopic,
+                key,
+                record.value(),
+                topic,
+                partition,
+                offset,
+                record.timestamp(),
                 new RejectedRecordException("registry record '" + record.key() + "' skipped: " + reason)));
     }
 }

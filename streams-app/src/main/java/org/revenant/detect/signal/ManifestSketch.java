@@ -22,7 +22,10 @@ public final class ManifestSketch {
 
     /** The 64-bit hash of one (name, size) pair, name normalized as everywhere else. */
     public static long pairHash(String fileName, long size) {
-        return HASHER.hashStream().putString(NameNormalizer.normalize(NameNormalizer.baseName(fileName))).putLong(size).getAsLong();
+        return HASHER.hashStream()
+                .putString(NameNormalizer.normalize(NameNormalizer.baseName(fileName)))
+                .putLong(size)
+                .getAsLong();
     }
 
     /** The signature of a set of pair hashes (duplicates do not matter). */

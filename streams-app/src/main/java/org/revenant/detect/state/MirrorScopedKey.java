@@ -37,7 +37,8 @@ public final class MirrorScopedKey {
     }
 
     /** The records whose keys start with {@link #prefix(String, String...)}, in key byte order. */
-    public static <V> KeyValueIterator<String, V> range(ReadOnlyKeyValueStore<String, V> store, String mirrorKey, String... parts) {
+    public static <V> KeyValueIterator<String, V> range(
+            ReadOnlyKeyValueStore<String, V> store, String mirrorKey, String... parts) {
         return store.prefixScan(prefix(mirrorKey, parts), KEYS);
     }
 

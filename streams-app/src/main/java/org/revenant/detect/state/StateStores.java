@@ -40,7 +40,8 @@ public final class StateStores {
     }
 
     /** One store: what the topology registers and what processors and queries open by name. */
-    public record Store<V>(String name, Serde<String> keySerde, Serde<V> valueSerde, KeyLayout keyLayout, String keyParts) {
+    public record Store<V>(
+            String name, Serde<String> keySerde, Serde<V> valueSerde, KeyLayout keyLayout, String keyParts) {
         public Store {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(keySerde, "keySerde");
@@ -85,21 +86,45 @@ public final class StateStores {
     /** The stores whose values are records of these topics share the topics' serdes. */
     public StateStores(Topics topics) {
         Objects.requireNonNull(topics, "topics");
-        registry = new Store<>(REGISTRY, Serdes.String(), topics.registry.valueSerde(), KeyLayout.DATASET_ID, "dataset id");
-        assembly = new Store<>(ASSEMBLY, Serdes.String(), AvroSerdes.of(AssemblyState.class), KeyLayout.MIRROR, "mirror");
-        alerts = new Store<>(ALERTS, Serdes.String(), topics.alertState.valueSerde(), KeyLayout.MIRROR_SCOPED, "mirror, dataset");
-        manifestEntries = new Store<>(MANIFEST_ENTRIES, Serdes.String(), AvroSerdes.of(StoredEntry.class),
-                KeyLayout.MIRROR_SCOPED, "mirror, path");
-        manifestMirrors = new Store<>(MANIFEST_MIRRORS, Serdes.String(), AvroSerdes.of(MirrorRecord.class), KeyLayout.MIRROR, "mirror");
+        registry = new Store<>(
+                REGISTRY, Serdes.String(), topics.registry.valueSerde(), KeyLayout.DATASET_ID, "dataset id");
+        assembly =
+                new Store<>(ASSEMBLY, Serdes.String(), AvroSerdes.of(AssemblyState.class), KeyLayout.MIRROR, "mirror");
+        alerts = new Store<>(
+                ALERTS, Serdes.String(), topics.alertState.valueSerde(), KeyLayout.MIRROR_SCOPED, "mirror, dataset");
+        manifestEntries = new Store<>(
+                MANIFEST_ENTRIES,
+                Serdes.String(),
+                AvroSerdes.of(StoredEntry.class),
+                KeyLayout.MIRROR_SCOPED,
+                "mirror, path");
+        manifestMirrors = new Store<>(
+                MANIFEST_MIRRORS, Serdes.String(), AvroSerdes.of(MirrorRecord.class), KeyLayout.MIRROR, "mirror");
         registrySeen = new Store<>(REGISTRY_SEEN, Serdes.String(), Serdes.String(), KeyLayout.DATASET_ID, "dataset id");
-        alertHistory = new Store<>(ALERT_HISTORY, Serdes.String(), topics.alerts.valueSerde(),
-                KeyLayout.MIRROR_SCOPED, "mirror, dataset, sequence");
-        mirrorHistory = new Store<>(MIRROR_HISTORY, Serdes.String(), topics.changes.valueSerde(),
-                KeyLayout.MIRROR_SCOPED, "mirror, sequence");
+        alertHistory = new Store<>(
+                ALERT_HISTORY,
+                Serdes.String(),
+                topics.alerts.valueSerde(),
+                KeyLayout.MIRROR_SCOPED,
+                "mirror, dataset, sequence");
+        mirrorHistory = new Store<>(
+                MIRROR_HISTORY,
+                Serdes.String(),
+                topics.changes.valueSerde(),
+                KeyLayout.MIRROR_SCOPED,
+                "mirror, sequence");
     }
 
     /** Every store, the global registry store first. */
     public List<Store<?>> all() {
-        return List.of(registry, assembly, alerts, manifestEntries, manifestMirrors, registrySeen, alertHistory, mirrorHistory);
+        return List.of(
+                registry,
+                assembly,
+                alerts,
+                manifestEntries,
+                manifestMirrors,
+                registrySeen,
+                alertHistory,
+                mirrorHistory);
     }
 }

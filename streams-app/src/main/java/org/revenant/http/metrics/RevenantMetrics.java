@@ -40,8 +40,9 @@ public final class RevenantMetrics implements DetectionTap, AutoCloseable {
      * a hostile producer cannot create a time series per value: crawl sources and platforms
      * Revenant knows, and the topics it was told about.
      */
-    static final Set<String> KNOWN_SOURCES = Set.of("github", "hf", "academictorrents", "ia", "zenodo", "torrents", "torrent",
-            "dir", "manifest", "unknown");
+    static final Set<String> KNOWN_SOURCES = Set.of(
+            "github", "hf", "academictorrents", "ia", "zenodo", "torrents", "torrent", "dir", "manifest", "unknown");
+
     static final String OTHER = "other";
     private static final Pattern COMPONENT_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
@@ -68,31 +69,50 @@ public final class RevenantMetrics implements DetectionTap, AutoCloseable {
     @Override
     public void chunk(SnapshotChunk chunk) {
         if (chunk.getMirror().getStatus() == MirrorStatus.ERROR) {
-            String source = chunk.getCrawler() == null || chunk.getCrawler().isBlank() ? chunk.getMirror().getPlatform() : chunk.getCrawler();
-            counter("revenant.crawl.errors", "Failed crawls reported by crawlers (snapshots with status ERROR)", "source", bounded(source, KNOWN_SOURCES)).increment();
+            String source = chunk.getCrawler() == null || chunk.getCrawler().isBlank()
+                    ? chunk.getMirror().getPlatform()
+                    : chunk.getCrawler();
+            counter(
+                            "revenant.crawl.errors",
+                            "Failed crawls reported by crawlers (snapshots with status ERROR)",
+                            "source",
+                            bounded(source, KNOWN_SOURCES))
+                    .increment();
             return;
         }
-        counter("revenant.snapshot.entries.processed", "Manifest entries matched").increment(chunk.getEntries().size());
+        counter("revenant.snapshot.entries.processed", "Manifest entries matched")
+                .increment(chunk.getEntries().size());
         if (chunk.getChunkIndex() == chunk.getChunkCount() - 1) {
-            counter("revenant.snapshots.processed", "Snapshots whose last chunk was processed").increment();
+            counter("revenant.snapshots.processed", "Snapshots whose last chunk was processed")
+                    .increment();
         }
     }
 
     @Override
     public void alert(AlertEvent event) {
-        counter("revenant.alerts", "Alert events emitted", "event", event.getEvent().name(), "severity", event.getSeverity().name()).increment();
+        counter(
+                        "revenant.alerts",
+                        "Alert events emitted",
+                        "event",
+                        event.getEvent().name(),
+                        "severity",
+                        event.getSeverity().name())
+                .increment();
     }
 
     @Override
     public void registryRecordSkipped(String key, String reason) {
-        counter("revenant.registry.records.skipped", "Registry records left out of the index because registry load would reject them")
+        counter(
+                        "revenant.registry.records.skipped",
+                        "Registry records left out of the index because registry load would reject them")
                 .increment();
     }
 
     /** A record arrived on the dead-letter topic; {@code topic} is where it came from. */
     public void deadLetter(String topic) {
         String tag = topic == null ? "unknown" : knownTopics.contains(topic) ? topic : OTHER;
-        counter("revenant.dlq.records", "Records seen arriving on the dead-letter topic", "topic", tag).increment();
+        counter("revenant.dlq.records", "Records seen arriving on the dead-letter topic", "topic", tag)
+                .increment();
     }
 
     /** Topics that may appear as the {@code topic} tag of the DLQ counter; any other becomes {@value #OTHER}. */
@@ -125,10 +145,14 @@ public final class RevenantMetrics implements DetectionTap, AutoCloseable {
             componentMeters.computeIfAbsent(name, n -> {
                 List<Meter> meters = new ArrayList<>();
                 meters.add(Gauge.builder("revenant.component.up", () -> state(n) == ComponentState.UP ? 1 : 0)
-                        .description("1 when the component is UP, else 0").tag("component", n).register(registry));
+                        .description("1 when the component is UP, else 0")
+                        .tag("component", n)
+                        .register(registry));
                 for (ComponentState state : ComponentState.values()) {
                     meters.add(Gauge.builder("revenant.component.state", () -> state(n) == state ? 1 : 0)
-                            .description("1 for the component's current state").tags("component", n, "state", state.name()).register(registry));
+                            .description("1 for the component's current state")
+                            .tags("component", n, "state", state.name())
+                            .register(registry));
                 }
                 return meters;
             });
@@ -147,7 +171,11 @@ public final class RevenantMetrics implements DetectionTap, AutoCloseable {
         if (all == null) {
             return null;
         }
-        return all.snapshots().stream().filter(c -> c.name().equals(name)).map(Component.Snapshot::state).findFirst().orElse(null);
+        return all.snapshots().stream()
+                .filter(c -> c.name().equals(name))
+                .map(Component.Snapshot::state)
+                .findFirst()
+                .orElse(null);
     }
 
     private static String bounded(String value, Set<String> known) {
@@ -160,11 +188,19 @@ public final class RevenantMetrics implements DetectionTap, AutoCloseable {
 
     /** A webhook delivery ended: {@code delivered}, {@code failed} (after its retries) or {@code refused}. */
     public void webhook(String subscription, String outcome) {
-        counter("revenant.webhook.deliveries", "Webhook deliveries by outcome", "subscription", subscription, "outcome", outcome).increment();
+        counter(
+                        "revenant.webhook.deliveries",
+                        "Webhook deliveries by outcome",
+                        "subscription",
+                        subscription,
+                        "outcome",
+                        outcome)
+                .increment();
     }
 
     public void webhookAttempt(String subscription) {
-        counter("revenant.webhook.attempts", "Webhook HTTP attempts, retries included", "subscription", subscription).increment();
+        counter("revenant.webhook.attempts", "Webhook HTTP attempts, retries included", "subscription", subscription)
+                .increment();
     }
 
     /** The Prometheus text exposition. */

@@ -33,12 +33,14 @@ final class PinnedPost {
     private PinnedPost() {}
 
     /** The response status; headers whose name or value is not header-safe are refused before connecting. */
-    static int send(URI url, InetAddress address, Map<String, String> headers, byte[] body, Duration timeout) throws IOException {
+    static int send(URI url, InetAddress address, Map<String, String> headers, byte[] body, Duration timeout)
+            throws IOException {
         return send(url, address, headers, body, timeout, null);
     }
 
     /** With {@code tls} for https (null: the JVM's default context and trust store). */
-    static int send(URI url, InetAddress address, Map<String, String> headers, byte[] body, Duration timeout, SSLContext tls)
+    static int send(
+            URI url, InetAddress address, Map<String, String> headers, byte[] body, Duration timeout, SSLContext tls)
             throws IOException {
         headers.forEach((name, value) -> {
             if (!HeaderSafe.isToken(name) || !HeaderSafe.isValue(value)) {
@@ -52,7 +54,9 @@ final class PinnedPost {
         long deadline = System.nanoTime() + timeout.toNanos();
         int timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         Socket plain = new Socket();
-        try (Socket socket = https ? tls(plain, address, host, port, timeoutMillis, tls) : connect(plain, address, port, timeoutMillis)) {
+        try (Socket socket = https
+                ? tls(plain, address, host, port, timeoutMillis, tls)
+                : connect(plain, address, port, timeoutMillis)) {
             StringBuilder head = new StringBuilder();
             String target = (ascii.getRawPath() == null || ascii.getRawPath().isEmpty() ? "/" : ascii.getRawPath())
                     + (ascii.getRawQuery() == null ? "" : "?" + ascii.getRawQuery());
@@ -60,7 +64,8 @@ final class PinnedPost {
             head.append("Host: ").append(hostHeader(host, ascii.getPort())).append("\r\n");
             head.append("Content-Length: ").append(body.length).append("\r\n");
             head.append("Connection: close\r\n");
-            headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+            headers.forEach((name, value) ->
+                    head.append(name).append(": ").append(value).append("\r\n"));
             head.append("\r\n");
             OutputStream out = socket.getOutputStream();
             out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
@@ -78,7 +83,8 @@ final class PinnedPost {
         return socket;
     }
 
-    private static Socket tls(Socket plain, InetAddress address, String host, int port, int timeoutMillis, SSLContext given)
+    private static Socket tls(
+            Socket plain, InetAddress address, String host, int port, int timeoutMillis, SSLContext given)
             throws IOException {
         connect(plain, address, port, timeoutMillis);
         SSLContext context = given;
@@ -91,7 +97,8 @@ final class PinnedPost {
         }
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
         SSLParameters parameters = tls.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the URL's host, not the address
+        parameters.setEndpointIdentificationAlgorithm(
+                "HTTPS"); // the certificate must name the URL's host, not the address
         if (!isAddressLiteral(host)) {
             parameters.setServerNames(List.of(new SNIHostName(host)));
         }

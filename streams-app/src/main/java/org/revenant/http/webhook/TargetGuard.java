@@ -48,8 +48,10 @@ final class TargetGuard {
             // addresses is a rebinding setup more often than a mistake.
             for (InetAddress address : addresses) {
                 if (isPrivate(address)) {
-                    return new Refused(url.getHost() + " resolves to the private or loopback address " + address.getHostAddress()
-                            + " (set allowPrivate: true on the subscription to allow it)", false);
+                    return new Refused(
+                            url.getHost() + " resolves to the private or loopback address " + address.getHostAddress()
+                                    + " (set allowPrivate: true on the subscription to allow it)",
+                            false);
                 }
             }
         }
@@ -57,8 +59,11 @@ final class TargetGuard {
     }
 
     static boolean isPrivate(InetAddress address) {
-        if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-                || address.isAnyLocalAddress() || address.isMulticastAddress()) {
+        if (address.isLoopbackAddress()
+                || address.isSiteLocalAddress()
+                || address.isLinkLocalAddress()
+                || address.isAnyLocalAddress()
+                || address.isMulticastAddress()) {
             return true;
         }
         byte[] b = address.getAddress();

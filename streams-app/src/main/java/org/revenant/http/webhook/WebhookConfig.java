@@ -42,8 +42,17 @@ public final class WebhookConfig {
     static final int MAX_ATTEMPTS = 20;
     static final Duration MAX_TIMEOUT = Duration.ofMinutes(2);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
-    private static final Set<String> FIELDS = Set.of("name", "url", "format", "secret", "secretEnv", "filters",
-            "allowPrivate", "attempts", "backoff", "timeout");
+    private static final Set<String> FIELDS = Set.of(
+            "name",
+            "url",
+            "format",
+            "secret",
+            "secretEnv",
+            "filters",
+            "allowPrivate",
+            "attempts",
+            "backoff",
+            "timeout");
     private static final Set<String> FILTERS = Set.of("datasets", "severities", "platforms", "events");
 
     private WebhookConfig() {}
@@ -54,7 +63,8 @@ public final class WebhookConfig {
 
     static List<WebhookSubscription> load(Path file, Function<String, String> env) {
         JsonNode webhooks = null;
-        try (MappingIterator<JsonNode> documents = new YAMLMapper().readerFor(JsonNode.class).readValues(file.toFile())) {
+        try (MappingIterator<JsonNode> documents =
+                new YAMLMapper().readerFor(JsonNode.class).readValues(file.toFile())) {
             while (documents.hasNext()) {
                 JsonNode document = documents.next();
                 if (document != null && document.has("webhooks")) {
@@ -90,13 +100,16 @@ public final class WebhookConfig {
         }
         for (Map.Entry<String, JsonNode> field : iterable(node)) {
             if (!FIELDS.contains(field.getKey())) {
-                throw new InvalidConfig(where + ": unknown field '" + field.getKey() + "' (known: " + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ")");
+                throw new InvalidConfig(where + ": unknown field '" + field.getKey() + "' (known: "
+                        + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ")");
             }
         }
         URI url = url(text(node, "url", where, true), where);
         String name = node.hasNonNull("name") ? node.get("name").asText() : url.getHost();
         if (!NAME.matcher(name).matches()) {
-            throw new InvalidConfig(where + ": name: must be 1 to 64 letters, digits, '.', '_' or '-' (it is used in metrics and DLQ headers; set name: when the host is not such a name)");
+            throw new InvalidConfig(
+                    where
+                            + ": name: must be 1 to 64 letters, digits, '.', '_' or '-' (it is used in metrics and DLQ headers; set name: when the host is not such a name)");
         }
         where = where + " (" + name + ")";
         WebhookSubscription.Format format;
@@ -113,12 +126,14 @@ public final class WebhookConfig {
         }
         for (Map.Entry<String, JsonNode> field : iterable(filters)) {
             if (!FILTERS.contains(field.getKey())) {
-                throw new InvalidConfig(where + ": filters: unknown filter '" + field.getKey() + "' (known: datasets, severities, platforms, events)");
+                throw new InvalidConfig(where + ": filters: unknown filter '" + field.getKey()
+                        + "' (known: datasets, severities, platforms, events)");
             }
         }
         JsonNode attemptsNode = node.path("attempts");
         if (!attemptsNode.isMissingNode() && !attemptsNode.isNull() && !attemptsNode.canConvertToInt()) {
-            throw new InvalidConfig(where + ": attempts: '" + attemptsNode.asText() + "' is not a whole number from 1 to " + MAX_ATTEMPTS);
+            throw new InvalidConfig(where + ": attempts: '" + attemptsNode.asText()
+                    + "' is not a whole number from 1 to " + MAX_ATTEMPTS);
         }
         int attempts = attemptsNode.asInt(5);
         if (attempts < 1 || attempts > MAX_ATTEMPTS) {
@@ -134,11 +149,22 @@ public final class WebhookConfig {
         }
         Duration timeout = duration(node, "timeout", Duration.ofSeconds(10), where);
         if (timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
-            throw new InvalidConfig(where + ": timeout: must be more than 0 and at most " + MAX_TIMEOUT.toSeconds() + "s");
+            throw new InvalidConfig(
+                    where + ": timeout: must be more than 0 and at most " + MAX_TIMEOUT.toSeconds() + "s");
         }
-        return new WebhookSubscription(name, url, format, secret.getBytes(StandardCharsets.UTF_8),
-                list(filters, "datasets", where), list(filters, "severities", where), list(filters, "platforms", where),
-                list(filters, "events", where), allowPrivate.asBoolean(false), attempts, backoff, timeout);
+        return new WebhookSubscription(
+                name,
+                url,
+                format,
+                secret.getBytes(StandardCharsets.UTF_8),
+                list(filters, "datasets", where),
+                list(filters, "severities", where),
+                list(filters, "platforms", where),
+                list(filters, "events", where),
+                allowPrivate.asBoolean(false),
+                attempts,
+                backoff,
+                timeout);
     }
 
     private static String secret(JsonNode node, String where, Function<String, String> env) {
@@ -153,23 +179,27 @@ public final class WebhookConfig {
         if (node.hasNonNull("secret") && !node.get("secret").asText().isBlank()) {
             return node.get("secret").asText();
         }
-        throw new InvalidConfig(where + ": needs secretEnv (the environment variable holding the HMAC secret) or secret");
+        throw new InvalidConfig(
+                where + ": needs secretEnv (the environment variable holding the HMAC secret) or secret");
     }
 
     private static URI url(String text, String where) {
         try {
             URI url = new URI(text);
-            if (!"https".equalsIgnoreCase(url.getScheme()) && !"http".equalsIgnoreCase(url.getScheme()) || url.getHost() == null) {
+            if (!"https".equalsIgnoreCase(url.getScheme()) && !"http".equalsIgnoreCase(url.getScheme())
+                    || url.getHost() == null) {
                 throw new InvalidConfig(where + ": url: must be an http(s) URL with a host");
             }
             if (url.getRawUserInfo() != null) {
-                throw new InvalidConfig(where + ": url: must not hold a user or password (use the secret for authentication)");
+                throw new InvalidConfig(
+                        where + ": url: must not hold a user or password (use the secret for authentication)");
             }
             if (url.getPort() == 0 || url.getPort() > 65535) {
                 throw new InvalidConfig(where + ": url: port must be from 1 to 65535");
             }
             if (!url.toASCIIString().equals(url.toString()) || url.getRawFragment() != null) {
-                throw new InvalidConfig(where + ": url: must be plain ASCII without a #fragment (percent-encode other characters)");
+                throw new InvalidConfig(
+                        where + ": url: must be plain ASCII without a #fragment (percent-encode other characters)");
             }
             return url;
         } catch (URISyntaxException e) {
@@ -200,7 +230,8 @@ public final class WebhookConfig {
         }
         Matcher m = DURATION.matcher(node.get(field).asText().strip());
         if (!m.matches()) {
-            throw new InvalidConfig(where + ": " + field + ": '" + node.get(field).asText() + "' is not a duration like 500ms, 2s, 1m");
+            throw new InvalidConfig(
+                    where + ": " + field + ": '" + node.get(field).asText() + "' is not a duration like 500ms, 2s, 1m");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
@@ -229,5 +260,4 @@ public final class WebhookConfig {
     private static String firstLine(String message) {
         return message == null ? "" : message.lines().findFirst().orElse("");
     }
-
 }

@@ -43,7 +43,11 @@ public final class WebhookDispatcher {
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
 
     /** How one delivery ended. */
-    public enum Outcome { DELIVERED, FAILED, REFUSED }
+    public enum Outcome {
+        DELIVERED,
+        FAILED,
+        REFUSED
+    }
 
     /** One subscription's delivery of one event; {@code error} is null when delivered. */
     public record Delivery(String subscription, Outcome outcome, String error) {}
@@ -60,24 +64,43 @@ public final class WebhookDispatcher {
     private final URI eventSource;
     private volatile boolean stopping;
 
-    public WebhookDispatcher(List<WebhookSubscription> subscriptions, Producer<byte[], byte[]> dlqProducer, String dlqTopic, RevenantMetrics metrics) {
+    public WebhookDispatcher(
+            List<WebhookSubscription> subscriptions,
+            Producer<byte[], byte[]> dlqProducer,
+            String dlqTopic,
+            RevenantMetrics metrics) {
         this(subscriptions, dlqProducer, dlqTopic, metrics, TargetGuard.Resolver.SYSTEM);
     }
 
-    WebhookDispatcher(List<WebhookSubscription> subscriptions, Producer<byte[], byte[]> dlqProducer, String dlqTopic, RevenantMetrics metrics,
-                      TargetGuard.Resolver resolver) {
+    WebhookDispatcher(
+            List<WebhookSubscription> subscriptions,
+            Producer<byte[], byte[]> dlqProducer,
+            String dlqTopic,
+            RevenantMetrics metrics,
+            TargetGuard.Resolver resolver) {
         this(subscriptions, dlqProducer, dlqTopic, metrics, resolver, null);
     }
 
     /** {@code tls}: the TLS context for https targets (null: the JVM's default trust). */
-    WebhookDispatcher(List<WebhookSubscription> subscriptions, Producer<byte[], byte[]> dlqProducer, String dlqTopic, RevenantMetrics metrics,
-                      TargetGuard.Resolver resolver, SSLContext tls) {
+    WebhookDispatcher(
+            List<WebhookSubscription> subscriptions,
+            Producer<byte[], byte[]> dlqProducer,
+            String dlqTopic,
+            RevenantMetrics metrics,
+            TargetGuard.Resolver resolver,
+            SSLContext tls) {
         this(subscriptions, dlqProducer, dlqTopic, metrics, resolver, tls, AlertCloudEvent.source(Topics.defaults()));
     }
 
     /** {@code eventSource}: the CloudEvents {@code source} of this instance, for {@code format: cloudevents}. */
-    WebhookDispatcher(List<WebhookSubscription> subscriptions, Producer<byte[], byte[]> dlqProducer, String dlqTopic, RevenantMetrics metrics,
-                      TargetGuard.Resolver resolver, SSLContext tls, URI eventSource) {
+    WebhookDispatcher(
+            List<WebhookSubscription> subscriptions,
+            Producer<byte[], byte[]> dlqProducer,
+            String dlqTopic,
+            RevenantMetrics metrics,
+            TargetGuard.Resolver resolver,
+            SSLContext tls,
+            URI eventSource) {
         this.tls = tls;
         this.eventSource = Objects.requireNonNull(eventSource, "eventSource");
         this.subscriptions = List.copyOf(subscriptions);
@@ -92,7 +115,8 @@ public final class WebhookDispatcher {
      * {@link InterruptedException}, when the notifier is closing (the record is then delivered
      * again after a restart, as it was not committed).
      */
-    public List<Delivery> dispatch(AlertEvent event, String topic, int partition, long offset) throws InterruptedException {
+    public List<Delivery> dispatch(AlertEvent event, String topic, int partition, long offset)
+            throws InterruptedException {
         Source source = new Source(topic, partition, offset);
         List<Delivery> deliveries = new ArrayList<>();
         for (WebhookSubscription subscription : subscriptions) {
@@ -103,7 +127,14 @@ public final class WebhookDispatcher {
             } catch (RuntimeException e) {
                 String error = "delivery failed: " + e;
                 LOG.warn("webhook {}: {} (event at {}-{}@{})", subscription.name(), error, topic, partition, offset);
-                deadLetter(subscription, event.getEventId(), event.getAlertKey(), safeBody(subscription, event), error, 0, source);
+                deadLetter(
+                        subscription,
+                        event.getEventId(),
+                        event.getAlertKey(),
+                        safeBody(subscription, event),
+                        error,
+                        0,
+                        source);
                 count(subscription, "failed");
                 deliveries.add(new Delivery(subscription.name(), Outcome.FAILED, error));
             }
@@ -111,7 +142,8 @@ public final class WebhookDispatcher {
         return deliveries;
     }
 
-    Outcome deliver(WebhookSubscription s, AlertEvent event, String topic, int partition, long offset) throws InterruptedException {
+    Outcome deliver(WebhookSubscription s, AlertEvent event, String topic, int partition, long offset)
+            throws InterruptedException {
         return deliver(s, event, new Source(topic, partition, offset)).outcome();
     }
 
@@ -129,7 +161,14 @@ public final class WebhookDispatcher {
             TargetGuard.Verdict verdict = TargetGuard.check(s.url(), s.allowPrivate(), resolver);
             if (verdict instanceof TargetGuard.Refused refused && !refused.transientFailure()) {
                 LOG.warn("webhook {}: refused: {}", s.name(), refused.reason());
-                deadLetter(s, event.getEventId(), event.getAlertKey(), body, "refused: " + refused.reason(), attempt - 1, source);
+                deadLetter(
+                        s,
+                        event.getEventId(),
+                        event.getAlertKey(),
+                        body,
+                        "refused: " + refused.reason(),
+                        attempt - 1,
+                        source);
                 count(s, "refused");
                 return new Delivery(s.name(), Outcome.REFUSED, "refused: " + refused.reason());
             } else if (verdict instanceof TargetGuard.Refused unresolved) {
@@ -161,8 +200,14 @@ public final class WebhookDispatcher {
                     retryable = true;
                 }
             }
-            LOG.warn("webhook {} ({}): attempt {}/{} for alert {} failed: {}", s.name(), s.safeTarget(), attempt, s.maxAttempts(),
-                    event.getAlertKey(), error);
+            LOG.warn(
+                    "webhook {} ({}): attempt {}/{} for alert {} failed: {}",
+                    s.name(),
+                    s.safeTarget(),
+                    attempt,
+                    s.maxAttempts(),
+                    event.getAlertKey(),
+                    error);
             if (!retryable) {
                 break;
             }
@@ -207,7 +252,14 @@ public final class WebhookDispatcher {
         stopping = true;
     }
 
-    private void deadLetter(WebhookSubscription s, String eventId, String alertKey, byte[] body, String error, int attempts, Source source) {
+    private void deadLetter(
+            WebhookSubscription s,
+            String eventId,
+            String alertKey,
+            byte[] body,
+            String error,
+            int attempts,
+            Source source) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("revenant.webhook.subscription", utf8(s.name()));
         headers.add("revenant.webhook.target", utf8(s.safeTarget()));
@@ -215,7 +267,8 @@ public final class WebhookDispatcher {
         headers.add("revenant.webhook.attempts", utf8(Integer.toString(attempts)));
         headers.add("revenant.event.id", utf8(eventId == null ? "" : eventId));
         provenance(headers, source);
-        send(new ProducerRecord<>(dlqTopic, null, alertKey == null ? null : utf8(alertKey), body, headers),
+        send(
+                new ProducerRecord<>(dlqTopic, null, alertKey == null ? null : utf8(alertKey), body, headers),
                 "the failed delivery to " + s.name());
     }
 

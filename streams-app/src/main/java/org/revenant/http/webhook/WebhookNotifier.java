@@ -60,6 +60,7 @@ public final class WebhookNotifier implements AutoCloseable {
     public static final String COMPONENT = "webhooks";
     /** Consecutive failed deliveries before the component shows DEGRADED. */
     static final int FAILURE_THRESHOLD = 3;
+
     private static final Logger LOG = LoggerFactory.getLogger(WebhookNotifier.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration MAX_RESTART_PAUSE = Duration.ofMinutes(1);
@@ -72,22 +73,29 @@ public final class WebhookNotifier implements AutoCloseable {
     private final Component component;
     private final Duration firstRestartPause;
     private final CountDownLatch assigned = new CountDownLatch(1);
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "revenant-webhooks-delivery"));
+    private final ExecutorService worker =
+            Executors.newSingleThreadExecutor(r -> new Thread(r, "revenant-webhooks-delivery"));
     private final Thread thread;
     private volatile Consumer<byte[], byte[]> current;
     private volatile boolean running = true;
 
-    WebhookNotifier(Supplier<Consumer<byte[], byte[]>> consumers, Producer<byte[], byte[]> dlqProducer, Topics topics,
-                    List<WebhookSubscription> subscriptions, RevenantMetrics metrics, Components components,
-                    TargetGuard.Resolver resolver, Duration firstRestartPause) {
+    WebhookNotifier(
+            Supplier<Consumer<byte[], byte[]>> consumers,
+            Producer<byte[], byte[]> dlqProducer,
+            Topics topics,
+            List<WebhookSubscription> subscriptions,
+            RevenantMetrics metrics,
+            Components components,
+            TargetGuard.Resolver resolver,
+            Duration firstRestartPause) {
         this.topics = Objects.requireNonNull(topics, "topics");
         this.consumers = Objects.requireNonNull(consumers, "consumers");
         this.dlqProducer = Objects.requireNonNull(dlqProducer, "dlqProducer");
         this.components = Objects.requireNonNull(components, "components");
         this.component = components.register(COMPONENT, false);
         this.firstRestartPause = firstRestartPause;
-        this.dispatcher = new WebhookDispatcher(subscriptions, dlqProducer, topics.dlq.name(), metrics, resolver, null,
-                AlertCloudEvent.source(topics));
+        this.dispatcher = new WebhookDispatcher(
+                subscriptions, dlqProducer, topics.dlq.name(), metrics, resolver, null, AlertCloudEvent.source(topics));
         this.thread = new Thread(this::supervise, "revenant-webhooks");
     }
 
@@ -95,8 +103,13 @@ public final class WebhookNotifier implements AutoCloseable {
      * Starts the notifier; it registers and reports the component {@value #COMPONENT} in
      * {@code components} and forgets it again on {@link #close()}.
      */
-    public static WebhookNotifier start(Properties clientProperties, Topics topics, String groupId,
-                                        List<WebhookSubscription> subscriptions, RevenantMetrics metrics, Components components) {
+    public static WebhookNotifier start(
+            Properties clientProperties,
+            Topics topics,
+            String groupId,
+            List<WebhookSubscription> subscriptions,
+            RevenantMetrics metrics,
+            Components components) {
         Properties consumerProps = new Properties();
         consumerProps.putAll(clientProperties);
         consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -108,12 +121,23 @@ public final class WebhookNotifier implements AutoCloseable {
         producerProps.putAll(clientProperties);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        KafkaProducer<byte[], byte[]> dlq = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+        KafkaProducer<byte[], byte[]> dlq =
+                new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
         WebhookNotifier notifier = new WebhookNotifier(
                 () -> new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-                dlq, topics, subscriptions, metrics, components, TargetGuard.Resolver.SYSTEM, Duration.ofSeconds(1));
+                dlq,
+                topics,
+                subscriptions,
+                metrics,
+                components,
+                TargetGuard.Resolver.SYSTEM,
+                Duration.ofSeconds(1));
         notifier.begin();
-        LOG.info("webhooks: {} subscription(s) on {} (consumer group {})", subscriptions.size(), topics.alerts.name(), groupId);
+        LOG.info(
+                "webhooks: {} subscription(s) on {} (consumer group {})",
+                subscriptions.size(),
+                topics.alerts.name(),
+                groupId);
         return notifier;
     }
 
@@ -164,8 +188,9 @@ public final class WebhookNotifier implements AutoCloseable {
     }
 
     private Duration crashed(Throwable e, Duration pause) {
-        String reason = "the notifier loop stopped (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                + "); restarting in " + pause.toMillis() + " ms";
+        String reason = "the notifier loop stopped (" + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); restarting in " + pause.toMillis()
+                + " ms";
         LOG.error("webhooks: {}", reason);
         component.down(reason);
         return pause;
@@ -212,9 +237,11 @@ public final class WebhookNotifier implements AutoCloseable {
                     batch[0] = worker.submit(() -> deliverAll(records, owned, done, active));
                     consumer.pause(consumer.assignment());
                 } else if (!records.isEmpty()) {
-                    // Paused partitions return nothing; should some come anyway, read them again later rather than lose them.
+                    // Paused partitions return nothing; should some come anyway, read them again later rather than lose
+                    // them.
                     for (TopicPartition partition : records.partitions()) {
-                        consumer.seek(partition, records.records(partition).get(0).offset());
+                        consumer.seek(
+                                partition, records.records(partition).get(0).offset());
                     }
                 }
                 commit(consumer, done, owned, owned);
@@ -245,8 +272,11 @@ public final class WebhookNotifier implements AutoCloseable {
     }
 
     /** On the worker thread: delivers each record in order, noting the next offset of its partition when done. */
-    private void deliverAll(ConsumerRecords<byte[], byte[]> records, Set<TopicPartition> owned,
-                            Map<TopicPartition, OffsetAndMetadata> done, AtomicBoolean active) {
+    private void deliverAll(
+            ConsumerRecords<byte[], byte[]> records,
+            Set<TopicPartition> owned,
+            Map<TopicPartition, OffsetAndMetadata> done,
+            AtomicBoolean active) {
         for (ConsumerRecord<byte[], byte[]> record : records) {
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
             if (!running || !active.get() || Thread.currentThread().isInterrupted()) {
@@ -255,7 +285,8 @@ public final class WebhookNotifier implements AutoCloseable {
             if (!owned.contains(partition)) {
                 continue; // moved to another member, which delivers it from the last commit
             }
-            WebhookDispatcher.Source source = new WebhookDispatcher.Source(record.topic(), record.partition(), record.offset());
+            WebhookDispatcher.Source source =
+                    new WebhookDispatcher.Source(record.topic(), record.partition(), record.offset());
             try {
                 AlertEvent event = decode(record, source);
                 if (event != null) {
@@ -264,7 +295,12 @@ public final class WebhookNotifier implements AutoCloseable {
             } catch (InterruptedException e) {
                 return; // closing: not committed, so delivered again after a restart
             } catch (RuntimeException e) {
-                LOG.warn("webhooks: the record at {}-{}@{} failed: {}", record.topic(), record.partition(), record.offset(), e.toString());
+                LOG.warn(
+                        "webhooks: the record at {}-{}@{} failed: {}",
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        e.toString());
                 dispatcher.undecodable(record.key(), record.value(), e.toString(), source);
                 component.failed("a record could not be handled: " + e, FAILURE_THRESHOLD);
             }
@@ -286,15 +322,23 @@ public final class WebhookNotifier implements AutoCloseable {
         try {
             return topics.alerts.deserializeValue(record.value());
         } catch (RuntimeException e) {
-            LOG.warn("webhooks: undecodable alert at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            LOG.warn(
+                    "webhooks: undecodable alert at {}-{}@{}: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.getMessage());
             dispatcher.undecodable(record.key(), record.value(), String.valueOf(e.getMessage()), source);
             return null;
         }
     }
 
     /** Commits the finished offsets of {@code partitions} that this member still owns; a failed commit only means redelivery. */
-    private void commit(Consumer<byte[], byte[]> consumer, Map<TopicPartition, OffsetAndMetadata> done, Set<TopicPartition> owned,
-                        Collection<TopicPartition> partitions) {
+    private void commit(
+            Consumer<byte[], byte[]> consumer,
+            Map<TopicPartition, OffsetAndMetadata> done,
+            Set<TopicPartition> owned,
+            Collection<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition partition : partitions) {
             OffsetAndMetadata offset = done.get(partition);
@@ -315,7 +359,9 @@ public final class WebhookNotifier implements AutoCloseable {
                 }
             });
         } catch (CommitFailedException | RebalanceInProgressException e) {
-            LOG.warn("webhooks: could not commit delivered offsets ({}); those events may be delivered again", e.getMessage());
+            LOG.warn(
+                    "webhooks: could not commit delivered offsets ({}); those events may be delivered again",
+                    e.getMessage());
             offsets.keySet().forEach(done::remove);
         }
     }

@@ -34,7 +34,9 @@ final class WebhookPayload {
     }
 
     static String contentType(WebhookSubscription.Format format) {
-        return (format == WebhookSubscription.Format.CLOUDEVENTS ? AlertCloudEvent.STRUCTURED_CONTENT_TYPE : "application/json")
+        return (format == WebhookSubscription.Format.CLOUDEVENTS
+                        ? AlertCloudEvent.STRUCTURED_CONTENT_TYPE
+                        : "application/json")
                 + "; charset=utf-8";
     }
 
@@ -45,11 +47,19 @@ final class WebhookPayload {
     static String slack(AlertEvent e) {
         StringBuilder text = new StringBuilder();
         text.append(e.getEvent() == org.revenant.avro.AlertEventType.REAPPEARED ? ":rotating_light: " : ":warning: ")
-                .append('*').append(e.getEvent().name()).append("* ")
-                .append(escape(e.getDatasetName())).append(" on `").append(escape(e.getMirrorKey())).append("` — ")
-                .append(e.getSeverity().name()).append(String.format(Locale.ROOT, " (confidence %.2f)", e.getConfidence()));
+                .append('*')
+                .append(e.getEvent().name())
+                .append("* ")
+                .append(escape(e.getDatasetName()))
+                .append(" on `")
+                .append(escape(e.getMirrorKey()))
+                .append("` — ")
+                .append(e.getSeverity().name())
+                .append(String.format(Locale.ROOT, " (confidence %.2f)", e.getConfidence()));
         if (e.getReappearances() > 0) {
-            text.append(", reappeared ").append(e.getReappearances()).append(e.getReappearances() == 1 ? " time" : " times");
+            text.append(", reappeared ")
+                    .append(e.getReappearances())
+                    .append(e.getReappearances() == 1 ? " time" : " times");
         }
         if (e.getDecision() != null) {
             text.append(", analyst decision ").append(e.getDecision().name());
@@ -61,7 +71,9 @@ final class WebhookPayload {
         int shown = 0;
         for (Evidence evidence : e.getEvidence()) {
             if (shown++ == MAX_EVIDENCE_LINES) {
-                text.append("\n• … and ").append(e.getEvidence().size() - MAX_EVIDENCE_LINES).append(" more");
+                text.append("\n• … and ")
+                        .append(e.getEvidence().size() - MAX_EVIDENCE_LINES)
+                        .append(" more");
                 break;
             }
             text.append("\n• ").append(evidence.getKind().name()).append(' ').append(escape(evidence.getSignature()));
@@ -80,7 +92,9 @@ final class WebhookPayload {
     }
 
     static String escape(String text) {
-        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return text == null
+                ? ""
+                : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     /** Only a well-formed http(s) URL becomes a link; Slack's link syntax characters are not allowed in it. */

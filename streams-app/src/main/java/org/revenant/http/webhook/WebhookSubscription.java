@@ -12,15 +12,29 @@ import org.revenant.avro.AlertEventType;
  * One webhook subscription: where to deliver, which alert events, in which format, signed with
  * which secret. Empty filter sets match everything; filter values are compared case-insensitively.
  */
-public record WebhookSubscription(String name, URI url, Format format, byte[] secret,
-                                  Set<String> datasets, Set<String> severities, Set<String> platforms, Set<String> events,
-                                  boolean allowPrivate, int maxAttempts, Duration backoff, Duration timeout) {
+public record WebhookSubscription(
+        String name,
+        URI url,
+        Format format,
+        byte[] secret,
+        Set<String> datasets,
+        Set<String> severities,
+        Set<String> platforms,
+        Set<String> events,
+        boolean allowPrivate,
+        int maxAttempts,
+        Duration backoff,
+        Duration timeout) {
 
     /**
      * {@code slack}: a Slack/Mattermost incoming-webhook message; {@code json}: the public alert JSON (architecture section 9);
      * {@code cloudevents}: that JSON as the data of a structured-mode CloudEvent 1.0 (docs/decisions/017-integrations.md).
      */
-    public enum Format { SLACK, JSON, CLOUDEVENTS }
+    public enum Format {
+        SLACK,
+        JSON,
+        CLOUDEVENTS
+    }
 
     public WebhookSubscription {
         Objects.requireNonNull(name, "name");
@@ -45,8 +59,10 @@ public record WebhookSubscription(String name, URI url, Format format, byte[] se
         if (event.getEvent() == AlertEventType.UNKNOWN) {
             return false; // a type added by a newer release: its receivers are that release's business
         }
-        return accepts(datasets, event.getDatasetId()) && accepts(severities, event.getSeverity().name())
-                && accepts(platforms, event.getPlatform()) && accepts(events, event.getEvent().name());
+        return accepts(datasets, event.getDatasetId())
+                && accepts(severities, event.getSeverity().name())
+                && accepts(platforms, event.getPlatform())
+                && accepts(events, event.getEvent().name());
     }
 
     /** The URL without its path and query, which often hold a token (Slack hooks): safe for logs and DLQ headers. */
@@ -59,7 +75,11 @@ public record WebhookSubscription(String name, URI url, Format format, byte[] se
     }
 
     private static Set<String> lower(Set<String> values) {
-        return values == null ? Set.of() : values.stream().map(v -> v.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        return values == null
+                ? Set.of()
+                : values.stream()
+                        .map(v -> v.toLowerCase(Locale.ROOT))
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     @Override

@@ -46,7 +46,8 @@ class QueryStoresTest {
 
     @BeforeEach
     void start() {
-        Properties props = RevenantStreams.properties(DetectConfig.defaults(topics), new Properties(), "history-test", stateDir);
+        Properties props =
+                RevenantStreams.properties(DetectConfig.defaults(topics), new Properties(), "history-test", stateDir);
         props.put("bootstrap.servers", "unused:9092");
         DetectionTap tap = new DetectionTap() {
             @Override
@@ -59,10 +60,17 @@ class QueryStoresTest {
                 tapped.add(event);
             }
         };
-        driver = new TopologyTestDriver(RevenantTopology.build(DetectConfig.defaults(topics), new RegistryView(), tap), props);
-        driver.createInputTopic(topics.registry.name(), Serdes.String().serializer(), topics.registry.valueSerde().serializer())
+        driver = new TopologyTestDriver(
+                RevenantTopology.build(DetectConfig.defaults(topics), new RegistryView(), tap), props);
+        driver.createInputTopic(
+                        topics.registry.name(),
+                        Serdes.String().serializer(),
+                        topics.registry.valueSerde().serializer())
                 .pipeInput("ms-celeb-1m", Fixtures.msCeleb());
-        snapshots = driver.createInputTopic(topics.snapshots.name(), Serdes.String().serializer(), topics.snapshots.valueSerde().serializer());
+        snapshots = driver.createInputTopic(
+                topics.snapshots.name(),
+                Serdes.String().serializer(),
+                topics.snapshots.valueSerde().serializer());
     }
 
     @AfterEach
@@ -78,21 +86,28 @@ class QueryStoresTest {
         publish(Fixtures.torrent(MS_CELEB_BTIH), Fixtures.file("MsCeleb/a.tsv", 10));
 
         KeyValueStore<String, AlertEvent> alertHistory = driver.getKeyValueStore(StateStores.ALERT_HISTORY);
-        List<AlertEventType> events = BoundedHistory.read(alertHistory, AlertHistoryRecorder.owner(mirror, "ms-celeb-1m"))
-                .stream().map(AlertEvent::getEvent).toList();
+        List<AlertEventType> events =
+                BoundedHistory.read(alertHistory, AlertHistoryRecorder.owner(mirror, "ms-celeb-1m")).stream()
+                        .map(AlertEvent::getEvent)
+                        .toList();
         assertEquals(List.of(AlertEventType.OPENED, AlertEventType.RESOLVED, AlertEventType.REAPPEARED), events);
         assertEquals(events, tapped.stream().map(AlertEvent::getEvent).toList(), "every event reaches the tap");
         assertEquals(3, chunks.size());
 
         KeyValueStore<String, ManifestChange> mirrorHistory = driver.getKeyValueStore(StateStores.MIRROR_HISTORY);
-        assertEquals(List.of(ChangeKind.APPEARED, ChangeKind.GONE, ChangeKind.REAPPEARED),
-                BoundedHistory.read(mirrorHistory, mirror).stream().map(ManifestChange::getKind).toList());
+        assertEquals(
+                List.of(ChangeKind.APPEARED, ChangeKind.GONE, ChangeKind.REAPPEARED),
+                BoundedHistory.read(mirrorHistory, mirror).stream()
+                        .map(ManifestChange::getKind)
+                        .toList());
     }
 
     @Test
     void historyKeepsOnlyTheNewestItemsOfEachOwner() {
-        KeyValueStore<String, String> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("h"),
-                Serdes.String(), Serdes.String()).withLoggingDisabled().build();
+        KeyValueStore<String, String> store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore("h"), Serdes.String(), Serdes.String())
+                .withLoggingDisabled()
+                .build();
         MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
         store.init(context.getStateStoreContext(), store);
         BoundedHistory<String> history = new BoundedHistory<>(store, 3);

@@ -16,7 +16,12 @@ import org.revenant.wire.AvroSerdes;
 class ManifestPageTest {
 
     private static ManifestEntry file(String path, long size, String sha256) {
-        return ManifestEntry.newBuilder().setPath(path).setSize(size).setKind(EntryKind.FILE).setSha256(sha256).build();
+        return ManifestEntry.newBuilder()
+                .setPath(path)
+                .setSize(size)
+                .setKind(EntryKind.FILE)
+                .setSha256(sha256)
+                .build();
     }
 
     private static String hex(int seed, int length) {
@@ -39,15 +44,41 @@ class ManifestPageTest {
     void everyFieldOfEveryEntrySurvivesAPage() {
         List<ManifestEntry> entries = List.of(
                 ManifestEntry.newBuilder().setPath("").setKind(EntryKind.FILE).build(),
-                ManifestEntry.newBuilder().setPath("README.md").setSize(0L).setKind(EntryKind.FILE)
-                        .setSha256(hex(1, 64)).setSha1(hex(2, 40)).setMd5(hex(3, 32)).setGitBlobSha1(hex(4, 40))
-                        .setLfsSha256(hex(5, 64)).build(),
-                ManifestEntry.newBuilder().setPath("README.md.torrent").setKind(EntryKind.TORRENT_REF).setRef(hex(6, 40)).build(),
+                ManifestEntry.newBuilder()
+                        .setPath("README.md")
+                        .setSize(0L)
+                        .setKind(EntryKind.FILE)
+                        .setSha256(hex(1, 64))
+                        .setSha1(hex(2, 40))
+                        .setMd5(hex(3, 32))
+                        .setGitBlobSha1(hex(4, 40))
+                        .setLfsSha256(hex(5, 64))
+                        .build(),
+                ManifestEntry.newBuilder()
+                        .setPath("README.md.torrent")
+                        .setKind(EntryKind.TORRENT_REF)
+                        .setRef(hex(6, 40))
+                        .build(),
                 // Hashes that are not lowercase hex are kept as they came, not normalized.
-                ManifestEntry.newBuilder().setPath("odd").setSize(Long.MAX_VALUE).setKind(EntryKind.FILE)
-                        .setSha256("ABCDEF").setMd5("abc").setSha1("").build(),
-                ManifestEntry.newBuilder().setPath("\uFF5Ewide").setSize(-1L).setKind(EntryKind.LINK).setRef("https://example.org/x").build(),
-                ManifestEntry.newBuilder().setPath("\uD83D\uDE00").setKind(EntryKind.MAGNET_REF).setRef("r").build());
+                ManifestEntry.newBuilder()
+                        .setPath("odd")
+                        .setSize(Long.MAX_VALUE)
+                        .setKind(EntryKind.FILE)
+                        .setSha256("ABCDEF")
+                        .setMd5("abc")
+                        .setSha1("")
+                        .build(),
+                ManifestEntry.newBuilder()
+                        .setPath("\uFF5Ewide")
+                        .setSize(-1L)
+                        .setKind(EntryKind.LINK)
+                        .setRef("https://example.org/x")
+                        .build(),
+                ManifestEntry.newBuilder()
+                        .setPath("\uD83D\uDE00")
+                        .setKind(EntryKind.MAGNET_REF)
+                        .setRef("r")
+                        .build());
         assertEquals(entries, ManifestPage.decode(ManifestPage.encode(entries)));
         assertEquals(List.of(), ManifestPage.decode(ManifestPage.encode(List.of())));
     }
@@ -60,7 +91,8 @@ class ManifestPageTest {
         long perEntry = 0;
         for (ManifestEntry e : entries) {
             perEntry += serializer.serialize("t", new StoredEntry(e, "8a4e3f0c-0000-4000-8000-000000000000")).length
-                    + e.getPath().length() + 40; // value plus the mirror-scoped key
+                    + e.getPath().length()
+                    + 40; // value plus the mirror-scoped key
         }
         assertTrue(page.length * 4 < perEntry, page.length + " page bytes against " + perEntry + " per-entry bytes");
         assertTrue(page.length < 64 * 1024, "a full page of typical entries stays far under 1 MiB: " + page.length);
@@ -68,16 +100,22 @@ class ManifestPageTest {
 
     @Test
     void unsortedOrRepeatedPathsAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> ManifestPage.encode(List.of(file("b", 1, null), file("a", 1, null))));
-        assertThrows(IllegalArgumentException.class, () -> ManifestPage.encode(List.of(file("a", 1, null), file("a", 2, null))));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ManifestPage.encode(List.of(file("b", 1, null), file("a", 1, null))));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ManifestPage.encode(List.of(file("a", 1, null), file("a", 2, null))));
         // Sorted by UTF-16 units is not sorted by UTF-8 bytes.
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> ManifestPage.encode(List.of(file("\uD83D\uDE00", 1, null), file("\uFF5E", 1, null))));
     }
 
     @Test
     void aPageTooLongIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> ManifestPage.encode(typicalPage(ManifestPage.MAX_ENTRIES + 1)));
+        assertThrows(
+                IllegalArgumentException.class, () -> ManifestPage.encode(typicalPage(ManifestPage.MAX_ENTRIES + 1)));
         List<ManifestEntry> huge = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             huge.add(file(i + "x".repeat(400_000), 1, null));
@@ -90,7 +128,8 @@ class ManifestPageTest {
         byte[] page = ManifestPage.encode(typicalPage(20));
         for (int cut = 0; cut < page.length; cut++) {
             byte[] truncated = Arrays.copyOf(page, cut);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ManifestPage.decode(truncated), "cut at " + cut);
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> ManifestPage.decode(truncated), "cut at " + cut);
             assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
         }
         byte[] trailing = Arrays.copyOf(page, page.length + 1);

@@ -19,8 +19,11 @@ class ManifestStoreTest {
         covered.addAll(ManifestStore.CONTENT_FIELDS.keySet());
         Set<String> schema = new HashSet<>();
         ManifestEntry.getClassSchema().getFields().forEach(f -> schema.add(f.name()));
-        assertEquals(schema, covered, "a ManifestEntry field must be listed in ManifestStore.CONTENT_FIELDS "
-                + "(its change makes an entry MODIFIED) or IDENTITY_FIELDS");
+        assertEquals(
+                schema,
+                covered,
+                "a ManifestEntry field must be listed in ManifestStore.CONTENT_FIELDS "
+                        + "(its change makes an entry MODIFIED) or IDENTITY_FIELDS");
     }
 
     @Test
@@ -43,8 +46,17 @@ class ManifestStoreTest {
     }
 
     private static ManifestEntry full() {
-        return ManifestEntry.newBuilder().setPath("data/a.tsv").setSize(10L).setSha256("aa").setSha1("bb").setMd5("cc")
-                .setGitBlobSha1("dd").setLfsSha256("ee").setKind(EntryKind.FILE).setRef("main").build();
+        return ManifestEntry.newBuilder()
+                .setPath("data/a.tsv")
+                .setSize(10L)
+                .setSha256("aa")
+                .setSha1("bb")
+                .setMd5("cc")
+                .setGitBlobSha1("dd")
+                .setLfsSha256("ee")
+                .setKind(EntryKind.FILE)
+                .setRef("main")
+                .build();
     }
 
     private static Object other(Object value) {

@@ -23,8 +23,12 @@ class EvaluationTest {
 
     @Test
     void evidenceAtTheThresholdBecomesAnAssessment() {
-        Map<String, AlertLifecycle.Assessment> out = Evaluation.assess(INDEX,
-                List.of(hit(SignatureKind.FILE_SIZE, 0.9), hit(SignatureKind.FILE_NAME_SIZE, 0.9)), SMALL, 0.5, null);
+        Map<String, AlertLifecycle.Assessment> out = Evaluation.assess(
+                INDEX,
+                List.of(hit(SignatureKind.FILE_SIZE, 0.9), hit(SignatureKind.FILE_NAME_SIZE, 0.9)),
+                SMALL,
+                0.5,
+                null);
         AlertLifecycle.Assessment assessment = out.get("ms-celeb-1m");
         assertEquals(0.99, assessment.confidence());
         assertEquals(Severity.CONFIRMED, assessment.severity());
@@ -32,7 +36,8 @@ class EvaluationTest {
 
     @Test
     void evidenceBelowTheThresholdOrOfUnknownDatasetsIsDropped() {
-        assertTrue(Evaluation.assess(INDEX, List.of(hit(SignatureKind.FILE_NAME, 0.35)), SMALL, 0.5, null).isEmpty());
+        assertTrue(Evaluation.assess(INDEX, List.of(hit(SignatureKind.FILE_NAME, 0.35)), SMALL, 0.5, null)
+                .isEmpty());
         Hit unknown = new Hit("not-in-registry", evidence(SignatureKind.FILE_SIZE, 0.9), 1L);
         assertTrue(Evaluation.assess(INDEX, List.of(unknown), SMALL, 0.5, null).isEmpty());
     }
@@ -41,7 +46,11 @@ class EvaluationTest {
     void anAliasCountsForLittleUnlessTheMirrorHoldsData() {
         List<Hit> alias = List.of(hit(SignatureKind.ALIAS, 0.5));
         assertTrue(Evaluation.assess(INDEX, alias, SMALL, 0.5, null).isEmpty());
-        assertEquals(0.5, Evaluation.assess(INDEX, alias, LARGE, 0.5, null).get("ms-celeb-1m").confidence());
+        assertEquals(
+                0.5,
+                Evaluation.assess(INDEX, alias, LARGE, 0.5, null)
+                        .get("ms-celeb-1m")
+                        .confidence());
         assertTrue(LARGE.holdsData());
     }
 
@@ -49,11 +58,15 @@ class EvaluationTest {
     void onlyRestrictsTheAssessedDatasets() {
         List<Hit> hits = List.of(hit(SignatureKind.BTIH, 1.0));
         assertTrue(Evaluation.assess(INDEX, hits, SMALL, 0.5, Set.of("other")).isEmpty());
-        assertEquals(Set.of("ms-celeb-1m"), Evaluation.assess(INDEX, hits, SMALL, 0.5, Set.of("ms-celeb-1m")).keySet());
+        assertEquals(
+                Set.of("ms-celeb-1m"),
+                Evaluation.assess(INDEX, hits, SMALL, 0.5, Set.of("ms-celeb-1m"))
+                        .keySet());
     }
 
     private static Evaluation.MirrorFacts facts(long entries, long bytes, long maxFile) {
-        return new Evaluation.MirrorFacts(Fixtures.torrent(Fixtures.MS_CELEB_BTIH), "s1", Fixtures.NOW, entries, bytes, maxFile);
+        return new Evaluation.MirrorFacts(
+                Fixtures.torrent(Fixtures.MS_CELEB_BTIH), "s1", Fixtures.NOW, entries, bytes, maxFile);
     }
 
     private static Hit hit(SignatureKind kind, double weight) {
@@ -61,6 +74,11 @@ class EvaluationTest {
     }
 
     private static Evidence evidence(SignatureKind kind, double weight) {
-        return Evidence.newBuilder().setKind(kind).setSignature(kind + "-" + weight).setWeight(weight).setDetail("test").build();
+        return Evidence.newBuilder()
+                .setKind(kind)
+                .setSignature(kind + "-" + weight)
+                .setWeight(weight)
+                .setDetail("test")
+                .build();
     }
 }

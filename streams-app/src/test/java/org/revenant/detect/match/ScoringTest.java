@@ -32,6 +32,10 @@ class ScoringTest {
     }
 
     private static Evidence evidence(double weight) {
-        return Evidence.newBuilder().setKind(SignatureKind.FILE_SIZE).setSignature("w" + weight).setWeight(weight).build();
+        return Evidence.newBuilder()
+                .setKind(SignatureKind.FILE_SIZE)
+                .setSignature("w" + weight)
+                .setWeight(weight)
+                .build();
     }
 }

@@ -46,8 +46,8 @@ class RegistryReconciliationPunctuationTest {
     @BeforeEach
     void start() {
         StateStores stores = new StateStores(Topics.defaults());
-        for (StateStores.Store<?> store : List.of(stores.assembly, stores.alerts, stores.manifestEntries, stores.manifestMirrors,
-                stores.registrySeen)) {
+        for (StateStores.Store<?> store : List.of(
+                stores.assembly, stores.alerts, stores.manifestEntries, stores.manifestMirrors, stores.registrySeen)) {
             add(store);
         }
         alerts = context.getStateStore(StateStores.ALERTS);
@@ -58,15 +58,18 @@ class RegistryReconciliationPunctuationTest {
         tick = context.scheduledPunctuators().get(0);
         assertEquals(PunctuationType.WALL_CLOCK_TIME, tick.getType());
         assertEquals(CHECK, tick.getInterval());
-        for (SnapshotChunk chunk : Fixtures.snapshot(Fixtures.torrent(Fixtures.MS_CELEB_BTIH), Fixtures.file("MsCeleb/a.tsv", 10))) {
+        for (SnapshotChunk chunk :
+                Fixtures.snapshot(Fixtures.torrent(Fixtures.MS_CELEB_BTIH), Fixtures.file("MsCeleb/a.tsv", 10))) {
             matcher.process(new Record<>(MIRROR, chunk, Fixtures.NOW.toEpochMilli()));
         }
         context.resetForwards();
     }
 
     private <V> void add(StateStores.Store<V> store) {
-        KeyValueStore<String, V> kv = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(store.name()),
-                store.keySerde(), store.valueSerde()).withLoggingDisabled().build();
+        KeyValueStore<String, V> kv = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(store.name()), store.keySerde(), store.valueSerde())
+                .withLoggingDisabled()
+                .build();
         kv.init(context.getStateStoreContext(), kv);
         context.addStateStore(kv);
     }
@@ -80,8 +83,12 @@ class RegistryReconciliationPunctuationTest {
         assertTrue(events().isEmpty(), "nothing happens between ticks");
         tick.getPunctuator().punctuate(Fixtures.NOW.toEpochMilli() + CHECK.toMillis());
 
-        assertEquals(List.of(AlertEventType.OPENED), events().stream().map(AlertEvent::getEvent).toList());
-        assertEquals(AlertStatus.OPEN, alerts.get(MirrorScopedKey.of(MIRROR, "ms-celeb-1m")).getStatus());
+        assertEquals(
+                List.of(AlertEventType.OPENED),
+                events().stream().map(AlertEvent::getEvent).toList());
+        assertEquals(
+                AlertStatus.OPEN,
+                alerts.get(MirrorScopedKey.of(MIRROR, "ms-celeb-1m")).getStatus());
         assertNotNull(seen.get("ms-celeb-1m"));
 
         tick.getPunctuator().punctuate(Fixtures.NOW.toEpochMilli() + 2 * CHECK.toMillis());
@@ -92,45 +99,72 @@ class RegistryReconciliationPunctuationTest {
     void aDatasetReplacedByAnInvalidRecordKeepsItsAlertWhileARemovedOneResolves() {
         view.swap(new RegistryIndex(List.of(Fixtures.msCeleb())));
         tick.getPunctuator().punctuate(Fixtures.NOW.toEpochMilli());
-        assertEquals(List.of(AlertEventType.OPENED), events().stream().map(AlertEvent::getEvent).toList());
+        assertEquals(
+                List.of(AlertEventType.OPENED),
+                events().stream().map(AlertEvent::getEvent).toList());
 
         // The same id with a signature that breaks the rules: skipped by the index, which is not a removal.
         RetractedDataset broken = RetractedDataset.newBuilder(Fixtures.msCeleb())
-                .setSignatures(List.of(Signature.newBuilder().setKind(SignatureKind.BTIH).setValue(null).build()))
+                .setSignatures(List.of(Signature.newBuilder()
+                        .setKind(SignatureKind.BTIH)
+                        .setValue(null)
+                        .build()))
                 .build();
         RegistryIndex skipping = new RegistryIndex(List.of(broken));
-        assertTrue(skipping.skipped().containsKey("ms-celeb-1m"), "the broken record is skipped: " + skipping.skipped());
+        assertTrue(
+                skipping.skipped().containsKey("ms-celeb-1m"), "the broken record is skipped: " + skipping.skipped());
         view.swap(skipping);
         tick.getPunctuator().punctuate(Fixtures.NOW.toEpochMilli() + CHECK.toMillis());
         assertEquals(1, events().size(), "a skipped record leaves the alert as it is: " + events());
-        assertEquals(AlertStatus.OPEN, alerts.get(MirrorScopedKey.of(MIRROR, "ms-celeb-1m")).getStatus());
+        assertEquals(
+                AlertStatus.OPEN,
+                alerts.get(MirrorScopedKey.of(MIRROR, "ms-celeb-1m")).getStatus());
 
         view.swap(new RegistryIndex(List.of()));
         tick.getPunctuator().punctuate(Fixtures.NOW.toEpochMilli() + 2 * CHECK.toMillis());
-        assertEquals(List.of(AlertEventType.OPENED, AlertEventType.RESOLVED), events().stream().map(AlertEvent::getEvent).toList());
-        assertEquals(AlertStatus.RESOLVED, alerts.get(MirrorScopedKey.of(MIRROR, "ms-celeb-1m")).getStatus());
+        assertEquals(
+                List.of(AlertEventType.OPENED, AlertEventType.RESOLVED),
+                events().stream().map(AlertEvent::getEvent).toList());
+        assertEquals(
+                AlertStatus.RESOLVED,
+                alerts.get(MirrorScopedKey.of(MIRROR, "ms-celeb-1m")).getStatus());
     }
 
     @Test
     void aDatasetWhoseNewerRecordAddsASignatureKindThisReleaseDoesNotKnowStillMatchesOnTheRest() {
         view.swap(new RegistryIndex(List.of(Fixtures.msCeleb())));
         tick.getPunctuator().punctuate(Fixtures.NOW.toEpochMilli());
-        assertEquals(List.of(AlertEventType.OPENED), events().stream().map(AlertEvent::getEvent).toList());
+        assertEquals(
+                List.of(AlertEventType.OPENED),
+                events().stream().map(AlertEvent::getEvent).toList());
 
         // UNKNOWN is what this release's reader makes of a kind added later (SchemaHistoryTest shows the resolution).
-        List<Signature> signatures = new java.util.ArrayList<>(Fixtures.msCeleb().getSignatures());
-        signatures.add(Signature.newBuilder().setKind(SignatureKind.UNKNOWN).setValue("a later kind").build());
-        RetractedDataset newer = RetractedDataset.newBuilder(Fixtures.msCeleb()).setSignatures(signatures).build();
+        List<Signature> signatures =
+                new java.util.ArrayList<>(Fixtures.msCeleb().getSignatures());
+        signatures.add(Signature.newBuilder()
+                .setKind(SignatureKind.UNKNOWN)
+                .setValue("a later kind")
+                .build());
+        RetractedDataset newer = RetractedDataset.newBuilder(Fixtures.msCeleb())
+                .setSignatures(signatures)
+                .build();
         view.swap(new RegistryIndex(List.of(newer)));
         tick.getPunctuator().punctuate(Fixtures.NOW.toEpochMilli() + CHECK.toMillis());
 
-        assertTrue(events().stream().noneMatch(e -> e.getEvent() == AlertEventType.RESOLVED), "still matched: " + events());
-        assertEquals(AlertStatus.OPEN, alerts.get(MirrorScopedKey.of(MIRROR, "ms-celeb-1m")).getStatus());
+        assertTrue(
+                events().stream().noneMatch(e -> e.getEvent() == AlertEventType.RESOLVED),
+                "still matched: " + events());
+        assertEquals(
+                AlertStatus.OPEN,
+                alerts.get(MirrorScopedKey.of(MIRROR, "ms-celeb-1m")).getStatus());
         assertNotNull(seen.get("ms-celeb-1m"));
     }
 
     private List<AlertEvent> events() {
-        return context.forwarded().stream().map(f -> f.record().value())
-                .filter(AlertEvent.class::isInstance).map(AlertEvent.class::cast).toList();
+        return context.forwarded().stream()
+                .map(f -> f.record().value())
+                .filter(AlertEvent.class::isInstance)
+                .map(AlertEvent.class::cast)
+                .toList();
     }
 }

@@ -51,12 +51,18 @@ class RegistryReconciliationTest {
     void start() {
         StateStores stores = new StateStores(topics);
         Topology topology = new Topology();
-        topology.addSource("snapshots", topics.snapshots.keySerde().deserializer(), topics.snapshots.valueSerde().deserializer(),
+        topology.addSource(
+                "snapshots",
+                topics.snapshots.keySerde().deserializer(),
+                topics.snapshots.valueSerde().deserializer(),
                 topics.snapshots.name());
         topology.addProcessor("matcher", () -> new SnapshotMatcher(view, 0.5, CHECK), "snapshots");
-        topology.addProcessor("out", () -> (Processor<String, SpecificRecord, Void, Void>) record -> out.add(record.value()), "matcher");
-        for (StateStores.Store<?> store : List.of(stores.assembly, stores.alerts, stores.manifestEntries, stores.manifestMirrors,
-                stores.registrySeen)) {
+        topology.addProcessor(
+                "out",
+                () -> (Processor<String, SpecificRecord, Void, Void>) record -> out.add(record.value()),
+                "matcher");
+        for (StateStores.Store<?> store : List.of(
+                stores.assembly, stores.alerts, stores.manifestEntries, stores.manifestMirrors, stores.registrySeen)) {
             topology.addStateStore(store.builder(), "matcher");
         }
         Properties props = new Properties();
@@ -73,7 +79,8 @@ class RegistryReconciliationTest {
 
     @Test
     void aDatasetAddedAfterTheCrawlFindsTheHeldManifestOnTheNextTick() {
-        for (SnapshotChunk chunk : Fixtures.snapshot(Fixtures.torrent(Fixtures.MS_CELEB_BTIH), Fixtures.file("MsCeleb/a.tsv", 10))) {
+        for (SnapshotChunk chunk :
+                Fixtures.snapshot(Fixtures.torrent(Fixtures.MS_CELEB_BTIH), Fixtures.file("MsCeleb/a.tsv", 10))) {
             snapshots.pipeInput(MIRROR, chunk);
         }
         harness.advanceWallClock(CHECK);
@@ -84,11 +91,18 @@ class RegistryReconciliationTest {
         harness.advanceWallClock(CHECK);
 
         List<AlertEvent> events = alertEvents();
-        assertEquals(List.of(AlertEventType.OPENED), events.stream().map(AlertEvent::getEvent).toList());
-        assertTrue(events.get(0).getEventId().contains("registry-"), "the cause is the registry change: " + events.get(0).getEventId());
-        AlertState stored = harness.<String, AlertState>store(StateStores.ALERTS).get(MirrorScopedKey.of(MIRROR, "ms-celeb-1m"));
+        assertEquals(
+                List.of(AlertEventType.OPENED),
+                events.stream().map(AlertEvent::getEvent).toList());
+        assertTrue(
+                events.get(0).getEventId().contains("registry-"),
+                "the cause is the registry change: " + events.get(0).getEventId());
+        AlertState stored =
+                harness.<String, AlertState>store(StateStores.ALERTS).get(MirrorScopedKey.of(MIRROR, "ms-celeb-1m"));
         assertNotNull(stored);
-        assertNotNull(harness.<String, String>store(StateStores.REGISTRY_SEEN).get("ms-celeb-1m"), "the reconciled version is remembered");
+        assertNotNull(
+                harness.<String, String>store(StateStores.REGISTRY_SEEN).get("ms-celeb-1m"),
+                "the reconciled version is remembered");
 
         harness.advanceWallClock(CHECK);
         assertEquals(1, alertEvents().size(), "an applied registry change is not applied again");
@@ -98,18 +112,26 @@ class RegistryReconciliationTest {
     void aDatasetRemovedFromTheRegistryResolvesItsAlerts() {
         view.swap(new RegistryIndex(List.of(Fixtures.msCeleb())));
         harness.advanceWallClock(CHECK);
-        for (SnapshotChunk chunk : Fixtures.snapshot(Fixtures.torrent(Fixtures.MS_CELEB_BTIH), Fixtures.file("MsCeleb/a.tsv", 10))) {
+        for (SnapshotChunk chunk :
+                Fixtures.snapshot(Fixtures.torrent(Fixtures.MS_CELEB_BTIH), Fixtures.file("MsCeleb/a.tsv", 10))) {
             snapshots.pipeInput(MIRROR, chunk);
         }
-        assertEquals(List.of(AlertEventType.OPENED), alertEvents().stream().map(AlertEvent::getEvent).toList());
+        assertEquals(
+                List.of(AlertEventType.OPENED),
+                alertEvents().stream().map(AlertEvent::getEvent).toList());
 
         view.swap(new RegistryIndex(List.of()));
         harness.advanceWallClock(CHECK);
 
-        assertEquals(List.of(AlertEventType.OPENED, AlertEventType.RESOLVED), alertEvents().stream().map(AlertEvent::getEvent).toList());
+        assertEquals(
+                List.of(AlertEventType.OPENED, AlertEventType.RESOLVED),
+                alertEvents().stream().map(AlertEvent::getEvent).toList());
     }
 
     private List<AlertEvent> alertEvents() {
-        return out.stream().filter(AlertEvent.class::isInstance).map(AlertEvent.class::cast).toList();
+        return out.stream()
+                .filter(AlertEvent.class::isInstance)
+                .map(AlertEvent.class::cast)
+                .toList();
     }
 }

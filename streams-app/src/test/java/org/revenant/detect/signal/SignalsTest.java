@@ -50,10 +50,18 @@ class SignalsTest {
 
     @Test
     void manifestSketchesEstimateOverlapAndIgnoreCosmeticNameDifferences() {
-        long[] original = LongStream.range(0, 1000).map(i -> ManifestSketch.pairHash("dir/file-" + i + ".jpg", 1000 + i)).toArray();
-        long[] renamed = LongStream.range(0, 1000).map(i -> ManifestSketch.pairHash("other/FILE_" + i + ".JPG", 1000 + i)).toArray();
-        long[] half = LongStream.range(500, 1500).map(i -> ManifestSketch.pairHash("file-" + i + ".jpg", 1000 + i)).toArray();
-        long[] unrelated = LongStream.range(0, 1000).map(i -> ManifestSketch.pairHash("file-" + i + ".jpg", 5000 + i)).toArray();
+        long[] original = LongStream.range(0, 1000)
+                .map(i -> ManifestSketch.pairHash("dir/file-" + i + ".jpg", 1000 + i))
+                .toArray();
+        long[] renamed = LongStream.range(0, 1000)
+                .map(i -> ManifestSketch.pairHash("other/FILE_" + i + ".JPG", 1000 + i))
+                .toArray();
+        long[] half = LongStream.range(500, 1500)
+                .map(i -> ManifestSketch.pairHash("file-" + i + ".jpg", 1000 + i))
+                .toArray();
+        long[] unrelated = LongStream.range(0, 1000)
+                .map(i -> ManifestSketch.pairHash("file-" + i + ".jpg", 5000 + i))
+                .toArray();
 
         byte[] a = ManifestSketch.signature(original);
         assertEquals(1.0, ManifestSketch.similarity(a, ManifestSketch.signature(renamed)));
@@ -61,7 +69,8 @@ class SignalsTest {
         assertEquals(1.0 / 3, ManifestSketch.similarity(a, ManifestSketch.signature(half)), 0.08);
         assertEquals(0.0, ManifestSketch.similarity(a, ManifestSketch.signature(unrelated)), 0.05);
         // Duplicates do not change the set.
-        long[] doubled = LongStream.concat(LongStream.of(original), LongStream.of(original)).toArray();
+        long[] doubled = LongStream.concat(LongStream.of(original), LongStream.of(original))
+                .toArray();
         assertEquals(1.0, ManifestSketch.similarity(a, ManifestSketch.signature(doubled)));
     }
 }

@@ -38,6 +38,8 @@ class AlertKeyTest {
     @Test
     void storeKeyIsMirrorScopedSoAMirrorsAlertsAreOnePrefixRange() {
         assertEquals("torrent:abc\u0000ms-celeb-1m", new AlertKey("ms-celeb-1m", "torrent:abc").storeKey());
-        assertTrue(new AlertKey("ms-celeb-1m", "torrent:abc").storeKey().startsWith(MirrorScopedKey.prefix("torrent:abc")));
+        assertTrue(new AlertKey("ms-celeb-1m", "torrent:abc")
+                .storeKey()
+                .startsWith(MirrorScopedKey.prefix("torrent:abc")));
     }
 }

@@ -24,8 +24,10 @@ class MirrorScopedKeyTest {
 
     @Test
     void aMirrorsRangeDoesNotTakeInAMirrorWhoseKeyExtendsIt() {
-        KeyValueStore<String, String> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("keys"),
-                Serdes.String(), Serdes.String()).withLoggingDisabled().build();
+        KeyValueStore<String, String> store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore("keys"), Serdes.String(), Serdes.String())
+                .withLoggingDisabled()
+                .build();
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
         store.put(MirrorScopedKey.of("github:o/r", "b"), "r-b");
         store.put(MirrorScopedKey.of("github:o/r", "a"), "r-a");

@@ -26,7 +26,9 @@ class RevenantMetricsTest {
             components.register("webhooks", false).up();
             assertTrue(metrics.scrape().contains("revenant_component_up{component=\"webhooks\"} 1"));
             components.remove("webhooks");
-            assertFalse(metrics.scrape().contains("component=\"webhooks\""), "a component closed on purpose leaves the metrics");
+            assertFalse(
+                    metrics.scrape().contains("component=\"webhooks\""),
+                    "a component closed on purpose leaves the metrics");
         }
     }
 

@@ -43,8 +43,12 @@ class WebhookConfigTest {
 
     @Test
     void formatCloudeventsIsReadInAnyCase() throws Exception {
-        Path file = Files.writeString(dir.resolve("ce.yaml"), "webhooks:\n  - url: https://events.example.org/in\n    secret: x\n    format: CloudEvents\n");
-        assertEquals(WebhookSubscription.Format.CLOUDEVENTS, WebhookConfig.load(file, Map.<String, String>of()::get).get(0).format());
+        Path file = Files.writeString(
+                dir.resolve("ce.yaml"),
+                "webhooks:\n  - url: https://events.example.org/in\n    secret: x\n    format: CloudEvents\n");
+        assertEquals(
+                WebhookSubscription.Format.CLOUDEVENTS,
+                WebhookConfig.load(file, Map.<String, String>of()::get).get(0).format());
     }
 
     @Test
@@ -56,12 +60,19 @@ class WebhookConfigTest {
     void errorsNameTheFileTheSubscriptionAndTheProblem() throws Exception {
         assertError("webhooks:\n  - format: json\n    secret: x\n", "webhooks[0]: missing url");
         assertError("webhooks:\n  - url: ftp://example.org/x\n    secret: x\n", "must be an http(s) URL");
-        assertError("webhooks:\n  - url: https://example.org/x\n    secret: x\n    format: xml\n", "'xml' is not slack or json");
-        assertError("webhooks:\n  - url: https://example.org/x\n    secretEnv: NOT_SET_ANYWHERE\n", "NOT_SET_ANYWHERE is not set");
+        assertError(
+                "webhooks:\n  - url: https://example.org/x\n    secret: x\n    format: xml\n",
+                "'xml' is not slack or json");
+        assertError(
+                "webhooks:\n  - url: https://example.org/x\n    secretEnv: NOT_SET_ANYWHERE\n",
+                "NOT_SET_ANYWHERE is not set");
         assertError("webhooks:\n  - url: https://example.org/x\n", "needs secretEnv");
-        assertError("webhooks:\n  - url: https://example.org/x\n    secret: x\n    retry: 3\n", "unknown field 'retry'");
+        assertError(
+                "webhooks:\n  - url: https://example.org/x\n    secret: x\n    retry: 3\n", "unknown field 'retry'");
         assertError("webhooks:\n  - url: https://example.org/x\n    secret: x\n    backoff: soon\n", "not a duration");
-        assertError("webhooks:\n  - url: https://example.org/x\n    secret: x\n    filters: {dataset: [a]}\n", "unknown filter 'dataset'");
+        assertError(
+                "webhooks:\n  - url: https://example.org/x\n    secret: x\n    filters: {dataset: [a]}\n",
+                "unknown filter 'dataset'");
     }
 
     @Test
@@ -76,7 +87,9 @@ class WebhookConfigTest {
         assertError(base + "    backoff: 2h\n", "backoff: must be at most 60s");
         assertError(base + "    allowPrivate: sometimes\n", "allowPrivate: must be true or false");
         assertError(base + "    name: \"team slack\\r\\nX-Injected: 1\"\n", "name: must be 1 to 64 letters");
-        assertError("webhooks:\n  - url: https://user:pw@example.org/x\n    secret: x\n", "must not hold a user or password");
+        assertError(
+                "webhooks:\n  - url: https://user:pw@example.org/x\n    secret: x\n",
+                "must not hold a user or password");
         assertError("webhooks:\n  - url: javascript:alert(1)\n    secret: x\n", "must be an http(s) URL");
         assertError("webhooks:\n  - url: https://example.org/датасет\n    secret: x\n", "must be plain ASCII");
     }
@@ -84,21 +97,31 @@ class WebhookConfigTest {
     @Test
     void aLoadErrorIsOneLine() throws Exception {
         Path file = write("webhooks:\n  - url: https://example.org/x\n    secret: x\n    timeout: 0s\n");
-        WebhookConfig.InvalidConfig e = assertThrows(WebhookConfig.InvalidConfig.class, () -> WebhookConfig.load(file, k -> null));
+        WebhookConfig.InvalidConfig e =
+                assertThrows(WebhookConfig.InvalidConfig.class, () -> WebhookConfig.load(file, k -> null));
         assertEquals(1, e.getMessage().lines().count(), e.getMessage());
     }
 
     @Test
     void anEventTypeFromANewerReleaseIsDeliveredToNoSubscription() {
-        WebhookSubscription all = WebhookFixtures.subscription("all", java.net.URI.create("https://example.org/hook"),
-                WebhookSubscription.Format.JSON, false, 1, Set.of(), Set.of());
-        assertTrue(all.matches(WebhookFixtures.event("ms-celeb-1m", org.revenant.avro.AlertEventType.OPENED, "github:a/b", "MS")));
-        assertFalse(all.matches(WebhookFixtures.event("ms-celeb-1m", org.revenant.avro.AlertEventType.UNKNOWN, "github:a/b", "MS")));
+        WebhookSubscription all = WebhookFixtures.subscription(
+                "all",
+                java.net.URI.create("https://example.org/hook"),
+                WebhookSubscription.Format.JSON,
+                false,
+                1,
+                Set.of(),
+                Set.of());
+        assertTrue(all.matches(
+                WebhookFixtures.event("ms-celeb-1m", org.revenant.avro.AlertEventType.OPENED, "github:a/b", "MS")));
+        assertFalse(all.matches(
+                WebhookFixtures.event("ms-celeb-1m", org.revenant.avro.AlertEventType.UNKNOWN, "github:a/b", "MS")));
     }
 
     private void assertError(String yaml, String expected) throws Exception {
         Path file = write(yaml);
-        WebhookConfig.InvalidConfig e = assertThrows(WebhookConfig.InvalidConfig.class, () -> WebhookConfig.load(file, k -> null));
+        WebhookConfig.InvalidConfig e =
+                assertThrows(WebhookConfig.InvalidConfig.class, () -> WebhookConfig.load(file, k -> null));
         assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains(expected), e.getMessage());
     }
 

@@ -28,7 +28,8 @@ import org.revenant.wire.AlertJson;
 
 class WebhookDispatcherTest {
 
-    private final MockProducer<byte[], byte[]> dlq = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final MockProducer<byte[], byte[]> dlq =
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final RevenantMetrics metrics = new RevenantMetrics();
     private WebhookFixtures.Receiver receiver;
 
@@ -44,7 +45,8 @@ class WebhookDispatcherTest {
     void jsonDeliveryIsSignedAndCarriesTheEventIdAsIdempotencyKey() throws Exception {
         receiver = new WebhookFixtures.Receiver();
         AlertEvent alert = event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS-Celeb-1M");
-        WebhookSubscription s = subscription("ts", receiver.url(), WebhookSubscription.Format.JSON, true, 3, Set.of(), Set.of());
+        WebhookSubscription s =
+                subscription("ts", receiver.url(), WebhookSubscription.Format.JSON, true, 3, Set.of(), Set.of());
 
         assertEquals(WebhookDispatcher.Outcome.DELIVERED, dispatcher(s).deliver(s, alert, "alerts", 0, 7));
 
@@ -54,21 +56,32 @@ class WebhookDispatcherTest {
         assertEquals("OPENED", got.header("X-Revenant-Event"));
         long timestamp = Long.parseLong(got.header("X-Revenant-Timestamp"));
         assertTrue(Math.abs(timestamp - System.currentTimeMillis() / 1000) < 60);
-        assertEquals(WebhookSigner.sign("s3cret".getBytes(StandardCharsets.UTF_8), timestamp, got.body()), got.header("X-Revenant-Signature"));
-        assertFalse(got.header("X-Revenant-Signature").equals(WebhookSigner.sign("other".getBytes(StandardCharsets.UTF_8), timestamp, got.body())));
+        assertEquals(
+                WebhookSigner.sign("s3cret".getBytes(StandardCharsets.UTF_8), timestamp, got.body()),
+                got.header("X-Revenant-Signature"));
+        assertFalse(got.header("X-Revenant-Signature")
+                .equals(WebhookSigner.sign("other".getBytes(StandardCharsets.UTF_8), timestamp, got.body())));
         assertTrue(dlq.history().isEmpty());
-        assertTrue(metrics.scrape().contains("revenant_webhook_deliveries_total{outcome=\"delivered\",subscription=\"ts\"} 1.0"), metrics.scrape());
+        assertTrue(
+                metrics.scrape()
+                        .contains("revenant_webhook_deliveries_total{outcome=\"delivered\",subscription=\"ts\"} 1.0"),
+                metrics.scrape());
     }
 
     @Test
     void serverErrorsAreRetriedWithTheSameIdempotencyKeyUntilDelivered() throws Exception {
         receiver = new WebhookFixtures.Receiver(500, 503, 429);
         AlertEvent alert = event("ms-celeb-1m", AlertEventType.REAPPEARED, "github:a/b", "MS-Celeb-1M");
-        WebhookSubscription s = subscription("ts", receiver.url(), WebhookSubscription.Format.JSON, true, 5, Set.of(), Set.of());
+        WebhookSubscription s =
+                subscription("ts", receiver.url(), WebhookSubscription.Format.JSON, true, 5, Set.of(), Set.of());
 
         assertEquals(WebhookDispatcher.Outcome.DELIVERED, dispatcher(s).deliver(s, alert, "alerts", 0, 7));
         assertEquals(4, receiver.received.size());
-        assertEquals(Set.of(WebhookDispatcher.idempotencyKey(alert.getEventId())), receiver.received.stream().map(r -> r.header("Idempotency-Key")).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(
+                Set.of(WebhookDispatcher.idempotencyKey(alert.getEventId())),
+                receiver.received.stream()
+                        .map(r -> r.header("Idempotency-Key"))
+                        .collect(java.util.stream.Collectors.toSet()));
         assertTrue(dlq.history().isEmpty());
     }
 
@@ -76,7 +89,8 @@ class WebhookDispatcherTest {
     void afterTheLastFailedAttemptTheDeliveryGoesToTheDlqWithItsProvenance() throws Exception {
         receiver = new WebhookFixtures.Receiver(500, 500, 500, 500);
         AlertEvent alert = event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS-Celeb-1M");
-        WebhookSubscription s = subscription("ts", receiver.url(), WebhookSubscription.Format.JSON, true, 3, Set.of(), Set.of());
+        WebhookSubscription s =
+                subscription("ts", receiver.url(), WebhookSubscription.Format.JSON, true, 3, Set.of(), Set.of());
 
         assertEquals(WebhookDispatcher.Outcome.FAILED, dispatcher(s).deliver(s, alert, "revenant.alerts", 1, 42));
         assertEquals(3, receiver.received.size());
@@ -94,9 +108,12 @@ class WebhookDispatcherTest {
     @Test
     void aClientErrorIsNotRetried() throws Exception {
         receiver = new WebhookFixtures.Receiver(400);
-        WebhookSubscription s = subscription("ts", receiver.url(), WebhookSubscription.Format.JSON, true, 5, Set.of(), Set.of());
-        assertEquals(WebhookDispatcher.Outcome.FAILED,
-                dispatcher(s).deliver(s, event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0));
+        WebhookSubscription s =
+                subscription("ts", receiver.url(), WebhookSubscription.Format.JSON, true, 5, Set.of(), Set.of());
+        assertEquals(
+                WebhookDispatcher.Outcome.FAILED,
+                dispatcher(s)
+                        .deliver(s, event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0));
         assertEquals(1, receiver.received.size());
         assertEquals(1, dlq.history().size());
     }
@@ -104,35 +121,56 @@ class WebhookDispatcherTest {
     @Test
     void unreachableTargetFailsAfterItsAttempts() throws Exception {
         URI closed = URI.create("http://127.0.0.1:" + freePort() + "/hook");
-        WebhookSubscription s = subscription("down", closed, WebhookSubscription.Format.JSON, true, 2, Set.of(), Set.of());
-        assertEquals(WebhookDispatcher.Outcome.FAILED,
-                dispatcher(s).deliver(s, event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0));
-        assertTrue(header(dlq.history().get(0), "revenant.webhook.error").contains("ConnectException"), header(dlq.history().get(0), "revenant.webhook.error"));
+        WebhookSubscription s =
+                subscription("down", closed, WebhookSubscription.Format.JSON, true, 2, Set.of(), Set.of());
+        assertEquals(
+                WebhookDispatcher.Outcome.FAILED,
+                dispatcher(s)
+                        .deliver(s, event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0));
+        assertTrue(
+                header(dlq.history().get(0), "revenant.webhook.error").contains("ConnectException"),
+                header(dlq.history().get(0), "revenant.webhook.error"));
     }
 
     @Test
     void loopbackAndPrivateTargetsAreRefusedUnlessTheSubscriptionAllowsThem() throws Exception {
         receiver = new WebhookFixtures.Receiver();
-        WebhookSubscription s = subscription("strict", receiver.url(), WebhookSubscription.Format.JSON, false, 3, Set.of(), Set.of());
-        assertEquals(WebhookDispatcher.Outcome.REFUSED,
-                dispatcher(s).deliver(s, event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0));
+        WebhookSubscription s =
+                subscription("strict", receiver.url(), WebhookSubscription.Format.JSON, false, 3, Set.of(), Set.of());
+        assertEquals(
+                WebhookDispatcher.Outcome.REFUSED,
+                dispatcher(s)
+                        .deliver(s, event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0));
         assertTrue(receiver.received.isEmpty());
         assertTrue(header(dlq.history().get(0), "revenant.webhook.error").startsWith("refused"));
-        for (String address : List.of("10.1.2.3", "192.168.0.1", "172.16.5.4", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fd00::1")) {
+        for (String address : List.of(
+                "10.1.2.3",
+                "192.168.0.1",
+                "172.16.5.4",
+                "169.254.169.254",
+                "100.64.0.1",
+                "0.0.0.0",
+                "::1",
+                "fd00::1")) {
             assertTrue(TargetGuard.isPrivate(java.net.InetAddress.getByName(address)), address);
         }
         assertFalse(TargetGuard.isPrivate(java.net.InetAddress.getByName("93.184.215.14")));
         byte[] mappedLoopback = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 127, 0, 0, 1};
-        assertTrue(TargetGuard.isPrivate(java.net.Inet6Address.getByAddress(null, mappedLoopback, -1)), "::ffff:127.0.0.1");
+        assertTrue(
+                TargetGuard.isPrivate(java.net.Inet6Address.getByAddress(null, mappedLoopback, -1)),
+                "::ffff:127.0.0.1");
     }
 
     @Test
     void onlyMatchingSubscriptionsReceiveAnEvent() throws Exception {
         receiver = new WebhookFixtures.Receiver();
         URI base = receiver.url();
-        WebhookSubscription reappearances = subscription("reappeared-only", base, WebhookSubscription.Format.JSON, true, 1, Set.of(), Set.of("REAPPEARED"));
-        WebhookSubscription duke = subscription("duke-only", base, WebhookSubscription.Format.JSON, true, 1, Set.of("dukemtmc"), Set.of());
-        WebhookDispatcher dispatcher = new WebhookDispatcher(List.of(reappearances, duke), dlq, "revenant.dlq", metrics);
+        WebhookSubscription reappearances = subscription(
+                "reappeared-only", base, WebhookSubscription.Format.JSON, true, 1, Set.of(), Set.of("REAPPEARED"));
+        WebhookSubscription duke =
+                subscription("duke-only", base, WebhookSubscription.Format.JSON, true, 1, Set.of("dukemtmc"), Set.of());
+        WebhookDispatcher dispatcher =
+                new WebhookDispatcher(List.of(reappearances, duke), dlq, "revenant.dlq", metrics);
 
         dispatcher.dispatch(event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0);
         assertEquals(0, receiver.received.size());
@@ -156,14 +194,17 @@ class WebhookDispatcherTest {
     void anAlertOnACyrillicMirrorKeyIsDeliveredWithAHeaderSafeIdempotencyKey() throws Exception {
         receiver = new WebhookFixtures.Receiver();
         AlertEvent alert = event("ms-celeb-1m", AlertEventType.OPENED, "manifest:датасет", "MS-Celeb-1M");
-        WebhookSubscription s = subscription("ts", receiver.url(), WebhookSubscription.Format.JSON, true, 1, Set.of(), Set.of());
+        WebhookSubscription s =
+                subscription("ts", receiver.url(), WebhookSubscription.Format.JSON, true, 1, Set.of(), Set.of());
 
         assertEquals(WebhookDispatcher.Outcome.DELIVERED, dispatcher(s).deliver(s, alert, "alerts", 0, 7));
 
         String key = receiver.received.get(0).header("Idempotency-Key");
         assertTrue(key.matches("[0-9a-f]{64}"), key);
         assertEquals(WebhookDispatcher.idempotencyKey(alert.getEventId()), key);
-        assertFalse(key.equals(WebhookDispatcher.idempotencyKey(event("ms-celeb-1m", AlertEventType.OPENED, "manifest:датасет2", "MS").getEventId())));
+        assertFalse(key.equals(
+                WebhookDispatcher.idempotencyKey(event("ms-celeb-1m", AlertEventType.OPENED, "manifest:датасет2", "MS")
+                        .getEventId())));
         assertTrue(receiver.received.get(0).text().contains("датасет"), "the body still carries the key in UTF-8");
         assertTrue(dlq.history().isEmpty());
     }
@@ -172,24 +213,33 @@ class WebhookDispatcherTest {
     void aDeliveryThatThrowsIsDeadLetteredWithItsProvenanceAndTheNextIsDelivered() throws Exception {
         receiver = new WebhookFixtures.Receiver();
         URI broken = URI.create("http://broken.test:" + receiver.url().getPort() + "/hook");
-        WebhookSubscription bad = subscription("bad", broken, WebhookSubscription.Format.JSON, true, 3, Set.of(), Set.of());
-        WebhookSubscription good = subscription("good", receiver.url(), WebhookSubscription.Format.JSON, true, 3, Set.of(), Set.of());
+        WebhookSubscription bad =
+                subscription("bad", broken, WebhookSubscription.Format.JSON, true, 3, Set.of(), Set.of());
+        WebhookSubscription good =
+                subscription("good", receiver.url(), WebhookSubscription.Format.JSON, true, 3, Set.of(), Set.of());
         TargetGuard.Resolver resolver = host -> {
             if (host.equals("broken.test")) {
                 throw new IllegalStateException("resolver exploded");
             }
             return new InetAddress[] {InetAddress.getByName(host)};
         };
-        WebhookDispatcher dispatcher = new WebhookDispatcher(List.of(bad, good), dlq, "revenant.dlq", metrics, resolver);
+        WebhookDispatcher dispatcher =
+                new WebhookDispatcher(List.of(bad, good), dlq, "revenant.dlq", metrics, resolver);
 
-        List<WebhookDispatcher.Delivery> first = dispatcher.dispatch(event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "revenant.alerts", 3, 41);
-        dispatcher.dispatch(event("ms-celeb-1m", AlertEventType.REAPPEARED, "github:a/b", "MS"), "revenant.alerts", 3, 42);
+        List<WebhookDispatcher.Delivery> first = dispatcher.dispatch(
+                event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "revenant.alerts", 3, 41);
+        dispatcher.dispatch(
+                event("ms-celeb-1m", AlertEventType.REAPPEARED, "github:a/b", "MS"), "revenant.alerts", 3, 42);
 
-        assertEquals(List.of(WebhookDispatcher.Outcome.FAILED, WebhookDispatcher.Outcome.DELIVERED), first.stream().map(WebhookDispatcher.Delivery::outcome).toList());
+        assertEquals(
+                List.of(WebhookDispatcher.Outcome.FAILED, WebhookDispatcher.Outcome.DELIVERED),
+                first.stream().map(WebhookDispatcher.Delivery::outcome).toList());
         assertEquals(2, receiver.received.size(), "the good subscription got both events");
         assertEquals(2, dlq.history().size(), "each failed delivery of the bad one was dead-lettered");
         ProducerRecord<byte[], byte[]> dead = dlq.history().get(0);
-        assertTrue(header(dead, "revenant.webhook.error").contains("resolver exploded"), header(dead, "revenant.webhook.error"));
+        assertTrue(
+                header(dead, "revenant.webhook.error").contains("resolver exploded"),
+                header(dead, "revenant.webhook.error"));
         assertEquals("bad", header(dead, "revenant.webhook.subscription"));
         assertEquals("revenant.alerts", header(dead, "topic"));
         assertEquals("3", header(dead, "partition"));
@@ -205,28 +255,49 @@ class WebhookDispatcherTest {
             lookups.incrementAndGet();
             throw new UnknownHostException(host);
         };
-        WebhookSubscription s = subscription("ts", receiver.url(), WebhookSubscription.Format.JSON, false, 2, Set.of(), Set.of());
+        WebhookSubscription s =
+                subscription("ts", receiver.url(), WebhookSubscription.Format.JSON, false, 2, Set.of(), Set.of());
         WebhookDispatcher dispatcher = new WebhookDispatcher(List.of(s), dlq, "revenant.dlq", metrics, failing);
 
-        assertEquals(WebhookDispatcher.Outcome.FAILED, dispatcher.deliver(s, event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0));
+        assertEquals(
+                WebhookDispatcher.Outcome.FAILED,
+                dispatcher.deliver(s, event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0));
         assertTrue(receiver.received.isEmpty(), "fails closed: no request without a checked address");
         assertEquals(2, lookups.get(), "resolved again on the retry");
-        assertTrue(header(dlq.history().get(0), "revenant.webhook.error").contains("cannot resolve 127.0.0.1"), header(dlq.history().get(0), "revenant.webhook.error"));
+        assertTrue(
+                header(dlq.history().get(0), "revenant.webhook.error").contains("cannot resolve 127.0.0.1"),
+                header(dlq.history().get(0), "revenant.webhook.error"));
     }
 
     @Test
     void aNameThatTurnsToLoopbackOnTheRetryIsRefusedThen() throws Exception {
         receiver = new WebhookFixtures.Receiver();
         AtomicInteger lookups = new AtomicInteger();
-        TargetGuard.Resolver rebinding = host -> new InetAddress[] {
-                InetAddress.getByName(lookups.incrementAndGet() == 1 ? "192.0.2.1" : "127.0.0.1")};
+        TargetGuard.Resolver rebinding = host ->
+                new InetAddress[] {InetAddress.getByName(lookups.incrementAndGet() == 1 ? "192.0.2.1" : "127.0.0.1")};
         URI url = URI.create("http://hook.test:" + receiver.url().getPort() + "/hook");
-        WebhookSubscription s = new WebhookSubscription("ts", url, WebhookSubscription.Format.JSON, "s3cret".getBytes(StandardCharsets.UTF_8),
-                Set.of(), Set.of(), Set.of(), Set.of(), false, 3, Duration.ofMillis(10), Duration.ofMillis(300));
+        WebhookSubscription s = new WebhookSubscription(
+                "ts",
+                url,
+                WebhookSubscription.Format.JSON,
+                "s3cret".getBytes(StandardCharsets.UTF_8),
+                Set.of(),
+                Set.of(),
+                Set.of(),
+                Set.of(),
+                false,
+                3,
+                Duration.ofMillis(10),
+                Duration.ofMillis(300));
         WebhookDispatcher dispatcher = new WebhookDispatcher(List.of(s), dlq, "revenant.dlq", metrics, rebinding);
 
-        assertEquals(WebhookDispatcher.Outcome.REFUSED, dispatcher.deliver(s, event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0));
-        assertEquals(2, lookups.get(), "the first (public, unreachable) answer was tried, the second checked again and refused");
+        assertEquals(
+                WebhookDispatcher.Outcome.REFUSED,
+                dispatcher.deliver(s, event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0));
+        assertEquals(
+                2,
+                lookups.get(),
+                "the first (public, unreachable) answer was tried, the second checked again and refused");
         assertTrue(receiver.received.isEmpty());
         assertTrue(header(dlq.history().get(0), "revenant.webhook.error").contains("loopback address 127.0.0.1"));
     }
@@ -239,11 +310,19 @@ class WebhookDispatcherTest {
             assertEquals("receiver.test", host);
             return new InetAddress[] {InetAddress.getByName("127.0.0.1")};
         };
-        WebhookSubscription s = subscription("ts", URI.create("http://receiver.test:" + port + "/hook?team=a%20b"), WebhookSubscription.Format.JSON,
-                true, 1, Set.of(), Set.of());
+        WebhookSubscription s = subscription(
+                "ts",
+                URI.create("http://receiver.test:" + port + "/hook?team=a%20b"),
+                WebhookSubscription.Format.JSON,
+                true,
+                1,
+                Set.of(),
+                Set.of());
         WebhookDispatcher dispatcher = new WebhookDispatcher(List.of(s), dlq, "revenant.dlq", metrics, resolver);
 
-        assertEquals(WebhookDispatcher.Outcome.DELIVERED, dispatcher.deliver(s, event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0));
+        assertEquals(
+                WebhookDispatcher.Outcome.DELIVERED,
+                dispatcher.deliver(s, event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0));
         assertEquals("receiver.test:" + port, receiver.received.get(0).header("Host"));
         assertEquals("team=a%20b", receiver.received.get(0).query());
     }

@@ -1,5 +1,6 @@
 package org.revenant.http.webhook;
 
+import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import com.sun.net.httpserver.HttpServer;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertEventType;
 import org.revenant.avro.Evidence;
@@ -45,8 +45,12 @@ final class WebhookFixtures {
             server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
             server.createContext("/hook", exchange -> {
                 Map<String, String> headers = new java.util.HashMap<>();
-                exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
-                received.add(new Received(headers, exchange.getRequestBody().readAllBytes(), exchange.getRequestURI().getRawQuery()));
+                exchange.getRequestHeaders()
+                        .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
+                received.add(new Received(
+                        headers,
+                        exchange.getRequestBody().readAllBytes(),
+                        exchange.getRequestURI().getRawQuery()));
                 Integer status = statuses.poll();
                 Long wait = delays.poll();
                 if (wait != null) {
@@ -72,22 +76,51 @@ final class WebhookFixtures {
         }
     }
 
-    static WebhookSubscription subscription(String name, URI url, WebhookSubscription.Format format, boolean allowPrivate, int attempts,
-                                            Set<String> datasets, Set<String> events) {
-        return new WebhookSubscription(name, url, format, "s3cret".getBytes(StandardCharsets.UTF_8), datasets, Set.of(), Set.of(), events,
-                allowPrivate, attempts, Duration.ofMillis(10), Duration.ofSeconds(5));
+    static WebhookSubscription subscription(
+            String name,
+            URI url,
+            WebhookSubscription.Format format,
+            boolean allowPrivate,
+            int attempts,
+            Set<String> datasets,
+            Set<String> events) {
+        return new WebhookSubscription(
+                name,
+                url,
+                format,
+                "s3cret".getBytes(StandardCharsets.UTF_8),
+                datasets,
+                Set.of(),
+                Set.of(),
+                events,
+                allowPrivate,
+                attempts,
+                Duration.ofMillis(10),
+                Duration.ofSeconds(5));
     }
 
     static AlertEvent event(String datasetId, AlertEventType type, String mirrorKey, String title) {
         return AlertEvent.newBuilder()
                 .setEventId(datasetId + "|" + mirrorKey + "@snap-1#" + type.name())
-                .setAlertKey(datasetId + "|" + mirrorKey).setEvent(type)
-                .setDatasetId(datasetId).setDatasetName(title)
-                .setMirrorKey(mirrorKey).setPlatform(mirrorKey.substring(0, mirrorKey.indexOf(':')))
+                .setAlertKey(datasetId + "|" + mirrorKey)
+                .setEvent(type)
+                .setDatasetId(datasetId)
+                .setDatasetName(title)
+                .setMirrorKey(mirrorKey)
+                .setPlatform(mirrorKey.substring(0, mirrorKey.indexOf(':')))
                 .setMirrorUrl("https://github.com/" + mirrorKey.substring(mirrorKey.indexOf(':') + 1))
-                .setSeverity(Severity.CONFIRMED).setConfidence(0.99).setPostRetraction(true).setReappearances(type == AlertEventType.REAPPEARED ? 1 : 0)
-                .setObservedAt(Instant.parse("2026-11-22T00:00:00Z")).setSnapshotId("snap-1")
-                .setEvidence(List.of(new Evidence(SignatureKind.FILE_SIZE, "91124295076", "data/<b>a</b>.tsv", 0.9, "a file of exactly 91124295076 bytes")))
+                .setSeverity(Severity.CONFIRMED)
+                .setConfidence(0.99)
+                .setPostRetraction(true)
+                .setReappearances(type == AlertEventType.REAPPEARED ? 1 : 0)
+                .setObservedAt(Instant.parse("2026-11-22T00:00:00Z"))
+                .setSnapshotId("snap-1")
+                .setEvidence(List.of(new Evidence(
+                        SignatureKind.FILE_SIZE,
+                        "91124295076",
+                        "data/<b>a</b>.tsv",
+                        0.9,
+                        "a file of exactly 91124295076 bytes")))
                 .build();
     }
 

@@ -50,8 +50,15 @@ class WebhookNotifierSupervisionTest {
             }
             return consumer;
         };
-        WebhookNotifier notifier = new WebhookNotifier(consumers, new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()),
-                new Topics("supervision."), List.of(), null, components, TargetGuard.Resolver.SYSTEM, Duration.ofMillis(50));
+        WebhookNotifier notifier = new WebhookNotifier(
+                consumers,
+                new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()),
+                new Topics("supervision."),
+                List.of(),
+                null,
+                components,
+                TargetGuard.Resolver.SYSTEM,
+                Duration.ofMillis(50));
         notifier.begin();
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -59,15 +66,27 @@ class WebhookNotifierSupervisionTest {
                 Thread.sleep(20);
             }
             assertEquals(2, created.get(), "one restart");
-            assertEquals(ComponentState.UP, state(components), components.snapshots().toString());
-            Component.Snapshot atRestart = seenAtRestart.get(0).stream().filter(c -> c.name().equals("webhooks")).findFirst().orElseThrow();
+            assertEquals(
+                    ComponentState.UP, state(components), components.snapshots().toString());
+            Component.Snapshot atRestart = seenAtRestart.get(0).stream()
+                    .filter(c -> c.name().equals("webhooks"))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(ComponentState.DOWN, atRestart.state());
-            assertTrue(atRestart.reason().contains("the broker is on fire") && atRestart.reason().contains("restarting"), atRestart.reason());
-            assertEquals(ComponentState.DEGRADED, overallAtRestart.get(0), "webhooks are not critical: the process is degraded, not down");
+            assertTrue(
+                    atRestart.reason().contains("the broker is on fire")
+                            && atRestart.reason().contains("restarting"),
+                    atRestart.reason());
+            assertEquals(
+                    ComponentState.DEGRADED,
+                    overallAtRestart.get(0),
+                    "webhooks are not critical: the process is degraded, not down");
         } finally {
             notifier.close();
         }
-        assertTrue(components.snapshots().stream().noneMatch(c -> c.name().equals("webhooks")), "closed on purpose, so forgotten");
+        assertTrue(
+                components.snapshots().stream().noneMatch(c -> c.name().equals("webhooks")),
+                "closed on purpose, so forgotten");
     }
 
     @Test
@@ -92,19 +111,34 @@ class WebhookNotifierSupervisionTest {
             consumer.addRecord(alert(topics, partition, 0, "github:first/copy"));
         });
         try (WebhookFixtures.Receiver receiver = new WebhookFixtures.Receiver()) {
-            WebhookSubscription s = WebhookFixtures.subscription("team", receiver.url(), WebhookSubscription.Format.JSON, true, 1, Set.of(), Set.of());
-            WebhookNotifier notifier = new WebhookNotifier(() -> {
-                created.incrementAndGet();
-                return consumer;
-            }, new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()), topics, List.of(s), null, components,
-                    TargetGuard.Resolver.SYSTEM, Duration.ofMillis(50));
+            WebhookSubscription s = WebhookFixtures.subscription(
+                    "team", receiver.url(), WebhookSubscription.Format.JSON, true, 1, Set.of(), Set.of());
+            WebhookNotifier notifier = new WebhookNotifier(
+                    () -> {
+                        created.incrementAndGet();
+                        return consumer;
+                    },
+                    new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()),
+                    topics,
+                    List.of(s),
+                    null,
+                    components,
+                    TargetGuard.Resolver.SYSTEM,
+                    Duration.ofMillis(50));
             notifier.begin();
             try {
-                await(() -> receiver.received.size() == 1 && failedCommits.get() >= 1, "the first delivery and its failed commit");
+                await(
+                        () -> receiver.received.size() == 1 && failedCommits.get() >= 1,
+                        "the first delivery and its failed commit");
                 consumer.schedulePollTask(() -> consumer.addRecord(alert(topics, partition, 1, "github:second/copy")));
                 await(() -> receiver.received.size() == 2, "the later event delivered");
-                await(() -> consumer.committed(Set.of(partition)).get(partition) != null
-                        && consumer.committed(Set.of(partition)).get(partition).offset() == 2, "the later commit");
+                await(
+                        () -> consumer.committed(Set.of(partition)).get(partition) != null
+                                && consumer.committed(Set.of(partition))
+                                                .get(partition)
+                                                .offset()
+                                        == 2,
+                        "the later commit");
                 assertEquals(1, created.get(), "no restart was needed");
                 assertEquals(ComponentState.UP, state(components));
             } finally {
@@ -113,9 +147,14 @@ class WebhookNotifierSupervisionTest {
         }
     }
 
-    private static ConsumerRecord<byte[], byte[]> alert(Topics topics, TopicPartition partition, long offset, String mirrorKey) {
+    private static ConsumerRecord<byte[], byte[]> alert(
+            Topics topics, TopicPartition partition, long offset, String mirrorKey) {
         AlertEvent event = WebhookFixtures.event("ms-celeb-1m", AlertEventType.OPENED, mirrorKey, "MS-Celeb-1M");
-        return new ConsumerRecord<>(partition.topic(), partition.partition(), offset, event.getAlertKey().getBytes(StandardCharsets.UTF_8),
+        return new ConsumerRecord<>(
+                partition.topic(),
+                partition.partition(),
+                offset,
+                event.getAlertKey().getBytes(StandardCharsets.UTF_8),
                 topics.alerts.valueSerde().serializer().serialize(partition.topic(), event));
     }
 
@@ -130,7 +169,10 @@ class WebhookNotifierSupervisionTest {
     }
 
     private static ComponentState state(Components components) {
-        return components.snapshots().stream().filter(c -> c.name().equals("webhooks")).map(Component.Snapshot::state)
-                .findFirst().orElse(null);
+        return components.snapshots().stream()
+                .filter(c -> c.name().equals("webhooks"))
+                .map(Component.Snapshot::state)
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -56,18 +56,41 @@ class WebhookNotifierTest {
         Properties client = KAFKA.adminProperties();
         Components components = new Components();
         try (WebhookFixtures.Receiver receiver = new WebhookFixtures.Receiver(503);
-             RevenantMetrics metrics = new RevenantMetrics();
-             WebhookNotifier notifier = WebhookNotifier.start(client, topics, topics.prefix() + "webhooks", List.of(
-                     subscription("team", receiver.url(), WebhookSubscription.Format.SLACK, true, 3, Set.of("ms-celeb-1m"), Set.of()),
-                     subscription("down", URI.create("http://127.0.0.1:9/hook"), WebhookSubscription.Format.JSON, true, 2, Set.of(), Set.of("REAPPEARED"))),
-                     metrics, components)) {
+                RevenantMetrics metrics = new RevenantMetrics();
+                WebhookNotifier notifier = WebhookNotifier.start(
+                        client,
+                        topics,
+                        topics.prefix() + "webhooks",
+                        List.of(
+                                subscription(
+                                        "team",
+                                        receiver.url(),
+                                        WebhookSubscription.Format.SLACK,
+                                        true,
+                                        3,
+                                        Set.of("ms-celeb-1m"),
+                                        Set.of()),
+                                subscription(
+                                        "down",
+                                        URI.create("http://127.0.0.1:9/hook"),
+                                        WebhookSubscription.Format.JSON,
+                                        true,
+                                        2,
+                                        Set.of(),
+                                        Set.of("REAPPEARED"))),
+                        metrics,
+                        components)) {
             assertTrue(notifier.awaitAssignment(Duration.ofSeconds(60)), "the notifier joined its group");
             AlertEvent opened = event("ms-celeb-1m", AlertEventType.OPENED, "github:x/faces", "MS-Celeb-1M");
             AlertEvent reappeared = event("dukemtmc", AlertEventType.REAPPEARED, "torrent:abc", "DukeMTMC");
-            try (KafkaProducer<String, AlertEvent> producer = new KafkaProducer<>(KAFKA.producerProperties(),
-                    topics.alerts.keySerde().serializer(), topics.alerts.valueSerde().serializer())) {
-                producer.send(new ProducerRecord<>(topics.alerts.name(), opened.getAlertKey(), opened)).get();
-                producer.send(new ProducerRecord<>(topics.alerts.name(), reappeared.getAlertKey(), reappeared)).get();
+            try (KafkaProducer<String, AlertEvent> producer = new KafkaProducer<>(
+                    KAFKA.producerProperties(),
+                    topics.alerts.keySerde().serializer(),
+                    topics.alerts.valueSerde().serializer())) {
+                producer.send(new ProducerRecord<>(topics.alerts.name(), opened.getAlertKey(), opened))
+                        .get();
+                producer.send(new ProducerRecord<>(topics.alerts.name(), reappeared.getAlertKey(), reappeared))
+                        .get();
             }
 
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -79,14 +102,24 @@ class WebhookNotifierTest {
             assertEquals(WebhookDispatcher.idempotencyKey(opened.getEventId()), delivered.header("Idempotency-Key"));
             assertTrue(delivered.text().contains("*OPENED* MS-Celeb-1M"), delivered.text());
             long timestamp = Long.parseLong(delivered.header("X-Revenant-Timestamp"));
-            assertEquals(WebhookSigner.sign("s3cret".getBytes(StandardCharsets.UTF_8), timestamp, delivered.body()),
+            assertEquals(
+                    WebhookSigner.sign("s3cret".getBytes(StandardCharsets.UTF_8), timestamp, delivered.body()),
                     delivered.header("X-Revenant-Signature"));
 
             ConsumerRecord<byte[], byte[]> dead = firstDlqRecord(topics);
             assertEquals(reappeared.getAlertKey(), new String(dead.key(), StandardCharsets.UTF_8));
-            assertEquals("down", new String(dead.headers().lastHeader("revenant.webhook.subscription").value(), StandardCharsets.UTF_8));
-            assertEquals(topics.alerts.name(), new String(dead.headers().lastHeader("topic").value(), StandardCharsets.UTF_8));
-            assertTrue(metrics.scrape().contains("revenant_webhook_deliveries_total{outcome=\"failed\",subscription=\"down\"} 1.0"));
+            assertEquals(
+                    "down",
+                    new String(
+                            dead.headers()
+                                    .lastHeader("revenant.webhook.subscription")
+                                    .value(),
+                            StandardCharsets.UTF_8));
+            assertEquals(
+                    topics.alerts.name(),
+                    new String(dead.headers().lastHeader("topic").value(), StandardCharsets.UTF_8));
+            assertTrue(metrics.scrape()
+                    .contains("revenant_webhook_deliveries_total{outcome=\"failed\",subscription=\"down\"} 1.0"));
         }
     }
 
@@ -98,23 +131,45 @@ class WebhookNotifierTest {
         client.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 2000);
         Components components = new Components();
         try (WebhookFixtures.Receiver receiver = new WebhookFixtures.Receiver();
-             RevenantMetrics metrics = new RevenantMetrics();
-             WebhookNotifier notifier = WebhookNotifier.start(client, topics, topics.prefix() + "webhooks", List.of(
-                     new WebhookSubscription("slow", receiver.url(), WebhookSubscription.Format.JSON, "s3cret".getBytes(StandardCharsets.UTF_8),
-                             Set.of(), Set.of(), Set.of(), Set.of(), true, 1, Duration.ofMillis(10), Duration.ofSeconds(20))),
-                     metrics, components)) {
+                RevenantMetrics metrics = new RevenantMetrics();
+                WebhookNotifier notifier = WebhookNotifier.start(
+                        client,
+                        topics,
+                        topics.prefix() + "webhooks",
+                        List.of(new WebhookSubscription(
+                                "slow",
+                                receiver.url(),
+                                WebhookSubscription.Format.JSON,
+                                "s3cret".getBytes(StandardCharsets.UTF_8),
+                                Set.of(),
+                                Set.of(),
+                                Set.of(),
+                                Set.of(),
+                                true,
+                                1,
+                                Duration.ofMillis(10),
+                                Duration.ofSeconds(20))),
+                        metrics,
+                        components)) {
             assertTrue(notifier.awaitAssignment(Duration.ofSeconds(60)), "the notifier joined its group");
             receiver.delays.add(6_000L); // three times max.poll.interval.ms
             AlertEvent cyrillic = event("ms-celeb-1m", AlertEventType.OPENED, "manifest:датасет", "MS-Celeb-1M");
             send(topics, cyrillic);
             await(() -> receiver.received.size() == 1, "the Cyrillic mirror's alert delivered");
-            assertEquals(WebhookDispatcher.idempotencyKey(cyrillic.getEventId()), receiver.received.get(0).header("Idempotency-Key"));
+            assertEquals(
+                    WebhookDispatcher.idempotencyKey(cyrillic.getEventId()),
+                    receiver.received.get(0).header("Idempotency-Key"));
 
             Thread.sleep(7_000); // the slow answer, and then some
             AlertEvent later = event("dukemtmc", AlertEventType.REAPPEARED, "github:x/later", "DukeMTMC");
             send(topics, later);
-            await(() -> receiver.received.stream().anyMatch(r -> r.text().contains("github:x/later")), "the later alert delivered");
-            assertEquals(ComponentState.UP, components.register(WebhookNotifier.COMPONENT, false).state(), components.snapshots().toString());
+            await(
+                    () -> receiver.received.stream().anyMatch(r -> r.text().contains("github:x/later")),
+                    "the later alert delivered");
+            assertEquals(
+                    ComponentState.UP,
+                    components.register(WebhookNotifier.COMPONENT, false).state(),
+                    components.snapshots().toString());
         }
     }
 
@@ -124,10 +179,21 @@ class WebhookNotifierTest {
         TopicSetup.ensure(KAFKA.admin(), topics, 1, (short) 1);
         Components components = new Components();
         try (WebhookFixtures.Receiver receiver = new WebhookFixtures.Receiver();
-             RevenantMetrics metrics = new RevenantMetrics();
-             WebhookNotifier notifier = WebhookNotifier.start(KAFKA.adminProperties(), topics, topics.prefix() + "webhooks", List.of(
-                     subscription("pipeline", receiver.url(), WebhookSubscription.Format.CLOUDEVENTS, true, 1, Set.of(), Set.of())),
-                     metrics, components)) {
+                RevenantMetrics metrics = new RevenantMetrics();
+                WebhookNotifier notifier = WebhookNotifier.start(
+                        KAFKA.adminProperties(),
+                        topics,
+                        topics.prefix() + "webhooks",
+                        List.of(subscription(
+                                "pipeline",
+                                receiver.url(),
+                                WebhookSubscription.Format.CLOUDEVENTS,
+                                true,
+                                1,
+                                Set.of(),
+                                Set.of())),
+                        metrics,
+                        components)) {
             assertTrue(notifier.awaitAssignment(Duration.ofSeconds(60)), "the notifier joined its group");
             AlertEvent reappeared = event("ms-celeb-1m", AlertEventType.REAPPEARED, "github:x/faces", "MS-Celeb-1M");
             send(topics, reappeared);
@@ -144,7 +210,9 @@ class WebhookNotifierTest {
                 }
             });
             CloudEventRules.check(attributes);
-            assertEquals(Set.of("specversion", "id", "source", "type", "subject", "time", "datacontenttype"), attributes.keySet());
+            assertEquals(
+                    Set.of("specversion", "id", "source", "type", "subject", "time", "datacontenttype"),
+                    attributes.keySet());
             assertEquals(reappeared.getEventId(), attributes.get("id"));
             assertEquals("org.revenant.alert.reappeared", attributes.get("type"));
             assertEquals(AlertCloudEvent.source(topics).toString(), attributes.get("source"));
@@ -154,7 +222,8 @@ class WebhookNotifierTest {
             assertEquals(AlertJson.toNode(reappeared), envelope.get("data"), "data is the alert JSON, inline");
             // The signature covers the envelope exactly as sent.
             long timestamp = Long.parseLong(delivered.header("X-Revenant-Timestamp"));
-            assertEquals(WebhookSigner.sign("s3cret".getBytes(StandardCharsets.UTF_8), timestamp, delivered.body()),
+            assertEquals(
+                    WebhookSigner.sign("s3cret".getBytes(StandardCharsets.UTF_8), timestamp, delivered.body()),
                     delivered.header("X-Revenant-Signature"));
             // And a CloudEvents reader takes it as it is.
             CloudEvent read = new JsonFormat().deserialize(delivered.body());
@@ -164,10 +233,13 @@ class WebhookNotifierTest {
     }
 
     private static void send(Topics topics, AlertEvent... events) throws Exception {
-        try (KafkaProducer<String, AlertEvent> producer = new KafkaProducer<>(KAFKA.producerProperties(),
-                topics.alerts.keySerde().serializer(), topics.alerts.valueSerde().serializer())) {
+        try (KafkaProducer<String, AlertEvent> producer = new KafkaProducer<>(
+                KAFKA.producerProperties(),
+                topics.alerts.keySerde().serializer(),
+                topics.alerts.valueSerde().serializer())) {
             for (AlertEvent e : events) {
-                producer.send(new ProducerRecord<>(topics.alerts.name(), e.getAlertKey(), e)).get();
+                producer.send(new ProducerRecord<>(topics.alerts.name(), e.getAlertKey(), e))
+                        .get();
             }
         }
     }
@@ -183,8 +255,10 @@ class WebhookNotifierTest {
     }
 
     private static ConsumerRecord<byte[], byte[]> firstDlqRecord(Topics topics) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KAFKA.consumerProperties(topics.prefix() + "dlq-check"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                KAFKA.consumerProperties(topics.prefix() + "dlq-check"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topics.dlq.name()));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline) {

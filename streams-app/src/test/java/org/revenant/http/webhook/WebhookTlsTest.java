@@ -43,7 +43,8 @@ class WebhookTlsTest {
     @TempDir
     Path dir;
 
-    private final MockProducer<byte[], byte[]> dlq = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final MockProducer<byte[], byte[]> dlq =
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final RevenantMetrics metrics = new RevenantMetrics();
     private final List<String> hosts = new CopyOnWriteArrayList<>();
     private HttpsServer server;
@@ -52,11 +53,35 @@ class WebhookTlsTest {
     @BeforeEach
     void start() throws Exception {
         Path keystore = dir.resolve("receiver.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "receiver", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=receiver.test",
-                "-ext", "SAN=dns:receiver.test", "-validity", "2", "-keystore", keystore.toString(), "-storetype", "PKCS12",
-                "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
-        assertTrue(keytool.waitFor(30, TimeUnit.SECONDS) && keytool.exitValue() == 0, new String(keytool.getInputStream().readAllBytes()));
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "receiver",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=receiver.test",
+                        "-ext",
+                        "SAN=dns:receiver.test",
+                        "-validity",
+                        "2",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        "changeit",
+                        "-keypass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
+        assertTrue(
+                keytool.waitFor(30, TimeUnit.SECONDS) && keytool.exitValue() == 0,
+                new String(keytool.getInputStream().readAllBytes()));
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {
             store.load(in, "changeit".toCharArray());
@@ -92,7 +117,10 @@ class WebhookTlsTest {
         URI url = URI.create("https://receiver.test:" + server.getAddress().getPort() + "/hook");
         WebhookSubscription s = subscription("tls", url, WebhookSubscription.Format.JSON, true, 1, Set.of(), Set.of());
 
-        assertEquals(WebhookDispatcher.Outcome.DELIVERED, dispatcher(s).deliver(s, event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0));
+        assertEquals(
+                WebhookDispatcher.Outcome.DELIVERED,
+                dispatcher(s)
+                        .deliver(s, event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0));
         assertEquals(List.of("receiver.test:" + server.getAddress().getPort()), hosts);
     }
 
@@ -101,9 +129,18 @@ class WebhookTlsTest {
         URI url = URI.create("https://other.test:" + server.getAddress().getPort() + "/hook");
         WebhookSubscription s = subscription("tls", url, WebhookSubscription.Format.JSON, true, 1, Set.of(), Set.of());
 
-        assertEquals(WebhookDispatcher.Outcome.FAILED, dispatcher(s).deliver(s, event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0));
+        assertEquals(
+                WebhookDispatcher.Outcome.FAILED,
+                dispatcher(s)
+                        .deliver(s, event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS"), "alerts", 0, 0));
         assertTrue(hosts.isEmpty(), "nothing was sent");
-        String error = new String(dlq.history().get(0).headers().lastHeader("revenant.webhook.error").value(), StandardCharsets.UTF_8);
+        String error = new String(
+                dlq.history()
+                        .get(0)
+                        .headers()
+                        .lastHeader("revenant.webhook.error")
+                        .value(),
+                StandardCharsets.UTF_8);
         assertTrue(error.contains("SSLHandshakeException"), error);
     }
 
