@@ -19,6 +19,7 @@ import org.revenant.avro.Evidence;
 import org.revenant.config.Durations;
 import org.revenant.wire.AlertJson;
 import org.revenant.wire.Topic;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,7 +73,7 @@ final class AlertsCommand {
         public Integer call() {
             Duration idle = timeout == null ? null : parse(timeout);
             if (max != null && max < 1) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max must be at least 1");
+                throw new CommandLine.ParameterException(spec.commandLine(), "--max must be at least 1");
             }
             Topic<String, AlertEvent> topic = kafka.topics().alerts;
             Properties props = kafka.reachableClientProperties();
@@ -133,7 +134,7 @@ final class AlertsCommand {
             try {
                 return Durations.parse(value);
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--timeout: " + e.getMessage());
+                throw new CommandLine.ParameterException(spec.commandLine(), "--timeout: " + e.getMessage());
             }
         }
     }

@@ -2,6 +2,8 @@ package org.revenant.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.revenant.wire.Topics;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,24 +37,24 @@ final class BrokerCommand implements Callable<Integer> {
 
     /** Where the embedded broker keeps its data and listens. */
     static final class BrokerOptions {
-        @picocli.CommandLine.Option(
+        @CommandLine.Option(
                 names = "--data-dir",
                 paramLabel = "DIR",
                 defaultValue = "revenant-data",
                 description = "Where broker and streams data live; kept across restarts (default ${DEFAULT-VALUE}).")
         Path dataDir;
 
-        @picocli.CommandLine.Option(
+        @CommandLine.Option(
                 names = "--kafka-port",
                 paramLabel = "PORT",
                 defaultValue = "9092",
                 description = "Port of the broker's client listener on localhost (default ${DEFAULT-VALUE}).")
         int kafkaPort;
 
-        @picocli.CommandLine.Option(
+        @CommandLine.Option(
                 names = "--topic-prefix",
                 paramLabel = "PREFIX",
-                defaultValue = org.revenant.wire.Topics.DEFAULT_PREFIX,
+                defaultValue = Topics.DEFAULT_PREFIX,
                 description = "Prefix of every Revenant topic (default ${DEFAULT-VALUE}).")
         String topicPrefix;
     }

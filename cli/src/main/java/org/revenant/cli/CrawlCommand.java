@@ -2,6 +2,7 @@ package org.revenant.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -58,7 +59,7 @@ final class CrawlCommand implements Callable<Integer> {
     /** The sources' names, from the platforms list, for help and completion. */
     static final class SourceNames implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return Platforms.names().iterator();
         }
     }

@@ -1,6 +1,9 @@
 package org.revenant.cli;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -102,11 +105,9 @@ final class DecideCommand implements Callable<Integer> {
         }
         try {
             return requestedOn.length() == 10
-                    ? java.time.LocalDate.parse(requestedOn)
-                            .atStartOfDay(java.time.ZoneOffset.UTC)
-                            .toInstant()
+                    ? LocalDate.parse(requestedOn).atStartOfDay(ZoneOffset.UTC).toInstant()
                     : Instant.parse(requestedOn);
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             throw new ParameterException(
                     spec.commandLine(),
                     "--requested-on: not a date (YYYY-MM-DD) or an instant: " + Terminal.safe(requestedOn));

@@ -1,5 +1,7 @@
 package org.revenant.cli;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
@@ -117,8 +119,8 @@ final class HttpOptions {
 
     private static String hostName() {
         try {
-            return java.net.InetAddress.getLocalHost().getCanonicalHostName();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException e) {
             return "localhost";
         }
     }

@@ -3,7 +3,10 @@ package org.revenant.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.utils.AppInfoParser;
+import org.revenant.cli.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -27,7 +30,7 @@ import picocli.CommandLine.Option;
             AlertsCommand.class,
             DecideCommand.class,
             EvidenceCommand.class,
-            org.revenant.cli.bench.BenchCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Exit codes: 0 ok, 1 runtime failure, 2 usage error.", "Docs: README.md"})
@@ -66,7 +69,7 @@ public final class Main {
         Throwable root = e;
         while (root.getCause() != null
                 && root.getCause() != root
-                && (root instanceof KafkaException || root instanceof java.util.concurrent.ExecutionException)) {
+                && (root instanceof KafkaException || root instanceof ExecutionException)) {
             root = root.getCause();
         }
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
@@ -79,7 +82,7 @@ public final class Main {
         public String[] getVersion() throws IOException {
             return new String[] {
                 "revenant " + version(),
-                "Kafka clients " + org.apache.kafka.common.utils.AppInfoParser.getVersion(),
+                "Kafka clients " + AppInfoParser.getVersion(),
                 "Java " + System.getProperty("java.version")
             };
         }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.publish.RegistryPublisher;
@@ -195,7 +196,7 @@ final class RegistryCommand {
     }
 
     /** One line on standard error per record of the registry topic that no schema reads. */
-    private static java.util.function.Consumer<String> unreadable(CommandSpec spec) {
+    private static Consumer<String> unreadable(CommandSpec spec) {
         return where -> {
             spec.commandLine()
                     .getErr()

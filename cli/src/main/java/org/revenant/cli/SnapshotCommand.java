@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -122,7 +123,7 @@ final class SnapshotCommand {
                         err,
                         System.console() != null,
                         System::nanoTime);
-                new ManifestBatch(System.in, java.time.Clock.systemUTC()).read(inputs, batch);
+                new ManifestBatch(System.in, Clock.systemUTC()).read(inputs, batch);
                 batch.finish();
                 spec.commandLine()
                         .getOut()

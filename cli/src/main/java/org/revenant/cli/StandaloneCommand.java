@@ -15,6 +15,7 @@ import org.revenant.health.Components;
 import org.revenant.http.RevenantHttp;
 import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.publish.RegistryPublisher;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,14 +40,14 @@ final class StandaloneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @picocli.CommandLine.Option(
+    @CommandLine.Option(
             names = "--config",
             paramLabel = "FILE",
             description =
                     "Crawler configuration (YAML, see docs/revenant.example.yaml); default: every source on its public API.")
     Path config;
 
-    @picocli.CommandLine.Option(names = "--no-crawl", description = "Do not run the crawlers.")
+    @CommandLine.Option(names = "--no-crawl", description = "Do not run the crawlers.")
     boolean noCrawl;
 
     @Override

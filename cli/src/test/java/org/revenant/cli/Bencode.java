@@ -2,6 +2,7 @@ package org.revenant.cli;
 
 import java.util.List;
 import java.util.Map;
+import org.revenant.testkit.BencodeWriter;
 
 /** Builds the .torrent files the CLI tests need. */
 final class Bencode {
@@ -9,7 +10,7 @@ final class Bencode {
     private Bencode() {}
 
     static byte[] encode(Object value) {
-        return org.revenant.testkit.BencodeWriter.encode(value);
+        return BencodeWriter.encode(value);
     }
 
     /** A multi-file v1 torrent with the given (path, size) files and zeroed piece hashes (one per piece). */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -17,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -172,8 +175,8 @@ class CrawlToAlertEndToEndTest {
         serveHoarder(torrent);
         Properties client = new Properties();
         client.put("bootstrap.servers", KAFKA.bootstrapServers());
-        try (CrawlService service = new CrawlService(
-                CrawlConfig.load(config, Map.of(), Platforms.ALL), client, topics, java.util.Set.of("github"))) {
+        try (CrawlService service =
+                new CrawlService(CrawlConfig.load(config, Map.of(), Platforms.ALL), client, topics, Set.of("github"))) {
             service.start();
             JsonNode back = awaitEvent("ms-celeb-1m|" + HOARDER, "REAPPEARED");
             assertEquals(1, back.get("reappearances").asInt());
@@ -200,7 +203,7 @@ class CrawlToAlertEndToEndTest {
         CliTest.Result run = cli("crawl", "--once", "--config", broken.toString());
         assertEquals(1, run.exit(), "a failed crawl makes --once exit 1: " + run.out() + run.err());
         assertTrue(
-                java.util.regex.Pattern.compile("(?m)^github: \\d+ crawled, \\d+ unchanged, 1 failed")
+                Pattern.compile("(?m)^github: \\d+ crawled, \\d+ unchanged, 1 failed")
                         .matcher(run.out())
                         .find(),
                 "the other mirrors are still crawled: " + run.out());
@@ -395,7 +398,7 @@ class CrawlToAlertEndToEndTest {
             MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
             sha1.update(("blob " + content.length + "\0").getBytes(StandardCharsets.US_ASCII));
             return HexFormat.of().formatHex(sha1.digest(content));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -249,7 +250,7 @@ class DashboardBrowserTest {
         return ((JavascriptExecutor) browser).executeScript(script);
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier condition, String what) {
+    private static void waitFor(BooleanSupplier condition, String what) {
         new WebDriverWait(browser, Duration.ofSeconds(60))
                 .withMessage(what)
                 .ignoring(RuntimeException.class)

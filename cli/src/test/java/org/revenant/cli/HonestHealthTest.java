@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -49,8 +50,7 @@ class HonestHealthTest {
         try (RunningRevenant revenant =
                 RunningRevenant.start(KAFKA, topics, prefix + "detect", dir.resolve("state"), null, components)) {
             revenant.awaitRunning();
-            RunningRevenant.await(
-                    java.time.Duration.ofSeconds(30), () -> status(revenant).equals("UP"), "health UP");
+            RunningRevenant.await(Duration.ofSeconds(30), () -> status(revenant).equals("UP"), "health UP");
             assertEquals(200, revenant.get("/health").statusCode());
 
             String reason = "the notifier loop stopped (IllegalArgumentException: invalid header value <b>датасет</b>)";

@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -26,12 +27,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -197,7 +202,7 @@ class HostileWorldTest {
 
     /** Writes every kind of poison; returns "topic@n" → the offset it was written at. */
     private Map<String, Long> writePoison(String bootstrap) throws Exception {
-        Map<String, Long> written = new java.util.LinkedHashMap<>();
+        Map<String, Long> written = new LinkedHashMap<>();
         RetractedDataset nullBtih = dataset(
                 "poison-null-btih",
                 Signature.newBuilder()
@@ -312,7 +317,7 @@ class HostileWorldTest {
 
     private static byte[] garbage() {
         byte[] b = new byte[257];
-        new java.util.Random(13).nextBytes(b);
+        new Random(13).nextBytes(b);
         return b;
     }
 
@@ -373,8 +378,7 @@ class HostileWorldTest {
     }
 
     /** Waits like {@link RunningRevenant#await}, and on a timeout says what the standalone process printed. */
-    private static void await(java.util.function.BooleanSupplier condition, String what, Standalone app)
-            throws InterruptedException {
+    private static void await(BooleanSupplier condition, String what, Standalone app) throws InterruptedException {
         try {
             RunningRevenant.await(PROMPTLY, condition, what);
         } catch (AssertionError e) {
@@ -427,7 +431,7 @@ class HostileWorldTest {
             try (ex) {
                 Map<String, String> d = new HashMap<>();
                 d.put("body", new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-                ex.getRequestHeaders().forEach((k, v) -> d.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
+                ex.getRequestHeaders().forEach((k, v) -> d.put(k.toLowerCase(Locale.ROOT), v.get(0)));
                 deliveries.add(d);
                 ex.sendResponseHeaders(204, -1);
             }
@@ -614,8 +618,7 @@ class HostileWorldTest {
                         Path logFile = Path.of("target", "hostile-world-standalone-" + httpPort + ".log");
                         try (BufferedReader out = new BufferedReader(
                                         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                                java.io.PrintWriter log =
-                                        new java.io.PrintWriter(Files.newBufferedWriter(logFile), true)) {
+                                PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile), true)) {
                             for (String line; (line = out.readLine()) != null; ) {
                                 app.output.append(line).append('\n');
                                 log.println(line);

@@ -6,15 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -69,7 +74,7 @@ class HttpApiTest {
 
     @AfterAll
     static void stop() {
-        Stream.of(second, first).filter(java.util.Objects::nonNull).forEach(RunningRevenant::close);
+        Stream.of(second, first).filter(Objects::nonNull).forEach(RunningRevenant::close);
     }
 
     @Test
@@ -193,8 +198,7 @@ class HttpApiTest {
             List<String> listed = texts(list.path("alerts"), "alertKey");
             assertTrue(listed.containsAll(keys), "instance on " + instance.port + " lists all: " + listed);
             List<String> seen = texts(list.path("alerts"), "lastSeen");
-            assertEquals(
-                    seen.stream().sorted(java.util.Comparator.reverseOrder()).toList(), seen, "newest first");
+            assertEquals(seen.stream().sorted(Comparator.reverseOrder()).toList(), seen, "newest first");
             assertEquals(
                     0,
                     JSON.readTree(instance.get("/api/alerts?severity=possible&dataset=ms-celeb-1m")
@@ -254,13 +258,13 @@ class HttpApiTest {
                 .build();
         CompletableFuture<HttpResponse<Stream<String>>> stream =
                 RunningRevenant.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
-        HttpResponse<Stream<String>> response = stream.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        HttpResponse<Stream<String>> response = stream.get(20, TimeUnit.SECONDS);
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
         Thread reader = new Thread(() -> {
             try {
                 response.body().forEach(lines::add);
-            } catch (java.io.UncheckedIOException closedByTheTest) {
+            } catch (UncheckedIOException closedByTheTest) {
                 // the test closes the stream when it is done
             }
         });
@@ -343,8 +347,7 @@ class HttpApiTest {
         return metadata.activeHost().port() == first.port ? first : second;
     }
 
-    private static JsonNode awaitAlert(
-            RunningRevenant instance, String alertKey, java.util.function.Predicate<JsonNode> condition)
+    private static JsonNode awaitAlert(RunningRevenant instance, String alertKey, Predicate<JsonNode> condition)
             throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String last = "";

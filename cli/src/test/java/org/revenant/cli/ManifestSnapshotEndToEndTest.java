@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedWriter;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -172,10 +176,9 @@ class ManifestSnapshotEndToEndTest {
                 stream.append("[\"not\", \"a manifest\"]\n");
             }
         }
-        java.io.InputStream stdin = System.in;
+        InputStream stdin = System.in;
         CliTest.Result r;
-        System.setIn(
-                new java.io.ByteArrayInputStream(stream.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        System.setIn(new ByteArrayInputStream(stream.toString().getBytes(StandardCharsets.UTF_8)));
         try {
             r = cli("snapshot", "manifest", "-");
         } finally {
@@ -215,7 +218,7 @@ class ManifestSnapshotEndToEndTest {
                             < mirrors) {
                 for (ConsumerRecord<String, SnapshotChunk> record : consumer.poll(Duration.ofMillis(200))) {
                     snapshotsByMirror
-                            .computeIfAbsent(record.key(), k -> new java.util.HashSet<>())
+                            .computeIfAbsent(record.key(), k -> new HashSet<>())
                             .add(record.value().getSnapshotId());
                     if (record.key().startsWith("http:")) {
                         assertEquals(1, record.value().getChunkCount());

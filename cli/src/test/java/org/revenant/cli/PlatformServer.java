@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +27,7 @@ final class PlatformServer implements AutoCloseable {
 
     record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
         static Reply json(int status, String body, String... headers) {
-            Map<String, String> h = new java.util.LinkedHashMap<>();
+            Map<String, String> h = new LinkedHashMap<>();
             for (int i = 0; i + 1 < headers.length; i += 2) {
                 h.put(headers[i], headers[i + 1]);
             }

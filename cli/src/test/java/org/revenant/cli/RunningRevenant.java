@@ -2,6 +2,8 @@ package org.revenant.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -11,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -154,14 +157,14 @@ final class RunningRevenant implements AutoCloseable {
                 + "\", \"url\": \"https://github.com/" + locator + "\","
                 + " \"title\": " + jsonString(title) + ", \"description\": " + jsonString(description)
                 + ", \"status\": \"" + status + "\"},"
-                + " \"observedAt\": \"" + java.time.Instant.now() + "\", \"text\": \"Face data.\", \"files\": " + files
+                + " \"observedAt\": \"" + Instant.now() + "\", \"text\": \"Face data.\", \"files\": " + files
                 + "}";
     }
 
     private static String jsonString(String text) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(text);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return new ObjectMapper().writeValueAsString(text);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -185,14 +186,14 @@ class SaslClusterTest {
         String wrong = "not-the-password-42";
         Path bad = Files.writeString(dir.resolve("bad.properties"), clientSettings(wrong));
         String err = cliWith(bad, 1, "registry", "load", "--topic-prefix", "sasl-bad.");
-        assertTrue(err.toLowerCase(java.util.Locale.ROOT).contains("authentication failed"), err);
+        assertTrue(err.toLowerCase(Locale.ROOT).contains("authentication failed"), err);
         assertFalse(err.contains(wrong), "the error echoed the password: " + err);
     }
 
     @Test
     void topicsOutsideTheGrantsAreRefusedWithAClearError() {
         String err = cli(1, "registry", "load", "--topic-prefix", "ungranted.");
-        assertTrue(err.toLowerCase(java.util.Locale.ROOT).contains("authoriz"), err);
+        assertTrue(err.toLowerCase(Locale.ROOT).contains("authoriz"), err);
     }
 
     private static String clientSettings(String password) {

@@ -9,11 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -156,7 +158,7 @@ class TorrentToAlertEndToEndTest {
                 }
                 JsonNode alert = new ObjectMapper().readTree(line);
                 if (alert.get("alertKey").asText().startsWith(keyPrefix)
-                        && java.util.Arrays.stream(fields).allMatch(alert::has)) {
+                        && Arrays.stream(fields).allMatch(alert::has)) {
                     return alert;
                 }
             }
@@ -187,8 +189,7 @@ class TorrentToAlertEndToEndTest {
                 }
             }
             assertTrue(dead != null, "poison pill reached the DLQ");
-            String headers = java.util.stream.StreamSupport.stream(
-                            dead.headers().spliterator(), false)
+            String headers = StreamSupport.stream(dead.headers().spliterator(), false)
                     .map(Header::key)
                     .collect(Collectors.joining(","));
             assertTrue(

@@ -2,6 +2,7 @@ package org.revenant.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,7 +17,7 @@ public final class Durations {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("empty duration");
         }
-        String t = text.strip().toLowerCase(java.util.Locale.ROOT);
+        String t = text.strip().toLowerCase(Locale.ROOT);
         Matcher m = SHORT.matcher(t);
         if (m.matches()) {
             long n;
@@ -39,7 +40,7 @@ public final class Durations {
             }
         }
         try {
-            return Duration.parse(text.strip().toUpperCase(java.util.Locale.ROOT));
+            return Duration.parse(text.strip().toUpperCase(Locale.ROOT));
         } catch (DateTimeParseException | ArithmeticException e) {
             throw new IllegalArgumentException("not a duration: '" + shorten(text) + "' (write e.g. 30s, 10m, 6h, 7d)");
         }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.revenant.config.ConfigException;
 import org.revenant.config.Durations;
@@ -180,7 +181,7 @@ public record CrawlConfig(
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    private static String checkUrl(String url, java.util.function.Supplier<ConfigException> error) {
+    private static String checkUrl(String url, Supplier<ConfigException> error) {
         try {
             URI u = URI.create(url);
             String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);

@@ -1,5 +1,6 @@
 package org.revenant.crawl;
 
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,11 +10,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -109,7 +113,7 @@ public final class CrawlService implements AutoCloseable {
     }
 
     /** {@code --once}: every source once, directly (no job topic), then returns. */
-    public CrawlOnce.Summary runOnce(java.io.PrintWriter out) throws InterruptedException {
+    public CrawlOnce.Summary runOnce(PrintWriter out) throws InterruptedException {
         checkpoints.start(Duration.ofSeconds(60));
         try (SnapshotPublisher publisher =
                 new SnapshotPublisher(client, topics, "crawler", topics.prefix() + "crawler-once-" + instance)) {
@@ -220,9 +224,9 @@ public final class CrawlService implements AutoCloseable {
                     if (running) {
                         consumer.commitSync();
                     }
-                } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+                } catch (WakeupException | InterruptException e) {
                     throw e;
-                } catch (org.apache.kafka.common.errors.RecordDeserializationException e) {
+                } catch (RecordDeserializationException e) {
                     // A job record no schema can read: dead-letter and skip it, or every poll would meet it again.
                     LOG.warn(
                             "crawl worker {}: unreadable job at {} offset {} dead-lettered: {}",
@@ -239,7 +243,7 @@ public final class CrawlService implements AutoCloseable {
                     }
                 }
             }
-        } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+        } catch (WakeupException | InterruptException e) {
             // closing
         } catch (RuntimeException | Error e) {
             if (running) {
@@ -266,7 +270,7 @@ public final class CrawlService implements AutoCloseable {
     private void runGuarded(CrawlJob job, SnapshotSink sink, int n) {
         try {
             run(job, sink);
-        } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+        } catch (WakeupException | InterruptException e) {
             throw e;
         } catch (Throwable e) {
             if (running) {
@@ -324,7 +328,7 @@ public final class CrawlService implements AutoCloseable {
     }
 
     /** The registry is read at most every few seconds, however many queries run. */
-    private static final class CachedTerms implements java.util.function.Supplier<DiscoveryTerms> {
+    private static final class CachedTerms implements Supplier<DiscoveryTerms> {
         private final RegistryTerms registry;
         private DiscoveryTerms terms;
         private long readAt;

@@ -1,6 +1,7 @@
 package org.revenant.crawl;
 
 import java.text.Normalizer;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -97,7 +98,7 @@ public record DiscoveryTerms(Set<String> names, Set<String> fileNames, Set<Strin
     }
 
     private static List<String> concat(String first, List<String> rest) {
-        java.util.ArrayList<String> all = new java.util.ArrayList<>();
+        ArrayList<String> all = new ArrayList<>();
         all.add(first);
         if (rest != null) {
             all.addAll(rest);

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,6 +12,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -18,7 +20,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,7 +65,7 @@ public final class HttpFetcher {
     static final Duration UNANNOUNCED_RESET = Duration.ofHours(1);
 
     static final int MAX_REDIRECTS = 5;
-    private static final java.util.Set<Integer> REDIRECTS = java.util.Set.of(301, 302, 303, 307, 308);
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
     /** One GET. {@code etag} makes it conditional; {@code token} is sent as a Bearer token. */
     public record Request(URI uri, String accept, String etag, Secret token, int maxBodyBytes) {
@@ -100,9 +104,9 @@ public final class HttpFetcher {
     }
 
     public HttpFetcher(FetchSettings settings, Sleeper sleeper, Clock clock) {
-        this.settings = java.util.Objects.requireNonNull(settings, "settings");
-        this.sleeper = java.util.Objects.requireNonNull(sleeper, "sleeper");
-        this.clock = java.util.Objects.requireNonNull(clock, "clock");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.client = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER) // followed in get(), which decides where the token goes
@@ -152,7 +156,7 @@ public final class HttpFetcher {
                     && ("https".equalsIgnoreCase(next.getScheme()) || "http".equalsIgnoreCase(next.getScheme()))) {
                 return next;
             }
-        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+        } catch (URISyntaxException | IllegalArgumentException e) {
             // reported below
         }
         throw new CrawlException("unusable redirect from " + from + ": Location "
@@ -376,7 +380,7 @@ public final class HttpFetcher {
             Instant at =
                     ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
             return clamp(Duration.between(clock.instant(), at));
-        } catch (java.time.DateTimeException | ArithmeticException e) { // unparseable, or out of range
+        } catch (DateTimeException | ArithmeticException e) { // unparseable, or out of range
             return null;
         }
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.Locale;
 
 /** Reads platform JSON; anything that does not parse is a failed crawl with the reason, never a crash. */
 public final class Json {
@@ -64,7 +65,7 @@ public final class Json {
         if (array ? !node.isArray() : !node.isObject()) {
             throw new CrawlException(
                     "unexpected JSON from " + from.uri() + ": expected " + (array ? "an array" : "an object")
-                            + " but got " + node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+                            + " but got " + node.getNodeType().toString().toLowerCase(Locale.ROOT));
         }
         return node;
     }

@@ -1,5 +1,6 @@
 package org.revenant.deadletter;
 
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -70,7 +71,7 @@ public final class KafkaDeadLetters implements DeadLetters, AutoCloseable {
     public synchronized void close() {
         closed = true;
         if (producer != null) {
-            producer.close(java.time.Duration.ofSeconds(5));
+            producer.close(Duration.ofSeconds(5));
         }
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 
@@ -103,7 +104,7 @@ public final class YamlTree {
                 out = new StringBuilder(text.length() + 16).append(text, 0, i);
             }
             if (escape) {
-                out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
             } else if (out != null) {
                 out.append(c);
             }

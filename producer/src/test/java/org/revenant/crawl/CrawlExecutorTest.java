@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -137,7 +140,7 @@ class CrawlExecutorTest {
 
     @Test
     void aJobThatIgnoresInterruptsStillFailsOnTimeAndIsCountedAsOverrunning() throws Exception {
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         CrawlExecutor executor = executor(
                 source(locator -> {
                     while (release.getCount() > 0) {
@@ -177,8 +180,7 @@ class CrawlExecutorTest {
                 lastStatus("long-reason").length() <= "FAILED: ".length() + CrawlExecutor.MAX_REASON_CHARS + 1,
                 "a reason quoting hostile input is capped: "
                         + lastStatus("long-reason").length());
-        CrawlExecutor.QueryResult q = executor.query(
-                "stub", "q", new DiscoveryTerms(java.util.Set.of(), java.util.Set.of(), java.util.Set.of()));
+        CrawlExecutor.QueryResult q = executor.query("stub", "q", new DiscoveryTerms(Set.of(), Set.of(), Set.of()));
         assertEquals(CrawlExecutor.Result.FAILED, q.result());
         assertEquals("unexpected IllegalStateException: discovery broke on q", q.reason());
         assertEquals(
@@ -201,7 +203,7 @@ class CrawlExecutorTest {
         return locator;
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition, String what) {
+    private static void waitUntil(BooleanSupplier condition, String what) {
         long end = System.nanoTime() + 5_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {

@@ -17,11 +17,15 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A local HTTP server that answers like a platform's API: responses come from fixture files in
@@ -47,7 +51,7 @@ public final class FixtureServer implements AutoCloseable {
     /** A request as the server saw it. */
     public record Seen(String path, Map<String, String> headers) {
         public String header(String name) {
-            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+            return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
 
@@ -55,7 +59,7 @@ public final class FixtureServer implements AutoCloseable {
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final Map<String, Function<Seen, Response>> routes = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Deque<Seen> seen = new ConcurrentLinkedDeque<>();
-    private final Map<String, String> vars = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> vars = new ConcurrentHashMap<>();
 
     public FixtureServer() {
         try {
@@ -155,8 +159,7 @@ public final class FixtureServer implements AutoCloseable {
         for (Map.Entry<String, String> v : vars.entrySet()) {
             out = out.replace("{{" + v.getKey() + "}}", v.getValue());
         }
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("\\{\\{now\\+(\\d+)}}").matcher(out);
+        Matcher m = Pattern.compile("\\{\\{now\\+(\\d+)}}").matcher(out);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
             m.appendReplacement(sb, Long.toString(Instant.now().getEpochSecond() + Long.parseLong(m.group(1))));
@@ -202,7 +205,7 @@ public final class FixtureServer implements AutoCloseable {
                             : "?" + exchange.getRequestURI().getRawQuery());
             Map<String, String> headers = new LinkedHashMap<>();
             exchange.getRequestHeaders()
-                    .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
+                    .forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
             Seen req = new Seen(pathAndQuery, headers);
             seen.add(req);
             Function<Seen, Response> responder = route(pathAndQuery);

@@ -2,10 +2,13 @@ package org.revenant.crawl;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.revenant.testkit.BencodeWriter;
 
 /** Bytes the fixture servers serve: small .torrent files, Git blobs as the blobs API returns them, LFS pointers. */
 public final class Fixtures {
@@ -30,7 +33,7 @@ public final class Fixtures {
     public static String btih(byte[] torrent) {
         String s = new String(torrent, StandardCharsets.ISO_8859_1);
         int start = s.indexOf("4:infod") + 6;
-        return sha1(java.util.Arrays.copyOfRange(torrent, start, torrent.length - 1));
+        return sha1(Arrays.copyOfRange(torrent, start, torrent.length - 1));
     }
 
     /** A Git LFS pointer for content of this sha256 and size. */
@@ -61,12 +64,12 @@ public final class Fixtures {
     public static String sha1(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static byte[] bencode(Object value) {
-        return org.revenant.testkit.BencodeWriter.encode(value);
+        return BencodeWriter.encode(value);
     }
 }

@@ -10,9 +10,11 @@ import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -145,7 +147,7 @@ class HostileResponsesTest {
                         DateTimeFormatter.RFC_1123_DATE_TIME.format(
                                 ZonedDateTime.now(ZoneOffset.UTC).plusMinutes(10)))));
         assertTrue(dated.toSeconds() > 500 && dated.toSeconds() <= 600, "about ten minutes: " + dated);
-        long reset = java.time.Instant.now().getEpochSecond() + 30;
+        long reset = Instant.now().getEpochSecond() + 30;
         Duration toReset = f.rateLimitWait(
                 result(403, Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", Long.toString(reset))));
         assertTrue(toReset.toSeconds() >= 25 && toReset.toSeconds() <= 32, "until the reset: " + toReset);
@@ -183,7 +185,7 @@ class HostileResponsesTest {
     }
 
     static HttpResult result(int status, Map<String, String> headers) {
-        Map<String, List<String>> multi = new java.util.HashMap<>();
+        Map<String, List<String>> multi = new HashMap<>();
         headers.forEach((k, v) -> multi.put(k, List.of(v)));
         return new HttpResult(
                 URI.create("http://127.0.0.1/x"),

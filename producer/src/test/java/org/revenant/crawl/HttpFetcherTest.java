@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +56,7 @@ class HttpFetcherTest {
         server.on(
                 "/repo",
                 req -> "\"abc\"".equals(req.header("If-None-Match"))
-                        ? new FixtureServer.Response(304, java.util.Map.of("ETag", "\"abc\""), new byte[0], 0)
+                        ? new FixtureServer.Response(304, Map.of("ETag", "\"abc\""), new byte[0], 0)
                         : FixtureServer.json(200, "{}", "ETag", "\"abc\""));
         HttpResult first = fetcher().get(HttpFetcher.Request.get(server.uri("/repo")));
         assertEquals("\"abc\"", first.etag());
@@ -130,7 +135,7 @@ class HttpFetcherTest {
     @Test
     void aHugeBodyIsAbandonedWhileStreaming() {
         byte[] big = new byte[6 * 1024 * 1024];
-        java.util.Arrays.fill(big, (byte) '[');
+        Arrays.fill(big, (byte) '[');
         server.on("/huge", req -> FixtureServer.bytes(200, big, "application/json"));
         CrawlException e = assertThrows(
                 CrawlException.class,
@@ -142,12 +147,11 @@ class HttpFetcherTest {
     @Test
     void anUnreachableHostFailsFastAfterItsRetriesAreSpent() throws Exception {
         int port;
-        try (java.net.ServerSocket socket =
-                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
         HttpFetcher f = fetcher();
-        java.net.URI down = java.net.URI.create("http://127.0.0.1:" + port + "/repos/a/b");
+        URI down = URI.create("http://127.0.0.1:" + port + "/repos/a/b");
         CrawlException first = assertThrows(CrawlException.class, () -> f.get(HttpFetcher.Request.get(down)));
         assertTrue(first.getMessage().startsWith("cannot connect to 127.0.0.1:" + port), first.getMessage());
         assertEquals(2, waits.size(), "retried with backoff: " + waits);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,7 +42,7 @@ class ScheduleAndTermsTest {
 
     @Test
     void theBundledRegistryGivesNamesFileNamesAndInfohashesToSearchFor() {
-        DiscoveryTerms terms = DiscoveryTerms.from(RegistryLoader.load(java.nio.file.Path.of("..", "registry")));
+        DiscoveryTerms terms = DiscoveryTerms.from(RegistryLoader.load(Path.of("..", "registry")));
         assertTrue(terms.names().contains("MS-Celeb-1M"), terms.names().toString());
         assertTrue(terms.fileNames().contains("FaceImageCroppedWithAlignment.tsv"));
         assertTrue(terms.btihs().contains("9e67eb7cc23c9417f39778a8e06cca5e26196a97"));
@@ -50,7 +51,7 @@ class ScheduleAndTermsTest {
         assertFalse(terms.titleMentions("Celebrations of 2019"));
         assertEquals(
                 terms.fingerprint(),
-                DiscoveryTerms.from(RegistryLoader.load(java.nio.file.Path.of("..", "registry")))
+                DiscoveryTerms.from(RegistryLoader.load(Path.of("..", "registry")))
                         .fingerprint());
     }
 

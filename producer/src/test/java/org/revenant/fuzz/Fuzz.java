@@ -3,6 +3,7 @@ package org.revenant.fuzz;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.sun.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.SplittableRandom;
 
@@ -95,7 +96,7 @@ public final class Fuzz {
      * the call can have needed, garbage included.
      */
     public static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+        return ((ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
                 .getCurrentThreadAllocatedBytes();
     }
 }

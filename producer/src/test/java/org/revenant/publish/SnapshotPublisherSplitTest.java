@@ -3,7 +3,9 @@ package org.revenant.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.revenant.avro.EntryKind;
@@ -57,12 +59,11 @@ class SnapshotPublisherSplitTest {
                 .map(ManifestEntry::getPath)
                 .toList();
         assertEquals(List.of("a", "a/z", "b", "\uFF5E", "\uD83D\uDE00"), paths);
-        List<byte[]> bytes = paths.stream()
-                .map(p -> p.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .toList();
+        List<byte[]> bytes =
+                paths.stream().map(p -> p.getBytes(StandardCharsets.UTF_8)).toList();
         for (int i = 1; i < bytes.size(); i++) {
             assertTrue(
-                    java.util.Arrays.compareUnsigned(bytes.get(i - 1), bytes.get(i)) < 0,
+                    Arrays.compareUnsigned(bytes.get(i - 1), bytes.get(i)) < 0,
                     paths.get(i - 1) + " before " + paths.get(i));
         }
         assertEquals("b", entries.get(0).getPath(), "the caller's list is left as it was");

@@ -3,7 +3,9 @@ package org.revenant.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.revenant.avro.ReferenceFile;
 import org.revenant.avro.RetractedDataset;
@@ -60,7 +62,7 @@ class DatasetRulesTest {
         String yaml = RegistryFixtures.VALID.replace(
                 "- {kind: BTIH, value: 9e67eb7cc23c9417f39778a8e06cca5e26196a97}",
                 "- {kind: PATH_PATTERN, value: \"faces_emore/(train\", minCount: 1}");
-        RegistryException e = org.junit.jupiter.api.Assertions.assertThrows(
+        RegistryException e = Assertions.assertThrows(
                 RegistryException.class, () -> RegistryFile.parse("registry/sample.yaml", yaml));
         assertTrue(e.getMessage().contains("regex does not compile: Unclosed group"), e.getMessage());
     }
@@ -81,7 +83,7 @@ class DatasetRulesTest {
     void aRegistryFileCannotNameTheUnknownKind() {
         String yaml = RegistryFixtures.VALID.replace(
                 "- {kind: BTIH, value: 9e67eb7cc23c9417f39778a8e06cca5e26196a97}", "- {kind: UNKNOWN, value: x}");
-        RegistryException e = org.junit.jupiter.api.Assertions.assertThrows(
+        RegistryException e = Assertions.assertThrows(
                 RegistryException.class, () -> RegistryFile.parse("registry/sample.yaml", yaml));
         assertTrue(e.getMessage().contains("unknown kind 'UNKNOWN'"), e.getMessage());
         assertTrue(
@@ -104,7 +106,7 @@ class DatasetRulesTest {
         broken.setStatus(null);
         broken.setReasons(null);
         broken.setSources(null);
-        broken.setSignatures(java.util.Arrays.asList(
+        broken.setSignatures(Arrays.asList(
                 null,
                 Signature.newBuilder()
                         .setKind(SignatureKind.REFERENCE_MANIFEST)

@@ -6,6 +6,8 @@ import static org.revenant.registry.RegistryFixtures.VALID;
 import static org.revenant.registry.RegistryFixtures.registryDir;
 import static org.revenant.registry.RegistryFixtures.write;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -136,7 +138,7 @@ class RegistryLoaderTest {
 
     @Test
     void missingBundledIndexIsReported() {
-        ClassLoader empty = new java.net.URLClassLoader(new java.net.URL[0], null);
+        ClassLoader empty = new URLClassLoader(new URL[0], null);
         RegistryException e = assertThrows(RegistryException.class, () -> RegistryLoader.loadBundled(empty));
         assertEquals("classpath:registry/INDEX: not found; no registry is bundled on the class path", e.getMessage());
     }

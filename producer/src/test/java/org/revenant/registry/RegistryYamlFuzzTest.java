@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +18,7 @@ import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.revenant.avro.ReferenceFile;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.Signature;
@@ -371,12 +375,11 @@ class RegistryYamlFuzzTest {
     }
 
     @Test
-    void aHugeRegistryFileIsNotReadIntoMemory(@org.junit.jupiter.api.io.TempDir Path temp) throws Exception {
+    void aHugeRegistryFileIsNotReadIntoMemory(@TempDir Path temp) throws Exception {
         Path dir = RegistryFixtures.registryDir(temp);
         Path file = dir.resolve("sample.yaml");
-        try (var out = java.nio.channels.FileChannel.open(
-                file, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
-            out.write(java.nio.ByteBuffer.wrap(new byte[] {'#'}), 3L << 30); // sparse: 3 GiB, nothing on disk
+        try (var out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            out.write(ByteBuffer.wrap(new byte[] {'#'}), 3L << 30); // sparse: 3 GiB, nothing on disk
         }
         long before = Fuzz.allocatedBytes();
         RegistryException e = assertThrows(RegistryException.class, () -> RegistryLoader.load(dir));

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.Evidence;
 
@@ -61,11 +64,7 @@ public final class AlertJson {
      * duration) once the mirror was gone; {@code returnedAfterRemoval} when the copy came back.
      */
     public static void putTakedown(
-            ObjectNode node,
-            String reference,
-            java.time.Instant requestedAt,
-            java.time.Instant removedAt,
-            boolean returnedAfterRemoval) {
+            ObjectNode node, String reference, Instant requestedAt, Instant removedAt, boolean returnedAfterRemoval) {
         if (requestedAt != null) {
             node.put("takedownReference", reference);
             node.put("takedownRequestedAt", requestedAt.toString());
@@ -74,7 +73,7 @@ public final class AlertJson {
                     "timeToRemoval",
                     removedAt == null
                             ? null
-                            : java.time.Duration.between(requestedAt, removedAt).toString());
+                            : Duration.between(requestedAt, removedAt).toString());
         }
         if (returnedAfterRemoval) {
             node.put("returnedAfterRemoval", true);
@@ -82,7 +81,7 @@ public final class AlertJson {
     }
 
     /** The evidence array, as every JSON form of an alert shows it. */
-    public static ArrayNode putEvidence(ObjectNode node, java.util.List<Evidence> list) {
+    public static ArrayNode putEvidence(ObjectNode node, List<Evidence> list) {
         ArrayNode evidence = node.putArray("evidence");
         for (Evidence e : list) {
             ObjectNode item = evidence.addObject();

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -18,6 +19,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.RandomData;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
@@ -76,7 +78,7 @@ class AvroSerdesTest {
     @Test
     void truncatedBodyRaisesSerializationException() {
         byte[] good = topics.alerts.serializeValue(sampleAlert());
-        byte[] cut = java.util.Arrays.copyOf(good, good.length / 2);
+        byte[] cut = Arrays.copyOf(good, good.length / 2);
         assertThrows(SerializationException.class, () -> topics.alerts.deserializeValue(cut));
     }
 
@@ -89,25 +91,21 @@ class AvroSerdesTest {
 
     @Test
     void unknownEnumSymbolFromANewerWriterIsASerializationException() throws IOException {
-        String json = org.revenant.avro.Mirror.getClassSchema()
-                .toString()
-                .replace("\"UNKNOWN\"]", "\"UNKNOWN\",\"QUARANTINED\"]");
+        String json = Mirror.getClassSchema().toString().replace("\"UNKNOWN\"]", "\"UNKNOWN\",\"QUARANTINED\"]");
         Schema newer = new Schema.Parser().parse(json);
         GenericRecord mirror = new GenericData.Record(newer);
         mirror.put("key", "github:a/b");
         mirror.put("platform", "github");
         mirror.put("locator", "a/b");
         mirror.put("status", new GenericData.EnumSymbol(newer.getField("status").schema(), "QUARANTINED"));
-        mirror.put("identifiers", java.util.Map.of());
+        mirror.put("identifiers", Map.of());
         mirror.put("partial", false);
         ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(mirror);
         byte[] bytes = new byte[buffer.remaining()];
         buffer.get(bytes);
         assertThrows(
                 SerializationException.class,
-                () -> AvroSerdes.of(org.revenant.avro.Mirror.class)
-                        .deserializer()
-                        .deserialize("t", bytes));
+                () -> AvroSerdes.of(Mirror.class).deserializer().deserialize("t", bytes));
     }
 
     @Test
@@ -144,7 +142,7 @@ class AvroSerdesTest {
         assertEquals(sampleAlert(), decoded);
         assertNull(decoded.getPartialListing(), "a field v1 did not have reads as its default");
         byte[] current = topics.alerts.serializeValue(decoded);
-        assertFalse(java.util.Arrays.equals(bytes, current), "the current writer writes v2, with its own fingerprint");
+        assertFalse(Arrays.equals(bytes, current), "the current writer writes v2, with its own fingerprint");
         assertEquals(decoded, topics.alerts.deserializeValue(current));
     }
 
@@ -176,7 +174,7 @@ class AvroSerdesTest {
     @SuppressWarnings("unchecked")
     private static Serde<?> serdeFor(String fullName) {
         try {
-            return AvroSerdes.of((Class<? extends org.apache.avro.specific.SpecificRecord>) Class.forName(fullName));
+            return AvroSerdes.of((Class<? extends SpecificRecord>) Class.forName(fullName));
         } catch (ClassNotFoundException e) {
             throw new AssertionError("released schema without a generated class: " + fullName, e);
         }

@@ -26,11 +26,14 @@ import org.junit.jupiter.api.Test;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.AnalystDecision;
+import org.revenant.avro.AssemblyState;
 import org.revenant.avro.CrawlCheckpoint;
 import org.revenant.avro.CrawlJob;
 import org.revenant.avro.ManifestChange;
+import org.revenant.avro.MirrorRecord;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.SnapshotChunk;
+import org.revenant.avro.StoredEntry;
 
 class SchemaHistoryTest {
 
@@ -43,9 +46,9 @@ class SchemaHistoryTest {
             AnalystDecision.class,
             CrawlJob.class,
             CrawlCheckpoint.class,
-            org.revenant.avro.AssemblyState.class,
-            org.revenant.avro.StoredEntry.class,
-            org.revenant.avro.MirrorRecord.class);
+            AssemblyState.class,
+            StoredEntry.class,
+            MirrorRecord.class);
 
     static final List<String> RELEASED = List.of(
             "SnapshotChunk-v1",

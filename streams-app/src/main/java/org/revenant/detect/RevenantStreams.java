@@ -2,6 +2,7 @@ package org.revenant.detect;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -61,7 +62,7 @@ public final class RevenantStreams implements AutoCloseable {
             DetectionTap tap,
             Components components) {
         this.config = config;
-        this.components = java.util.Objects.requireNonNull(components, "components");
+        this.components = Objects.requireNonNull(components, "components");
         Properties props = properties(config, clientProperties, applicationId, stateDir);
         this.applicationServer = props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
         this.supervisor = new StreamsSupervisor(

@@ -1,5 +1,6 @@
 package org.revenant.http;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Properties;
@@ -60,6 +61,6 @@ final class DecisionWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close(java.time.Duration.ofSeconds(5));
+        producer.close(Duration.ofSeconds(5));
     }
 }

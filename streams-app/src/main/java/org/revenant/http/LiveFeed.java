@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -149,14 +150,14 @@ final class LiveFeed implements AutoCloseable {
     /** One connected client: its pending messages and whether a writer is draining them. */
     private final class Subscriber {
         private final SseClient client;
-        private final BlockingQueue<java.util.function.Consumer<SseClient>> pending = new ArrayBlockingQueue<>(QUEUE);
+        private final BlockingQueue<Consumer<SseClient>> pending = new ArrayBlockingQueue<>(QUEUE);
         private final AtomicBoolean draining = new AtomicBoolean();
 
         Subscriber(SseClient client) {
             this.client = client;
         }
 
-        void offer(java.util.function.Consumer<SseClient> message) {
+        void offer(Consumer<SseClient> message) {
             if (!pending.offer(message)) {
                 LOG.info("live feed: dropping a client that fell {} messages behind", QUEUE);
                 drop();
@@ -173,7 +174,7 @@ final class LiveFeed implements AutoCloseable {
 
         private void drain() {
             try {
-                java.util.function.Consumer<SseClient> next;
+                Consumer<SseClient> next;
                 while ((next = pending.poll()) != null) {
                     next.accept(client);
                     if (client.terminated()) {
@@ -309,7 +310,7 @@ final class LiveFeed implements AutoCloseable {
         broadcast(client -> client.sendEvent("alert", json, event.getEventId()));
     }
 
-    void broadcast(java.util.function.Consumer<SseClient> send) {
+    void broadcast(Consumer<SseClient> send) {
         for (Subscriber subscriber : clients) {
             subscriber.offer(send);
         }

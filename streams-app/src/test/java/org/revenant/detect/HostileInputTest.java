@@ -11,6 +11,7 @@ import static org.revenant.detect.Fixtures.torrent;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,11 +40,13 @@ import org.revenant.avro.DecisionKind;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
 import org.revenant.avro.MirrorRecord;
+import org.revenant.avro.MirrorStatus;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.Signature;
 import org.revenant.avro.SignatureKind;
 import org.revenant.avro.SnapshotChunk;
 import org.revenant.deadletter.DeadLetters;
+import org.revenant.detect.decide.DecisionApplier;
 import org.revenant.detect.match.ChunkLimits;
 import org.revenant.detect.registry.RegistryView;
 import org.revenant.detect.state.StateStores;
@@ -224,33 +227,29 @@ class HostileInputTest {
     @Test
     void invalidVersionOfADatasetLeavesItsOpenAlertsAloneUntilAValidVersionReturns() {
         registry.pipeInput("ms-celeb-1m", Fixtures.msCeleb());
-        driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
         publish(snapshot(torrent(MS_CELEB_BTIH), file("a.tsv", Fixtures.ALIGNED_TSV)));
         assertEquals(AlertEventType.OPENED, alerts.readValue().getEvent());
 
         registry.pipeInput("ms-celeb-1m", nullInfohash("ms-celeb-1m"));
-        driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
         publish(snapshot(torrent(MS_CELEB_BTIH), file("a.tsv", Fixtures.ALIGNED_TSV)));
-        driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
         assertTrue(alerts.isEmpty(), "no RESOLVED while the registry record is invalid");
 
         registry.pipeInput("ms-celeb-1m", (RetractedDataset) null);
-        driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
         assertEquals(AlertEventType.RESOLVED, alerts.readValue().getEvent(), "a tombstone does remove it");
     }
 
     @Test
     void decisionWithNullFieldsIsNamedNotThrown() {
         AnalystDecision empty = new AnalystDecision();
-        assertEquals(
-                "alert key is missing or longer than 2048 characters",
-                org.revenant.detect.decide.DecisionApplier.violation(empty));
+        assertEquals("alert key is missing or longer than 2048 characters", DecisionApplier.violation(empty));
         empty.setAlertKey("ms-celeb-1m|torrent:x");
-        assertEquals("decision without a kind", org.revenant.detect.decide.DecisionApplier.violation(empty));
+        assertEquals("decision without a kind", DecisionApplier.violation(empty));
         empty.setDecision(DecisionKind.CONFIRMED);
-        assertEquals(
-                "'by' is missing or longer than 256 characters",
-                org.revenant.detect.decide.DecisionApplier.violation(empty));
+        assertEquals("'by' is missing or longer than 256 characters", DecisionApplier.violation(empty));
     }
 
     @Test
@@ -340,8 +339,7 @@ class HostileInputTest {
         registry.pipeInput("ms-celeb-1m", Fixtures.msCeleb());
         Mirror victim = torrent(OTHER_BTIH);
         publish(snapshot(victim, file("notes.txt", 10)));
-        Mirror intruder =
-                Fixtures.mirror(victim.getKey() + "\u0000x", org.revenant.avro.MirrorStatus.PRESENT, Map.of());
+        Mirror intruder = Fixtures.mirror(victim.getKey() + "\u0000x", MirrorStatus.PRESENT, Map.of());
         publish(snapshot(intruder, file("a.tsv", Fixtures.ALIGNED_TSV), file("b.tsv", Fixtures.CROPPED_TSV)));
         assertEquals(
                 "snapshot chunk rejected: mirror key contains a NUL character",

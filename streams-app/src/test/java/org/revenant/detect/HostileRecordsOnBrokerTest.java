@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -114,7 +115,7 @@ class HostileRecordsOnBrokerTest {
 
             List<ConsumerRecord<String, byte[]>> letters =
                     readUntil(topics.dlq.name(), prefix + "dlq", rs -> rs.size() >= 3);
-            Map<String, String> byTopic = new java.util.TreeMap<>();
+            Map<String, String> byTopic = new TreeMap<>();
             for (ConsumerRecord<String, byte[]> letter : letters) {
                 byTopic.merge(
                         header(letter, DeadLetters.TOPIC),

@@ -13,16 +13,23 @@ import static org.revenant.detect.Fixtures.torrent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.IntStream;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -414,11 +421,11 @@ class RevenantTopologyTest {
     @Test
     void jsonProjectionCarriesTheCloudEventsKafkaBindingHeaders() throws Exception {
         publish(snapshot(torrent(MS_CELEB_BTIH), file("a.tsv", ALIGNED_TSV)));
-        org.apache.kafka.streams.test.TestRecord<String, String> record = alertsJson.readRecord();
-        Map<String, String> attributes = new java.util.LinkedHashMap<>();
+        TestRecord<String, String> record = alertsJson.readRecord();
+        Map<String, String> attributes = new LinkedHashMap<>();
         String contentType = null;
-        for (org.apache.kafka.common.header.Header header : record.headers()) {
-            String value = new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+        for (Header header : record.headers()) {
+            String value = new String(header.value(), StandardCharsets.UTF_8);
             if (header.key().startsWith("ce_")) {
                 attributes.put(header.key().substring(3), value);
             } else if (header.key().equals("content-type")) {
@@ -436,9 +443,7 @@ class RevenantTopologyTest {
         assertEquals("application/json", contentType);
         assertEquals(
                 List.of("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_subject", "ce_time", "content-type"),
-                java.util.Arrays.stream(record.headers().toArray())
-                        .map(org.apache.kafka.common.header.Header::key)
-                        .toList(),
+                Arrays.stream(record.headers().toArray()).map(Header::key).toList(),
                 "only the binding's headers, once each: nothing inherited from the snapshot record");
     }
 
@@ -461,7 +466,7 @@ class RevenantTopologyTest {
                         .setDecision(decision)
                         .setNote(note)
                         .setBy("analyst")
-                        .setAt(java.time.Instant.parse("2026-11-22T01:00:00Z"))
+                        .setAt(Instant.parse("2026-11-22T01:00:00Z"))
                         .build());
     }
 
@@ -493,14 +498,14 @@ class RevenantTopologyTest {
     void aTakedownRequestStillOpenAfterTwoWeeksSendsOneReminder() {
         publish(snapshot(torrent(MS_CELEB_BTIH), file("a.tsv", ALIGNED_TSV)));
         String key = alerts.readValue().getAlertKey();
-        java.time.Instant sent = java.time.Instant.now().minus(java.time.Duration.ofDays(15));
+        Instant sent = Instant.now().minus(Duration.ofDays(15));
         decisions.pipeInput(
                 key,
                 AnalystDecision.newBuilder()
                         .setAlertKey(key)
                         .setDecision(DecisionKind.TAKEDOWN_REQUESTED)
                         .setBy("analyst")
-                        .setAt(java.time.Instant.now())
+                        .setAt(Instant.now())
                         .setReference("DMCA #4711")
                         .setRequestedAt(sent)
                         .build());
@@ -508,13 +513,13 @@ class RevenantTopologyTest {
         assertEquals("DMCA #4711", decided.getTakedownReference());
         assertEquals(sent.toEpochMilli(), decided.getTakedownRequestedAt().toEpochMilli());
 
-        driver.advanceWallClockTime(java.time.Duration.ofMinutes(1));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
         AlertEvent reminder = alerts.readValue();
         assertEquals(AlertEventType.TAKEDOWN_OVERDUE, reminder.getEvent());
         assertEquals("DMCA #4711", reminder.getTakedownReference());
         assertTrue(lastState().getTakedownOverdueNotified());
 
-        driver.advanceWallClockTime(java.time.Duration.ofMinutes(5));
+        driver.advanceWallClockTime(Duration.ofMinutes(5));
         assertTrue(alerts.isEmpty(), "one reminder per request");
     }
 
@@ -528,11 +533,11 @@ class RevenantTopologyTest {
                         .setAlertKey(key)
                         .setDecision(DecisionKind.TAKEDOWN_REQUESTED)
                         .setBy("analyst")
-                        .setAt(java.time.Instant.now())
+                        .setAt(Instant.now())
                         .setReference("ticket 1")
                         .build());
         alerts.readValue();
-        driver.advanceWallClockTime(java.time.Duration.ofMinutes(2));
+        driver.advanceWallClockTime(Duration.ofMinutes(2));
         assertTrue(alerts.isEmpty());
     }
 

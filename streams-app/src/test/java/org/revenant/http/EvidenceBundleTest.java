@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.revenant.avro.AlertEventType;
 import org.revenant.avro.AlertState;
@@ -89,7 +90,7 @@ class EvidenceBundleTest {
     void markdownShowsCrawledTextAsTextOnOneLine() {
         String md = EvidenceBundle.markdown(bundle());
         assertFalse(md.contains("](javascript"), md);
-        assertFalse(java.util.regex.Pattern.compile("(?<!\\\\)<").matcher(md).find(), "every < is escaped: " + md);
+        assertFalse(Pattern.compile("(?<!\\\\)<").matcher(md).find(), "every < is escaped: " + md);
         assertTrue(md.lines().noneMatch(l -> l.startsWith("## Fake")), md);
         assertTrue(md.lines().noneMatch(l -> l.startsWith("* item")), md);
         // Every table row has exactly its columns: crawled pipes are escaped.

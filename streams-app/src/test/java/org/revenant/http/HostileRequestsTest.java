@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class HostileRequestsTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "hostile-requests-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream("nothing", org.apache.kafka.streams.kstream.Consumed.with(Serdes.String(), Serdes.String()));
+        builder.stream("nothing", Consumed.with(Serdes.String(), Serdes.String()));
         KafkaStreams streams = new KafkaStreams(builder.build(), props);
         open.add(streams::close);
         ClusterRouter router = new ClusterRouter(streams, new HostInfo("10.9.8.7", 8080));

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -126,8 +127,8 @@ final class RunningCluster implements AutoCloseable {
                 // A random port on the loopback interface only, never on the machine's other addresses.
                 .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
                         .withPortBindings(new PortBinding(Ports.Binding.bindIp("127.0.0.1"), ExposedPort.tcp(9092))));
-        SINGLE_NODE_CONFIG.forEach((key, value) -> container.withEnv(
-                "KAFKA_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'), value));
+        SINGLE_NODE_CONFIG.forEach((key, value) ->
+                container.withEnv("KAFKA_" + key.toUpperCase(Locale.ROOT).replace('.', '_'), value));
         try {
             container.start();
         } catch (RuntimeException e) {

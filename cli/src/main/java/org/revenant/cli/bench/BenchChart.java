@@ -3,6 +3,7 @@ package org.revenant.cli.bench;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -18,8 +19,7 @@ final class BenchChart {
         CategoryChart throughput = new CategoryChartBuilder()
                 .width(720)
                 .height(420)
-                .title(String.format(
-                        java.util.Locale.ROOT, "Entries/s, same data (c/b = %.2f)", report.ratioVsPassThrough()))
+                .title(String.format(Locale.ROOT, "Entries/s, same data (c/b = %.2f)", report.ratioVsPassThrough()))
                 .xAxisTitle("pass")
                 .yAxisTitle("manifest entries per second")
                 .build();

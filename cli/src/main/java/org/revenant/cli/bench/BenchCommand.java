@@ -14,8 +14,11 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.revenant.cli.broker.EmbeddedBroker;
 import org.revenant.detect.DetectConfig;
 import org.revenant.detect.RevenantStreams;
@@ -23,6 +26,7 @@ import org.revenant.publish.RegistryPublisher;
 import org.revenant.publish.SnapshotPublisher;
 import org.revenant.wire.TopicSetup;
 import org.revenant.wire.Topics;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -100,14 +104,13 @@ public final class BenchCommand implements Callable<Integer> {
         int bigEntries = big != null ? big : quick ? 0 : 1_000_000;
         Duration latency = Duration.ofSeconds(latencySeconds != null ? latencySeconds : quick ? 6 : 20);
         if (n < 1 || m < 1 || partitions < 1 || chunkSize < 1 || chunkSize > SnapshotPublisher.MAX_ENTRIES) {
-            throw new picocli.CommandLine.ParameterException(
+            throw new CommandLine.ParameterException(
                     spec.commandLine(), "mirrors, entries and partitions must be positive, chunk size in [1, 2000]");
         }
         PrintWriter out = spec.commandLine().getOut();
         // Under this load the embedded broker logs each transactions-v2 producer's first, retried
         // append to a new partition as an error (OutOfOrderSequenceException); it is benign here.
-        org.apache.logging.log4j.core.config.Configurator.setLevel(
-                "kafka.server.ReplicaManager", org.apache.logging.log4j.Level.FATAL);
+        Configurator.setLevel("kafka.server.ReplicaManager", Level.FATAL);
         BenchWorkload workload = new BenchWorkload(m, matchFraction, seed);
         BenchReport report = new BenchReport(n, m, matchFraction, chunkSize, partitions);
         Memory.resetPeaks();
@@ -118,8 +121,7 @@ public final class BenchCommand implements Callable<Integer> {
             Topics topics = new Topics("bench.");
             try (Admin admin = Admin.create(client)) {
                 TopicSetup.ensure(admin, topics, partitions, (short) 1);
-                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(
-                                "bench.passthrough", partitions, (short) 1)))
+                admin.createTopics(List.of(new NewTopic("bench.passthrough", partitions, (short) 1)))
                         .all()
                         .get();
             }

@@ -1,5 +1,8 @@
 package org.revenant.cli.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -174,9 +177,9 @@ final class Throughput {
     }
 
     /** Bytes of the files under a directory (a streams app's state stores). */
-    static long directoryBytes(java.nio.file.Path dir) throws java.io.IOException {
-        try (var files = java.nio.file.Files.walk(dir)) {
-            return files.filter(java.nio.file.Files::isRegularFile)
+    static long directoryBytes(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile)
                     .mapToLong(f -> f.toFile().length())
                     .sum();
         }

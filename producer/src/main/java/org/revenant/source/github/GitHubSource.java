@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.revenant.avro.CrawlCheckpoint;
 import org.revenant.avro.EntryKind;
 import org.revenant.avro.ManifestEntry;
@@ -75,8 +76,7 @@ public final class GitHubSource implements Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(GitHubSource.class);
     private static final String ACCEPT = "application/vnd.github+json";
-    static final java.util.regex.Pattern REPOSITORY =
-            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+");
+    static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+");
 
     private final SourceConfig config;
     private final HttpFetcher http;

@@ -1,6 +1,7 @@
 package org.revenant.source.github;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -140,8 +141,8 @@ final class Glob {
         skipEmpty(at);
         for (int k = 0; k < s.length(); k++) {
             char ch = s.charAt(k);
-            java.util.Arrays.fill(nextAt, false);
-            java.util.Arrays.fill(nextInside, false);
+            Arrays.fill(nextAt, false);
+            Arrays.fill(nextInside, false);
             boolean alive = false;
             for (int i = 0; i < t; i++) {
                 Token tok = tokens[i];

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.revenant.avro.CrawlCheckpoint;
 import org.revenant.avro.EntryKind;
 import org.revenant.avro.ManifestEntry;
@@ -28,6 +29,8 @@ import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.SourceDescriptor;
 import org.revenant.crawl.TextLinks;
 import org.revenant.crawl.Urls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hugging Face datasets through the Hub API: {@code /api/datasets?search=} for discovery;
@@ -57,9 +60,8 @@ public final class HuggingFaceSource implements Source {
     static final int MAX_ENTRIES = 1_000_000;
     static final int MAX_TEXT_CHARS = 64 * 1024;
     static final int MAX_README_BYTES = 1024 * 1024;
-    static final java.util.regex.Pattern DATASET =
-            java.util.regex.Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*");
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HuggingFaceSource.class);
+    static final Pattern DATASET = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Logger LOG = LoggerFactory.getLogger(HuggingFaceSource.class);
     static final String DISABLED_MESSAGE = "Access to this resource is disabled.";
 
     private final SourceConfig config;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.revenant.avro.CrawlCheckpoint;
 import org.revenant.avro.EntryKind;
 import org.revenant.avro.ManifestEntry;
@@ -52,8 +53,8 @@ public final class ZenodoSource implements Source {
     static final int MAX_SEARCH_PAGES = 3;
     static final int MAX_TEXT_CHARS = 64 * 1024;
     static final int MAX_FILES = 1_000_000;
-    static final java.util.regex.Pattern MD5 = java.util.regex.Pattern.compile("[0-9a-f]{32}");
-    static final java.util.regex.Pattern RECORD_ID = java.util.regex.Pattern.compile("[0-9]{1,19}");
+    static final Pattern MD5 = Pattern.compile("[0-9a-f]{32}");
+    static final Pattern RECORD_ID = Pattern.compile("[0-9]{1,19}");
 
     private final SourceConfig config;
     private final HttpFetcher http;

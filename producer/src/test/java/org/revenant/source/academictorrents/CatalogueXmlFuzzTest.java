@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -185,7 +186,7 @@ class CatalogueXmlFuzzTest {
             }
             case 3 -> {
                 int from = random.nextInt(in.length + 1);
-                insert = java.util.Arrays.copyOfRange(in, from, Math.min(in.length, from + random.nextInt(200)));
+                insert = Arrays.copyOfRange(in, from, Math.min(in.length, from + random.nextInt(200)));
             }
             default -> {
                 insert = new byte[0];

@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.revenant.avro.CrawlCheckpoint;
@@ -22,6 +25,7 @@ import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.MirrorStatus;
 import org.revenant.crawl.CrawlException;
 import org.revenant.crawl.CrawlOutcome;
+import org.revenant.crawl.Discovery;
 import org.revenant.crawl.DiscoveryTerms;
 import org.revenant.crawl.FetchSettings;
 import org.revenant.crawl.FixtureServer;
@@ -216,9 +220,7 @@ class GitHubSourceTest {
         server.file("/search/repositories?q=%22MS-Celeb-1M%22&per_page=100", "github/search-repos-page1.http")
                 .file("/search/repositories?q=%22MS-Celeb-1M%22&per_page=100&page=2", "github/search-repos-page2.http");
         DiscoveryTerms terms = new DiscoveryTerms(
-                java.util.Set.of("MS-Celeb-1M"),
-                java.util.Set.of("FaceImageCroppedWithAlignment.tsv"),
-                java.util.Set.of(MS1M_BTIH));
+                Set.of("MS-Celeb-1M"), Set.of("FaceImageCroppedWithAlignment.tsv"), Set.of(MS1M_BTIH));
         GitHubSource anonymous = source(null);
         assertEquals(List.of("repos:\"MS-Celeb-1M\""), anonymous.queries(terms));
         assertEquals(
@@ -258,7 +260,7 @@ class GitHubSourceTest {
                     "/repos/" + repo + "/git/blobs/" + Fixtures.gitBlobSha1(blob),
                     req -> FixtureServer.json(200, Fixtures.blobJson(server.base(), repo, blob)));
         }
-        CrawlOutcome out = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        CrawlOutcome out = Assertions.assertTimeoutPreemptively(
                 Duration.ofSeconds(5), () -> source(null).crawl(repo, null));
         Map<String, ManifestEntry> byPath =
                 out.snapshot().entries().stream().collect(Collectors.toMap(ManifestEntry::getPath, e -> e));
@@ -332,7 +334,7 @@ class GitHubSourceTest {
     void aReadmeTooLargeToReadCostsTheTextNotTheListing() throws Exception {
         serveCelebFaces();
         byte[] huge = new byte[GitHubSource.MAX_README_RESPONSE_BYTES + 1];
-        java.util.Arrays.fill(huge, (byte) ' ');
+        Arrays.fill(huge, (byte) ' ');
         server.on("/repos/FaceHoarder/celeb-faces/readme", req -> FixtureServer.bytes(200, huge, "application/json"));
         CrawlOutcome out = source(null).crawl("FaceHoarder/celeb-faces", null);
         assertEquals(
@@ -356,11 +358,10 @@ class GitHubSourceTest {
         }
         server.on(
                 "/search/repositories?q=%22MS-Celeb-1M%22&per_page=100", req -> FixtureServer.json(200, items + "]}"));
-        DiscoveryTerms terms =
-                new DiscoveryTerms(java.util.Set.of("MS-Celeb-1M"), java.util.Set.of(), java.util.Set.of());
+        DiscoveryTerms terms = new DiscoveryTerms(Set.of("MS-Celeb-1M"), Set.of(), Set.of());
         List<String> found =
                 source(null).discover("repos:\"MS-Celeb-1M\"", terms, null).locators();
-        assertEquals(org.revenant.crawl.Discovery.MAX_LOCATORS, found.size());
+        assertEquals(Discovery.MAX_LOCATORS, found.size());
         assertEquals("owner0/repo", found.get(0), "the malformed names are not jobs");
     }
 }

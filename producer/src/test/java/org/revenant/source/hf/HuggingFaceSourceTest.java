@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,7 +28,7 @@ import org.revenant.crawl.SourceConfig;
 class HuggingFaceSourceTest {
 
     final FixtureServer server = new FixtureServer();
-    final List<Duration> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<Duration> waits = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() {
@@ -198,7 +200,7 @@ class HuggingFaceSourceTest {
     void aReadmeTooLargeToReadCostsTheTextNotTheListing() throws Exception {
         serveFacePack();
         byte[] huge = new byte[HuggingFaceSource.MAX_README_BYTES + 1];
-        java.util.Arrays.fill(huge, (byte) 'x');
+        Arrays.fill(huge, (byte) 'x');
         server.on(
                 "/datasets/someone/face-pack/resolve/86b5e0934494bd15c9632b12f734a8a67f723594/README.md",
                 req -> FixtureServer.bytes(200, huge, "text/plain; charset=utf-8"));

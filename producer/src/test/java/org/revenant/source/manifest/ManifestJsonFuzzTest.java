@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -194,7 +195,7 @@ class ManifestJsonFuzzTest {
             }
             case 3 -> {
                 int from = random.nextInt(in.length + 1);
-                insert = java.util.Arrays.copyOfRange(in, from, Math.min(in.length, from + random.nextInt(300)));
+                insert = Arrays.copyOfRange(in, from, Math.min(in.length, from + random.nextInt(300)));
             }
             default -> {
                 insert = new byte[0];

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -341,7 +342,7 @@ class ManifestJsonTest {
     @Test
     void fileOverOneGibibyteIsRefusedBeforeParsing() throws Exception {
         Path big = dir.resolve("huge.json");
-        try (var file = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+        try (var file = new RandomAccessFile(big.toFile(), "rw")) {
             file.setLength(ManifestJson.MAX_FILE_BYTES + 1); // sparse: no disk space used
         }
         ManifestException e = assertThrows(ManifestException.class, () -> ManifestJson.read(big));

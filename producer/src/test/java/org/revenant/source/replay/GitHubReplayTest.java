@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -195,7 +197,7 @@ class GitHubReplayTest {
     void aRepositoryWithoutADefaultBranchIsEmptyWithoutAskingForATree() throws Exception {
         JsonNode body = Recordings.JSON.readTree(
                 Recordings.pyGithub("Repository.setUp.txt").get(0).body());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) body).putNull("default_branch");
+        ((ObjectNode) body).putNull("default_branch");
         server.on("/repos/PyGithub/PyGithub", req -> FixtureServer.json(200, body.toString()));
         CrawlOutcome out = source(null, 3).crawl("PyGithub/PyGithub", null);
         assertEquals(0, files(out.snapshot()).size());
@@ -258,13 +260,13 @@ class GitHubReplayTest {
         CrawlOutcome out = source(Secret.ofNullable("ghp_replay"), 3).crawl(oldName, null);
 
         assertEquals(
-                "github:" + newName.toLowerCase(java.util.Locale.ROOT),
+                "github:" + newName.toLowerCase(Locale.ROOT),
                 out.snapshot().mirror().getKey());
         assertEquals("515436299", out.snapshot().mirror().getIdentifiers().get("id"));
         assertEquals(newName, out.snapshot().mirror().getIdentifiers().get("fullName"));
         assertEquals(1, server.count("/repos/" + newName + "/git/trees/"));
         assertEquals(
-                List.of("github:" + oldName.toLowerCase(java.util.Locale.ROOT)),
+                List.of("github:" + oldName.toLowerCase(Locale.ROOT)),
                 out.discovered().stream().map(d -> d.mirror().getKey()).toList());
         assertEquals(MirrorStatus.GONE, out.discovered().get(0).mirror().getStatus());
     }

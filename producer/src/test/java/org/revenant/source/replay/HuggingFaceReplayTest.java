@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,8 +85,7 @@ class HuggingFaceReplayTest {
                 "/repos/ab/cd/README.md?sig=1",
                 req -> FixtureServer.bytes(
                         200,
-                        "# BERT base\nmirror: https://example.org/bert.tar"
-                                .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        "# BERT base\nmirror: https://example.org/bert.tar".getBytes(StandardCharsets.UTF_8),
                         "text/plain"));
         return Recordings.JSON.readTree(info.body());
     }

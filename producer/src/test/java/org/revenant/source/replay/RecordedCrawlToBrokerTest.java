@@ -29,6 +29,7 @@ import org.revenant.crawl.CrawlConfig;
 import org.revenant.crawl.CrawlOnce;
 import org.revenant.crawl.CrawlService;
 import org.revenant.crawl.FixtureServer;
+import org.revenant.platforms.Platforms;
 import org.revenant.testkit.KafkaBroker;
 import org.revenant.wire.TopicSetup;
 import org.revenant.wire.Topics;
@@ -86,11 +87,8 @@ class RecordedCrawlToBrokerTest {
                     repos: [protoncoin/protoncoin, PyGithub/PyGithub]
                 """.formatted(github.base()));
         CrawlOnce.Summary summary;
-        try (CrawlService service = new CrawlService(
-                CrawlConfig.load(yaml, Map.of(), org.revenant.platforms.Platforms.ALL),
-                client,
-                topics,
-                Set.of("github"))) {
+        try (CrawlService service =
+                new CrawlService(CrawlConfig.load(yaml, Map.of(), Platforms.ALL), client, topics, Set.of("github"))) {
             summary = service.runOnce(new PrintWriter(new StringWriter()));
         }
         assertEquals(2, summary.crawled(), summary.failures().toString());

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.revenant.crawl.FixtureServer;
 import org.revenant.fuzz.SharedCorpus;
 
@@ -51,7 +52,7 @@ final class Recordings {
         if (!Files.isDirectory(dir)) {
             String message = "NO RECORDED PLATFORM RESPONSES at " + dir + "; replay tests skipped";
             System.err.println(message);
-            org.junit.jupiter.api.Assumptions.assumeTrue(false, message);
+            Assumptions.assumeTrue(false, message);
         }
         return dir;
     }

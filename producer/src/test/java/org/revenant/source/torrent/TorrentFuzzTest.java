@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,7 +199,7 @@ class TorrentFuzzTest {
                 return in;
             }
             case 2 -> { // truncate
-                return java.util.Arrays.copyOf(in, at);
+                return Arrays.copyOf(in, at);
             }
             case 3 -> { // a length prefix claiming far more than there is
                 return splice(
@@ -227,7 +228,7 @@ class TorrentFuzzTest {
             case 6 -> { // duplicate a slice: repeated keys, repeated files
                 int from = random.nextInt(in.length);
                 int to = Math.min(in.length, from + 1 + random.nextInt(256));
-                return splice(in, at, 0, java.util.Arrays.copyOfRange(in, from, to));
+                return splice(in, at, 0, Arrays.copyOfRange(in, from, to));
             }
             case 7 -> { // delete a slice
                 int len = Math.min(in.length - at, 1 + random.nextInt(64));

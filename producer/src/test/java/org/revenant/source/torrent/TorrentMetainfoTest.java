@@ -18,6 +18,7 @@ import static org.revenant.source.torrent.TorrentFixtures.torrent;
 import static org.revenant.source.torrent.TorrentFixtures.v2File;
 import static org.revenant.source.torrent.TorrentFixtures.v2Info;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -339,7 +340,7 @@ class TorrentMetainfoTest {
     @Test
     void rejectsTrailingGarbageAfterTheTorrent() {
         byte[] good = torrent(singleFileInfo("x", 10));
-        byte[] bad = java.util.Arrays.copyOf(good, good.length + 3);
+        byte[] bad = Arrays.copyOf(good, good.length + 3);
         TorrentException e = assertThrows(TorrentException.class, () -> TorrentMetainfo.parse(bad));
         assertEquals("trailing data after the top-level value at offset " + good.length, e.getMessage());
     }
@@ -347,7 +348,7 @@ class TorrentMetainfoTest {
     @Test
     void rejectsTruncatedTorrent() {
         byte[] good = torrent(singleFileInfo("x", 10));
-        byte[] cut = java.util.Arrays.copyOf(good, good.length - 10);
+        byte[] cut = Arrays.copyOf(good, good.length - 10);
         TorrentException e = assertThrows(TorrentException.class, () -> TorrentMetainfo.parse(cut));
         assertTrue(e.getMessage().startsWith("truncated"), e.getMessage());
     }

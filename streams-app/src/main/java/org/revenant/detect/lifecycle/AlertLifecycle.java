@@ -19,6 +19,7 @@ import org.revenant.avro.AnalystDecision;
 import org.revenant.avro.DecisionKind;
 import org.revenant.avro.Evidence;
 import org.revenant.avro.Mirror;
+import org.revenant.avro.MirrorStatus;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.Severity;
 import org.revenant.detect.state.AlertKey;
@@ -138,7 +139,7 @@ public final class AlertLifecycle {
      * uploader can add directories until the crawler's caps hide it).
      */
     public static Transition onNoMatch(AlertState previous, Mirror mirror, String snapshotId, Instant observedAt) {
-        if (mirror != null && mirror.getPartial() && mirror.getStatus() == org.revenant.avro.MirrorStatus.PRESENT) {
+        if (mirror != null && mirror.getPartial() && mirror.getStatus() == MirrorStatus.PRESENT) {
             return new Transition(previous, null);
         }
         return onNoMatch(previous, snapshotId, observedAt);
@@ -202,9 +203,9 @@ public final class AlertLifecycle {
             return new Transition(previous, null);
         }
         boolean same = previous.getDecision() == decision.getDecision()
-                && java.util.Objects.equals(previous.getDecisionNote(), decision.getNote())
+                && Objects.equals(previous.getDecisionNote(), decision.getNote())
                 && (decision.getDecision() != DecisionKind.TAKEDOWN_REQUESTED
-                        || java.util.Objects.equals(previous.getTakedownReference(), decision.getReference()));
+                        || Objects.equals(previous.getTakedownReference(), decision.getReference()));
         if (same) {
             return new Transition(previous, null);
         }

@@ -1,8 +1,10 @@
 package org.revenant.detect.match;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.revenant.avro.Evidence;
@@ -29,12 +31,7 @@ public final class Evaluation {
 
     /** What is known about the mirror's contents as a whole. */
     public record MirrorFacts(
-            Mirror mirror,
-            String snapshotId,
-            java.time.Instant observedAt,
-            long entries,
-            long totalBytes,
-            long maxFileSize) {
+            Mirror mirror, String snapshotId, Instant observedAt, long entries, long totalBytes, long maxFileSize) {
         public boolean holdsData() {
             return maxFileSize >= DATA_FILE || entries >= DATA_FILES || totalBytes >= DATA_BYTES;
         }
@@ -60,7 +57,7 @@ public final class Evaluation {
                                 .setPath(null)
                                 .setWeight(weight)
                                 .setDetail(String.format(
-                                                java.util.Locale.ROOT,
+                                                Locale.ROOT,
                                                 "file list %.0f%% similar to the known manifest",
                                                 similarity * 100)
                                         + (reference.signature().getNote() == null

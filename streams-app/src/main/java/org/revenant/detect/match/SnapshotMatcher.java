@@ -3,6 +3,7 @@ package org.revenant.detect.match;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -477,13 +478,13 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
                 return;
             }
             if (size == hashes.length) {
-                hashes = java.util.Arrays.copyOf(hashes, size * 2);
+                hashes = Arrays.copyOf(hashes, size * 2);
             }
             hashes[size++] = ManifestSketch.pairHash(entry.getPath(), entry.getSize());
         }
 
         long[] toArray() {
-            return java.util.Arrays.copyOf(hashes, size);
+            return Arrays.copyOf(hashes, size);
         }
     }
 }

@@ -2,12 +2,18 @@ package org.revenant.detect.registry;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.revenant.avro.EntryKind;
 import org.revenant.avro.Evidence;
@@ -108,7 +114,7 @@ public final class RegistryIndex {
 
     /** Records left out of this index: key to the first reason. */
     public Map<String, String> skipped() {
-        return java.util.Collections.unmodifiableMap(skipped);
+        return Collections.unmodifiableMap(skipped);
     }
 
     private void include(String key, RetractedDataset dataset) {
@@ -339,7 +345,7 @@ public final class RegistryIndex {
         }
     }
 
-    private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
     /** Characters whose reads are counted against a shared budget. */
     private record BudgetedChars(String text, long[] budget) implements CharSequence {
@@ -399,7 +405,7 @@ public final class RegistryIndex {
     public void matchText(Mirror mirror, String text, HitSink sink) {
         if (!aliases.isEmpty()) {
             String name = mirror.getLocator() + " " + (mirror.getTitle() == null ? "" : mirror.getTitle());
-            java.util.Set<String> inName = new java.util.HashSet<>();
+            Set<String> inName = new HashSet<>();
             findAliases(TextSignals.tokens(name), (ref) -> {
                 inName.add(ref.datasetId());
                 sink.hit(ref.datasetId(), aliasEvidence(ref, ALIAS_IN_NAME, "alias in the mirror's own name or title"));
@@ -433,7 +439,7 @@ public final class RegistryIndex {
         }
     }
 
-    private void findAliases(List<String> tokens, java.util.function.Consumer<AliasRef> found) {
+    private void findAliases(List<String> tokens, Consumer<AliasRef> found) {
         StringBuilder joined = new StringBuilder();
         for (int i = 0; i < tokens.size(); i++) {
             joined.setLength(0);
@@ -490,7 +496,7 @@ public final class RegistryIndex {
         return !references.isEmpty();
     }
 
-    public java.util.Collection<RetractedDataset> datasets() {
+    public Collection<RetractedDataset> datasets() {
         return datasets.values();
     }
 
@@ -500,8 +506,7 @@ public final class RegistryIndex {
         }
     }
 
-    private static void emit(
-            List<Ref> refs, String path, HitSink sink, java.util.function.Function<Ref, String> detail) {
+    private static void emit(List<Ref> refs, String path, HitSink sink, Function<Ref, String> detail) {
         if (refs == null) {
             return;
         }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -182,7 +183,7 @@ public final class RevenantMetrics implements DetectionTap, AutoCloseable {
         if (value == null) {
             return "unknown";
         }
-        String lower = value.toLowerCase(java.util.Locale.ROOT);
+        String lower = value.toLowerCase(Locale.ROOT);
         return known.contains(lower) ? lower : OTHER;
     }
 

@@ -4,6 +4,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 
 /**
  * Keeps webhooks from being pointed at the machine itself or the private network (SSRF): a
@@ -71,7 +72,7 @@ final class TargetGuard {
             if (isIpv4Mapped(b)) {
                 // ::ffff:a.b.c.d reaches the IPv4 host a.b.c.d: judge that one.
                 try {
-                    return isPrivate(InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16)));
+                    return isPrivate(InetAddress.getByAddress(Arrays.copyOfRange(b, 12, 16)));
                 } catch (UnknownHostException impossible) {
                     return true;
                 }

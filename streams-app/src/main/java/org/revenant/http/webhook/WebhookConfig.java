@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -101,7 +102,7 @@ public final class WebhookConfig {
         for (Map.Entry<String, JsonNode> field : iterable(node)) {
             if (!FIELDS.contains(field.getKey())) {
                 throw new InvalidConfig(where + ": unknown field '" + field.getKey() + "' (known: "
-                        + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ")");
+                        + String.join(", ", new TreeSet<>(FIELDS)) + ")");
             }
         }
         URI url = url(text(node, "url", where, true), where);

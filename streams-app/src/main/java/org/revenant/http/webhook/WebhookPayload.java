@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.revenant.avro.AlertEvent;
+import org.revenant.avro.AlertEventType;
 import org.revenant.avro.Evidence;
 import org.revenant.wire.AlertCloudEvent;
 import org.revenant.wire.AlertJson;
@@ -46,7 +47,7 @@ final class WebhookPayload {
      */
     static String slack(AlertEvent e) {
         StringBuilder text = new StringBuilder();
-        text.append(e.getEvent() == org.revenant.avro.AlertEventType.REAPPEARED ? ":rotating_light: " : ":warning: ")
+        text.append(e.getEvent() == AlertEventType.REAPPEARED ? ":rotating_light: " : ":warning: ")
                 .append('*')
                 .append(e.getEvent().name())
                 .append("* ")

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertEventType;
 
@@ -77,9 +78,7 @@ public record WebhookSubscription(
     private static Set<String> lower(Set<String> values) {
         return values == null
                 ? Set.of()
-                : values.stream()
-                        .map(v -> v.toLowerCase(Locale.ROOT))
-                        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+                : values.stream().map(v -> v.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     }
 
     @Override

@@ -22,6 +22,8 @@ import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertEventType;
 import org.revenant.avro.ChangeKind;
 import org.revenant.avro.ManifestChange;
+import org.revenant.avro.ManifestEntry;
+import org.revenant.avro.Mirror;
 import org.revenant.avro.MirrorStatus;
 import org.revenant.avro.SnapshotChunk;
 import org.revenant.detect.DetectConfig;
@@ -119,7 +121,7 @@ class QueryStoresTest {
         assertEquals(List.of("other"), BoundedHistory.read(store, "ab"));
     }
 
-    private void publish(org.revenant.avro.Mirror mirror, org.revenant.avro.ManifestEntry... entries) {
+    private void publish(Mirror mirror, ManifestEntry... entries) {
         for (SnapshotChunk chunk : Fixtures.snapshot(mirror, entries)) {
             snapshots.pipeInput(mirror.getKey(), chunk);
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -139,8 +140,7 @@ class RegistryReconciliationPunctuationTest {
                 events().stream().map(AlertEvent::getEvent).toList());
 
         // UNKNOWN is what this release's reader makes of a kind added later (SchemaHistoryTest shows the resolution).
-        List<Signature> signatures =
-                new java.util.ArrayList<>(Fixtures.msCeleb().getSignatures());
+        List<Signature> signatures = new ArrayList<>(Fixtures.msCeleb().getSignatures());
         signatures.add(Signature.newBuilder()
                 .setKind(SignatureKind.UNKNOWN)
                 .setValue("a later kind")

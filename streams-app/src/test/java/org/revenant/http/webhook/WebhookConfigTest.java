@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.revenant.avro.AlertEventType;
 
 class WebhookConfigTest {
 
@@ -106,16 +108,14 @@ class WebhookConfigTest {
     void anEventTypeFromANewerReleaseIsDeliveredToNoSubscription() {
         WebhookSubscription all = WebhookFixtures.subscription(
                 "all",
-                java.net.URI.create("https://example.org/hook"),
+                URI.create("https://example.org/hook"),
                 WebhookSubscription.Format.JSON,
                 false,
                 1,
                 Set.of(),
                 Set.of());
-        assertTrue(all.matches(
-                WebhookFixtures.event("ms-celeb-1m", org.revenant.avro.AlertEventType.OPENED, "github:a/b", "MS")));
-        assertFalse(all.matches(
-                WebhookFixtures.event("ms-celeb-1m", org.revenant.avro.AlertEventType.UNKNOWN, "github:a/b", "MS")));
+        assertTrue(all.matches(WebhookFixtures.event("ms-celeb-1m", AlertEventType.OPENED, "github:a/b", "MS")));
+        assertFalse(all.matches(WebhookFixtures.event("ms-celeb-1m", AlertEventType.UNKNOWN, "github:a/b", "MS")));
     }
 
     private void assertError(String yaml, String expected) throws Exception {

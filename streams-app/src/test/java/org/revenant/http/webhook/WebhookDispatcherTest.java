@@ -8,7 +8,10 @@ import static org.revenant.http.webhook.WebhookFixtures.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -79,9 +83,7 @@ class WebhookDispatcherTest {
         assertEquals(4, receiver.received.size());
         assertEquals(
                 Set.of(WebhookDispatcher.idempotencyKey(alert.getEventId())),
-                receiver.received.stream()
-                        .map(r -> r.header("Idempotency-Key"))
-                        .collect(java.util.stream.Collectors.toSet()));
+                receiver.received.stream().map(r -> r.header("Idempotency-Key")).collect(Collectors.toSet()));
         assertTrue(dlq.history().isEmpty());
     }
 
@@ -152,13 +154,11 @@ class WebhookDispatcherTest {
                 "0.0.0.0",
                 "::1",
                 "fd00::1")) {
-            assertTrue(TargetGuard.isPrivate(java.net.InetAddress.getByName(address)), address);
+            assertTrue(TargetGuard.isPrivate(InetAddress.getByName(address)), address);
         }
-        assertFalse(TargetGuard.isPrivate(java.net.InetAddress.getByName("93.184.215.14")));
+        assertFalse(TargetGuard.isPrivate(InetAddress.getByName("93.184.215.14")));
         byte[] mappedLoopback = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 127, 0, 0, 1};
-        assertTrue(
-                TargetGuard.isPrivate(java.net.Inet6Address.getByAddress(null, mappedLoopback, -1)),
-                "::ffff:127.0.0.1");
+        assertTrue(TargetGuard.isPrivate(Inet6Address.getByAddress(null, mappedLoopback, -1)), "::ffff:127.0.0.1");
     }
 
     @Test
@@ -342,8 +342,8 @@ class WebhookDispatcherTest {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }

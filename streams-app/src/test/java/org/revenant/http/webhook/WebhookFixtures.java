@@ -1,6 +1,7 @@
 package org.revenant.http.webhook;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -8,10 +9,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Executors;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertEventType;
 import org.revenant.avro.Evidence;
@@ -23,7 +27,7 @@ final class WebhookFixtures {
 
     record Received(Map<String, String> headers, byte[] body, String query) {
         String header(String name) {
-            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+            return headers.get(name.toLowerCase(Locale.ROOT));
         }
 
         String text() {
@@ -39,14 +43,13 @@ final class WebhookFixtures {
         /** Milliseconds to wait before answering, one per request, in order. */
         final ConcurrentLinkedDeque<Long> delays = new ConcurrentLinkedDeque<>();
 
-        Receiver(Integer... script) throws java.io.IOException {
+        Receiver(Integer... script) throws IOException {
             statuses.addAll(List.of(script));
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+            server.setExecutor(Executors.newCachedThreadPool());
             server.createContext("/hook", exchange -> {
-                Map<String, String> headers = new java.util.HashMap<>();
-                exchange.getRequestHeaders()
-                        .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
+                Map<String, String> headers = new HashMap<>();
+                exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v.get(0)));
                 received.add(new Received(
                         headers,
                         exchange.getRequestBody().readAllBytes(),
