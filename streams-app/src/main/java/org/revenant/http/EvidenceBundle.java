@@ -244,16 +244,14 @@ public final class EvidenceBundle {
      * could read as syntax is backslash-escaped, and line breaks and control characters become spaces.
      */
     static String md(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029' || c == '\u0085') {
-                out.append(' ');
-            } else if ("\\`*_{}[]()<>#+-.!|~\"'&:=".indexOf(c) >= 0) {
-                out.append('\\').append(c);
-            } else {
-                out.append(c);
+        String line = oneLine(text);
+        StringBuilder out = new StringBuilder(line.length() + 16);
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if ("\\`*_{}[]()<>#+-.!|~\"'&:=".indexOf(c) >= 0) {
+                out.append('\\');
             }
+            out.append(c);
         }
         return out.toString();
     }
