@@ -1,6 +1,7 @@
 package org.revenant.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -288,6 +289,83 @@ class CrawlToAlertEndToEndTest {
                 "md5 of a known archive");
         awaitEvent("tiny-images-80m|torrent:" + tinyBtih, "OPENED");
         assertTrue(alerts().stream().noneMatch(a -> a.get("mirrorKey").asText().contains(cifarBtih)));
+    }
+
+    @Test
+    void aRenamedRepositoryStaysOneAlertToldOnce() throws Exception {
+        // (Other tests' repositories may be crawled too, from the checkpoints they left: only this
+        // test's repository must not fail.)
+        String oldKey = "github:mover/faces";
+        String newKey = "github:mover/face-data";
+        serveFaces("mover", "faces");
+        Path file = Files.writeString(
+                dir.resolve("rename.yaml"),
+                CrawlYaml.only(
+                        Platforms.names(),
+                        Map.of("github", "apiUrl: " + platforms.base() + "\ndiscover: false\nrepos: [mover/faces]")));
+        CliTest.Result first = cli("crawl", "--once", "--config", file.toString());
+        assertFalse(first.out().contains("failed: github mover/"), first.out() + first.err());
+        awaitEvent("ms-celeb-1m|" + oldKey, "OPENED");
+
+        // Renamed on GitHub: the old name answers with a 301 to the repository's id (decision 016).
+        platforms.on(
+                "/repos/mover/faces",
+                req -> new PlatformServer.Reply(
+                        301,
+                        "application/json",
+                        "{\"message\":\"Moved Permanently\"}".getBytes(StandardCharsets.UTF_8),
+                        Map.of("Location", platforms.base() + "/repositories/700003")));
+        serveFaces("mover", "face-data");
+        platforms.json(
+                "/repositories/700003",
+                platforms.resource(
+                        "github-repo.json",
+                        Map.of("id", "700003", "owner", "mover", "name", "face-data", "description", "Faces")),
+                "\"r-3b\"");
+        CliTest.Result renamed = cli("crawl", "--once", "--config", file.toString());
+        assertFalse(renamed.out().contains("failed: github mover/"), renamed.out() + renamed.err());
+
+        JsonNode moved = awaitEvent("ms-celeb-1m|" + newKey, "MOVED");
+        assertEquals("ms-celeb-1m|" + oldKey, moved.get("movedFrom").asText());
+        CliTest.Result again = cli("crawl", "--once", "--config", file.toString());
+        assertFalse(again.out().contains("failed: github mover/"), again.out() + again.err());
+        List<String> told = new ArrayList<>();
+        for (JsonNode a : alerts()) {
+            String key = a.get("alertKey").asText();
+            if (key.endsWith(oldKey) || key.endsWith(newKey)) {
+                told.add(a.get("event").asText() + " " + key);
+            }
+        }
+        assertEquals(
+                List.of("OPENED ms-celeb-1m|" + oldKey, "MOVED ms-celeb-1m|" + newKey),
+                told,
+                "one copy, told once as opened and once as moved; no RESOLVED, no second OPENED");
+    }
+
+    /** A repository holding MS-Celeb-1M's aligned TSV under a name of its own. */
+    static void serveFaces(String owner, String name) {
+        platforms.json(
+                "/repos/" + owner + "/" + name,
+                platforms.resource(
+                        "github-repo.json",
+                        Map.of("id", "700003", "owner", owner, "name", name, "description", "Faces")),
+                "\"r-3\"");
+        String entries = "{\"path\":\"data/aligned.tsv\",\"mode\":\"100644\",\"type\":\"blob\",\"size\":"
+                + 91_124_295_076L + ",\"sha\":\"7777777777777777777777777777777777777777\"}";
+        platforms.json(
+                "/repos/" + owner + "/" + name + "/git/trees/main?recursive=1",
+                platforms.resource(
+                        "github-tree.json",
+                        Map.of(
+                                "treeSha",
+                                "4c18e512dba79e4c8300dd08aeb37f8e728b8dad",
+                                "owner",
+                                owner,
+                                "name",
+                                name,
+                                "entries",
+                                entries)),
+                "\"t-3\"");
     }
 
     static void serveHoarder(byte[] torrentFile) {

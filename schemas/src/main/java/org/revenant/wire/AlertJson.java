@@ -13,7 +13,7 @@ import org.revenant.avro.Evidence;
 
 /**
  * The public JSON form of an alert event (architecture section 9): its core fields in their order, then the
- * optional extras (parentId, parentName, decision, partialListing, eventId); one object per line for {@code alerts tail --format json} and the {@code alerts.json} projection.
+ * optional extras (parentId, parentName, decision, partialListing, takedown fields, movedFrom/movedTo, eventId); one object per line for {@code alerts tail --format json} and the {@code alerts.json} projection.
  */
 public final class AlertJson {
 
@@ -54,6 +54,7 @@ public final class AlertJson {
                 alert.getTakedownRequestedAt(),
                 alert.getTakedownRemovedAt(),
                 alert.getReturnedAfterRemoval());
+        putMoved(node, alert.getMovedFrom(), alert.getMovedTo());
         node.put("eventId", alert.getEventId());
         return node;
     }
@@ -77,6 +78,19 @@ public final class AlertJson {
         }
         if (returnedAfterRemoval) {
             node.put("returnedAfterRemoval", true);
+        }
+    }
+
+    /**
+     * Where a renamed mirror's alert came from ({@code movedFrom}) or went ({@code movedTo}): alert
+     * keys, present only when set (docs/decisions/016).
+     */
+    public static void putMoved(ObjectNode node, String movedFrom, String movedTo) {
+        if (movedFrom != null) {
+            node.put("movedFrom", movedFrom);
+        }
+        if (movedTo != null) {
+            node.put("movedTo", movedTo);
         }
     }
 

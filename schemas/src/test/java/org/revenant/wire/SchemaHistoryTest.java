@@ -24,6 +24,7 @@ import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 import org.revenant.avro.AlertEvent;
+import org.revenant.avro.AlertMove;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.AnalystDecision;
 import org.revenant.avro.AssemblyState;
@@ -48,7 +49,8 @@ class SchemaHistoryTest {
             CrawlCheckpoint.class,
             AssemblyState.class,
             StoredEntry.class,
-            MirrorRecord.class);
+            MirrorRecord.class,
+            AlertMove.class);
 
     static final List<String> RELEASED = List.of(
             "SnapshotChunk-v1",
@@ -75,7 +77,10 @@ class SchemaHistoryTest {
             "AnalystDecision-v2",
             "AssemblyState-v4",
             "StoredEntry-v2",
-            "MirrorRecord-v3");
+            "MirrorRecord-v3",
+            "AlertEvent-v4",
+            "AlertState-v4",
+            "AlertMove-v1");
 
     /**
      * (Readers that have the defaults read any newer symbol as UNKNOWN: see

@@ -12,6 +12,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.revenant.avro.AlertEvent;
+import org.revenant.avro.AlertMove;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.AnalystDecision;
 import org.revenant.avro.ManifestChange;
@@ -21,12 +22,14 @@ import org.revenant.detect.guard.RejectedRecordException;
 import org.revenant.detect.history.AlertHistoryRecorder;
 import org.revenant.detect.history.MirrorHistoryRecorder;
 import org.revenant.detect.match.SnapshotMatcher;
+import org.revenant.detect.move.AlertMoveApplier;
 import org.revenant.detect.publish.AlertJsonProjection;
 import org.revenant.detect.registry.RegistryStoreUpdater;
 import org.revenant.detect.registry.RegistryView;
 import org.revenant.detect.state.StateStores;
 import org.revenant.detect.tap.DetectionTap;
 import org.revenant.wire.AlertCloudEvent;
+import org.revenant.wire.AvroSerdes;
 import org.revenant.wire.Topic;
 import org.revenant.wire.Topics;
 
@@ -46,6 +49,8 @@ public final class RevenantTopology {
     static final String MATCHER = "snapshot-matcher";
     static final String DECISIONS = "decision-applier";
     static final String ALERT_HISTORY = "alert-history";
+    static final String MOVES_REPARTITION = "alert-moves-by-mirror";
+    static final String MOVES = "alert-move-applier";
     static final String MIRROR_HISTORY = "mirror-history";
 
     private RevenantTopology() {}
@@ -96,7 +101,7 @@ public final class RevenantTopology {
         builder.addStateStore(stores.alertHistory.builder());
         builder.addStateStore(stores.mirrorHistory.builder());
 
-        KStream<String, SpecificRecord> detected = builder.stream(
+        KStream<String, SpecificRecord> matched = builder.stream(
                         topics.snapshots.name(), consumed(topics.snapshots, SNAPSHOTS_SOURCE))
                 .peek((key, chunk) -> tap.chunk(chunk), Named.as("snapshots-tap"))
                 .process(
@@ -106,7 +111,19 @@ public final class RevenantTopology {
                         StateStores.ALERTS,
                         StateStores.MANIFEST_ENTRIES,
                         StateStores.MANIFEST_MIRRORS,
-                        StateStores.REGISTRY_SEEN);
+                        StateStores.REGISTRY_SEEN,
+                        StateStores.ALERT_HISTORY);
+
+        // A renamed mirror's alerts travel from the old key's task to the new key's (decision 016).
+        KStream<String, SpecificRecord> moved = matched.filter(
+                        (key, value) -> value instanceof AlertMove, Named.as("alert-moves"))
+                .mapValues(v -> (AlertMove) v, Named.as("as-alert-move"))
+                .repartition(Repartitioned.<String, AlertMove>as(MOVES_REPARTITION)
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(AvroSerdes.of(AlertMove.class)))
+                .process(AlertMoveApplier::new, Named.as(MOVES), StateStores.ALERTS, StateStores.ALERT_HISTORY);
+        KStream<String, SpecificRecord> detected =
+                matched.filterNot((key, value) -> value instanceof AlertMove, Named.as("matched-not-moves"));
 
         KStream<String, SpecificRecord> decided = builder.stream(
                         topics.decisions.name(), consumed(topics.decisions, DECISIONS_SOURCE))
@@ -133,6 +150,7 @@ public final class RevenantTopology {
                         StateStores.ALERTS);
 
         detected.merge(decided, Named.as("detections"))
+                .merge(moved, Named.as("detections-and-moves"))
                 .split(Named.as("by-type-"))
                 .branch(
                         (key, value) -> value instanceof AlertEvent,

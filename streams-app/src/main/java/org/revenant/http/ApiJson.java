@@ -51,6 +51,10 @@ final class ApiJson {
                 s.getTakedownRequestedAt(),
                 s.getTakedownRemovedAt(),
                 s.getReturnedAfterRemoval());
+        AlertJson.putMoved(node, s.getMovedFrom(), s.getMovedTo());
+        if (s.getAwaitingMoveFrom() != null) {
+            node.put("awaitingMoveFrom", s.getAwaitingMoveFrom());
+        }
         AlertJson.putEvidence(node, s.getEvidence());
         return node;
     }

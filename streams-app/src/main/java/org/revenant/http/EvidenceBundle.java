@@ -133,6 +133,12 @@ public final class EvidenceBundle {
         if (alert.path("returnedAfterRemoval").asBoolean(false)) {
             item(out, esc, "Came back", "this copy returned after it was removed on request");
         }
+        if (alert.has("movedFrom")) {
+            item(out, esc, "Renamed", "the mirror was renamed; this alert continues " + text(alert, "movedFrom"));
+        }
+        if (alert.has("movedTo")) {
+            item(out, esc, "Renamed", "the mirror was renamed; this alert continues as " + text(alert, "movedTo"));
+        }
         if (!alert.path("decision").isNull() && alert.has("decision")) {
             item(
                     out,

@@ -183,11 +183,13 @@ public final class GitHubSource implements Source {
         JsonNode repo = Json.expect(Json.parse(r), false, r);
         String fullName = orElse(Json.text(repo, "full_name"), locator);
         Snapshot renamedFrom = null;
+        String oldKey = null;
         if (!fullName.equalsIgnoreCase(locator) && REPOSITORY.matcher(fullName).matches()) {
             // Renamed or transferred: GitHub answered (through a 301 to /repositories/<id>) with the
             // repository's current name. One mirror, keyed by that name; the old key is closed as
             // GONE pointing at it (decision 016), and the tree and README are read under it.
             renamedFrom = renamed(key, locator, fullName, Json.text(repo, "id"));
+            oldKey = key;
             locator = fullName;
             key = mirrorKey(fullName);
             repoPath = "/repos/" + Urls.path(fullName);
@@ -205,6 +207,9 @@ public final class GitHubSource implements Source {
                 .setStatus(MirrorStatus.PRESENT);
         Map<String, String> ids = new LinkedHashMap<>();
         ids.put("fullName", fullName);
+        if (oldKey != null) {
+            ids.put("renamedFrom", oldKey); // the streams app carries the old key's alerts here
+        }
         if (Json.text(repo, "id") != null) {
             ids.put("id", Json.text(repo, "id"));
         }

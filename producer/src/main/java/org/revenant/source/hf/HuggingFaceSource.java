@@ -145,6 +145,7 @@ public final class HuggingFaceSource implements Source {
         }
         JsonNode info = Json.expect(Json.parse(r), false, r);
         List<Snapshot> renamedFrom = new ArrayList<>();
+        String oldKey = null;
         String canonical = Json.text(info, "id");
         if (canonical != null
                 && !canonical.equals(id)
@@ -160,6 +161,7 @@ public final class HuggingFaceSource implements Source {
                     mirrorKey(id), PLATFORM, "datasets/" + id, web, MirrorStatus.GONE, "renamed to " + canonical);
             old.setIdentifiers(moved);
             renamedFrom.add(Snapshot.status(old));
+            oldKey = mirrorKey(id);
             id = canonical;
             web = api + "/datasets/" + id;
         }
@@ -168,6 +170,9 @@ public final class HuggingFaceSource implements Source {
         Map<String, String> ids = new LinkedHashMap<>();
         if (Json.text(info, "_id") != null) {
             ids.put("_id", Json.text(info, "_id")); // stable across renames
+        }
+        if (oldKey != null) {
+            ids.put("renamedFrom", oldKey); // the streams app carries the old key's alerts here
         }
         if (sha != null) {
             ids.put("sha", sha);

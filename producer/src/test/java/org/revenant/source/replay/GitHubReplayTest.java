@@ -224,6 +224,10 @@ class GitHubReplayTest {
         assertEquals(
                 "https://github.com/padima2/protoncoin", out.snapshot().mirror().getUrl());
         assertEquals("112116543", out.snapshot().mirror().getIdentifiers().get("id"));
+        assertEquals(
+                "github:protoncoin/protoncoin",
+                out.snapshot().mirror().getIdentifiers().get("renamedFrom"),
+                "the new key says which key its alerts come from");
         assertEquals(List.of("README.md"), List.copyOf(files(out.snapshot()).keySet()));
         assertEquals(0, server.count("/repos/protoncoin/protoncoin/"), "tree and README asked under the new name");
         assertEquals(1, server.count("/repos/padima2/protoncoin/readme"));

@@ -115,6 +115,9 @@ class HuggingFaceReplayTest {
         assertEquals(
                 "hf:datasets/google-bert/bert-base-uncased",
                 old.mirror().getIdentifiers().get("renamedTo"));
+        assertEquals(
+                "hf:datasets/bert-base-uncased",
+                out.snapshot().mirror().getIdentifiers().get("renamedFrom"));
         assertEquals(0, server.count("/api/datasets/bert-base-uncased/"), "the tree is asked under the new name");
     }
 

@@ -91,12 +91,51 @@ public final class AlertLifecycle {
                     .build();
             return new Transition(state, AlertEventType.OPENED);
         }
+        return advance(
+                previous,
+                new Observation(
+                        now.snapshotId(),
+                        now.observedAt(),
+                        now.dataset().getName(),
+                        now.mirror().getUrl(),
+                        partialListing(now.mirror()),
+                        now.severity(),
+                        now.confidence(),
+                        now.evidence()));
+    }
+
+    /** What a match shows of an alert that already exists: the fields a new snapshot updates. */
+    record Observation(
+            String snapshotId,
+            Instant observedAt,
+            String datasetName,
+            String mirrorUrl,
+            String partialListing,
+            Severity severity,
+            double confidence,
+            List<Evidence> evidence) {
+
+        /** What the stored state of an alert says was last seen. */
+        static Observation of(AlertState s) {
+            return new Observation(
+                    s.getLastSnapshotId(),
+                    s.getLastSeen(),
+                    s.getDatasetName(),
+                    s.getMirrorUrl(),
+                    s.getPartialListing(),
+                    s.getSeverity(),
+                    s.getConfidence(),
+                    s.getEvidence());
+        }
+    }
+
+    private static Transition advance(AlertState previous, Observation now) {
         AlertState.Builder next = AlertState.newBuilder(previous)
                 .setLastSeen(later(previous.getLastSeen(), now.observedAt()))
                 .setLastSnapshotId(now.snapshotId())
-                .setDatasetName(now.dataset().getName())
-                .setMirrorUrl(now.mirror().getUrl() != null ? now.mirror().getUrl() : previous.getMirrorUrl())
-                .setPartialListing(partialListing(now.mirror()));
+                .setDatasetName(now.datasetName())
+                .setMirrorUrl(now.mirrorUrl() != null ? now.mirrorUrl() : previous.getMirrorUrl())
+                .setPartialListing(now.partialListing());
         AlertEventType event;
         boolean grew = !signatures(previous.getEvidence()).containsAll(signatures(now.evidence()));
         if (previous.getStatus() == AlertStatus.SUPPRESSED) {
@@ -131,6 +170,126 @@ public final class AlertLifecycle {
             next.setLastEvent(event);
         }
         return new Transition(next.build(), event);
+    }
+
+    /**
+     * A new alert on a mirror that says it was renamed from {@code oldMirrorKey}: its OPENED event
+     * is held (the state is kept, marked as waiting) until the old key's alerts arrive, so a copy
+     * that was already reported is not reported again under its new name (docs/decisions/016).
+     */
+    public static Transition holdForMove(Transition opened, String oldMirrorKey, Instant since) {
+        AlertState held = AlertState.newBuilder(opened.state())
+                .setAwaitingMoveFrom(oldMirrorKey)
+                .setAwaitingMoveSince(since)
+                .build();
+        return new Transition(held, null);
+    }
+
+    /** A held alert while it waits: its state changes, nothing is told (nobody was told it opened). */
+    public static Transition stillHeld(Transition next, AlertState previous) {
+        if (next.state() == null || previous.getAwaitingMoveFrom() == null) {
+            return next;
+        }
+        AlertState held = AlertState.newBuilder(next.state())
+                .setAwaitingMoveFrom(previous.getAwaitingMoveFrom())
+                .setAwaitingMoveSince(previous.getAwaitingMoveSince())
+                .build();
+        return new Transition(held, null);
+    }
+
+    /**
+     * A held alert that no moved alert continued (the old key had none for its dataset, or the wait
+     * ran out): it is told now, as OPENED if it is open; one that opened and closed while held was
+     * never told, and stays untold.
+     */
+    public static Transition release(AlertState held) {
+        if (held.getAwaitingMoveFrom() == null) {
+            return new Transition(held, null);
+        }
+        AlertState state = AlertState.newBuilder(held)
+                .setAwaitingMoveFrom(null)
+                .setAwaitingMoveSince(null)
+                .build();
+        if (state.getStatus() != AlertStatus.OPEN) {
+            return new Transition(state, null);
+        }
+        state.setLastEvent(AlertEventType.OPENED);
+        return new Transition(state, AlertEventType.OPENED);
+    }
+
+    /**
+     * The old key's side of a rename: the alert is closed there, pointing at the key it continues
+     * under. Nothing is told from here; the new key tells one MOVED event (or what the copy's new
+     * state calls for) when the alert arrives. A rename is not a removal: no takedown is counted.
+     */
+    public static AlertState movedAway(AlertState previous, String toAlertKey, String snapshotId, Instant observedAt) {
+        return AlertState.newBuilder(previous)
+                .setStatus(
+                        previous.getStatus() == AlertStatus.SUPPRESSED ? AlertStatus.SUPPRESSED : AlertStatus.RESOLVED)
+                .setMovedTo(toAlertKey)
+                .setLastEvent(AlertEventType.MOVED)
+                .setLastSnapshotId(snapshotId)
+                .setLastSeen(later(previous.getLastSeen(), observedAt))
+                .setPartialListing(null)
+                .build();
+    }
+
+    /**
+     * The new key's side of a rename: {@code carried} is the alert as it stood under the old key,
+     * {@code current} what the new key holds for the same dataset (null if nothing yet). The result
+     * keeps the carried alert's history (first seen, reappearances, decisions, takedown request) under
+     * the new key, with what the new key last saw.
+     *
+     * <ul>
+     *   <li>Nothing at the new key yet: the carried alert, re-keyed; MOVED if it is open.
+     *   <li>The new key holds an alert waiting for this move: the carried alert advanced by what the
+     *       new key saw, as any later snapshot would advance it (a resolved one REAPPEARS, a
+     *       suppressed one stays silent unless its evidence grew), told as MOVED when it was open;
+     *       if the copy was gone again by then, the carried alert resolves.
+     *   <li>The new key has an alert of its own (not waiting for this move): it stays as it is and
+     *       notes where the other came from; nothing is told.
+     * </ul>
+     */
+    public static Transition onMove(AlertState carried, AlertState current, String toMirrorKey) {
+        String toAlertKey = alertKey(carried.getDatasetId(), toMirrorKey);
+        if (current != null && !carried.getMirrorKey().equals(current.getAwaitingMoveFrom())) {
+            if (current.getMovedFrom() != null) {
+                return new Transition(current, null);
+            }
+            return new Transition(
+                    AlertState.newBuilder(current)
+                            .setMovedFrom(carried.getAlertKey())
+                            .build(),
+                    null);
+        }
+        AlertState base = AlertState.newBuilder(carried)
+                .setAlertKey(toAlertKey)
+                .setMirrorKey(toMirrorKey)
+                .setMovedFrom(carried.getAlertKey())
+                .setMovedTo(null)
+                .setAwaitingMoveFrom(null)
+                .setAwaitingMoveSince(null)
+                .build();
+        boolean wasOpen = carried.getStatus() == AlertStatus.OPEN;
+        if (current == null) {
+            if (wasOpen) {
+                base.setLastEvent(AlertEventType.MOVED);
+                return new Transition(base, AlertEventType.MOVED);
+            }
+            return new Transition(base, null);
+        }
+        base.setPlatform(current.getPlatform());
+        if (current.getStatus() == AlertStatus.RESOLVED) {
+            return onNoMatch(base, current.getLastSnapshotId(), current.getLastSeen());
+        }
+        Transition advanced = advance(base, Observation.of(current));
+        if (wasOpen) {
+            AlertState state = AlertState.newBuilder(advanced.state())
+                    .setLastEvent(AlertEventType.MOVED)
+                    .build();
+            return new Transition(state, AlertEventType.MOVED);
+        }
+        return advanced;
     }
 
     /**
@@ -243,6 +402,8 @@ public final class AlertLifecycle {
                 .setTakedownRequestedAt(state.getTakedownRequestedAt())
                 .setTakedownRemovedAt(state.getTakedownRemovedAt())
                 .setReturnedAfterRemoval(state.getReturnedAfterRemoval())
+                .setMovedFrom(state.getMovedFrom())
+                .setMovedTo(state.getMovedTo())
                 .build();
     }
 

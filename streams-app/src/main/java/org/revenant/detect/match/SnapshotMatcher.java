@@ -2,6 +2,7 @@ package org.revenant.detect.match;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -20,6 +21,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.revenant.avro.AlertEvent;
+import org.revenant.avro.AlertEventType;
+import org.revenant.avro.AlertMove;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.AssemblyState;
 import org.revenant.avro.ChangeKind;
@@ -33,8 +36,11 @@ import org.revenant.avro.MirrorStatus;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.SnapshotChunk;
 import org.revenant.detect.guard.RejectedRecordException;
+import org.revenant.detect.history.AlertHistoryRecorder;
+import org.revenant.detect.history.BoundedHistory;
 import org.revenant.detect.lifecycle.AlertLifecycle;
 import org.revenant.detect.manifest.ManifestStore;
+import org.revenant.detect.move.AlertMoveApplier;
 import org.revenant.detect.registry.RegistryIndex;
 import org.revenant.detect.registry.RegistryView;
 import org.revenant.detect.signal.ManifestSketch;
@@ -67,6 +73,11 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
     public static final String ALERT_STORE = StateStores.ALERTS;
 
     static final int MAX_SAMPLES = 10;
+    /** Identifier on a renamed mirror's old key: the key it is known by now (docs/decisions/016). */
+    public static final String RENAMED_TO = "renamedTo";
+    /** Identifier on a renamed mirror's new key: the key it was known by before. */
+    public static final String RENAMED_FROM = "renamedFrom";
+
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotMatcher.class);
     private static final Set<MirrorStatus> UNAVAILABLE =
             EnumSet.of(MirrorStatus.GONE, MirrorStatus.BLOCKED, MirrorStatus.DISABLED, MirrorStatus.PRIVATE);
@@ -79,6 +90,7 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
     private KeyValueStore<String, AssemblyState> assemblies;
     private KeyValueStore<String, AlertState> alerts;
     private KeyValueStore<String, String> registrySeen;
+    private KeyValueStore<String, AlertEvent> alertHistory;
     private ManifestStore manifests;
     private RegistryIndex reconciled;
 
@@ -102,6 +114,7 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         this.assemblies = context.getStateStore(StateStores.ASSEMBLY);
         this.alerts = context.getStateStore(StateStores.ALERTS);
         this.registrySeen = context.getStateStore(StateStores.REGISTRY_SEEN);
+        this.alertHistory = context.getStateStore(StateStores.ALERT_HISTORY);
         this.manifests = new ManifestStore(
                 context.getStateStore(StateStores.MANIFEST_ENTRIES),
                 context.getStateStore(StateStores.MANIFEST_MIRRORS));
@@ -254,6 +267,11 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
                 samples,
                 timestamp);
 
+        String renamedTo = renamed(mirror, RENAMED_TO);
+        if (mirror.getStatus() == MirrorStatus.GONE && renamedTo != null) {
+            moveAlerts(mirrorKey, renamedTo, record, timestamp);
+            return;
+        }
         Map<String, AlertLifecycle.Assessment> assessments =
                 available ? Evaluation.assess(index, hits.hits(), facts(record), threshold, null) : Map.of();
         Map<String, AlertState> existing = statesOf(mirrorKey);
@@ -423,6 +441,16 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         }
         String key = new AlertKey(state.getDatasetId(), state.getMirrorKey()).storeKey();
         AlertState before = alerts.get(key);
+        String renamedFrom = renamed(record.getMirror(), RENAMED_FROM);
+        if (before != null && before.getAwaitingMoveFrom() != null) {
+            transition = AlertLifecycle.stillHeld(transition, before);
+            state = transition.state();
+        } else if (before == null && transition.event() == AlertEventType.OPENED && renamedFrom != null) {
+            // Renamed from another key: that key's alerts are on their way here (AlertMoveApplier).
+            transition = AlertLifecycle.holdForMove(
+                    transition, renamedFrom, Instant.ofEpochMilli(context.currentSystemTimeMs()));
+            state = transition.state();
+        }
         if (transition.event() == null && state.equals(before)) {
             return;
         }
@@ -433,6 +461,58 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
                     state, transition.event(), record.getSnapshotId(), record.getObservedAt(), cause);
             context.forward(new Record<>(state.getAlertKey(), event, timestamp));
         }
+    }
+
+    /**
+     * The old key's side of a rename (docs/decisions/016): each alert not moved yet is sent to the
+     * new key's task with its last events, then closed here pointing at it; a record without an
+     * alert ends the move, so the new key knows what did not come. Nothing is told from here.
+     */
+    private void moveAlerts(String fromKey, String toKey, MirrorRecord record, long timestamp) {
+        for (AlertState state : statesOf(fromKey).values()) {
+            if (state.getMovedTo() != null) {
+                continue; // moved by an earlier crawl of the old name
+            }
+            List<AlertEvent> events =
+                    BoundedHistory.read(alertHistory, AlertHistoryRecorder.owner(fromKey, state.getDatasetId()));
+            List<AlertEvent> carried = new ArrayList<>();
+            for (AlertEvent e :
+                    events.subList(Math.max(0, events.size() - AlertMoveApplier.CARRIED_HISTORY), events.size())) {
+                carried.add(AlertEvent.newBuilder(e).setEvidence(List.of()).build());
+            }
+            context.forward(new Record<>(
+                    toKey,
+                    new AlertMove(fromKey, toKey, record.getSnapshotId(), record.getObservedAt(), state, carried),
+                    timestamp));
+            AlertState closed = AlertLifecycle.movedAway(
+                    state,
+                    AlertLifecycle.alertKey(state.getDatasetId(), toKey),
+                    record.getSnapshotId(),
+                    record.getObservedAt());
+            alerts.put(new AlertKey(state.getDatasetId(), fromKey).storeKey(), closed);
+            context.forward(new Record<>(closed.getAlertKey(), closed, timestamp));
+        }
+        context.forward(new Record<>(
+                toKey,
+                new AlertMove(fromKey, toKey, record.getSnapshotId(), record.getObservedAt(), null, List.of()),
+                timestamp));
+    }
+
+    /**
+     * The other key a renamed mirror names in its identifiers ({@code renamedTo} on the old key's
+     * GONE snapshot, {@code renamedFrom} on the new key's), or null when it names none usable: blank,
+     * its own key, or as long as the identifier cap (it may have been cut, and a cut key is another key).
+     */
+    static String renamed(Mirror mirror, String identifier) {
+        Map<String, String> ids = mirror.getIdentifiers();
+        String other = ids == null ? null : ids.get(identifier);
+        if (other == null
+                || other.isBlank()
+                || other.equals(mirror.getKey())
+                || other.length() >= ChunkLimits.MAX_IDENTIFIER) {
+            return null;
+        }
+        return other;
     }
 
     private Map<String, AlertState> statesOf(String mirrorKey) {

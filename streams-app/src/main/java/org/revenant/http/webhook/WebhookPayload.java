@@ -65,6 +65,11 @@ final class WebhookPayload {
         if (e.getDecision() != null) {
             text.append(", analyst decision ").append(e.getDecision().name());
         }
+        if (e.getMovedFrom() != null) {
+            text.append(", renamed: continues `")
+                    .append(escape(e.getMovedFrom()))
+                    .append('`');
+        }
         String link = link(e.getMirrorUrl());
         if (link != null) {
             text.append("\n<").append(link).append("|open the mirror>");

@@ -48,7 +48,12 @@ class RegistryReconciliationPunctuationTest {
     void start() {
         StateStores stores = new StateStores(Topics.defaults());
         for (StateStores.Store<?> store : List.of(
-                stores.assembly, stores.alerts, stores.manifestEntries, stores.manifestMirrors, stores.registrySeen)) {
+                stores.assembly,
+                stores.alerts,
+                stores.manifestEntries,
+                stores.manifestMirrors,
+                stores.registrySeen,
+                stores.alertHistory)) {
             add(store);
         }
         alerts = context.getStateStore(StateStores.ALERTS);

@@ -62,7 +62,12 @@ class RegistryReconciliationTest {
                 () -> (Processor<String, SpecificRecord, Void, Void>) record -> out.add(record.value()),
                 "matcher");
         for (StateStores.Store<?> store : List.of(
-                stores.assembly, stores.alerts, stores.manifestEntries, stores.manifestMirrors, stores.registrySeen)) {
+                stores.assembly,
+                stores.alerts,
+                stores.manifestEntries,
+                stores.manifestMirrors,
+                stores.registrySeen,
+                stores.alertHistory)) {
             topology.addStateStore(store.builder(), "matcher");
         }
         Properties props = new Properties();

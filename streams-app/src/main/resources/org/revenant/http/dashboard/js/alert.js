@@ -1,7 +1,7 @@
 // One alert: its facts, evidence, timeline (reappearances included) and the analyst actions.
 'use strict';
 (() => {
-  const {el, clear, externalLink, keyPath, mirrorLink, datasetLink, getJson, when, badge, showError, live, param} = Revenant;
+  const {el, clear, externalLink, keyPath, alertLink, mirrorLink, datasetLink, getJson, when, badge, showError, live, param} = Revenant;
   const key = param('key');
   const summary = document.getElementById('summary');
   const result = document.getElementById('decision-result');
@@ -12,6 +12,14 @@
     const dl = el('dl', {className: 'facts'});
     for (const [name, value] of pairs) dl.append(el('dt', {}, name), el('dd', {}, value));
     return dl;
+  }
+
+  // A renamed mirror's alert names the alert it continues, or the one it was carried to.
+  function renamed(a) {
+    if (a.movedTo) return ['moved to ', alertLink(a.movedTo)];
+    if (a.movedFrom) return ['continues ', alertLink(a.movedFrom)];
+    if (a.awaitingMoveFrom) return ['waiting for the alerts of ', mirrorLink(a.awaitingMoveFrom)];
+    return ['—'];
   }
 
   async function load() {
@@ -32,6 +40,7 @@
         ['Mirror URL', externalLink(a.mirrorUrl)],
         ['Listing', a.partialListing ? el('span', {className: 'partial-listing'}, 'partial listing: ' + a.partialListing) : 'complete'],
         ['Platform', a.platform],
+        ['Renamed', el('span', {id: 'moved'}, ...renamed(a))],
         ['First seen', when(a.firstSeen)],
         ['Last seen', when(a.lastSeen)],
         ['Reappearances', String(a.reappearances)],
@@ -53,7 +62,7 @@
       }
       const timeline = clear(document.querySelector('#timeline tbody'));
       for (const t of a.timeline.slice().reverse()) {
-        timeline.append(el('tr', {className: t.event === 'REAPPEARED' ? 'highlight' : ''},
+        timeline.append(el('tr', {className: t.event === 'REAPPEARED' || t.event === 'MOVED' ? 'highlight' : ''},
           el('td', {className: 'mono'}, when(t.observedAt)),
           el('td', {}, badge(t.event)),
           el('td', {}, badge(t.severity)),
