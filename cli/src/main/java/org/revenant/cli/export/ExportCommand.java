@@ -141,9 +141,14 @@ public final class ExportCommand {
                 description = "Directory to write the lists into (created if missing).")
         Path output;
 
+        @Option(
+                names = "--include-unverified",
+                description = "hma: also list MD5s the registry marks unverified (an HMA bank acts on every match).")
+        boolean includeUnverified;
+
         @Override
         public Integer call() throws Exception {
-            Map<String, String> files = HashList.build(datasets(), format);
+            Map<String, String> files = HashList.build(datasets(), format, includeUnverified);
             write(output, files);
             say("wrote %d %s hash list(s) to %s", files.size(), format, output);
             return 0;

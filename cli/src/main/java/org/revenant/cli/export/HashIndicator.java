@@ -12,7 +12,7 @@ import org.revenant.avro.SignatureKind;
  * threat-intelligence tools can match on (sizes, names and patterns are Revenant's own evidence
  * and are not exported). {@code value} is lower-case hex, as the registry loader checked it.
  */
-record HashIndicator(String datasetId, SignatureKind kind, String value, String note) {
+record HashIndicator(String datasetId, SignatureKind kind, String value, boolean verified, String note) {
 
     /** The kinds exported: file content hashes and BitTorrent infohashes. */
     static final List<SignatureKind> KINDS =
@@ -26,7 +26,11 @@ record HashIndicator(String datasetId, SignatureKind kind, String value, String 
                     && s.getValue() != null
                     && s.getValue().matches("[0-9A-Fa-f]+")) {
                 hashes.add(new HashIndicator(
-                        dataset.getId(), s.getKind(), s.getValue().toLowerCase(Locale.ROOT), s.getNote()));
+                        dataset.getId(),
+                        s.getKind(),
+                        s.getValue().toLowerCase(Locale.ROOT),
+                        s.getVerified(),
+                        s.getNote()));
             }
         }
         return hashes;

@@ -8,12 +8,14 @@ import org.revenant.avro.SignatureKind;
 
 /**
  * Plain hash lists, one file per dataset (docs/decisions/020-feeds-and-exports.md).
- * {@code csv}: {@code <id>.csv} with the header {@code algorithm,hash,dataset,note} and every
- * exported hash. {@code hma}: {@code <id>.hma.txt}, lines {@code video_md5 <md5>}, the one form of
+ * {@code csv}: {@code <id>.csv} with the header {@code algorithm,hash,dataset,verified,note} and
+ * every exported hash. {@code hma}: {@code <id>.hma.txt}, lines {@code video_md5 <md5>}, the one form of
  * these hashes that Meta's Hasher-Matcher-Actioner can hold in a bank: python-threatexchange's
  * local-file exchange reads {@code <signal type> <signal>} lines, and each line is also the body
  * {@code {"video_md5": "<md5>"}} of HMA's {@code POST /c/bank/<bank>/signal}. HMA has no signal type
- * for SHA-1 or infohashes, so those are left out of {@code hma} (they are in {@code csv}).
+ * for SHA-1 or infohashes, so those are left out of {@code hma} (they are in {@code csv}). A bank
+ * acts on a match without a person in between, so unverified hashes are left out of {@code hma}
+ * unless asked for.
  */
 final class HashList {
 
@@ -25,13 +27,13 @@ final class HashList {
     private HashList() {}
 
     /** File name → content, for the datasets that have something to list in this format. */
-    static Map<String, String> build(List<RetractedDataset> registry, Format format) {
+    static Map<String, String> build(List<RetractedDataset> registry, Format format, boolean includeUnverified) {
         Map<String, String> files = new LinkedHashMap<>();
         for (RetractedDataset dataset : registry) {
             StringBuilder out = new StringBuilder();
             int lines = 0;
             if (format == Format.csv) {
-                out.append("algorithm,hash,dataset,note\n");
+                out.append("algorithm,hash,dataset,verified,note\n");
             }
             for (HashIndicator hash : HashIndicator.of(dataset)) {
                 if (format == Format.csv) {
@@ -41,10 +43,12 @@ final class HashList {
                             .append(',')
                             .append(dataset.getId())
                             .append(',')
+                            .append(hash.verified())
+                            .append(',')
                             .append(csv(hash.note() == null ? "" : hash.note()))
                             .append('\n');
                     lines++;
-                } else if (hash.kind() == SignatureKind.MD5) {
+                } else if (hash.kind() == SignatureKind.MD5 && (hash.verified() || includeUnverified)) {
                     out.append("video_md5 ").append(hash.value()).append('\n');
                     lines++;
                 }

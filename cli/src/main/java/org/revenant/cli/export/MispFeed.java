@@ -26,7 +26,8 @@ import org.revenant.wire.NameBasedUuid;
  * {@code manifest.json} that indexes the events by uuid, and {@code hashes.csv}, one line
  * {@code <md5 of an attribute value>,<event uuid>} per attribute, which MISP uses to find overlaps
  * without fetching the events. File hashes are {@code md5}/{@code sha1}/{@code sha256}
- * attributes; an infohash is its magnet link (a {@code link}); the registry's sources are
+ * attributes, for detection ({@code to_ids}) only when the registry marks them verified; an
+ * infohash is its magnet link (a {@code link}); the registry's sources are
  * {@code link}s not meant for detection; with alerts, each mirror where the
  * dataset was seen is a {@code url} attribute not meant for detection ({@code to_ids: false}).
  * Ids are UUIDv5 and timestamps come from the registry, so exports are stable.
@@ -41,13 +42,14 @@ final class MispFeed {
         ObjectNode manifest = JSON.createObjectNode();
         StringBuilder hashes = new StringBuilder();
         UUID org = NameBasedUuid.of("misp:org:revenant");
+        Map<String, RetractedDataset> byId = RegistryTimes.byId(registry);
         for (RetractedDataset dataset : registry) {
             List<HashIndicator> indicators = HashIndicator.of(dataset);
             if (indicators.isEmpty()) {
                 continue;
             }
             String uuid = NameBasedUuid.of("misp:event:" + dataset.getId()).toString();
-            Instant retracted = RegistryTimes.retracted(dataset);
+            Instant retracted = RegistryTimes.retracted(dataset, byId);
             String timestamp = Long.toString(retracted.getEpochSecond());
             String date = retracted.toString().substring(0, 10);
             String info = "Retracted dataset: " + dataset.getName() + " (" + dataset.getId() + ")";
@@ -73,8 +75,8 @@ final class MispFeed {
                         type(hash.kind()),
                         hash.kind() == SignatureKind.BTIH ? "External analysis" : "Artifacts dropped",
                         value(hash),
-                        true,
-                        hash.note(),
+                        hash.verified(),
+                        hash.verified() ? hash.note() : "unverified: " + (hash.note() == null ? "" : hash.note()),
                         timestamp);
             }
             for (Source source : dataset.getSources()) {

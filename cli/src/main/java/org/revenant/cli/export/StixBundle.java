@@ -33,11 +33,13 @@ final class StixBundle {
 
     private final Map<String, ObjectNode> objects = new LinkedHashMap<>();
     private final String revenantId = id("identity", "identity:revenant");
+    private Map<String, RetractedDataset> byId = Map.of();
 
     private StixBundle() {}
 
     static ObjectNode build(List<RetractedDataset> registry, List<JsonNode> alerts) {
         StixBundle bundle = new StixBundle();
+        bundle.byId = RegistryTimes.byId(registry);
         bundle.revenant();
         Map<String, String> indicatorByEvidence = new LinkedHashMap<>();
         Map<String, String> groupingByDataset = new LinkedHashMap<>();
@@ -109,7 +111,7 @@ final class StixBundle {
     }
 
     private String indicator(RetractedDataset dataset, HashIndicator hash) {
-        Instant retracted = RegistryTimes.retracted(dataset);
+        Instant retracted = RegistryTimes.retracted(dataset, byId);
         String id = id("indicator", "indicator:" + dataset.getId() + ":" + hash.evidenceKey());
         ObjectNode o = common("indicator", id, retracted);
         o.put(
@@ -128,6 +130,9 @@ final class StixBundle {
             description.append(" on ").append(dataset.getRetractedOn());
         }
         description.append('.');
+        if (!hash.verified()) {
+            description.append(" Unverified: the registry has this from an unconfirmed source.");
+        }
         if (hash.note() != null) {
             description.append(' ').append(hash.note());
         }
@@ -136,13 +141,16 @@ final class StixBundle {
         o.put("pattern_type", "stix");
         o.put("valid_from", time(retracted));
         labels(o, dataset);
+        if (!hash.verified()) {
+            ((ArrayNode) o.get("labels")).add("unverified");
+        }
         references(o, dataset);
         return id;
     }
 
     private String grouping(RetractedDataset dataset, List<String> refs) {
         String id = id("grouping", "grouping:" + dataset.getId());
-        ObjectNode o = common("grouping", id, RegistryTimes.retracted(dataset));
+        ObjectNode o = common("grouping", id, RegistryTimes.retracted(dataset, byId));
         o.put("name", dataset.getName());
         StringBuilder description = new StringBuilder("Retracted dataset ")
                 .append(dataset.getName())

@@ -35,6 +35,8 @@ class ExportCommandTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String MS_CELEB_BTIH = "9e67eb7cc23c9417f39778a8e06cca5e26196a97";
+    /** DukeMTMC-reID's MD5 that the registry has from a third-party loader ({@code verified: false}). */
+    static final String UNVERIFIED_MD5 = "62d8f3c7d6b2c5dc3d8ca6af7515847c";
 
     static HttpServer api;
     static String url;
@@ -84,8 +86,15 @@ class ExportCommandTest {
         assertEquals(
                 "[url:value LIKE 'magnet:?xt=urn:btih:" + MS_CELEB_BTIH + "%']",
                 infohash.path("pattern").asText());
-        JsonNode md5 = find(bundle, o -> o.path("pattern").asText().startsWith("[file:hashes.MD5 = '"));
-        assertTrue(md5.path("pattern").asText().matches("\\[file:hashes\\.MD5 = '[0-9a-f]{32}'\\]"), md5.toString());
+        JsonNode md5 = find(bundle, o -> o.path("pattern").asText().contains(UNVERIFIED_MD5));
+        assertEquals(
+                "[file:hashes.MD5 = '" + UNVERIFIED_MD5 + "']",
+                md5.path("pattern").asText());
+        assertTrue(md5.path("labels").toString().contains("\"unverified\""), md5.toString());
+        assertEquals(
+                "2019-06-02T00:00:00.000Z",
+                md5.path("valid_from").asText(),
+                "a derivative without a retraction date has its parent's (DukeMTMC)");
 
         JsonNode grouping = find(
                 bundle,
@@ -183,6 +192,16 @@ class ExportCommandTest {
                         a.path("type").asText() + " " + a.path("value").asText()));
         assertTrue(values.contains("link magnet:?xt=urn:btih:" + MS_CELEB_BTIH), values.toString());
         assertTrue(values.contains("url https://github.com/x/faces"), "the mirror seen: " + values);
+        for (String uuid : events) {
+            for (JsonNode a : JSON.readTree(feed.resolve(uuid + ".json").toFile())
+                    .path("Event")
+                    .path("Attribute")) {
+                if (a.path("value").asText().equals(UNVERIFIED_MD5)) {
+                    assertFalse(a.path("to_ids").asBoolean(), "an unverified hash is not for detection: " + a);
+                    assertTrue(a.path("comment").asText().startsWith("unverified: "), a.toString());
+                }
+            }
+        }
 
         Path again = dir.resolve("misp2");
         assertEquals(0, run("export", "misp", "--url", url, "-o", again.toString()));
@@ -195,10 +214,16 @@ class ExportCommandTest {
         Path csv = dir.resolve("csv");
         assertEquals(0, run("export", "hashes", "--format", "csv", "-o", csv.toString()));
         List<String> msCeleb = Files.readAllLines(csv.resolve("ms-celeb-1m.csv"));
-        assertEquals("algorithm,hash,dataset,note", msCeleb.get(0));
+        assertEquals("algorithm,hash,dataset,verified,note", msCeleb.get(0));
         assertTrue(
-                msCeleb.stream().anyMatch(l -> l.startsWith("btih," + MS_CELEB_BTIH + ",ms-celeb-1m,")),
-                msCeleb.toString());
+                msCeleb.contains(
+                        "btih," + MS_CELEB_BTIH
+                                + ",ms-celeb-1m,true,\"Academic Torrents torrent 'MS-Celeb-1M' (7 files, 246390693904 bytes)\""),
+                "a note with a comma is quoted: " + msCeleb);
+        assertTrue(Files.readAllLines(csv.resolve("dukemtmc-reid.csv"))
+                .contains("md5," + UNVERIFIED_MD5
+                        + ",dukemtmc-reid,false,hard-coded by a third-party loader for Drive id 1jjE85dRCMOgRtvJ5RQV9-Afs-2_5dY3O;"
+                        + " not from the authors"));
 
         Path hma = dir.resolve("hma");
         assertEquals(0, run("export", "hashes", "--format", "hma", "-o", hma.toString()));
@@ -213,6 +238,13 @@ class ExportCommandTest {
                 assertTrue(line.matches("video_md5 [0-9a-f]{32}"), "an HMA signal line: " + line);
             }
         }
+        assertEquals(
+                List.of("video_md5 c5b668f2204c400099b14f367069aef5", "video_md5 7c053dd0462b4af243bb95b7b31da6e6"),
+                Files.readAllLines(hma.resolve("ms-celeb-1m-v1c.hma.txt")));
+        assertFalse(Files.exists(hma.resolve("dukemtmc-reid.hma.txt")), "unverified MD5s stay out of a bank");
+        Path all = dir.resolve("hma-all");
+        assertEquals(0, run("export", "hashes", "--format", "hma", "--include-unverified", "-o", all.toString()));
+        assertTrue(Files.readAllLines(all.resolve("dukemtmc-reid.hma.txt")).contains("video_md5 " + UNVERIFIED_MD5));
         assertEquals(2, run("export", "hashes", "--format", "pdq", "-o", hma.toString()), "unknown format");
     }
 
