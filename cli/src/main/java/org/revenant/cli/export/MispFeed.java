@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.revenant.avro.RetractedDataset;
@@ -92,11 +91,8 @@ final class MispFeed {
             }
             List<String> mirrors = new ArrayList<>();
             for (JsonNode alert : alerts) {
-                String url = alert.path("mirrorUrl").asText("");
-                String lower = url.toLowerCase(Locale.ROOT);
-                if (alert.path("datasetId").asText().equals(dataset.getId())
-                        && (lower.startsWith("https://") || lower.startsWith("http://"))
-                        && !mirrors.contains(url)) {
+                String url = WebUrl.of(alert.path("mirrorUrl").asText(null)).orElse(null);
+                if (alert.path("datasetId").asText().equals(dataset.getId()) && url != null && !mirrors.contains(url)) {
                     mirrors.add(url);
                     attribute(
                             attributes,

@@ -195,14 +195,10 @@ final class StixBundle {
                         1, Math.min(999_999_999, 1 + alert.path("reappearances").asInt())));
         o.put("sighting_of_ref", sightingOf);
         o.putArray("where_sighted_refs").add(platform(alert.path("platform").asText()));
-        String url = alert.path("mirrorUrl").asText("");
-        String lower = url.toLowerCase(Locale.ROOT);
         ArrayNode refs = o.putArray("external_references");
         ObjectNode mirror = refs.addObject().put("source_name", "revenant-mirror");
         mirror.put("external_id", alert.path("mirrorKey").asText());
-        if (lower.startsWith("https://") || lower.startsWith("http://")) {
-            mirror.put("url", url);
-        }
+        WebUrl.of(alert.path("mirrorUrl").asText(null)).ifPresent(url -> mirror.put("url", url));
         refs.addObject().put("source_name", "revenant-alert").put("external_id", alertKey);
     }
 

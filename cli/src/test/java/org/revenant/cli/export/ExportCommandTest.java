@@ -110,7 +110,7 @@ class ExportCommandTest {
                 sightings.add(o);
             }
         });
-        assertEquals(2, sightings.size(), sightings.toString());
+        assertEquals(3, sightings.size(), sightings.toString());
         JsonNode ofInfohash = sightings.stream()
                 .filter(s -> s.path("sighting_of_ref")
                         .asText()
@@ -125,9 +125,19 @@ class ExportCommandTest {
                         .path("name")
                         .asText());
         JsonNode bySize = sightings.stream()
-                .filter(s -> !s.equals(ofInfohash))
+                .filter(s -> s.path("description").asText().contains("github:x/faces"))
                 .findFirst()
                 .orElseThrow();
+        JsonNode hostile = sightings.stream()
+                .filter(s -> s.path("description").asText().contains("<script>"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                "github:evil/<script>alert(1)</script>\u0001\u001b]]>",
+                hostile.path("external_references").get(0).path("external_id").asText(),
+                "crawled text stays data in JSON");
+        assertFalse(
+                hostile.path("external_references").get(0).has("url"), "a mirror URL that is not a URL is left out");
         assertEquals(
                 grouping.path("id").asText(),
                 bySize.path("sighting_of_ref").asText(),
