@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 final class AlertRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertRoutes.class);
-    private static final List<String> FILTERS = List.of("state", "severity", "dataset", "platform");
+    static final List<String> FILTERS = List.of("state", "severity", "dataset", "platform");
     private static final int DEFAULT_LIMIT = 500;
     private static final int MAX_LIMIT = 5000;
     private static final int MIRROR_FILES = 200;
@@ -267,7 +267,8 @@ final class AlertRoutes {
         return false;
     }
 
-    private static Predicate<AlertState> alertFilter(Context ctx) {
+    /** The list filters of a request as one predicate. */
+    static Predicate<AlertState> alertFilter(Context ctx) {
         Set<String> states = values(ctx, "state");
         Set<String> severities = values(ctx, "severity");
         Set<String> datasets = values(ctx, "dataset");
@@ -280,7 +281,7 @@ final class AlertRoutes {
     }
 
     /** A filter's values, repeated or comma-separated, case-insensitive. */
-    private static Set<String> values(Context ctx, String name) {
+    static Set<String> values(Context ctx, String name) {
         return ctx.queryParams(name).stream()
                 .flatMap(v -> Arrays.stream(v.split(",")))
                 .map(v -> v.strip().toLowerCase(Locale.ROOT))

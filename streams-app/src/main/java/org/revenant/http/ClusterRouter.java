@@ -1,11 +1,13 @@
 package org.revenant.http;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -28,6 +30,9 @@ import org.revenant.detect.state.StateStores;
 final class ClusterRouter {
 
     static final String FORWARDED = "X-Revenant-Forwarded";
+
+    /** The most one answer from another instance may hold: 5,000 alerts or 1,000 events fit many times over. */
+    static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
 
     /** Where a key lives: here, on another instance, or nowhere right now. */
     sealed interface Owner permits Here, There, Unknown {}
@@ -96,7 +101,13 @@ final class ClusterRouter {
                 .header("Accept", "application/json")
                 .GET()
                 .build();
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        return new Remote(response.statusCode(), response.body());
+        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw new IOException("another instance answered more than " + MAX_BODY_BYTES + " bytes");
+            }
+            return new Remote(response.statusCode(), new String(bytes, StandardCharsets.UTF_8));
+        }
     }
 }

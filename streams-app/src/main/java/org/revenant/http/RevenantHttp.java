@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Revenant's HTTP server (architecture section 10), put together from its parts: the alert and
  * mirror API with cross-instance fan-out ({@link AlertRoutes}), the registry ({@link DatasetRoutes}),
- * the platforms ({@link PlatformRoutes}),
+ * the platforms ({@link PlatformRoutes}), alert events as JSON and Atom ({@link FeedRoutes}),
  * decisions ({@link DecisionRoutes}), health and metrics ({@link HealthRoutes}), the live feed
  * ({@link LiveFeed}) and the dashboard's files ({@link AssetRoutes}). Reading is open; actions need
  * the admin token. Every answer carries {@link SecurityHeaders}.
@@ -70,12 +70,10 @@ public final class RevenantHttp implements AutoCloseable {
         });
         errors();
         new HealthRoutes(streams, revenant.registry(), components, metrics, feed, token).register(app);
-        new AlertRoutes(
-                        new LocalState(streams),
-                        new ClusterRouter(streams, hostInfo(revenant.applicationServer())),
-                        revenant.registry(),
-                        ReportingRoutes.bundled())
-                .register(app);
+        LocalState local = new LocalState(streams);
+        ClusterRouter router = new ClusterRouter(streams, hostInfo(revenant.applicationServer()));
+        new AlertRoutes(local, router, revenant.registry(), ReportingRoutes.bundled()).register(app);
+        new FeedRoutes(local, router).register(app);
         new DatasetRoutes(revenant.registry()).register(app);
         PlatformRoutes.register(app);
         feed.serve(app, "/api/events");

@@ -27,6 +27,8 @@
     try {
       const a = await getJson('/api/alerts/' + keyPath(key));
       document.title = a.datasetName + ' on ' + a.mirrorKey + ' · Revenant';
+      const feed = '/feeds/alerts.atom?dataset=' + encodeURIComponent(a.datasetId);
+      document.getElementById('atom-feed').href = feed;
       const title = document.getElementById('title');
       clear(title).append(a.datasetName + ' on ' + a.mirrorKey);
       clear(summary).append(facts([
@@ -34,7 +36,7 @@
         ['State', el('span', {id: 'state'}, badge(a.state))],
         ['Severity', badge(a.severity)],
         ['Confidence', a.confidence.toFixed(2)],
-        ['Dataset', datasetLink(a.datasetId, a.datasetName)],
+        ['Dataset', el('span', {}, datasetLink(a.datasetId, a.datasetName), ' · ', el('a', {href: feed, id: 'dataset-feed'}, 'Atom feed'))],
         ['Derivative of', a.parentId ? datasetLink(a.parentId, a.parentName) : '—'],
         ['Mirror', mirrorLink(a.mirrorKey)],
         ['Mirror URL', externalLink(a.mirrorUrl)],

@@ -19,6 +19,10 @@
   async function load() {
     const params = query();
     history.replaceState(null, '', params.toString() ? '?' + params : '/');
+    // The feed of the same filters, for feed readers (the head link) and people (the heading's link).
+    const feed = '/feeds/alerts.atom' + (params.toString() ? '?' + params : '');
+    document.getElementById('atom-feed').href = feed;
+    document.getElementById('feed-link').href = feed;
     try {
       const result = await getJson('/api/alerts?' + params);
       clear(body);

@@ -37,6 +37,8 @@
     try {
       const d = await getJson('/api/datasets/' + encodeURIComponent(id));
       clear(document.getElementById('title')).append(d.name);
+      const feed = '/feeds/alerts.atom?dataset=' + encodeURIComponent(d.id);
+      document.getElementById('atom-feed').href = feed;
       const dl = el('dl', {className: 'facts'});
       const sources = el('span', {});
       for (const s of d.sources) sources.append(externalLink(s.url, s.title), el('br'));
@@ -49,6 +51,7 @@
         ['Aliases', d.aliases.join(', ') || '—'],
         ['Signatures', String(d.signatures.length)],
         ['Sources', sources],
+        ['Feed', el('a', {href: feed, id: 'dataset-feed'}, 'Atom feed of its alert events')],
       ];
       for (const [name, value] of pairs) dl.append(el('dt', {}, name), el('dd', {}, value));
       clear(summary).append(dl);
