@@ -1,11 +1,7 @@
 package org.revenant.cli;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,43 +61,29 @@ final class EvidenceCommand implements Callable<Integer> {
             description = "Write to FILE instead of standard output.")
     Path output;
 
+    /** Longest bundle read: a bundle is bounded by the alert's bounded evidence and history. */
+    static final int MAX_BYTES = 16 * 1024 * 1024;
+
     @Override
     public Integer call() throws Exception {
         if (AlertKey.parse(alertKey).isEmpty()) {
             throw new UserError(
                     "not an alert key: '" + Terminal.safe(alertKey) + "' (expected <datasetId>|<mirrorKey>)");
         }
-        String scheme = url.getScheme() == null ? "" : url.getScheme();
-        if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
-            throw new UserError("--url must be an http(s) URL: " + url);
-        }
-        URI target = URI.create(
-                url.toString().replaceAll("/+$", "") + "/api/evidence/" + path(alertKey) + "?format=" + format);
-        HttpClient client =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> response;
-        try {
-            response = client.send(
-                    HttpRequest.newBuilder(target)
-                            .timeout(Duration.ofSeconds(30))
-                            .GET()
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UserError("cannot reach Revenant at " + url + ": " + e.getMessage());
-        }
-        if (response.statusCode() != 200) {
-            throw new UserError("Revenant at " + url + " answered " + response.statusCode() + ": "
-                    + Terminal.safe(response.body()));
+        ApiClient.Reply response = new ApiClient(url)
+                .get("/api/evidence/" + path(alertKey) + "?format=" + format, "*/*", MAX_BYTES, Duration.ofSeconds(30));
+        if (response.status() != 200) {
+            throw new UserError(
+                    "Revenant at " + url + " answered " + response.status() + ": " + Terminal.safe(response.text()));
         }
         if (output != null) {
-            Files.writeString(output, response.body(), StandardCharsets.UTF_8);
+            Files.writeString(output, response.text(), StandardCharsets.UTF_8);
             spec.commandLine()
                     .getOut()
                     .printf("wrote the evidence bundle of %s to %s%n", Terminal.safe(alertKey), output);
         } else {
             // The body is the bundle's own escaped rendering; control characters are already spaces.
-            spec.commandLine().getOut().print(response.body());
+            spec.commandLine().getOut().print(response.text());
         }
         spec.commandLine().getOut().flush();
         return 0;

@@ -131,7 +131,7 @@ final class AlertRoutes {
 
     private void listAlerts(Context ctx) throws Exception {
         Predicate<AlertState> filter = alertFilter(ctx);
-        int limit = limit(ctx);
+        int limit = HttpReplies.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
         List<JsonNode> alerts = new ArrayList<>();
         boolean partial = false;
         try {
@@ -287,22 +287,6 @@ final class AlertRoutes {
                 .map(v -> v.strip().toLowerCase(Locale.ROOT))
                 .filter(v -> !v.isEmpty())
                 .collect(Collectors.toSet());
-    }
-
-    private static int limit(Context ctx) {
-        String text = ctx.queryParam("limit");
-        if (text == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(text);
-            if (limit < 1 || limit > MAX_LIMIT) {
-                throw new NumberFormatException();
-            }
-            return limit;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("limit must be a number from 1 to " + MAX_LIMIT);
-        }
     }
 
     /**

@@ -58,7 +58,7 @@ final class FeedRoutes {
     }
 
     private void events(Context ctx) throws Exception {
-        Gathered gathered = gather(ctx, limit(ctx));
+        Gathered gathered = gather(ctx, HttpReplies.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT));
         ObjectNode body = ApiJson.MAPPER.createObjectNode();
         body.put("total", gathered.events().size());
         body.put("partial", gathered.partial());
@@ -68,7 +68,7 @@ final class FeedRoutes {
     }
 
     private void atom(Context ctx) throws Exception {
-        int limit = limit(ctx);
+        int limit = HttpReplies.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
         Gathered gathered = gather(ctx, limit);
         String filters = AlertRoutes.forwardedFilters(ctx);
         String canonical = filters.isEmpty() ? "" : filters.substring(0, filters.length() - 1);
@@ -163,21 +163,5 @@ final class FeedRoutes {
             }
         }
         return String.join("; ", parts);
-    }
-
-    private static int limit(Context ctx) {
-        String text = ctx.queryParam("limit");
-        if (text == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(text);
-            if (limit < 1 || limit > MAX_LIMIT) {
-                throw new NumberFormatException();
-            }
-            return limit;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("limit must be a number from 1 to " + MAX_LIMIT);
-        }
     }
 }

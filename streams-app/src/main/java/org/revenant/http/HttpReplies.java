@@ -29,6 +29,26 @@ final class HttpReplies {
     }
 
     /** A key as a path segment for forwarding: slashes stay, everything else reserved is encoded. */
+    /**
+     * The {@code limit} query parameter: {@code dflt} when absent, else a number from 1 to {@code max};
+     * anything else is the caller's 400.
+     */
+    static int limit(Context ctx, int dflt, int max) {
+        String text = ctx.queryParam("limit");
+        if (text == null) {
+            return dflt;
+        }
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit < 1 || limit > max) {
+                throw new NumberFormatException();
+            }
+            return limit;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("limit must be a number from 1 to " + max);
+        }
+    }
+
     static String pathSegment(String key) {
         return Arrays.stream(key.split("/", -1))
                 .map(part -> URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20"))

@@ -3,14 +3,11 @@ package org.revenant.cli.export;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.revenant.cli.ApiClient;
 import org.revenant.cli.UserError;
 
 /**
@@ -26,44 +23,23 @@ final class AlertSource {
     private AlertSource() {}
 
     static List<JsonNode> fetch(URI url) {
-        String scheme = url.getScheme() == null ? "" : url.getScheme();
-        if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
-            throw new UserError("--url must be an http(s) URL: " + url);
+        ApiClient.Reply reply = new ApiClient(url)
+                .get("/api/alerts?limit=" + MAX_ALERTS, "application/json", MAX_BYTES, Duration.ofSeconds(60));
+        if (reply.status() != 200) {
+            throw new UserError("Revenant at " + url + " answered " + reply.status());
         }
-        URI target = URI.create(url.toString().replaceAll("/+$", "") + "/api/alerts?limit=" + MAX_ALERTS);
-        HttpClient client =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        JsonNode root;
         try {
-            HttpResponse<InputStream> response = client.send(
-                    HttpRequest.newBuilder(target)
-                            .timeout(Duration.ofSeconds(60))
-                            .header("Accept", "application/json")
-                            .GET()
-                            .build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            byte[] body;
-            try (InputStream in = response.body()) {
-                body = in.readNBytes(MAX_BYTES + 1);
-            }
-            if (body.length > MAX_BYTES) {
-                throw new UserError("Revenant at " + url + " answered more than " + MAX_BYTES + " bytes");
-            }
-            if (response.statusCode() != 200) {
-                throw new UserError("Revenant at " + url + " answered " + response.statusCode());
-            }
-            JsonNode root = new ObjectMapper().readTree(body);
-            if (root.path("partial").asBoolean()) {
-                throw new UserError("Revenant at " + url
-                        + " answered with a partial alert list (an instance did not answer); try again");
-            }
-            List<JsonNode> alerts = new ArrayList<>();
-            root.path("alerts").forEach(alerts::add);
-            return alerts;
+            root = new ObjectMapper().readTree(reply.body());
         } catch (IOException e) {
             throw new UserError("cannot read alerts from Revenant at " + url + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UserError("interrupted while reading alerts from " + url);
         }
+        if (root.path("partial").asBoolean()) {
+            throw new UserError("Revenant at " + url
+                    + " answered with a partial alert list (an instance did not answer); try again");
+        }
+        List<JsonNode> alerts = new ArrayList<>();
+        root.path("alerts").forEach(alerts::add);
+        return alerts;
     }
 }
