@@ -245,13 +245,21 @@ class CrawlToAlertEndToEndTest {
                 Bencode.torrent("cifar-10-batches-py", Map.of("data_batch_1", 31_035_704L, "test_batch", 31_035_526L));
         String tinyBtih = TorrentMetainfo.parse(tiny).btih();
         String cifarBtih = TorrentMetainfo.parse(cifar).btih();
+        // Named after nothing in the registry: only the catalogue sweep fetches it (decision 024).
+        byte[] holiday = Bencode.torrent("holiday-archive-2024", Map.of("photos/all.tsv", 91_124_295_076L));
+        String holidayBtih = TorrentMetainfo.parse(holiday).btih();
+        platforms.on(
+                "/download/" + holidayBtih + ".torrent",
+                req -> new PlatformServer.Reply(200, "application/x-bittorrent", holiday, Map.of()));
         platforms.on(
                 "/database.xml",
                 req -> new PlatformServer.Reply(
                         200,
                         "application/xml",
                         platforms
-                                .resource("at-database.xml", Map.of("tiny", tinyBtih, "cifar", cifarBtih))
+                                .resource(
+                                        "at-database.xml",
+                                        Map.of("tiny", tinyBtih, "cifar", cifarBtih, "holiday", holidayBtih))
                                 .getBytes(StandardCharsets.UTF_8),
                         Map.of("ETag", "\"db-1\"")));
         platforms.on(
@@ -288,6 +296,15 @@ class CrawlToAlertEndToEndTest {
                         .asText(),
                 "md5 of a known archive");
         awaitEvent("tiny-images-80m|torrent:" + tinyBtih, "OPENED");
+        assertTrue(
+                run.out().contains("academictorrents: catalogue 3 of 3 examined (100%); 2 swept this run, 0 left"),
+                run.out());
+        assertEquals(
+                "LIKELY",
+                awaitEvent("ms-celeb-1m|torrent:" + holidayBtih, "OPENED")
+                        .get("severity")
+                        .asText(),
+                "a torrent named after nothing, found by the sweep, matched by its file's exact size");
         assertTrue(alerts().stream().noneMatch(a -> a.get("mirrorKey").asText().contains(cifarBtih)));
     }
 

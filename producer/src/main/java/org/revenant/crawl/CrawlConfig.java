@@ -126,6 +126,7 @@ public record CrawlConfig(
         Duration interval = spec.interval();
         String url = spec.defaultUrl();
         List<String> watch = new ArrayList<>();
+        Sweep sweep = spec.sweep();
         if (field != null && field.value() instanceof YamlTree.Sequence seq && spec.urlKey() == null) {
             watch.addAll(r.strings(seq, at)); // a source without a URL may be its list alone: sources.torrents: [...]
         } else if (field != null && !(field.value() instanceof YamlTree.Scalar s && s.text() == null)) {
@@ -134,7 +135,11 @@ public record CrawlConfig(
             if (spec.urlKey() != null) {
                 keys.add(spec.urlKey());
             }
+            if (spec.sweep() != Sweep.NONE) {
+                keys.addAll(List.of("sweep", "sweepRate", "sweepPerRun"));
+            }
             r.known(f, Set.copyOf(keys), at + ".");
+            sweep = sweep(r, f, sweep, at);
             if (f.containsKey("enabled")) {
                 enabled = r.bool(f.get("enabled").value(), at + ".enabled");
             }
@@ -174,7 +179,51 @@ public record CrawlConfig(
         }
         Secret token = spec.tokenEnv() == null ? null : Secret.ofNullable(env.get(spec.tokenEnv()));
         return new SourceConfig(
-                name, enabled, interval, url == null ? null : URI.create(stripSlash(url)), discover, watch, token);
+                name,
+                enabled,
+                interval,
+                url == null ? null : URI.create(stripSlash(url)),
+                discover,
+                watch,
+                token,
+                sweep);
+    }
+
+    /** {@code sweep}, {@code sweepRate} (fetches per second) and {@code sweepPerRun} over the platform's defaults. */
+    private static Sweep sweep(Reader r, Map<String, YamlTree.Field> f, Sweep defaults, String at) {
+        if (defaults == Sweep.NONE) {
+            return defaults;
+        }
+        boolean on = f.containsKey("sweep") ? r.bool(f.get("sweep").value(), at + ".sweep") : defaults.enabled();
+        double rate = defaults.perSecond();
+        int perRun = defaults.perRun();
+        if (f.containsKey("sweepRate")) {
+            YamlTree.Field field = f.get("sweepRate");
+            String text = field.value() instanceof YamlTree.Scalar sc ? sc.text() : null;
+            try {
+                rate = Double.parseDouble(text);
+            } catch (NumberFormatException | NullPointerException e) {
+                throw r.error(field.keyLine(), at + ".sweepRate: expected fetches per second, e.g. 1 or 0.5");
+            }
+        }
+        if (f.containsKey("sweepPerRun")) {
+            YamlTree.Field field = f.get("sweepPerRun");
+            String text = field.value() instanceof YamlTree.Scalar sc ? sc.text() : null;
+            try {
+                perRun = Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                throw r.error(field.keyLine(), at + ".sweepPerRun: expected a whole number");
+            }
+        }
+        try {
+            return new Sweep(on, rate, perRun);
+        } catch (IllegalArgumentException e) {
+            throw r.error(
+                    f.containsKey("sweepRate")
+                            ? f.get("sweepRate").keyLine()
+                            : f.get("sweepPerRun").keyLine(),
+                    at + "." + e.getMessage());
+        }
     }
 
     private static String stripSlash(String url) {

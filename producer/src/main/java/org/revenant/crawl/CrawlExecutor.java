@@ -3,6 +3,7 @@ package org.revenant.crawl;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,53 @@ public final class CrawlExecutor implements AutoCloseable {
         SKIPPED
     }
 
-    public record QueryResult(Result result, List<String> locators, String reason) {}
+    /**
+     * @param sweep     swept catalogue entries not examined yet (never tried, or only failed), in catalogue
+     *                  order (empty unless the source sweeps)
+     * @param known     entries the catalogue listed (0 unless the source sweeps)
+     * @param examined  of those, the ones examined at least once
+     * @param catalogue every entry the catalogue listed (empty unless the source sweeps)
+     */
+    public record QueryResult(
+            Result result,
+            List<String> locators,
+            String reason,
+            List<String> sweep,
+            long known,
+            long examined,
+            List<String> catalogue) {
+        public QueryResult(Result result, List<String> locators, String reason) {
+            this(result, locators, reason, List.of(), 0, 0, List.of());
+        }
+    }
+
+    /**
+     * Brings a catalogue query's sweep figures up to date after a sweep ran, so the next listing
+     * knows whether the sweep is finished (then it may be asked for conditionally).
+     */
+    public void recordSweep(String sourceName, String query, long examined, long known, long remaining) {
+        CrawlCheckpoint cp = checkpoints.get(queryKey(sourceName, query));
+        if (cp == null) {
+            return;
+        }
+        Map<String, String> extra = new HashMap<>(cp.getExtra());
+        extra.put(Sweeps.KNOWN, Long.toString(known));
+        extra.put(Sweeps.EXAMINED, Long.toString(examined));
+        extra.put(Sweeps.REMAINING, Long.toString(remaining));
+        checkpoints.put(CrawlCheckpoint.newBuilder(cp)
+                .setExtra(extra)
+                .setLastStatus("OK: catalogue " + Sweeps.coverage(examined, known))
+                .build());
+    }
+
+    /** Of these catalogue entries, how many were examined at least once (successfully crawled). */
+    public long examined(String sourceName, List<String> catalogue) {
+        long n = 0;
+        for (String locator : catalogue) {
+            n += examined(sourceName, locator) ? 1 : 0;
+        }
+        return n;
+    }
 
     public record MirrorResult(Result result, String reason) {}
 
@@ -58,6 +105,7 @@ public final class CrawlExecutor implements AutoCloseable {
     private final CrawlMetrics metrics;
     private final Clock clock;
     private final Map<String, Long> lastWarned = new ConcurrentHashMap<>();
+    private final Map<String, Long> nextSweepAt = new HashMap<>();
     private final Duration jobTimeout;
     private final AtomicInteger jobThreadNumber = new AtomicInteger();
     private final AtomicInteger overrunning = new AtomicInteger();
@@ -113,16 +161,86 @@ public final class CrawlExecutor implements AutoCloseable {
         try {
             Discovery d = withDeadline(() -> source.discover(query, terms, previous));
             metrics.add(sourceName, CrawlMetrics.DISCOVERED, d.locators().size());
-            checkpoints.put(next(previous, key, sourceName, "QUERY", query, now)
+            CrawlCheckpoint.Builder cp = next(previous, key, sourceName, "QUERY", query, now)
                     .setEtag(d.etag() != null ? d.etag() : previous == null ? null : previous.getEtag())
                     .setLastCrawledAt(now)
                     .setLastStatus("OK: " + d.locators().size() + " found")
-                    .setFailures(0)
+                    .setFailures(0);
+            if (d.sweep().isEmpty()) {
+                checkpoints.put(cp.build());
+                return new QueryResult(Result.CRAWLED, d.locators(), null);
+            }
+            // A catalogue: what of it was examined, and what the sweep has still to try.
+            List<String> untried = new ArrayList<>();
+            long examined = 0;
+            for (String locator : d.locators()) {
+                examined += examined(sourceName, locator) ? 1 : 0;
+            }
+            for (String locator : d.sweep()) {
+                CrawlCheckpoint seen = checkpoints.get(mirrorKey(sourceName, locator));
+                if (seen == null || seen.getLastCrawledAt() == null) {
+                    untried.add(locator); // never tried, or tried and failed every time
+                } else {
+                    examined++;
+                }
+            }
+            long known = d.locators().size() + d.sweep().size();
+            Map<String, String> extra = new HashMap<>(cp.getExtra());
+            extra.put(Sweeps.KNOWN, Long.toString(known));
+            extra.put(Sweeps.EXAMINED, Long.toString(examined));
+            extra.put(Sweeps.REMAINING, Long.toString(untried.size()));
+            checkpoints.put(cp.setExtra(extra)
+                    .setLastStatus(
+                            "OK: " + d.locators().size() + " found, catalogue " + Sweeps.coverage(examined, known))
                     .build());
-            return new QueryResult(Result.CRAWLED, d.locators(), null);
+            LOG.info(
+                    "{} catalogue: {}, {} not tried yet", sourceName, Sweeps.coverage(examined, known), untried.size());
+            List<String> catalogue = new ArrayList<>(d.locators());
+            catalogue.addAll(d.sweep());
+            return new QueryResult(Result.CRAWLED, d.locators(), null, untried, known, examined, catalogue);
         } catch (CrawlException e) {
             Result r = failed(sourceName, "query " + query, e, previous, key, "QUERY", query, now);
             return new QueryResult(r, List.of(), capReason(e.getMessage()));
+        }
+    }
+
+    private boolean examined(String sourceName, String locator) {
+        CrawlCheckpoint cp = checkpoints.get(mirrorKey(sourceName, locator));
+        return cp != null && cp.getLastCrawledAt() != null;
+    }
+
+    /**
+     * One entry of a catalogue sweep: crawled like any mirror, no faster than {@code perSecond}
+     * sweep fetches a second from this process, and recorded as swept, so it is not re-checked on
+     * the source's interval (decision 024).
+     */
+    public MirrorResult sweep(
+            String sourceName, String locator, Instant scheduledAt, SnapshotSink sink, double perSecond) {
+        if (!pace(sourceName, perSecond)) {
+            return new MirrorResult(Result.SKIPPED, null);
+        }
+        return mirror(sourceName, locator, scheduledAt, sink, CrawlScheduler.SWEEP);
+    }
+
+    /** Waits for this source's next sweep slot; false when interrupted (stopping). */
+    private boolean pace(String sourceName, double perSecond) {
+        long gap = (long) (1_000_000_000L / perSecond);
+        long wait;
+        synchronized (nextSweepAt) {
+            long now = System.nanoTime();
+            long at = Math.max(now, nextSweepAt.getOrDefault(sourceName, now));
+            nextSweepAt.put(sourceName, at + gap);
+            wait = at - now;
+        }
+        if (wait <= 0) {
+            return true;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(wait);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -131,6 +249,11 @@ public final class CrawlExecutor implements AutoCloseable {
      *                    attempted after that (by this or another crawler), null to crawl regardless
      */
     public MirrorResult mirror(String sourceName, String locator, Instant scheduledAt, SnapshotSink sink) {
+        return mirror(sourceName, locator, scheduledAt, sink, CrawlScheduler.MIRROR);
+    }
+
+    private MirrorResult mirror(
+            String sourceName, String locator, Instant scheduledAt, SnapshotSink sink, String kind) {
         Source source = require(sourceName);
         String key = mirrorKey(sourceName, locator);
         CrawlCheckpoint previous = checkpoints.get(key);
@@ -144,7 +267,7 @@ public final class CrawlExecutor implements AutoCloseable {
             outcome = withDeadline(() -> source.crawl(locator, previous));
         } catch (CrawlException e) {
             return new MirrorResult(
-                    failed(sourceName, locator, e, previous, key, "MIRROR", locator, now), capReason(e.getMessage()));
+                    failed(sourceName, locator, e, previous, key, kind, locator, now), capReason(e.getMessage()));
         }
         Snapshot bounded = outcome.snapshot() == null ? null : SnapshotBounds.apply(outcome.snapshot());
         try {
@@ -157,7 +280,7 @@ public final class CrawlExecutor implements AutoCloseable {
         } catch (RuntimeException e) { // Kafka, or a snapshot the publisher refuses: this mirror's failure
             CrawlException wrapped = new CrawlException("cannot publish the snapshot: " + e.getMessage(), e);
             return new MirrorResult(
-                    failed(sourceName, locator, wrapped, previous, key, "MIRROR", locator, now),
+                    failed(sourceName, locator, wrapped, previous, key, kind, locator, now),
                     capReason(wrapped.getMessage()));
         }
         String status = bounded == null
@@ -166,7 +289,7 @@ public final class CrawlExecutor implements AutoCloseable {
                         + (bounded.mirror().getPartial()
                                 ? " (partial: " + bounded.mirror().getPartialReason() + ")"
                                 : "");
-        CrawlCheckpoint.Builder cp = next(previous, key, sourceName, "MIRROR", locator, now)
+        CrawlCheckpoint.Builder cp = next(previous, key, sourceName, kind, locator, now)
                 .setEtag(outcome.etag())
                 .setLastTreeSha(outcome.treeSha())
                 .setLastCrawledAt(now)

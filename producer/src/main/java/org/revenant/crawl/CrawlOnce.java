@@ -52,10 +52,14 @@ public final class CrawlOnce {
             }
             List<String> queries = source.queries(terms);
             int queryFailures = 0;
+            List<String> untried = new ArrayList<>();
+            List<String> catalogue = new ArrayList<>();
             for (String q : queries) {
                 CrawlExecutor.QueryResult r = executor.query(name, q, terms);
                 if (r.result() == CrawlExecutor.Result.CRAWLED) {
                     locators.addAll(r.locators());
+                    untried.addAll(r.sweep());
+                    catalogue.addAll(r.catalogue());
                 } else {
                     queryFailures++;
                     failed++;
@@ -84,6 +88,49 @@ public final class CrawlOnce {
                 if (++done % 25 == 0) {
                     out.printf("%s: %d/%d mirrors%n", name, done, locators.size());
                     out.flush();
+                }
+            }
+            Sweep sweep = config.source(name).sweep();
+            if (sweep.enabled() && !catalogue.isEmpty()) {
+                // The catalogue's other entries, a budget per run, at the sweep's rate (decision 024).
+                untried.removeAll(locators);
+                List<String> batch = untried.subList(0, Math.min(untried.size(), sweep.perRun()));
+                int n = 0;
+                for (String locator : batch) {
+                    CrawlExecutor.MirrorResult r = executor.sweep(name, locator, null, sink, sweep.perSecond());
+                    switch (r.result()) {
+                        case CRAWLED -> c++;
+                        case UNCHANGED -> u++;
+                        case SKIPPED -> {}
+                        default -> {
+                            f++;
+                            note(failures, name + " " + locator + ": " + r.reason());
+                        }
+                    }
+                    if (++n % 25 == 0) {
+                        out.printf("%s: swept %d/%d%n", name, n, batch.size());
+                        out.flush();
+                    }
+                }
+                int swept = batch.size();
+                int left = untried.size() - swept;
+                locators.addAll(batch);
+                long examined = executor.examined(name, catalogue);
+                for (String q : queries) {
+                    executor.recordSweep(name, q, examined, catalogue.size(), left);
+                }
+                out.printf(
+                        "%s: catalogue %s; %d swept this run, %d left%n",
+                        name, Sweeps.coverage(examined, catalogue.size()), swept, left);
+                out.flush();
+            } else if (sweep.enabled()) {
+                for (String q : queries) {
+                    CrawlCheckpoint cp = checkpoints.get(CrawlExecutor.queryKey(name, q));
+                    if (Sweeps.known(cp) > 0) {
+                        out.printf(
+                                "%s: catalogue %s (listing unchanged)%n",
+                                name, Sweeps.coverage(Sweeps.examined(cp), Sweeps.known(cp)));
+                    }
                 }
             }
             mirrors += locators.size();

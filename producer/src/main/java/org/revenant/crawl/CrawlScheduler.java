@@ -3,10 +3,13 @@ package org.revenant.crawl;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,6 +29,11 @@ public final class CrawlScheduler {
 
     public static final String QUERY = "QUERY";
     public static final String MIRROR = "MIRROR";
+    /** A catalogue entry examined once by a sweep (decision 024). */
+    public static final String SWEEP = "SWEEP";
+    /** A sweep under way whose list this process lost (a restart) asks for the catalogue again this soon. */
+    static final Duration SWEEP_RESUME = Duration.ofMinutes(10);
+
     private static final Logger LOG = LoggerFactory.getLogger(CrawlScheduler.class);
     private static final Duration LOST_JOB = Duration.ofMinutes(30);
 
@@ -37,6 +45,8 @@ public final class CrawlScheduler {
     private final Topics topics;
     private final Clock clock;
     private final Map<String, Instant> enqueued = new ConcurrentHashMap<>();
+    /** Per sweeping source: catalogue entries not tried yet, taken a few per tick at its sweep rate. */
+    private final Map<String, Deque<String>> sweeps = new ConcurrentHashMap<>();
 
     public CrawlScheduler(
             CrawlConfig config,
@@ -79,9 +89,18 @@ public final class CrawlScheduler {
         for (Map.Entry<String, Source> e : sources.entrySet()) {
             String name = e.getKey();
             SourceConfig sc = config.source(name);
+            Deque<String> sweep = sweeps.get(name);
+            boolean sweepLost = sc.sweep().enabled() && (sweep == null || sweep.isEmpty());
             for (String q : e.getValue().queries(current)) {
-                jobs += offer(
-                        name, QUERY, q, CrawlExecutor.queryKey(name, q), "query:" + name + ":" + q, sc.interval(), now);
+                String key = CrawlExecutor.queryKey(name, q);
+                Duration every = sc.interval();
+                if (sweepLost && Sweeps.remaining(checkpoints.get(key)) > 0 && SWEEP_RESUME.compareTo(every) < 0) {
+                    every = SWEEP_RESUME; // a sweep under way: list the catalogue again soon to go on with it
+                }
+                jobs += offer(name, QUERY, q, key, "query:" + name + ":" + q, every, now);
+            }
+            if (sc.sweep().enabled() && sweep != null) {
+                jobs += drainSweep(e.getValue(), name, sweep, sc, now);
             }
             for (String locator : sc.watch()) {
                 jobs += offer(
@@ -95,15 +114,12 @@ public final class CrawlScheduler {
             }
             for (CrawlCheckpoint cp : known.values()) {
                 String locator = cp.getExtra().get(Schedule.LOCATOR);
-                if (name.equals(cp.getSource()) && MIRROR.equals(cp.getExtra().get(Schedule.KIND)) && locator != null) {
+                String kind = cp.getExtra().get(Schedule.KIND);
+                // A swept entry is examined once; only one that failed is tried again (backing off).
+                boolean again = MIRROR.equals(kind) || SWEEP.equals(kind) && cp.getFailures() > 0;
+                if (name.equals(cp.getSource()) && again && locator != null) {
                     jobs += offer(
-                            name,
-                            MIRROR,
-                            locator,
-                            cp.getKey(),
-                            jobKey(e.getValue(), name, locator),
-                            sc.interval(),
-                            now);
+                            name, kind, locator, cp.getKey(), jobKey(e.getValue(), name, locator), sc.interval(), now);
                 }
             }
         }
@@ -112,6 +128,36 @@ public final class CrawlScheduler {
             LOG.info("scheduled {} crawl job(s)", jobs);
         }
         return jobs;
+    }
+
+    /**
+     * Puts the next swept entries on the job topic: as many as the source's sweep rate allows in one
+     * tick (at least one), skipping any examined since the list was made.
+     */
+    private int drainSweep(Source source, String name, Deque<String> sweep, SourceConfig sc, Instant now) {
+        long perTick = Math.max(1, (long) Math.floor(sc.sweep().perSecond() * tick().toMillis() / 1000.0));
+        int jobs = 0;
+        while (jobs < perTick) {
+            String locator = sweep.pollFirst();
+            if (locator == null) {
+                break;
+            }
+            String key = CrawlExecutor.mirrorKey(name, locator);
+            CrawlCheckpoint cp = checkpoints.get(key);
+            if (cp == null || cp.getLastCrawledAt() == null) {
+                jobs += offer(name, SWEEP, locator, key, jobKey(source, name, locator), sc.interval(), now);
+            }
+        }
+        return jobs;
+    }
+
+    /** A catalogue query's untried entries, to sweep from the next tick on (replacing an older list). */
+    public void offerSweep(String source, List<String> untried) {
+        if (untried.isEmpty()) {
+            sweeps.remove(source);
+        } else {
+            sweeps.put(source, new ConcurrentLinkedDeque<>(untried));
+        }
     }
 
     static String jobKey(Source source, String name, String locator) {

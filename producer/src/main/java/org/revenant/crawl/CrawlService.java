@@ -312,6 +312,20 @@ public final class CrawlService implements AutoCloseable {
             if (offered > 0) {
                 LOG.info("{} query {}: {} mirror(s) to crawl", source, job.getTarget(), offered);
             }
+            if (q.result() == CrawlExecutor.Result.CRAWLED
+                    && config.source(source).sweep().enabled()) {
+                scheduler.offerSweep(source, q.sweep());
+            }
+        } else if (CrawlScheduler.SWEEP.equals(job.getKind())) {
+            report(
+                    executor.sweep(
+                            source,
+                            job.getTarget(),
+                            job.getScheduledAt(),
+                            sink,
+                            config.source(source).sweep().perSecond()),
+                    source,
+                    job.getTarget());
         } else {
             report(executor.mirror(source, job.getTarget(), job.getScheduledAt(), sink), source, job.getTarget());
         }

@@ -10,16 +10,30 @@ import java.util.regex.Pattern;
  *
  * @param locators the platform's locators (owner/repo, an item identifier, an infohash, ...)
  * @param etag     the validator of the listing, when it had one (Academic Torrents' database.xml)
+ * @param sweep    the rest of a whole catalogue, for a source that sweeps ({@link Sweep}): each entry
+ *                 is examined once; empty for a search
  */
-public record Discovery(List<String> locators, String etag) {
+public record Discovery(List<String> locators, String etag, List<String> sweep) {
 
     /** Per query: search results are the platform's (or an impostor's) to pad. */
     public static final int MAX_LOCATORS = 1_000;
 
     public static final int MAX_LOCATOR_CHARS = 200;
 
+    /** Catalogue entries a sweep takes from one listing, at most. */
+    public static final int MAX_SWEEP = 500_000;
+
     public Discovery {
         locators = List.copyOf(Objects.requireNonNull(locators, "locators"));
+        sweep = List.copyOf(Objects.requireNonNull(sweep, "sweep"));
+        if (sweep.size() > MAX_SWEEP) {
+            sweep = sweep.subList(0, MAX_SWEEP);
+        }
+    }
+
+    /** A search's result: nothing to sweep. */
+    public Discovery(List<String> locators, String etag) {
+        this(locators, etag, List.of());
     }
 
     /**

@@ -15,19 +15,41 @@ import java.util.Objects;
  * @param discover whether it searches for mirrors with queries built from the registry
  * @param watch    the explicit watch list (repositories, datasets, items, records, torrents)
  * @param token    from the environment only; never printed
+ * @param sweep    whether and how politely it examines its whole catalogue ({@link Sweep#NONE} if it cannot)
  */
 public record SourceConfig(
-        String name, boolean enabled, Duration interval, URI url, boolean discover, List<String> watch, Secret token) {
+        String name,
+        boolean enabled,
+        Duration interval,
+        URI url,
+        boolean discover,
+        List<String> watch,
+        Secret token,
+        Sweep sweep) {
 
     public SourceConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(interval, "interval");
+        Objects.requireNonNull(sweep, "sweep");
         watch = List.copyOf(watch);
+    }
+
+    /** A source that does not sweep. */
+    public SourceConfig(
+            String name,
+            boolean enabled,
+            Duration interval,
+            URI url,
+            boolean discover,
+            List<String> watch,
+            Secret token) {
+        this(name, enabled, interval, url, discover, watch, token, Sweep.NONE);
     }
 
     @Override
     public String toString() {
         return name + "{enabled=" + enabled + ", interval=" + interval + ", url=" + url + ", discover=" + discover
-                + ", watch=" + watch.size() + " entries" + (token != null ? ", token set" : "") + "}";
+                + ", watch=" + watch.size() + " entries" + (token != null ? ", token set" : "")
+                + (sweep.enabled() ? ", sweep " + sweep.perSecond() + "/s" : "") + "}";
     }
 }

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * @param interval    how often its mirrors are re-checked by default
  * @param discovers   whether it searches by default ({@code discover:} turns it off)
  * @param factory     builds the source from its settings and the shared HTTP client
+ * @param sweep       its default whole-catalogue sweep, {@link Sweep#NONE} for a platform that cannot list everything
  */
 public record SourceDescriptor(
         String name,
@@ -37,7 +38,8 @@ public record SourceDescriptor(
         String watchHint,
         Duration interval,
         boolean discovers,
-        Factory factory) {
+        Factory factory,
+        Sweep sweep) {
 
     /** Builds a platform's source. */
     @FunctionalInterface
@@ -56,12 +58,61 @@ public record SourceDescriptor(
         Objects.requireNonNull(watchKey, "watchKey");
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(sweep, "sweep");
         if ((urlKey == null) != (defaultUrl == null)) {
             throw new IllegalArgumentException(name + ": a URL key needs a default URL and the reverse");
         }
         if (watchShape != null && watchHint == null) {
             throw new IllegalArgumentException(name + ": a watch shape needs its hint");
         }
+    }
+
+    /** A platform that cannot sweep its catalogue. */
+    public SourceDescriptor(
+            String name,
+            String platform,
+            String urlKey,
+            String defaultUrl,
+            String urlEnv,
+            String tokenEnv,
+            String watchKey,
+            Pattern watchShape,
+            String watchHint,
+            Duration interval,
+            boolean discovers,
+            Factory factory) {
+        this(
+                name,
+                platform,
+                urlKey,
+                defaultUrl,
+                urlEnv,
+                tokenEnv,
+                watchKey,
+                watchShape,
+                watchHint,
+                interval,
+                discovers,
+                factory,
+                Sweep.NONE);
+    }
+
+    /** The same platform, sweeping its whole catalogue by default as {@code sweep} says. */
+    public SourceDescriptor sweeping(Sweep defaults) {
+        return new SourceDescriptor(
+                name,
+                platform,
+                urlKey,
+                defaultUrl,
+                urlEnv,
+                tokenEnv,
+                watchKey,
+                watchShape,
+                watchHint,
+                interval,
+                discovers,
+                factory,
+                defaults);
     }
 
     /** A platform that searches its public API, configured at {@code sources.<name>.<urlKey>}. */

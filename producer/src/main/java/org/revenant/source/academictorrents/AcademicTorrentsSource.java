@@ -27,6 +27,8 @@ import org.revenant.crawl.Snapshot;
 import org.revenant.crawl.Source;
 import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.SourceDescriptor;
+import org.revenant.crawl.Sweep;
+import org.revenant.crawl.Sweeps;
 import org.revenant.crawl.Urls;
 import org.revenant.source.torrent.BencodeReader;
 import org.revenant.source.torrent.TorrentException;
@@ -43,17 +45,19 @@ public final class AcademicTorrentsSource implements Source {
 
     /** The platform: its configuration, defaults and factory (docs/decisions/015). */
     public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api(
-            "academictorrents",
-            TorrentManifests.PLATFORM,
-            "url",
-            "https://academictorrents.com",
-            "REVENANT_AT_URL",
-            null,
-            "infohashes",
-            "[0-9a-fA-F]{40}",
-            "a 40-hex-digit infohash",
-            Duration.ofHours(24),
-            AcademicTorrentsSource::new);
+                    "academictorrents",
+                    TorrentManifests.PLATFORM,
+                    "url",
+                    "https://academictorrents.com",
+                    "REVENANT_AT_URL",
+                    null,
+                    "infohashes",
+                    "[0-9a-fA-F]{40}",
+                    "a 40-hex-digit infohash",
+                    Duration.ofHours(24),
+                    AcademicTorrentsSource::new)
+            // The whole catalogue, once per torrent, one fetch a second; 100 per crawl --once (decision 024).
+            .sweeping(new Sweep(true, 1, 100));
 
     public static final String NAME = "academictorrents";
     public static final String CATALOGUE = "database.xml";
@@ -83,6 +87,9 @@ public final class AcademicTorrentsSource implements Source {
     @Override
     public Discovery discover(String query, DiscoveryTerms terms, CrawlCheckpoint previous) throws CrawlException {
         String etag = previous == null ? null : previous.getEtag();
+        if (config.sweep().enabled() && Sweeps.remaining(previous) != 0) {
+            etag = null; // a sweep still under way needs the whole list again, not a 304
+        }
         HttpResult r = http.get(HttpFetcher.Request.get(Urls.of(base, "/database.xml"))
                 .accept("application/rss+xml, application/xml, text/xml")
                 .ifNoneMatch(etag)
@@ -93,18 +100,27 @@ public final class AcademicTorrentsSource implements Source {
         if (r.status() != 200) {
             throw new CrawlException("database.xml: HTTP " + r.status());
         }
-        return new Discovery(matches(r, terms), r.etag());
+        Catalogue catalogue = read(r, terms);
+        return new Discovery(catalogue.matches(), r.etag(), config.sweep().enabled() ? catalogue.others() : List.of());
+    }
+
+    /** What database.xml holds: the items named like a dataset (or carrying a known infohash), and the rest. */
+    record Catalogue(List<String> matches, List<String> others) {}
+
+    static List<String> matches(HttpResult r, DiscoveryTerms terms) throws CrawlException {
+        return read(r, terms).matches();
     }
 
     /**
      * Infohashes of catalogue items whose infohash is in the registry or whose title or description
      * names a dataset. Crawling one is cheap and decides nothing: the detection engine does.
      */
-    static List<String> matches(HttpResult r, DiscoveryTerms terms) throws CrawlException {
+    static Catalogue read(HttpResult r, DiscoveryTerms terms) throws CrawlException {
         XMLInputFactory factory = XMLInputFactory.newFactory();
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, false); // no entity expansion from a hostile catalogue
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         Set<String> found = new LinkedHashSet<>();
+        Set<String> others = new LinkedHashSet<>();
         try {
             XMLStreamReader xml = factory.createXMLStreamReader(new ByteArrayInputStream(r.body()));
             String title = null;
@@ -133,6 +149,10 @@ public final class AcademicTorrentsSource implements Source {
                                     || terms.titleMentions(title)
                                     || terms.titleMentions(description))) {
                         found.add(infohash);
+                    } else if (infohash != null
+                            && HEX40.matcher(infohash).matches()
+                            && others.size() < Discovery.MAX_SWEEP) {
+                        others.add(infohash);
                     }
                 }
             }
@@ -142,7 +162,8 @@ public final class AcademicTorrentsSource implements Source {
             throw new CrawlException(
                     "malformed database.xml from " + r.uri() + where + ": " + firstLine(e.getMessage()));
         }
-        return new ArrayList<>(found);
+        others.removeAll(found);
+        return new Catalogue(new ArrayList<>(found), new ArrayList<>(others));
     }
 
     @Override
