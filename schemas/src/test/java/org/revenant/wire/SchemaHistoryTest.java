@@ -27,6 +27,8 @@ import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.AnalystDecision;
 import org.revenant.avro.AssemblyState;
+import org.revenant.avro.CensusMirror;
+import org.revenant.avro.CensusStats;
 import org.revenant.avro.CrawlCheckpoint;
 import org.revenant.avro.CrawlJob;
 import org.revenant.avro.ManifestChange;
@@ -48,7 +50,9 @@ class SchemaHistoryTest {
             CrawlCheckpoint.class,
             AssemblyState.class,
             StoredEntry.class,
-            MirrorRecord.class);
+            MirrorRecord.class,
+            CensusStats.class,
+            CensusMirror.class);
 
     static final List<String> RELEASED = List.of(
             "SnapshotChunk-v1",
@@ -75,7 +79,9 @@ class SchemaHistoryTest {
             "AnalystDecision-v2",
             "AssemblyState-v4",
             "StoredEntry-v2",
-            "MirrorRecord-v3");
+            "MirrorRecord-v3",
+            "CensusStats-v1",
+            "CensusMirror-v1");
 
     /**
      * (Readers that have the defaults read any newer symbol as UNKNOWN: see
@@ -89,7 +95,7 @@ class SchemaHistoryTest {
     static final String UNKNOWN = "UNKNOWN";
 
     static final List<String> GROWABLE =
-            List.of("SignatureKind", "EntryKind", "MirrorStatus", "DecisionKind", "AlertEventType");
+            List.of("SignatureKind", "EntryKind", "MirrorStatus", "DecisionKind", "AlertEventType", "CensusScope");
 
     @Test
     void currentSchemaOfEveryValueIsARecordedRelease() {
