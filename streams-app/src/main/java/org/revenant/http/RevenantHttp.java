@@ -70,13 +70,11 @@ public final class RevenantHttp implements AutoCloseable {
         });
         errors();
         new HealthRoutes(streams, revenant.registry(), components, metrics, feed, token).register(app);
-        new AlertRoutes(
-                        new LocalState(streams),
-                        new ClusterRouter(streams, hostInfo(revenant.applicationServer())),
-                        revenant.registry(),
-                        ReportingRoutes.bundled())
-                .register(app);
+        LocalState local = new LocalState(streams);
+        ClusterRouter router = new ClusterRouter(streams, hostInfo(revenant.applicationServer()));
+        new AlertRoutes(local, router, revenant.registry(), ReportingRoutes.bundled()).register(app);
         new DatasetRoutes(revenant.registry()).register(app);
+        new CensusRoutes(local, router).register(app);
         PlatformRoutes.register(app);
         feed.serve(app, "/api/events");
         new DecisionRoutes(token, decisions).register(app);
