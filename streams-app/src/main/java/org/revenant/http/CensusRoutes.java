@@ -21,6 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.state.HostInfo;
+import org.revenant.detect.DetectConfig;
+import org.revenant.detect.census.CensusTally;
+import org.revenant.detect.match.Scoring;
+import org.revenant.detect.registry.RegistryView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +39,14 @@ final class CensusRoutes {
 
     private final LocalState local;
     private final ClusterRouter router;
+    private final DetectConfig config;
+    private final RegistryView registry;
 
-    CensusRoutes(LocalState local, ClusterRouter router) {
+    CensusRoutes(LocalState local, ClusterRouter router, DetectConfig config, RegistryView registry) {
         this.local = local;
         this.router = router;
+        this.config = config;
+        this.registry = registry;
     }
 
     void register(Javalin app) {
@@ -114,7 +122,24 @@ final class CensusRoutes {
                 default -> {} // a scope of a newer release: not shown
             }
         }
+        body.set("methods", methods());
+        body.put("generatedAt", Instant.now().toString());
         json(ctx, 200, body);
+    }
+
+    /** What a report's methods paragraph says: what is watched, and the thresholds that decide what counts. */
+    private ObjectNode methods() {
+        ObjectNode m = ApiJson.MAPPER.createObjectNode();
+        m.put("registryDatasets", registry.current().datasets().size());
+        ArrayNode platforms = m.putArray("platforms");
+        PlatformRoutes.platforms().forEach(platforms::add);
+        m.put("alertThreshold", config.alertThreshold());
+        m.put("likelyFrom", Scoring.LIKELY);
+        m.put("confirmedFrom", Scoring.CONFIRMED);
+        m.put("takedownOverdueAfter", config.takedownOverdueAfter().toString());
+        m.put("samplesPerMedian", CensusTally.SAMPLE_CAP);
+        m.put("weeksKept", CensusTally.WEEK_CAP);
+        return m;
     }
 
     private static JsonNode newer(JsonNode a, JsonNode b) {

@@ -74,7 +74,7 @@ public final class RevenantHttp implements AutoCloseable {
         ClusterRouter router = new ClusterRouter(streams, hostInfo(revenant.applicationServer()));
         new AlertRoutes(local, router, revenant.registry(), ReportingRoutes.bundled()).register(app);
         new DatasetRoutes(revenant.registry()).register(app);
-        new CensusRoutes(local, router).register(app);
+        new CensusRoutes(local, router, revenant.config(), revenant.registry()).register(app);
         PlatformRoutes.register(app);
         feed.serve(app, "/api/events");
         new DecisionRoutes(token, decisions).register(app);
