@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
 public final class ReportCommand implements Callable<Integer> {
 
     /** The most of /api/census read: far above any real census (a few kB per dataset and platform). */
-    static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+    public static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
     enum Format {
         md,
