@@ -178,7 +178,11 @@ public final class CensusTally {
         long[] millis =
                 samples.stream().mapToLong(CensusSample::getMillis).sorted().toArray();
         int n = millis.length;
-        return n % 2 == 1 ? millis[n / 2] : Math.floorDiv(millis[n / 2 - 1] + millis[n / 2], 2L);
+        if (n % 2 == 1) {
+            return millis[n / 2];
+        }
+        long a = millis[n / 2 - 1], b = millis[n / 2];
+        return a / 2 + b / 2 + (a % 2 + b % 2) / 2; // without overflowing a + b (durations are not negative)
     }
 
     /** The Monday (UTC) of the week holding {@code at}. */
