@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -123,7 +124,7 @@ final class CensusRoutes {
             }
         }
         body.set("methods", methods());
-        body.put("generatedAt", Instant.now().toString());
+        body.put("generatedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         json(ctx, 200, body);
     }
 

@@ -7,12 +7,15 @@ import static org.revenant.http.TextEscapes.markdown;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.revenant.http.TextEscapes;
 
 /**
  * A publishable census report (decision 019) from the JSON of {@code /api/census}: tables per
@@ -86,7 +89,7 @@ final class CensusReport {
     String toMarkdown(String chartRef) {
         StringBuilder out = new StringBuilder();
         out.append("# Revenant census\n\n");
-        out.append(markdown(intro())).append("\n\n");
+        out.append(intro(TextEscapes::markdown)).append("\n\n");
         if (census.path("partial").asBoolean()) {
             out.append("**")
                     .append(markdown("Partial: an instance did not answer; some datasets or platforms may be missing."))
@@ -116,7 +119,7 @@ final class CensusReport {
                     .append(w.path("requested").asLong())
                     .append(" |\n");
         }
-        out.append("\n## Methods\n\n").append(markdown(methods())).append("\n");
+        out.append("\n## Methods\n\n").append(methods(TextEscapes::markdown)).append("\n");
         return out.toString();
     }
 
@@ -127,7 +130,9 @@ final class CensusReport {
                 .append("<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}")
                 .append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px}")
                 .append("td{text-align:right}td:first-child{text-align:left}</style></head>\n<body>\n");
-        out.append("<h1>Revenant census</h1>\n<p>").append(html(intro())).append("</p>\n");
+        out.append("<h1>Revenant census</h1>\n<p>")
+                .append(intro(TextEscapes::html))
+                .append("</p>\n");
         if (census.path("partial").asBoolean()) {
             out.append(
                     "<p><strong>Partial: an instance did not answer; some datasets or platforms may be missing.</strong></p>\n");
@@ -137,7 +142,7 @@ final class CensusReport {
         out.append("<h2>Platforms</h2>\n");
         htmlTable(out, "Platform", platforms());
         out.append("<h2>Mirrors per week</h2>\n").append(CensusChart.svg(weeks(), chartTitle()));
-        out.append("<h2>Methods</h2>\n<p>").append(html(methods())).append("</p>\n</body></html>\n");
+        out.append("<h2>Methods</h2>\n<p>").append(methods(TextEscapes::html)).append("</p>\n</body></html>\n");
         return out.toString();
     }
 
@@ -161,41 +166,54 @@ final class CensusReport {
     }
 
     private String period() {
-        String since = census.path("since").asText("");
-        return since.isEmpty() ? "" : " since " + since;
+        return since().isEmpty() ? "" : " since " + since();
     }
 
-    String intro() {
-        return "Generated " + census.path("generatedAt").asText("") + " from " + source + "; "
-                + (period().isEmpty() ? "all weeks kept" : "weeks and medians" + period())
+    /** The opening line; {@code esc} escapes the values from the API for the format, the prose needs none. */
+    String intro(UnaryOperator<String> esc) {
+        return "Generated " + esc.apply(census.path("generatedAt").asText("")) + " from " + esc.apply(source) + "; "
+                + (period().isEmpty() ? "all weeks kept" : "weeks and medians since " + esc.apply(since()))
                 + ". Open, resolved and suppressed mirrors are counted as of the report.";
     }
 
-    /** What was watched, how a mirror counts, and how every figure is measured. */
-    String methods() {
+    /** What was watched, how a mirror counts, and how every figure is measured; values escaped by {@code esc}. */
+    String methods(UnaryOperator<String> esc) {
         JsonNode m = census.path("methods");
         List<String> platforms = new ArrayList<>();
-        m.path("platforms").forEach(p -> platforms.add(p.asText()));
+        m.path("platforms").forEach(p -> platforms.add(esc.apply(p.asText())));
         return "Revenant watched the " + m.path("registryDatasets").asLong() + " datasets of its registry of retracted"
                 + " datasets, on the platforms its crawlers cover (" + String.join(", ", platforms) + ") and on any"
                 + " mirror published to it by other crawlers; a mirror it did not crawl is not counted, so the"
                 + " figures are a lower bound of what is out there. A mirror counts once per dataset it matches: an"
                 + " alert opens when the evidence reaches confidence "
-                + m.path("alertThreshold").asText()
-                + " (likely from " + m.path("likelyFrom").asText() + ", confirmed from "
-                + m.path("confirmedFrom").asText() + "), and analysts may suppress it as a false positive or"
-                + " allowlisted. A mirror's lifetime runs from the crawl that first matched it (or saw it return) to"
-                + " the first crawl that found it gone, blocked or no longer matching, so it depends on how often the"
-                + " mirror was crawled. Time to removal runs from the recorded date of a takedown request to that"
-                + " crawl; a request still open after "
-                + m.path("takedownOverdueAfter").asText()
+                + esc.apply(m.path("alertThreshold").asText())
+                + " (likely from " + esc.apply(m.path("likelyFrom").asText()) + ", confirmed from "
+                + esc.apply(m.path("confirmedFrom").asText()) + "), and analysts may suppress it as a false"
+                + " positive or allowlisted. A mirror's lifetime runs from the crawl that first matched it (or saw it"
+                + " return) to the first crawl that found it gone, blocked or no longer matching, so it depends on how"
+                + " often the mirror was crawled. Time to removal runs from the recorded date of a takedown request"
+                + " to that crawl; a request still open after " + esc.apply(days(m.path("takedownOverdueAfter")))
                 + " is reported as overdue. The reappearance rate is the share of mirrors ever resolved that came"
                 + " back at least once. Medians are over the last "
-                + m.path("samplesPerMedian").asLong()
-                + " durations of each dataset or platform (the lower middle value's mean with the upper one for an"
-                + " even count); weeks are ISO weeks in UTC, the last "
-                + m.path("weeksKept").asLong() + " kept."
-                + " A derived dataset's mirrors also count for its parent as derivative mirrors.";
+                + String.format(Locale.ROOT, "%,d", m.path("samplesPerMedian").asLong())
+                + " durations of each dataset or platform (for an even count, the mean of the two middle values);"
+                + " weeks are ISO weeks in UTC, named by their Monday, the last "
+                + m.path("weeksKept").asLong()
+                + " kept. The mirrors of a derived dataset also count for its parent, as derivative mirrors.";
+    }
+
+    private String since() {
+        return census.path("since").asText("");
+    }
+
+    /** An ISO-8601 duration as whole days when it is one ("14 days"), else as given. */
+    private static String days(JsonNode iso) {
+        try {
+            Duration d = Duration.parse(iso.asText());
+            return d.toHours() % 24 == 0 && d.toSeconds() % 3600 == 0 ? d.toDays() + " days" : iso.asText();
+        } catch (DateTimeParseException e) {
+            return iso.asText();
+        }
     }
 
     private static void mdTable(StringBuilder out, String first, List<JsonNode> rows) {
