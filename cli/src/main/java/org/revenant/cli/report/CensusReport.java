@@ -172,7 +172,10 @@ final class CensusReport {
     /** The opening line; {@code esc} escapes the values from the API for the format, the prose needs none. */
     String intro(UnaryOperator<String> esc) {
         return "Generated " + esc.apply(census.path("generatedAt").asText("")) + " from " + esc.apply(source) + "; "
-                + (period().isEmpty() ? "all weeks kept" : "weeks and medians since " + esc.apply(since()))
+                + (period().isEmpty()
+                        ? "all weeks kept"
+                        : "the weeks, new mirrors and medians since " + esc.apply(since())
+                                + "; the other counts are totals")
                 + ". Open, resolved and suppressed mirrors are counted as of the report.";
     }
 
