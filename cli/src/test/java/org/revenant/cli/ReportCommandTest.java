@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,7 +133,7 @@ class ReportCommandTest {
     @Test
     void anAnswerLargerThanTheCapIsRefused() {
         census = new byte[ReportCommand.MAX_RESPONSE_BYTES + 10];
-        java.util.Arrays.fill(census, (byte) ' ');
+        Arrays.fill(census, (byte) ' ');
         Result r = run("report", "--url", url());
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("more than"), r.err());

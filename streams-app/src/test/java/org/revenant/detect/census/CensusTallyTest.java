@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.revenant.avro.AlertEventType;
@@ -111,8 +112,6 @@ class CensusTallyTest {
     }
 
     private static List<CensusSample> samples(long... millis) {
-        return java.util.Arrays.stream(millis)
-                .mapToObj(m -> new CensusSample(T0, m))
-                .toList();
+        return Arrays.stream(millis).mapToObj(m -> new CensusSample(T0, m)).toList();
     }
 }
