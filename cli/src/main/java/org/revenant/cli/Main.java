@@ -8,6 +8,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.revenant.cli.bench.BenchCommand;
 import org.revenant.cli.export.ExportCommand;
+import org.revenant.cli.report.ReportCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Option;
             DecideCommand.class,
             EvidenceCommand.class,
             ExportCommand.class,
+            ReportCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         },

@@ -11,8 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +37,10 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.revenant.avro.ManifestEntry;
+import org.revenant.avro.Mirror;
+import org.revenant.avro.MirrorStatus;
+import org.revenant.avro.SnapshotChunk;
 import org.revenant.health.Components;
 import org.revenant.testkit.KafkaBroker;
 import org.revenant.wire.TopicSetup;
@@ -42,7 +49,8 @@ import org.revenant.wire.Topics;
 /**
  * The dashboard in a real headless Chromium (Debian chromium + chromium-driver) against a real
  * broker: the list updates live, the alert page shows the evidence, an analyst decision changes
- * the state, and markup planted in a crawled mirror's title and description stays text.
+ * the state, and markup planted in a crawled mirror's title and description stays text; the Census
+ * page counts the mirrors and shows a planted platform name as text.
  * Writes a screenshot to target/dashboard.png; with -Drevenant.screenshot=../docs/dashboard.png it
  * refreshes the README's picture instead.
  */
@@ -59,6 +67,7 @@ class DashboardBrowserTest {
     static final String PLANTED_TITLE = "faces <script>window.pwned = 'title'</script>";
     static final String PLANTED_DESCRIPTION =
             "<img src=x onerror=\"window.pwned='img';alert(1)\"><b>celebrity</b> faces";
+    static final String PLANTED_PLATFORM = "<img src=x onerror=\"window.pwned='census'\">plat";
     static final Path SCREENSHOT = Path.of(System.getProperty("revenant.screenshot", "target/dashboard.png"));
 
     @TempDir
@@ -236,6 +245,67 @@ class DashboardBrowserTest {
         browser.get(revenant.url("/"));
         waitFor(() -> browser.findElement(By.id("live")).getText().equals("live"), "the page to settle");
         assertTrue(browser.findElements(By.id("health-banner")).isEmpty(), "no banner when everything is UP");
+    }
+
+    @Test
+    @Order(7)
+    void censusPageCountsTheMirrorsAndShowsAHostilePlatformNameAsText() throws Exception {
+        // The manifest reader only takes platform names like "github"; a raw snapshot on the topic can say anything.
+        SnapshotChunk chunk = SnapshotChunk.newBuilder()
+                .setSnapshotId("census-" + System.nanoTime())
+                .setMirror(Mirror.newBuilder()
+                        .setKey(PLANTED_PLATFORM + ":copy")
+                        .setPlatform(PLANTED_PLATFORM)
+                        .setLocator("copy")
+                        .setStatus(MirrorStatus.PRESENT)
+                        .build())
+                .setObservedAt(Instant.now())
+                .setCrawler("test")
+                .setChunkIndex(0)
+                .setChunkCount(1)
+                .setTotalEntries(1)
+                .setTotalBytes(91_124_295_076L)
+                .setEntries(List.of(ManifestEntry.newBuilder()
+                        .setPath("aligned.tsv")
+                        .setSize(91_124_295_076L)
+                        .build()))
+                .build();
+        Topics topics = new Topics(prefix);
+        try (KafkaProducer<String, SnapshotChunk> producer = new KafkaProducer<>(
+                KAFKA.producerProperties(),
+                topics.snapshots.keySerde().serializer(),
+                topics.snapshots.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(
+                            topics.snapshots.name(), chunk.getMirror().getKey(), chunk))
+                    .get();
+        }
+
+        browser.get(revenant.url("/census.html"));
+        waitFor(
+                () -> browser.findElement(By.id("census-platforms")).getText().contains(PLANTED_PLATFORM),
+                "the planted platform's census, as text");
+        assertTrue(
+                browser.findElements(By.cssSelector("main img, main script")).isEmpty(),
+                "no element was created from the platform's name");
+        assertNull(js("return window.pwned === undefined ? null : window.pwned;"), "the planted name did not run");
+        // Two GitHub copies (one marked a false positive above) and the planted one.
+        waitFor(
+                () -> {
+                    browser.navigate().refresh();
+                    return browser.findElement(
+                                    By.xpath("//table[@id='census-datasets']//tr[td[1]/a[text()='ms-celeb-1m']]"))
+                            .getText()
+                            .startsWith("ms-celeb-1m 3 2 0 1 ");
+                },
+                "ms-celeb-1m: 3 mirrors, 2 open, 0 resolved, 1 suppressed");
+        assertTrue(
+                !browser.findElements(By.cssSelector("#census-chart svg rect")).isEmpty(), "the weekly chart, as SVG");
+
+        browser.get(revenant.url("/dataset.html?id=ms-celeb-1m"));
+        waitFor(
+                () -> browser.findElement(By.id("census")).getText().contains("ms-celeb-1m 3 2 0 1 "),
+                "the dataset's own census");
+        assertTrue(!browser.findElements(By.cssSelector("#census-chart svg")).isEmpty(), "its chart");
     }
 
     private static void openAlert() {

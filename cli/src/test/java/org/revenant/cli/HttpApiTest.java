@@ -333,6 +333,78 @@ class HttpApiTest {
                 page);
     }
 
+    @Test
+    void censusOfAScriptedHistoryShowsTheKnownAnswersOnEveryInstanceAndInTheReport() throws Exception {
+        // A platform of its own, so the other tests' mirrors do not count here.
+        String platform = "census-" + System.nanoTime();
+        String a = "ms-celeb-1m|" + platform + ":copy-a";
+        String b = "ms-celeb-1m|" + platform + ":copy-b";
+        crawl(platform, "copy-a", "PRESENT", "2026-11-02T00:00:00Z");
+        awaitAlert(first, a, x -> x.path("state").asText().equals("OPEN"));
+        RunningRevenant.cli(KAFKA, prefix, "decide", a, "--takedown-requested", "--requested-on", "2026-11-03");
+        awaitAlert(first, a, x -> x.hasNonNull("takedownRequestedAt"));
+        crawl(platform, "copy-b", "PRESENT", "2026-11-04T00:00:00Z");
+        awaitAlert(first, b, x -> x.path("state").asText().equals("OPEN"));
+        RunningRevenant.cli(
+                KAFKA, prefix, "decide", b, "--takedown-requested", "--requested-on", "2026-11-04T12:00:00Z");
+        awaitAlert(first, b, x -> x.hasNonNull("takedownRequestedAt"));
+        crawl(platform, "copy-a", "GONE", "2026-11-05T12:00:00Z"); // lived 84 h; removed 60 h after the request
+        crawl(platform, "copy-b", "GONE", "2026-11-06T00:00:00Z"); // lived 48 h; removed 36 h after the request
+        awaitAlert(first, b, x -> x.path("state").asText().equals("RESOLVED"));
+        crawl(platform, "copy-a", "PRESENT", "2026-11-07T00:00:00Z"); // back after removal
+        awaitAlert(first, a, x -> x.path("reappearances").asInt() == 1);
+
+        for (RunningRevenant instance : List.of(first, second)) {
+            JsonNode census =
+                    awaitCensus(instance, platform, c -> c.path("reappearances").asInt() == 1);
+            assertEquals(2, census.path("mirrors").asInt(), census.toString());
+            assertEquals(1, census.path("open").asInt());
+            assertEquals(1, census.path("resolved").asInt());
+            assertEquals(0.5, census.path("reappearanceRate").asDouble(), 1e-9);
+            assertEquals(2, census.path("takedownRequests").asInt());
+            assertEquals(1, census.path("returnedAfterRemoval").asInt());
+            assertEquals("PT66H", census.path("medianLifetime").asText(), "the mean of 84 h and 48 h");
+            assertEquals("PT48H", census.path("medianTimeToRemoval").asText(), "the mean of 60 h and 36 h");
+        }
+
+        CliTest.Result csv = CliTest.run("report", "--format", "csv", "--url", "http://localhost:" + second.port);
+        assertEquals(0, csv.exit(), csv.err());
+        assertTrue(
+                csv.out().contains("\r\nPLATFORM," + platform + ",2,1,1,0,2,1,1,50.0 %,2,2,2 d 18 h,2 d 0 h,0\r\n"),
+                csv.out());
+    }
+
+    private static void crawl(String platform, String locator, String status, String observedAt) throws Exception {
+        String files = "GONE".equals(status) ? "[]" : "[{\"path\": \"data/aligned.tsv\", \"size\": 91124295076}]";
+        RunningRevenant.publishManifest(
+                KAFKA,
+                prefix,
+                dir,
+                "{\"mirror\": {\"platform\": \"" + platform + "\", \"locator\": \"" + locator + "\", \"status\": \""
+                        + status + "\"}, \"observedAt\": \"" + observedAt + "\", \"files\": " + files + "}");
+    }
+
+    private static JsonNode awaitCensus(RunningRevenant instance, String platform, Predicate<JsonNode> condition)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = instance.get("/api/census");
+            if (response.statusCode() == 200) {
+                for (JsonNode c : JSON.readTree(response.body()).path("platforms")) {
+                    if (c.path("name").asText().equals(platform)) {
+                        last = c;
+                        if (condition.test(c)) {
+                            return c;
+                        }
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no census of " + platform + " as expected; last: " + last);
+    }
+
     private static void publish(String locator, String status) throws Exception {
         RunningRevenant.publishManifest(
                 KAFKA, prefix, dir, RunningRevenant.msCelebCopy(locator, status, "faces " + locator, "copy"));

@@ -9,6 +9,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.AnalystDecision;
+import org.revenant.avro.CensusStats;
 import org.revenant.avro.CrawlCheckpoint;
 import org.revenant.avro.CrawlJob;
 import org.revenant.avro.ManifestChange;
@@ -33,6 +34,8 @@ public final class Topics {
     public final Topic<String, CrawlCheckpoint> crawlerState;
     public final Topic<byte[], byte[]> dlq;
     public final Topic<String, String> alertsJson;
+    /** The census of each dataset and platform (decision 019). Key: {@code dataset:<id>} or {@code platform:<name>}. */
+    public final Topic<String, CensusStats> stats;
 
     public Topics(String prefix) {
         this.prefix = Objects.requireNonNull(prefix, "prefix");
@@ -68,6 +71,7 @@ public final class Topics {
                 Map.of("retention.ms", millis(Duration.ofDays(30)), "max.message.bytes", "4194304"));
         alertsJson = new Topic<>(
                 prefix + "alerts.json", key, Serdes.String(), Map.of("retention.ms", millis(Duration.ofDays(3650))));
+        stats = new Topic<>(prefix + "stats", key, AvroSerdes.of(CensusStats.class), COMPACT);
     }
 
     public static Topics defaults() {
@@ -80,7 +84,17 @@ public final class Topics {
 
     public List<Topic<?, ?>> all() {
         return List.of(
-                registry, snapshots, changes, alerts, alertState, decisions, crawlJobs, crawlerState, dlq, alertsJson);
+                registry,
+                snapshots,
+                changes,
+                alerts,
+                alertState,
+                decisions,
+                crawlJobs,
+                crawlerState,
+                dlq,
+                alertsJson,
+                stats);
     }
 
     private static String millis(Duration d) {

@@ -28,6 +28,8 @@ import org.revenant.avro.AlertMove;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.AnalystDecision;
 import org.revenant.avro.AssemblyState;
+import org.revenant.avro.CensusMirror;
+import org.revenant.avro.CensusStats;
 import org.revenant.avro.CrawlCheckpoint;
 import org.revenant.avro.CrawlJob;
 import org.revenant.avro.ManifestChange;
@@ -50,7 +52,9 @@ class SchemaHistoryTest {
             AssemblyState.class,
             StoredEntry.class,
             MirrorRecord.class,
-            AlertMove.class);
+            AlertMove.class,
+            CensusStats.class,
+            CensusMirror.class);
 
     static final List<String> RELEASED = List.of(
             "SnapshotChunk-v1",
@@ -80,7 +84,9 @@ class SchemaHistoryTest {
             "MirrorRecord-v3",
             "AlertEvent-v4",
             "AlertState-v4",
-            "AlertMove-v1");
+            "AlertMove-v1",
+            "CensusStats-v1",
+            "CensusMirror-v1");
 
     /**
      * (Readers that have the defaults read any newer symbol as UNKNOWN: see
@@ -94,7 +100,7 @@ class SchemaHistoryTest {
     static final String UNKNOWN = "UNKNOWN";
 
     static final List<String> GROWABLE =
-            List.of("SignatureKind", "EntryKind", "MirrorStatus", "DecisionKind", "AlertEventType");
+            List.of("SignatureKind", "EntryKind", "MirrorStatus", "DecisionKind", "AlertEventType", "CensusScope");
 
     @Test
     void currentSchemaOfEveryValueIsARecordedRelease() {

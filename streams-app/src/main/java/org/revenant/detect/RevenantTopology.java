@@ -17,6 +17,7 @@ import org.revenant.avro.AlertState;
 import org.revenant.avro.AnalystDecision;
 import org.revenant.avro.ManifestChange;
 import org.revenant.deadletter.DeadLetters;
+import org.revenant.detect.census.CensusCounter;
 import org.revenant.detect.decide.DecisionApplier;
 import org.revenant.detect.guard.RejectedRecordException;
 import org.revenant.detect.history.AlertHistoryRecorder;
@@ -52,6 +53,8 @@ public final class RevenantTopology {
     static final String MOVES_REPARTITION = "alert-moves-by-mirror";
     static final String MOVES = "alert-move-applier";
     static final String MIRROR_HISTORY = "mirror-history";
+    static final String CENSUS_REPARTITION = "census-by-key";
+    static final String CENSUS = "census-counter";
 
     private RevenantTopology() {}
 
@@ -100,6 +103,9 @@ public final class RevenantTopology {
         // Kept only for the HTTP API (alert timelines, mirror change histories), in the tasks that own the mirrors.
         builder.addStateStore(stores.alertHistory.builder());
         builder.addStateStore(stores.mirrorHistory.builder());
+        // The census task: per dataset and platform, from the alert states re-keyed by census key (decision 019).
+        builder.addStateStore(stores.census.builder());
+        builder.addStateStore(stores.censusMirrors.builder());
 
         KStream<String, SpecificRecord> matched = builder.stream(
                         topics.snapshots.name(), consumed(topics.snapshots, SNAPSHOTS_SOURCE))
@@ -177,8 +183,12 @@ public final class RevenantTopology {
                 .branch(
                         (key, value) -> value instanceof AlertState,
                         Branched.withConsumer(
-                                states -> states.mapValues(v -> (AlertState) v, Named.as("as-alert-state"))
-                                        .to(topics.alertState.name(), produced(topics.alertState, "alert-state-sink")),
+                                states -> {
+                                    KStream<String, AlertState> typed =
+                                            states.mapValues(v -> (AlertState) v, Named.as("as-alert-state"));
+                                    typed.to(topics.alertState.name(), produced(topics.alertState, "alert-state-sink"));
+                                    census(typed, topics);
+                                },
                                 "states"))
                 .branch(
                         (key, value) -> value instanceof ManifestChange,
@@ -195,6 +205,20 @@ public final class RevenantTopology {
                                 "changes"))
                 .noDefaultBranch();
         return builder.build();
+    }
+
+    /**
+     * The census sub-topology: each alert state to the census of its dataset, its platform and its
+     * parent dataset, through a named repartition topic, counted there and published to the
+     * compacted stats topic.
+     */
+    private static void census(KStream<String, AlertState> states, Topics topics) {
+        states.flatMap((key, state) -> CensusCounter.routes(state), Named.as("census-keys"))
+                .repartition(Repartitioned.<String, AlertState>as(CENSUS_REPARTITION)
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(topics.alertState.valueSerde()))
+                .process(CensusCounter::new, Named.as(CENSUS), StateStores.CENSUS, StateStores.CENSUS_MIRRORS)
+                .to(topics.stats.name(), produced(topics.stats, "stats-sink"));
     }
 
     private static <K, V> Consumed<K, V> consumed(Topic<K, V> topic, String name) {

@@ -245,46 +245,15 @@ public final class EvidenceBundle {
         return v.isMissingNode() || v.isNull() ? "—" : v.asText();
     }
 
-    /**
-     * Text as Markdown that renders as that text: every ASCII punctuation character that Markdown
-     * could read as syntax is backslash-escaped, and line breaks and control characters become spaces.
-     */
     static String md(String text) {
-        String line = oneLine(text);
-        StringBuilder out = new StringBuilder(line.length() + 16);
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if ("\\`*_{}[]()<>#+-.!|~\"'&:=".indexOf(c) >= 0) {
-                out.append('\\');
-            }
-            out.append(c);
-        }
-        return out.toString();
+        return TextEscapes.markdown(text);
     }
 
-    /** Text on one line: line breaks and control characters become spaces, so no value can fake a line of its own. */
     static String oneLine(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            out.append(c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029' || c == '\u0085' ? ' ' : c);
-        }
-        return out.toString();
+        return TextEscapes.oneLine(text);
     }
 
     static String html(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return TextEscapes.html(text);
     }
 }

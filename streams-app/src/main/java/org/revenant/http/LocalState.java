@@ -13,6 +13,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertState;
+import org.revenant.avro.CensusStats;
 import org.revenant.avro.ManifestChange;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.MirrorRecord;
@@ -61,6 +62,22 @@ final class LocalState {
             throw notReady(StateStores.ALERTS, e);
         }
         return matching;
+    }
+
+    /** Every census of the partitions this instance hosts (as {@link #alerts}, {@code stale} reads moving stores too). */
+    List<CensusStats> census(boolean stale) {
+        List<CensusStats> all = new ArrayList<>();
+        try (KeyValueIterator<String, CensusStats> it =
+                this.<CensusStats>store(StateStores.CENSUS, stale).all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value != null) {
+                    all.add(kv.value);
+                }
+            });
+        } catch (InvalidStateStoreException e) {
+            throw notReady(StateStores.CENSUS, e);
+        }
+        return all;
     }
 
     Optional<AlertState> alert(String mirrorKey, String datasetId) {

@@ -19,9 +19,15 @@ final class PlatformRoutes {
 
     private PlatformRoutes() {}
 
-    static void register(Javalin app) {
+    /** The platforms Revenant's own crawlers and {@code snapshot dir} publish. */
+    static Set<String> platforms() {
         Set<String> platforms = new LinkedHashSet<>(Platforms.mirrorPlatforms());
         platforms.add(DirectoryScanner.PLATFORM);
+        return platforms;
+    }
+
+    static void register(Javalin app) {
+        Set<String> platforms = platforms();
         app.get("/api/platforms", ctx -> {
             ObjectNode body = ApiJson.MAPPER.createObjectNode();
             ArrayNode array = body.putArray("platforms");

@@ -75,6 +75,7 @@ public final class RevenantHttp implements AutoCloseable {
         new AlertRoutes(local, router, revenant.registry(), ReportingRoutes.bundled()).register(app);
         new FeedRoutes(local, router).register(app);
         new DatasetRoutes(revenant.registry()).register(app);
+        new CensusRoutes(local, router, revenant.config(), revenant.registry()).register(app);
         PlatformRoutes.register(app);
         feed.serve(app, "/api/events");
         new DecisionRoutes(token, decisions).register(app);

@@ -135,7 +135,8 @@ public final class AlertLifecycle {
                 .setLastSnapshotId(now.snapshotId())
                 .setDatasetName(now.datasetName())
                 .setMirrorUrl(now.mirrorUrl() != null ? now.mirrorUrl() : previous.getMirrorUrl())
-                .setPartialListing(now.partialListing());
+                .setPartialListing(now.partialListing())
+                .setMovedTo(null); // a copy back under a name it had left is a copy here again
         AlertEventType event;
         boolean grew = !signatures(previous.getEvidence()).containsAll(signatures(now.evidence()));
         if (previous.getStatus() == AlertStatus.SUPPRESSED) {

@@ -11,6 +11,8 @@ import org.apache.kafka.streams.state.Stores;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.AssemblyState;
+import org.revenant.avro.CensusMirror;
+import org.revenant.avro.CensusStats;
 import org.revenant.avro.ManifestChange;
 import org.revenant.avro.MirrorRecord;
 import org.revenant.avro.RetractedDataset;
@@ -36,7 +38,11 @@ public final class StateStores {
         /** The mirror key alone: one record per mirror. */
         MIRROR,
         /** {@link MirrorScopedKey}: mirror, NUL, further parts; a mirror's records are one prefix range. */
-        MIRROR_SCOPED
+        MIRROR_SCOPED,
+        /** A census key, {@code dataset:<id>} or {@code platform:<name>} (decision 019). */
+        CENSUS,
+        /** A census key, NUL, an alert key: what one census counted of one alert. */
+        CENSUS_SCOPED
     }
 
     /** One store: what the topology registers and what processors and queries open by name. */
@@ -73,6 +79,10 @@ public final class StateStores {
     public static final String ALERT_HISTORY = "alert-history-store";
     /** The last manifest changes of each mirror: {@code mirror \0 sequence}. */
     public static final String MIRROR_HISTORY = "mirror-history-store";
+    /** The census of each dataset and platform, in the census task. Key: census key. */
+    public static final String CENSUS = "census-store";
+    /** What each census counted of each alert: {@code census key \0 alert key}. */
+    public static final String CENSUS_MIRRORS = "census-mirrors-store";
 
     public final Store<RetractedDataset> registry;
     public final Store<AssemblyState> assembly;
@@ -82,6 +92,8 @@ public final class StateStores {
     public final Store<String> registrySeen;
     public final Store<AlertEvent> alertHistory;
     public final Store<ManifestChange> mirrorHistory;
+    public final Store<CensusStats> census;
+    public final Store<CensusMirror> censusMirrors;
 
     /** The stores whose values are records of these topics share the topics' serdes. */
     public StateStores(Topics topics) {
@@ -113,6 +125,13 @@ public final class StateStores {
                 topics.changes.valueSerde(),
                 KeyLayout.MIRROR_SCOPED,
                 "mirror, sequence");
+        census = new Store<>(CENSUS, Serdes.String(), topics.stats.valueSerde(), KeyLayout.CENSUS, "census key");
+        censusMirrors = new Store<>(
+                CENSUS_MIRRORS,
+                Serdes.String(),
+                AvroSerdes.of(CensusMirror.class),
+                KeyLayout.CENSUS_SCOPED,
+                "census key, alert key");
     }
 
     /** Every store, the global registry store first. */
@@ -125,6 +144,8 @@ public final class StateStores {
                 manifestMirrors,
                 registrySeen,
                 alertHistory,
-                mirrorHistory);
+                mirrorHistory,
+                census,
+                censusMirrors);
     }
 }

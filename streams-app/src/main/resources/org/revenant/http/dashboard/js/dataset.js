@@ -63,6 +63,9 @@
           el('td', {}, badge(a.severity)), el('td', {className: 'mono'}, when(a.firstSeen)), el('td', {className: 'mono'}, when(a.lastSeen)),
           el('td', {}, String(a.reappearances)), el('td', {}, alertLink(a.alertKey, 'open alert'))));
       }
+      const census = (await getJson('/api/census?dataset=' + encodeURIComponent(id))).datasets;
+      RevenantCensus.table(document.getElementById('census'), census, 'Dataset');
+      RevenantCensus.weeklyChart(document.getElementById('census-chart'), RevenantCensus.weeks(census), 'Mirrors per week: ' + id);
       const {days, counts} = perDay(alerts);
       if (chart) chart.destroy();
       if (window.Chart) {
