@@ -144,7 +144,7 @@ class ReportCommandTest {
         server.stop(0);
         Result r = run("report", "--url", url());
         assertEquals(1, r.exit());
-        assertTrue(r.err().startsWith("revenant: cannot read the census from"), r.err());
+        assertTrue(r.err().startsWith("revenant: cannot reach Revenant at"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 }

@@ -3,12 +3,8 @@ package org.revenant.cli.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +12,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Base64;
 import java.util.concurrent.Callable;
+import org.revenant.cli.ApiClient;
 import org.revenant.cli.Terminal;
 import org.revenant.cli.UserError;
 import picocli.CommandLine.Command;
@@ -75,14 +72,11 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String scheme = url.getScheme() == null ? "" : url.getScheme();
-        if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
-            throw new UserError("--url must be an http(s) URL: " + url);
-        }
+        ApiClient api = new ApiClient(url);
         String base = url.toString().replaceAll("/+$", "");
-        URI target = URI.create(base + "/api/census"
-                + (since == null ? "" : "?since=" + URLEncoder.encode(since.toString(), StandardCharsets.UTF_8)));
-        CensusReport report = new CensusReport(fetch(target), base);
+        String path = "/api/census"
+                + (since == null ? "" : "?since=" + URLEncoder.encode(since.toString(), StandardCharsets.UTF_8));
+        CensusReport report = new CensusReport(fetch(api, path), base);
         String body;
         Path chart = null;
         switch (format) {
@@ -127,37 +121,23 @@ public final class ReportCommand implements Callable<Integer> {
         return output.resolveSibling(stem + ".svg");
     }
 
-    private static JsonNode fetch(URI target) throws InterruptedException {
-        HttpClient client =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static JsonNode fetch(ApiClient api, String path) {
+        ApiClient.Reply reply = api.get(path, "application/json", MAX_RESPONSE_BYTES, Duration.ofSeconds(30));
+        String target = api.base() + path;
+        String text = reply.text();
+        if (reply.status() != 200) {
+            throw new UserError("Revenant at " + target + " answered " + reply.status() + ": "
+                    + Terminal.safe(text.length() > 300 ? text.substring(0, 300) : text));
+        }
+        JsonNode census;
         try {
-            HttpResponse<InputStream> response = client.send(
-                    HttpRequest.newBuilder(target)
-                            .timeout(Duration.ofSeconds(30))
-                            .header("Accept", "application/json")
-                            .GET()
-                            .build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            byte[] bytes;
-            try (InputStream in = response.body()) {
-                bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-            }
-            if (bytes.length > MAX_RESPONSE_BYTES) {
-                throw new UserError(
-                        "Revenant at " + target + " sent more than " + MAX_RESPONSE_BYTES + " bytes; not a census");
-            }
-            String text = new String(bytes, StandardCharsets.UTF_8);
-            if (response.statusCode() != 200) {
-                throw new UserError("Revenant at " + target + " answered " + response.statusCode() + ": "
-                        + Terminal.safe(text.length() > 300 ? text.substring(0, 300) : text));
-            }
-            JsonNode census = new ObjectMapper().readTree(text);
-            if (census == null || !census.path("datasets").isArray()) {
-                throw new UserError("Revenant at " + target + " did not answer with a census");
-            }
-            return census;
+            census = new ObjectMapper().readTree(text);
         } catch (IOException e) {
             throw new UserError("cannot read the census from " + target + ": " + e.getMessage());
         }
+        if (census == null || !census.path("datasets").isArray()) {
+            throw new UserError("Revenant at " + target + " did not answer with a census");
+        }
+        return census;
     }
 }
