@@ -1,8 +1,6 @@
 package org.revenant.cli;
 
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -13,6 +11,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.revenant.avro.AnalystDecision;
 import org.revenant.avro.DecisionKind;
+import org.revenant.detect.decide.DecisionDates;
 import org.revenant.detect.state.AlertKey;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -89,6 +88,13 @@ final class DecideCommand implements Callable<Integer> {
     String requestedOn;
 
     @Option(
+            names = "--until",
+            paramLabel = "DATE",
+            description =
+                    "With --false-positive or --allowlist: the suppression lapses then, and the alert returns if its evidence still holds (YYYY-MM-DD, from its start in UTC, or an ISO-8601 instant).")
+    String untilText;
+
+    @Option(
             names = "--by",
             paramLabel = "NAME",
             defaultValue = "${env:USER:-analyst}",
@@ -100,17 +106,29 @@ final class DecideCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--reference and --requested-on go with --takedown-requested");
         }
-        if (requestedOn == null) {
+        return requestedOn == null ? null : date("--requested-on", requestedOn);
+    }
+
+    private Instant until() {
+        if (untilText == null) {
             return null;
         }
+        if (choice.kind() != DecisionKind.FALSE_POSITIVE && choice.kind() != DecisionKind.ALLOWLISTED) {
+            throw new ParameterException(spec.commandLine(), "--until goes with --false-positive or --allowlist");
+        }
+        Instant until = date("--until", untilText);
+        if (!until.isAfter(Instant.now())) {
+            throw new ParameterException(spec.commandLine(), "--until must be in the future: " + until);
+        }
+        return until;
+    }
+
+    private Instant date(String option, String text) {
         try {
-            return requestedOn.length() == 10
-                    ? LocalDate.parse(requestedOn).atStartOfDay(ZoneOffset.UTC).toInstant()
-                    : Instant.parse(requestedOn);
+            return DecisionDates.parse(text);
         } catch (DateTimeParseException e) {
             throw new ParameterException(
-                    spec.commandLine(),
-                    "--requested-on: not a date (YYYY-MM-DD) or an instant: " + Terminal.safe(requestedOn));
+                    spec.commandLine(), option + ": not a date (YYYY-MM-DD) or an instant: " + Terminal.safe(text));
         }
     }
 
@@ -131,6 +149,7 @@ final class DecideCommand implements Callable<Integer> {
                 .setAt(Instant.now())
                 .setReference(reference)
                 .setRequestedAt(requestedAt())
+                .setUntil(until())
                 .build();
         Properties props = kafka.reachableClientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -142,7 +161,13 @@ final class DecideCommand implements Callable<Integer> {
             producer.send(new ProducerRecord<>(topic.name(), alertKey, decision))
                     .get(30, TimeUnit.SECONDS);
         }
-        spec.commandLine().getOut().printf("recorded %s for %s%n", decision.getDecision(), Terminal.safe(alertKey));
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "recorded %s for %s%s%n",
+                        decision.getDecision(),
+                        Terminal.safe(alertKey),
+                        decision.getUntil() == null ? "" : " until " + decision.getUntil());
         return 0;
     }
 }

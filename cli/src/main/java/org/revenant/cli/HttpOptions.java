@@ -8,6 +8,7 @@ import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.revenant.detect.RevenantStreams;
 import org.revenant.health.Components;
+import org.revenant.http.Analysts;
 import org.revenant.http.RevenantHttp;
 import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.http.webhook.WebhookConfig;
@@ -52,6 +53,32 @@ final class HttpOptions {
             description =
                     "YAML file whose webhooks: section lists webhook subscriptions (env REVENANT_WEBHOOKS; README: Webhooks).")
     Path webhooks;
+
+    @Option(
+            names = "--analysts",
+            paramLabel = "FILE",
+            defaultValue = "${env:REVENANT_ANALYSTS}",
+            description =
+                    "File of named analysts, one 'name: analyst|reader sha256:<hex of the token>' per line (env REVENANT_ANALYSTS; README: Analysts).")
+    Path analystsFile;
+
+    private Analysts analysts;
+
+    /** Who may act: the --analysts file, plus admin with REVENANT_ADMIN_TOKEN; read before anything starts. */
+    Analysts analysts() {
+        if (analysts == null) {
+            Analysts named = Analysts.none();
+            if (analystsFile != null) {
+                try {
+                    named = Analysts.load(analystsFile);
+                } catch (Analysts.InvalidAnalysts e) {
+                    throw new UserError(e.getMessage());
+                }
+            }
+            analysts = Analysts.with(named, System.getenv(TOKEN_ENV));
+        }
+        return analysts;
+    }
 
     /** The subscriptions of --webhooks, read before anything starts so a bad file fails fast. */
     List<WebhookSubscription> subscriptions() {
@@ -103,11 +130,7 @@ final class HttpOptions {
         }
         try {
             return RevenantHttp.start(
-                    streams,
-                    clientProperties,
-                    metrics,
-                    new RevenantHttp.Settings(host, port, System.getenv(TOKEN_ENV)),
-                    components);
+                    streams, clientProperties, metrics, new RevenantHttp.Settings(host, port, analysts()), components);
         } catch (IllegalStateException e) {
             throw new UserError(e.getMessage() + " (choose another with --http-port)");
         }

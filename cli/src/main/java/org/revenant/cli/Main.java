@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
             CrawlCommand.class,
             AlertsCommand.class,
             DecideCommand.class,
+            AnalystTokenCommand.class,
             EvidenceCommand.class,
             ExportCommand.class,
             ReportCommand.class,

@@ -54,6 +54,7 @@ final class StandaloneCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         var subscriptions = http.subscriptions();
+        http.analysts(); // a bad analysts file stops it before anything starts
         CrawlConfig crawlConfig = noCrawl ? null : CrawlCommand.load(config);
         LocalKafka kafka = LocalKafka.start(options, out);
         RevenantStreams streams = null;

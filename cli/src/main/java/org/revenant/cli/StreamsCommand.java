@@ -51,6 +51,7 @@ final class StreamsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var subscriptions = http.subscriptions();
+        http.analysts(); // a bad analysts file stops it before anything starts
         topicOptions.ensure(kafka, spec.commandLine().getOut());
         RevenantMetrics metrics = new RevenantMetrics();
         // One set of components per process: streams, webhooks and crawlers report here; /health shows it.

@@ -17,6 +17,7 @@ import org.revenant.avro.AlertEventType;
 import org.revenant.avro.Evidence;
 import org.revenant.avro.Severity;
 import org.revenant.avro.SignatureKind;
+import org.revenant.http.Analysts;
 import org.revenant.platforms.Platforms;
 import picocli.CommandLine;
 
@@ -84,6 +85,48 @@ class CliTest {
         Result bad = run("decide", "not-a-key", "--confirm");
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("not an alert key"), bad.err());
+    }
+
+    @Test
+    void anEndToASuppressionIsAFutureDateAndOnlyForFalsePositivesAndAllowlists() {
+        String key = "ms-celeb-1m|torrent:abc";
+        Result confirm = run("decide", key, "--confirm", "--until", "2999-01-01", "--bootstrap-servers", "127.0.0.1:1");
+        assertEquals(2, confirm.exit());
+        assertTrue(confirm.err().contains("--until goes with --false-positive or --allowlist"), confirm.err());
+        Result past = run("decide", key, "--allowlist", "--until", "2020-01-01", "--bootstrap-servers", "127.0.0.1:1");
+        assertEquals(2, past.exit());
+        assertTrue(past.err().contains("--until must be in the future: 2020-01-01T00:00:00Z"), past.err());
+        Result garbage = run(
+                "decide", key, "--false-positive", "--until", "soon\u001b[2J", "--bootstrap-servers", "127.0.0.1:1");
+        assertEquals(2, garbage.exit());
+        assertTrue(garbage.err().contains("--until: not a date (YYYY-MM-DD) or an instant"), garbage.err());
+        assertFalse(garbage.err().contains("\u001b"), "terminal escapes from the argument are not echoed");
+    }
+
+    @Test
+    void anAnalystTokenComesWithTheLineThatAdmitsItAndABadAnalystsFileStopsTheStart() throws Exception {
+        Result made = run("analyst-token", "carol", "--role", "reader");
+        assertEquals(0, made.exit(), made.err());
+        String token = made.err().strip().substring(made.err().strip().lastIndexOf(' ') + 1);
+        assertTrue(token.matches("[0-9a-f]{48}"), made.err());
+        assertFalse(made.out().contains(token), "the token itself is not in the file line");
+        Path file = Files.writeString(dir.resolve("analysts.txt"), made.out());
+        Analysts.Check check = Analysts.load(file).check("Bearer " + token);
+        assertEquals(Analysts.Verdict.READ_ONLY, check.verdict());
+        assertEquals("carol", check.who().orElseThrow().name());
+        assertEquals(2, run("analyst-token", "carol smith").exit());
+        assertEquals(2, run("analyst-token", "carol", "--role", "owner").exit());
+
+        Path bad = Files.writeString(dir.resolve("bad-analysts.txt"), "carol: reader sha256:abc\n");
+        Result start = run(
+                "standalone",
+                "--analysts",
+                bad.toString(),
+                "--data-dir",
+                dir.resolve("data").toString());
+        assertEquals(1, start.exit());
+        assertTrue(start.err().contains(bad + " line 1: expected 'carol: analyst|reader"), start.err());
+        assertFalse(Files.exists(dir.resolve("data")), "nothing started");
     }
 
     @Test

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -179,12 +181,23 @@ class DashboardBrowserTest {
 
         browser.findElement(By.id("token")).sendKeys(TOKEN);
         browser.findElement(By.id("note")).sendKeys("checked: not the dataset");
+        // A date input's typing order follows the browser's locale; its value is always YYYY-MM-DD.
+        String until = LocalDate.now(ZoneOffset.UTC).plusDays(30).toString();
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('until').value = arguments[0]", until);
         browser.findElement(By.id("false-positive")).click();
         waitFor(
                 () -> browser.findElement(By.id("state")).getText().equals("SUPPRESSED"),
                 "the state to become SUPPRESSED");
-        assertTrue(browser.findElement(By.id("decision")).getText().contains("FALSE_POSITIVE"));
+        String decision = browser.findElement(By.id("decision")).getText();
+        assertTrue(decision.contains("FALSE_POSITIVE") && decision.contains("by admin"), decision);
+        assertTrue(decision.contains("(until "), decision);
         assertTrue(browser.findElement(By.id("timeline")).getText().contains("FALSE_POSITIVE"));
+        String history = browser.findElement(By.id("decisions")).getText();
+        assertTrue(
+                history.contains("FALSE_POSITIVE")
+                        && history.contains("admin")
+                        && history.contains("checked: not the dataset"),
+                history);
     }
 
     @Test

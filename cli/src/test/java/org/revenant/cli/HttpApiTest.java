@@ -10,8 +10,11 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.revenant.detect.match.SnapshotMatcher;
+import org.revenant.http.Analysts;
 import org.revenant.platforms.Platforms;
 import org.revenant.source.dir.DirectoryScanner;
 import org.revenant.testkit.KafkaBroker;
@@ -50,6 +54,8 @@ class HttpApiTest {
     static final KafkaBroker KAFKA = new KafkaBroker();
 
     static final String TOKEN = "test-admin-token-1234";
+    static final String ALICE = "alice-token-5678";
+    static final String BOB = "bob-token-9012";
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -67,7 +73,19 @@ class HttpApiTest {
         RunningRevenant.cli(
                 KAFKA, prefix, "registry", "load", Path.of("..", "registry").toString());
         first = RunningRevenant.start(KAFKA, topics, prefix + "detect", dir.resolve("a"), TOKEN);
-        second = RunningRevenant.start(KAFKA, topics, prefix + "detect", dir.resolve("b"), TOKEN);
+        // The second instance also knows two named analysts: one who may decide, one who may only read.
+        Path analysts = Files.writeString(
+                dir.resolve("analysts.txt"),
+                "# name: role sha256:<token digest>\n"
+                        + Analysts.line("alice", Analysts.Role.ANALYST, ALICE) + "\n\n"
+                        + Analysts.line("bob", Analysts.Role.READER, BOB) + "\n");
+        second = RunningRevenant.startWith(
+                KAFKA,
+                topics,
+                prefix + "detect",
+                dir.resolve("b"),
+                Analysts.with(Analysts.load(analysts), TOKEN),
+                null);
         first.awaitRunning();
         second.awaitRunning();
     }
@@ -234,6 +252,64 @@ class HttpApiTest {
                 awaitAlert(first, alertKey, a -> a.path("state").asText().equals("SUPPRESSED"));
         assertEquals("FALSE_POSITIVE", suppressed.path("decision").asText());
         assertEquals("a different file", suppressed.path("decisionNote").asText());
+    }
+
+    @Test
+    void namedAnalystsDecideUnderTheirNamesAReaderIsRefusedAndASuppressionCarriesItsEnd() throws Exception {
+        String locator = "analysts/copy-" + System.nanoTime();
+        String alertKey = "ms-celeb-1m|github:" + locator;
+        publish(locator, "PRESENT");
+        awaitAlert(first, alertKey, a -> true);
+        String until = LocalDate.now(ZoneOffset.UTC).plusDays(30).toString();
+        String body = "{\"alertKey\": \"" + alertKey + "\", \"decision\": \"ALLOWLISTED\", \"note\": \"licensed copy\","
+                + " \"until\": \"" + until + "\"}";
+
+        HttpResponse<String> reader = second.post("/api/decisions", body, "Bearer " + BOB);
+        assertEquals(403, reader.statusCode());
+        assertTrue(reader.body().contains("bob has the read-only role"), reader.body());
+        assertEquals(401, first.post("/api/decisions", body, "Bearer " + ALICE).statusCode(), "only where listed");
+
+        String confirmUntil = body.replace("ALLOWLISTED", "CONFIRMED");
+        HttpResponse<String> wrongKind = second.post("/api/decisions", confirmUntil, "Bearer " + ALICE);
+        assertEquals(400, wrongKind.statusCode());
+        assertTrue(wrongKind.body().contains("until goes with FALSE_POSITIVE and ALLOWLISTED only"), wrongKind.body());
+        HttpResponse<String> past = second.post("/api/decisions", body.replace(until, "2020-01-01"), "Bearer " + ALICE);
+        assertEquals(400, past.statusCode());
+        assertTrue(past.body().contains("until must be in the future"), past.body());
+        assertEquals(
+                400,
+                second.post("/api/decisions", body.replace(until, "next tuesday"), "Bearer " + ALICE)
+                        .statusCode());
+
+        HttpResponse<String> accepted = second.post("/api/decisions", body, "Bearer " + ALICE);
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        assertEquals("alice", JSON.readTree(accepted.body()).path("by").asText());
+        JsonNode suppressed =
+                awaitAlert(first, alertKey, a -> a.path("state").asText().equals("SUPPRESSED"));
+        assertEquals("alice", suppressed.path("decidedBy").asText());
+        assertEquals(until + "T00:00:00Z", suppressed.path("suppressedUntil").asText());
+        JsonNode decided =
+                suppressed.path("timeline").get(suppressed.path("timeline").size() - 1);
+        assertEquals("ALLOWLISTED", decided.path("decision").asText());
+        assertEquals("alice", decided.path("decidedBy").asText(), "the timeline keeps who decided");
+        assertEquals("licensed copy", decided.path("decisionNote").asText());
+        assertEquals(until + "T00:00:00Z", decided.path("suppressedUntil").asText());
+
+        HttpResponse<String> admin = second.post(
+                "/api/decisions",
+                body.replace("ALLOWLISTED", "CONFIRMED").replace(", \"until\": \"" + until + "\"", ""),
+                "Bearer " + TOKEN);
+        assertEquals(202, admin.statusCode(), admin.body());
+        JsonNode confirmed =
+                awaitAlert(first, alertKey, a -> a.path("decision").asText().equals("CONFIRMED"));
+        assertEquals("admin", confirmed.path("decidedBy").asText());
+        assertTrue(confirmed.path("suppressedUntil").isMissingNode(), "a confirmation ends the suppression");
+        assertEquals(
+                List.of("ALLOWLISTED", "CONFIRMED"),
+                texts(confirmed.path("timeline"), "decision").stream()
+                        .filter(d -> !d.isEmpty())
+                        .distinct()
+                        .toList());
     }
 
     @Test

@@ -23,6 +23,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.revenant.detect.DetectConfig;
 import org.revenant.detect.RevenantStreams;
 import org.revenant.health.Components;
+import org.revenant.http.Analysts;
 import org.revenant.http.RevenantHttp;
 import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.testkit.KafkaBroker;
@@ -55,6 +56,18 @@ final class RunningRevenant implements AutoCloseable {
     static RunningRevenant start(
             KafkaBroker kafka, Topics topics, String applicationId, Path stateDir, String token, Components components)
             throws IOException {
+        return startWith(kafka, topics, applicationId, stateDir, Analysts.ofAdminToken(token), components);
+    }
+
+    /** With these analysts allowed to act. */
+    static RunningRevenant startWith(
+            KafkaBroker kafka,
+            Topics topics,
+            String applicationId,
+            Path stateDir,
+            Analysts analysts,
+            Components components)
+            throws IOException {
         int port = freePort();
         Properties client = new Properties();
         client.put("bootstrap.servers", kafka.bootstrapServers());
@@ -72,7 +85,7 @@ final class RunningRevenant implements AutoCloseable {
                 components == null ? new Components() : components);
         metrics.bind(streams.kafkaStreams());
         streams.start();
-        RevenantHttp.Settings settings = new RevenantHttp.Settings("localhost", port, token);
+        RevenantHttp.Settings settings = new RevenantHttp.Settings("localhost", port, analysts);
         RevenantHttp http = RevenantHttp.start(streams, client, metrics, settings, streams.components());
         return new RunningRevenant(streams, metrics, http, port);
     }

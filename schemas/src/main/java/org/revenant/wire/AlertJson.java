@@ -44,6 +44,11 @@ public final class AlertJson {
         }
         if (alert.getDecision() != null) {
             node.put("decision", alert.getDecision().name());
+            putIfSet(node, "decidedBy", alert.getDecidedBy());
+            putIfSet(node, "decisionNote", alert.getDecisionNote());
+        }
+        if (alert.getSuppressedUntil() != null) {
+            node.put("suppressedUntil", alert.getSuppressedUntil().toString());
         }
         if (alert.getPartialListing() != null) {
             node.put("partialListing", alert.getPartialListing());
@@ -91,6 +96,12 @@ public final class AlertJson {
         }
         if (movedTo != null) {
             node.put("movedTo", movedTo);
+        }
+    }
+
+    private static void putIfSet(ObjectNode node, String field, String value) {
+        if (value != null) {
+            node.put(field, value);
         }
     }
 

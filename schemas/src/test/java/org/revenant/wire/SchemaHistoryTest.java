@@ -86,7 +86,8 @@ class SchemaHistoryTest {
             "AlertState-v4",
             "AlertMove-v1",
             "CensusStats-v1",
-            "CensusMirror-v1");
+            "CensusMirror-v1",
+            "AnalystDecision-v3");
 
     /**
      * (Readers that have the defaults read any newer symbol as UNKNOWN: see

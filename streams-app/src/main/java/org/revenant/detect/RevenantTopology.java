@@ -153,7 +153,8 @@ public final class RevenantTopology {
                 .process(
                         () -> new DecisionApplier(config.takedownOverdueAfter()),
                         Named.as(DECISIONS),
-                        StateStores.ALERTS);
+                        StateStores.ALERTS,
+                        StateStores.MANIFEST_MIRRORS);
 
         detected.merge(decided, Named.as("detections"))
                 .merge(moved, Named.as("detections-and-moves"))

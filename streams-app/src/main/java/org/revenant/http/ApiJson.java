@@ -45,6 +45,10 @@ final class ApiJson {
         node.put("lastSnapshotId", s.getLastSnapshotId());
         node.put("decision", s.getDecision() == null ? null : s.getDecision().name());
         node.put("decisionNote", s.getDecisionNote());
+        node.put("decidedBy", s.getDecidedBy());
+        if (s.getSuppressedUntil() != null) {
+            node.put("suppressedUntil", time(s.getSuppressedUntil()));
+        }
         AlertJson.putTakedown(
                 node,
                 s.getTakedownReference(),

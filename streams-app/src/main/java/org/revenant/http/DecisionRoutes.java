@@ -13,20 +13,21 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import org.revenant.avro.AnalystDecision;
 import org.revenant.avro.DecisionKind;
+import org.revenant.detect.decide.DecisionDates;
 import org.revenant.detect.state.AlertKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code POST /api/decisions}: an analyst's decision, behind the admin token. */
+/** {@code POST /api/decisions}: an analyst's decision, behind their token (docs/decisions/025). */
 final class DecisionRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(DecisionRoutes.class);
 
-    private final AdminToken token;
+    private final Analysts analysts;
     private final DecisionWriter decisions;
 
-    DecisionRoutes(AdminToken token, DecisionWriter decisions) {
-        this.token = token;
+    DecisionRoutes(Analysts analysts, DecisionWriter decisions) {
+        this.analysts = analysts;
         this.decisions = decisions;
     }
 
@@ -35,24 +36,35 @@ final class DecisionRoutes {
     }
 
     private void decide(Context ctx) throws Exception {
-        switch (token.check(ctx.header("Authorization"))) {
+        Analysts.Check check = analysts.check(ctx.header("Authorization"));
+        switch (check.verdict()) {
             case NOT_CONFIGURED -> {
-                error(ctx, 403, "actions are disabled: start Revenant with REVENANT_ADMIN_TOKEN set");
+                error(
+                        ctx,
+                        403,
+                        "actions are disabled: start Revenant with --analysts FILE or REVENANT_ADMIN_TOKEN set");
                 return;
             }
             case MISSING -> {
                 ctx.header("WWW-Authenticate", "Bearer");
-                error(ctx, 401, "this action needs Authorization: Bearer <REVENANT_ADMIN_TOKEN>");
+                error(ctx, 401, "this action needs Authorization: Bearer <your analyst token>");
                 return;
             }
             case WRONG -> {
-                LOG.warn("refused a decision with a wrong admin token from {}", ctx.ip());
+                LOG.warn("refused a decision with an unknown token from {}", ctx.ip());
                 ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-                error(ctx, 401, "wrong admin token");
+                error(ctx, 401, "unknown token");
+                return;
+            }
+            case READ_ONLY -> {
+                String name = check.who().orElseThrow().name();
+                LOG.info("refused a decision by {}, who has the read-only role", name);
+                error(ctx, 403, name + " has the read-only role: decisions need the analyst role");
                 return;
             }
             case ALLOWED -> {}
         }
+        String by = check.who().orElseThrow().name();
         JsonNode body;
         try {
             body = ApiJson.MAPPER.readTree(ctx.body());
@@ -73,24 +85,42 @@ final class DecisionRoutes {
         if (reference != null && reference.length() > DecisionWriter.MAX_NOTE) {
             throw new IllegalArgumentException("reference longer than " + DecisionWriter.MAX_NOTE + " characters");
         }
-        Instant requestedAt = null;
-        if (body.hasNonNull("requestedAt")) {
-            try {
-                requestedAt = Instant.parse(body.get("requestedAt").asText());
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException(
-                        "requestedAt must be an ISO-8601 instant, e.g. 2026-12-01T09:00:00Z");
-            }
-        }
+        Instant requestedAt = date(body, "requestedAt");
         if ((reference != null || requestedAt != null) && kind != DecisionKind.TAKEDOWN_REQUESTED) {
             throw new IllegalArgumentException("reference and requestedAt go with TAKEDOWN_REQUESTED only");
         }
-        AnalystDecision decision = decisions.write(alertKey, kind, note, "dashboard", reference, requestedAt);
+        Instant until = date(body, "until");
+        if (until != null) {
+            if (kind != DecisionKind.FALSE_POSITIVE && kind != DecisionKind.ALLOWLISTED) {
+                throw new IllegalArgumentException("until goes with FALSE_POSITIVE and ALLOWLISTED only");
+            }
+            if (!until.isAfter(Instant.now())) {
+                throw new IllegalArgumentException("until must be in the future");
+            }
+        }
+        AnalystDecision decision = decisions.write(alertKey, kind, note, by, reference, requestedAt, until);
         ObjectNode answer = ApiJson.MAPPER.createObjectNode();
         answer.put("alertKey", decision.getAlertKey());
         answer.put("decision", decision.getDecision().name());
+        answer.put("by", decision.getBy());
         answer.put("at", decision.getAt().toString());
+        if (until != null) {
+            answer.put("until", until.toString());
+        }
         json(ctx, 202, answer);
+    }
+
+    private static Instant date(JsonNode body, String field) {
+        if (!body.hasNonNull(field)) {
+            return null;
+        }
+        try {
+            return DecisionDates.parse(body.get(field).asText());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    field
+                            + " must be a day (2026-12-01, from its start in UTC) or an ISO-8601 instant (2026-12-01T09:00:00Z)");
+        }
     }
 
     static DecisionKind decisionKind(String text) {

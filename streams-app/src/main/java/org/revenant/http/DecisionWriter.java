@@ -34,12 +34,18 @@ final class DecisionWriter implements AutoCloseable {
     }
 
     AnalystDecision write(String alertKey, DecisionKind kind, String note, String by) throws InterruptedException {
-        return write(alertKey, kind, note, by, null, null);
+        return write(alertKey, kind, note, by, null, null, null);
     }
 
-    /** With a takedown request's reference and date (both optional). */
+    /** With a takedown request's reference and date, or a suppression's end (all optional). */
     AnalystDecision write(
-            String alertKey, DecisionKind kind, String note, String by, String reference, Instant requestedAt)
+            String alertKey,
+            DecisionKind kind,
+            String note,
+            String by,
+            String reference,
+            Instant requestedAt,
+            Instant until)
             throws InterruptedException {
         AnalystDecision decision = AnalystDecision.newBuilder()
                 .setAlertKey(alertKey)
@@ -49,6 +55,7 @@ final class DecisionWriter implements AutoCloseable {
                 .setAt(Instant.now())
                 .setReference(reference)
                 .setRequestedAt(requestedAt)
+                .setUntil(until)
                 .build();
         try {
             producer.send(new ProducerRecord<>(topic.name(), alertKey, decision))

@@ -22,7 +22,7 @@ final class HealthRoutes {
     private final Components components;
     private final RevenantMetrics metrics;
     private final LiveFeed feed;
-    private final AdminToken token;
+    private final Analysts analysts;
 
     HealthRoutes(
             KafkaStreams streams,
@@ -30,13 +30,13 @@ final class HealthRoutes {
             Components components,
             RevenantMetrics metrics,
             LiveFeed feed,
-            AdminToken token) {
+            Analysts analysts) {
         this.streams = streams;
         this.registry = registry;
         this.components = components;
         this.metrics = metrics;
         this.feed = feed;
-        this.token = token;
+        this.analysts = analysts;
     }
 
     void register(Javalin app) {
@@ -80,7 +80,7 @@ final class HealthRoutes {
         node.put("streams", streams.state().name());
         node.put("registryDatasets", registry.current().size());
         node.put("liveFeedClients", feed.clients());
-        node.put("actionsEnabled", token.configured());
+        node.put("actionsEnabled", analysts.configured());
         json(ctx, ready(overall) ? 200 : 503, node);
     }
 

@@ -21,30 +21,30 @@ import org.slf4j.LoggerFactory;
  * the platforms ({@link PlatformRoutes}), alert events as JSON and Atom ({@link FeedRoutes}),
  * decisions ({@link DecisionRoutes}), health and metrics ({@link HealthRoutes}), the live feed
  * ({@link LiveFeed}) and the dashboard's files ({@link AssetRoutes}). Reading is open; actions need
- * the admin token. Every answer carries {@link SecurityHeaders}.
+ * an analyst's token ({@link Analysts}). Every answer carries {@link SecurityHeaders}.
  */
 public final class RevenantHttp implements AutoCloseable {
 
-    /** Where to listen and the admin token (null: actions are refused). */
-    public record Settings(String host, int port, String adminToken) {
+    /** Where to listen and who may act (nobody: actions are refused). */
+    public record Settings(String host, int port, Analysts analysts) {
         public Settings {
             Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(analysts, "analysts");
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("HTTP port out of range: " + port);
             }
         }
 
-        @Override
-        public String toString() {
-            return "Settings[host=" + host + ", port=" + port + ", adminToken=" + (adminToken == null ? "none" : "set")
-                    + "]";
+        /** Only the admin token (null: actions are refused). */
+        public Settings(String host, int port, String adminToken) {
+            this(host, port, Analysts.ofAdminToken(adminToken));
         }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(RevenantHttp.class);
 
     private final RevenantMetrics metrics;
-    private final AdminToken token;
+    private final Analysts analysts;
     private final DecisionWriter decisions;
     private final LiveFeed feed;
     private final Components components;
@@ -59,7 +59,7 @@ public final class RevenantHttp implements AutoCloseable {
         KafkaStreams streams = revenant.kafkaStreams();
         this.components = Objects.requireNonNull(components, "components");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.token = new AdminToken(settings.adminToken());
+        this.analysts = settings.analysts();
         Topics topics = revenant.config().topics();
         this.decisions = new DecisionWriter(clientProperties, topics.decisions);
         this.feed = new LiveFeed(clientProperties, topics, metrics, components);
@@ -69,7 +69,7 @@ public final class RevenantHttp implements AutoCloseable {
             AssetRoutes.configure(config);
         });
         errors();
-        new HealthRoutes(streams, revenant.registry(), components, metrics, feed, token).register(app);
+        new HealthRoutes(streams, revenant.registry(), components, metrics, feed, analysts).register(app);
         LocalState local = new LocalState(streams);
         ClusterRouter router = new ClusterRouter(streams, hostInfo(revenant.applicationServer()));
         new AlertRoutes(local, router, revenant.registry(), ReportingRoutes.bundled()).register(app);
@@ -78,7 +78,7 @@ public final class RevenantHttp implements AutoCloseable {
         new CensusRoutes(local, router, revenant.config(), revenant.registry()).register(app);
         PlatformRoutes.register(app);
         feed.serve(app, "/api/events");
-        new DecisionRoutes(token, decisions).register(app);
+        new DecisionRoutes(analysts, decisions).register(app);
         AssetRoutes.register(app);
     }
 
@@ -116,7 +116,9 @@ public final class RevenantHttp implements AutoCloseable {
                 "HTTP API and dashboard on http://{}:{}/ (actions {})",
                 settings.host(),
                 http.port(),
-                http.token.configured() ? "enabled with the admin token" : "disabled: REVENANT_ADMIN_TOKEN is not set");
+                http.analysts.configured()
+                        ? "enabled for " + http.analysts.countByRole()
+                        : "disabled: no --analysts file and no REVENANT_ADMIN_TOKEN");
         return http;
     }
 
@@ -125,7 +127,7 @@ public final class RevenantHttp implements AutoCloseable {
     }
 
     public boolean actionsEnabled() {
-        return token.configured();
+        return analysts.configured();
     }
 
     /** Security headers on every answer, and errors as JSON with the status that fits. */

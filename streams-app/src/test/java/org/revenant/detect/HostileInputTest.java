@@ -250,6 +250,12 @@ class HostileInputTest {
         assertEquals("decision without a kind", DecisionApplier.violation(empty));
         empty.setDecision(DecisionKind.CONFIRMED);
         assertEquals("'by' is missing or longer than 256 characters", DecisionApplier.violation(empty));
+        empty.setBy("analyst");
+        empty.setAt(Instant.EPOCH);
+        empty.setUntil(Instant.EPOCH);
+        assertEquals("'until' goes with FALSE_POSITIVE and ALLOWLISTED only", DecisionApplier.violation(empty));
+        empty.setDecision(DecisionKind.ALLOWLISTED);
+        assertNull(DecisionApplier.violation(empty));
     }
 
     @Test

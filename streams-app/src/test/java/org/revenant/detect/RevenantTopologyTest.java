@@ -573,6 +573,97 @@ class RevenantTopologyTest {
         assertTrue(alerts.isEmpty());
     }
 
+    private void suppressUntil(String alertKey, DecisionKind decision, Instant until) {
+        decisions.pipeInput(
+                alertKey,
+                AnalystDecision.newBuilder()
+                        .setAlertKey(alertKey)
+                        .setDecision(decision)
+                        .setNote("looks like a benchmark")
+                        .setBy("second-analyst")
+                        .setAt(Instant.now())
+                        .setUntil(until)
+                        .build());
+    }
+
+    @Test
+    void aSuppressionWithAnEndReturnsTheAlertWhenItLapsesIfItsEvidenceStillHolds() {
+        Mirror mirror = Fixtures.mirror("hf:datasets/x/y", MirrorStatus.PRESENT, Map.of());
+        publish(snapshot(mirror, file("a", ALIGNED_TSV)));
+        String key = alerts.readValue().getAlertKey();
+        Instant until = Instant.now().plus(Duration.ofMinutes(3));
+        suppressUntil(key, DecisionKind.FALSE_POSITIVE, until);
+        AlertEvent decided = alerts.readValue();
+        assertEquals(until.toEpochMilli(), decided.getSuppressedUntil().toEpochMilli());
+        assertEquals(AlertStatus.SUPPRESSED, lastState().getStatus());
+
+        publish(snapshot(mirror, file("a", ALIGNED_TSV))); // re-crawled while suppressed: silent
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertTrue(alerts.isEmpty(), "not yet");
+
+        driver.advanceWallClockTime(Duration.ofMinutes(3));
+        AlertEvent lapsed = alerts.readValue();
+        assertEquals(AlertEventType.SUPPRESSION_LAPSED, lapsed.getEvent());
+        assertNull(lapsed.getDecision());
+        assertNull(lapsed.getSuppressedUntil());
+        assertEquals(1, lapsed.getEvidence().size());
+        AlertState open = lastState();
+        assertEquals(AlertStatus.OPEN, open.getStatus());
+        assertNull(open.getSuppressedUntil());
+
+        driver.advanceWallClockTime(Duration.ofMinutes(5));
+        publish(snapshot(mirror, file("a", ALIGNED_TSV)));
+        assertTrue(alerts.isEmpty(), "told once; an open alert re-crawled unchanged stays quiet");
+        publish(Fixtures.snapshot(
+                Mirror.newBuilder(mirror).setStatus(MirrorStatus.GONE).build()));
+        assertEquals(AlertEventType.RESOLVED, alerts.readValue().getEvent(), "and resolves like any open alert");
+    }
+
+    @Test
+    void aSuppressionThatLapsesAfterTheMirrorWentAwayResolvesSilentlyAndAReturnIsAReappearance() {
+        Mirror mirror = Fixtures.mirror("hf:datasets/x/y", MirrorStatus.PRESENT, Map.of());
+        publish(snapshot(mirror, file("a", ALIGNED_TSV)));
+        String key = alerts.readValue().getAlertKey();
+        suppressUntil(key, DecisionKind.ALLOWLISTED, Instant.now().plus(Duration.ofMinutes(2)));
+        alerts.readValue();
+        publish(Fixtures.snapshot(
+                Mirror.newBuilder(mirror).setStatus(MirrorStatus.GONE).build()));
+        assertTrue(alerts.isEmpty());
+
+        driver.advanceWallClockTime(Duration.ofMinutes(3));
+        assertTrue(alerts.isEmpty(), "nothing holds: nothing to tell");
+        AlertState resolved = lastState();
+        assertEquals(AlertStatus.RESOLVED, resolved.getStatus());
+        assertNull(resolved.getDecision());
+
+        publish(snapshot(mirror, file("a", ALIGNED_TSV)));
+        assertEquals(AlertEventType.REAPPEARED, alerts.readValue().getEvent());
+    }
+
+    @Test
+    void aSuppressionWhoseMirrorStoppedMatchingResolvesSilentlyWhenItLapses() {
+        Mirror mirror = Fixtures.mirror("hf:datasets/x/y", MirrorStatus.PRESENT, Map.of());
+        publish(snapshot(mirror, file("a", ALIGNED_TSV)));
+        String key = alerts.readValue().getAlertKey();
+        suppressUntil(key, DecisionKind.FALSE_POSITIVE, Instant.now().plus(Duration.ofMinutes(2)));
+        alerts.readValue();
+        publish(snapshot(mirror, file("README.md", 10))); // still there, no longer the dataset
+        driver.advanceWallClockTime(Duration.ofMinutes(3));
+        assertTrue(alerts.isEmpty());
+        assertEquals(AlertStatus.RESOLVED, lastState().getStatus());
+    }
+
+    @Test
+    void aSuppressionWithoutAnEndNeverLapses() {
+        Mirror mirror = Fixtures.mirror("hf:datasets/x/y", MirrorStatus.PRESENT, Map.of());
+        publish(snapshot(mirror, file("a", ALIGNED_TSV)));
+        decide(alerts.readValue().getAlertKey(), DecisionKind.FALSE_POSITIVE, null);
+        alerts.readValue();
+        driver.advanceWallClockTime(Duration.ofDays(400));
+        assertTrue(alerts.isEmpty());
+        assertEquals(AlertStatus.SUPPRESSED, lastState().getStatus());
+    }
+
     @Test
     void decisionForAnUnknownAlertIsIgnored() {
         decide("ms-celeb-1m|github:nobody/nothing", DecisionKind.CONFIRMED, null);

@@ -17,6 +17,8 @@ import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.AnalystDecision;
 import org.revenant.avro.DecisionKind;
+import org.revenant.avro.MirrorRecord;
+import org.revenant.avro.MirrorStatus;
 import org.revenant.detect.lifecycle.AlertLifecycle;
 import org.revenant.detect.state.AlertKey;
 import org.revenant.detect.state.StateStores;
@@ -45,6 +47,7 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
     private final Duration overdueAfter;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, AlertState> alerts;
+    private KeyValueStore<String, MirrorRecord> mirrors;
 
     public DecisionApplier(Duration overdueAfter) {
         this.overdueAfter = Objects.requireNonNull(overdueAfter, "overdueAfter");
@@ -54,6 +57,7 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.alerts = context.getStateStore(StateStores.ALERTS);
+        this.mirrors = context.getStateStore(StateStores.MANIFEST_MIRRORS);
         context.schedule(
                 OVERDUE_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> remindOverdue(Instant.ofEpochMilli(now)));
     }
@@ -64,12 +68,28 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
      */
     void remindOverdue(Instant now) {
         List<KeyValue<String, AlertState>> due = new ArrayList<>();
+        List<KeyValue<String, AlertState>> lapsed = new ArrayList<>();
         try (KeyValueIterator<String, AlertState> all = alerts.all()) {
             while (all.hasNext()) {
                 KeyValue<String, AlertState> kv = all.next();
                 if (kv.value != null && AlertLifecycle.isTakedownOverdue(kv.value, now, overdueAfter)) {
                     due.add(kv);
                 }
+                if (kv.value != null && AlertLifecycle.isSuppressionLapsed(kv.value, now)) {
+                    lapsed.add(kv);
+                }
+            }
+        }
+        for (KeyValue<String, AlertState> kv : lapsed) {
+            AlertLifecycle.Transition t = AlertLifecycle.onSuppressionLapsed(kv.value, now, evidenceHolds(kv.value));
+            alerts.put(kv.key, t.state());
+            context.forward(new Record<>(t.state().getAlertKey(), t.state(), now.toEpochMilli()));
+            if (t.event() != null) {
+                String cause = "lapsed-" + kv.value.getSuppressedUntil().toEpochMilli();
+                context.forward(new Record<>(
+                        t.state().getAlertKey(),
+                        AlertLifecycle.eventOf(t.state(), t.event(), t.state().getLastSnapshotId(), now, cause),
+                        now.toEpochMilli()));
             }
         }
         for (KeyValue<String, AlertState> kv : due) {
@@ -147,7 +167,26 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
         if (decision.getReference() != null && decision.getReference().length() > MAX_NOTE) {
             return "reference longer than " + MAX_NOTE + " characters";
         }
+        if (decision.getUntil() != null
+                && decision.getDecision() != DecisionKind.FALSE_POSITIVE
+                && decision.getDecision() != DecisionKind.ALLOWLISTED) {
+            return "'until' goes with FALSE_POSITIVE and ALLOWLISTED only";
+        }
         return null;
+    }
+
+    /**
+     * A suppressed alert's evidence still holds when the mirror is there and its latest snapshot is
+     * the one the alert last matched (a suppressed alert follows its matches silently, and a
+     * snapshot that stopped matching leaves it behind).
+     */
+    private boolean evidenceHolds(AlertState s) {
+        MirrorRecord mirror = mirrors.get(s.getMirrorKey());
+        if (mirror == null || !mirror.getSnapshotId().equals(s.getLastSnapshotId())) {
+            return false;
+        }
+        MirrorStatus status = mirror.getMirror().getStatus();
+        return status == MirrorStatus.PRESENT || status == MirrorStatus.GATED;
     }
 
     /** Alert keys are {@code <datasetId>|<mirrorKey>}; decisions are routed by the mirror part. */

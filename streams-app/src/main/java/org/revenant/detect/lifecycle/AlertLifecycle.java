@@ -145,7 +145,11 @@ public final class AlertLifecycle {
                 event = now.severity().ordinal() > previous.getSeverity().ordinal()
                         ? AlertEventType.ESCALATED
                         : AlertEventType.UPDATED;
-                next.setStatus(AlertStatus.OPEN).setDecision(null).setDecisionNote(null);
+                next.setStatus(AlertStatus.OPEN)
+                        .setDecision(null)
+                        .setDecisionNote(null)
+                        .setDecidedBy(null)
+                        .setSuppressedUntil(null);
             } else {
                 event = null;
                 if (!grew) {
@@ -339,9 +343,13 @@ public final class AlertLifecycle {
      * is published as an UPDATED event that carries the decision.
      */
     public static Transition onDecision(AlertState previous, AnalystDecision decision) {
+        boolean suppresses = decision.getDecision() == DecisionKind.FALSE_POSITIVE
+                || decision.getDecision() == DecisionKind.ALLOWLISTED;
         AlertState.Builder next = AlertState.newBuilder(previous)
                 .setDecision(decision.getDecision())
-                .setDecisionNote(decision.getNote());
+                .setDecisionNote(decision.getNote())
+                .setDecidedBy(decision.getBy())
+                .setSuppressedUntil(suppresses ? decision.getUntil() : null);
         if (decision.getDecision() == DecisionKind.TAKEDOWN_REQUESTED) {
             // A new request: its reference and date; removal and reminder are counted from it.
             next.setTakedownReference(decision.getReference())
@@ -364,6 +372,8 @@ public final class AlertLifecycle {
         }
         boolean same = previous.getDecision() == decision.getDecision()
                 && Objects.equals(previous.getDecisionNote(), decision.getNote())
+                && Objects.equals(previous.getDecidedBy(), decision.getBy())
+                && Objects.equals(previous.getSuppressedUntil(), suppresses ? decision.getUntil() : null)
                 && (decision.getDecision() != DecisionKind.TAKEDOWN_REQUESTED
                         || Objects.equals(previous.getTakedownReference(), decision.getReference()));
         if (same) {
@@ -398,6 +408,8 @@ public final class AlertLifecycle {
                 .setSnapshotId(snapshotId)
                 .setEvidence(state.getEvidence())
                 .setDecision(state.getDecision())
+                .setDecidedBy(state.getDecidedBy())
+                .setDecisionNote(state.getDecisionNote())
                 .setPartialListing(state.getPartialListing())
                 .setTakedownReference(state.getTakedownReference())
                 .setTakedownRequestedAt(state.getTakedownRequestedAt())
@@ -405,6 +417,7 @@ public final class AlertLifecycle {
                 .setReturnedAfterRemoval(state.getReturnedAfterRemoval())
                 .setMovedFrom(state.getMovedFrom())
                 .setMovedTo(state.getMovedTo())
+                .setSuppressedUntil(state.getSuppressedUntil())
                 .build();
     }
 
@@ -427,6 +440,36 @@ public final class AlertLifecycle {
                 .setLastEvent(AlertEventType.TAKEDOWN_OVERDUE)
                 .build();
         return new Transition(state, AlertEventType.TAKEDOWN_OVERDUE);
+    }
+
+    /** A suppression with an end date that has come. */
+    public static boolean isSuppressionLapsed(AlertState s, Instant now) {
+        return s.getStatus() == AlertStatus.SUPPRESSED
+                && s.getSuppressedUntil() != null
+                && !now.isBefore(s.getSuppressedUntil());
+    }
+
+    /**
+     * An analyst's suppression that has run out (docs/decisions/025): the decision is cleared; the
+     * alert is OPEN again, told as SUPPRESSION_LAPSED, if its evidence still holds (the mirror's
+     * latest snapshot is the one that last matched), and otherwise RESOLVED without a word.
+     */
+    public static Transition onSuppressionLapsed(AlertState previous, Instant now, boolean evidenceHolds) {
+        if (!isSuppressionLapsed(previous, now)) {
+            return new Transition(previous, null);
+        }
+        AlertState.Builder next = AlertState.newBuilder(previous)
+                .setDecision(null)
+                .setDecisionNote(null)
+                .setDecidedBy(null)
+                .setSuppressedUntil(null);
+        if (!evidenceHolds) {
+            return new Transition(next.setStatus(AlertStatus.RESOLVED).build(), null);
+        }
+        AlertState state = next.setStatus(AlertStatus.OPEN)
+                .setLastEvent(AlertEventType.SUPPRESSION_LAPSED)
+                .build();
+        return new Transition(state, AlertEventType.SUPPRESSION_LAPSED);
     }
 
     /** Observed after the dataset's retraction date; false when that date is unknown. */

@@ -47,7 +47,7 @@
         ['Last seen', when(a.lastSeen)],
         ['Reappearances', String(a.reappearances)],
         ['Post-retraction', a.postRetraction ? 'yes: observed after the retraction' : 'no'],
-        ['Decision', el('span', {id: 'decision'}, a.decision ? badge(a.decision) : 'none', a.decisionNote ? ' — ' + a.decisionNote : '')],
+        ['Decision', el('span', {id: 'decision'}, a.decision ? badge(a.decision) : 'none', a.decidedBy ? ' by ' + a.decidedBy : '', a.decisionNote ? ' — ' + a.decisionNote : '', a.suppressedUntil ? ' (until ' + when(a.suppressedUntil) + ')' : '')],
         ['Evidence bundle', el('span', {id: 'evidence-bundle'},
           el('a', {href: '/api/evidence/' + keyPath(key) + '?format=html'}, 'page'), ' · ',
           el('a', {href: '/api/evidence/' + keyPath(key) + '?format=md', download: 'evidence.md'}, 'Markdown'), ' · ',
@@ -70,12 +70,34 @@
           el('td', {}, badge(t.severity)),
           el('td', {}, t.confidence.toFixed(2)),
           el('td', {}, String(t.reappearances)),
-          el('td', {}, t.decision ? badge(t.decision) : ''),
+          el('td', {}, t.decision ? badge(t.decision) : '', t.decidedBy ? ' by ' + t.decidedBy : ''),
           el('td', {className: 'mono muted'}, t.snapshotId)));
+      }
+      const decisions = clear(document.querySelector('#decisions tbody'));
+      let before = '';
+      for (const t of a.timeline) {
+        // A row where the decision changed: made, replaced, or ended (by new evidence or a lapse).
+        const now = JSON.stringify([t.decision || null, t.decidedBy || null, t.decisionNote || null, t.suppressedUntil || null]);
+        if (now !== before && (t.decision || before !== '')) {
+          decisions.prepend(el('tr', {},
+            el('td', {className: 'mono'}, when(t.observedAt)),
+            el('td', {}, t.decision ? badge(t.decision) : 'ended (' + t.event + ')'),
+            el('td', {}, t.decidedBy || ''),
+            el('td', {}, t.decisionNote || ''),
+            el('td', {className: 'mono'}, t.suppressedUntil ? when(t.suppressedUntil) : '')));
+        }
+        before = now;
       }
     } catch (e) {
       showError(summary, e);
     }
+  }
+
+  function decisionBody(decision) {
+    const body = {alertKey: key, decision, note: document.getElementById('note').value || null};
+    const until = document.getElementById('until').value;
+    if (until && (decision === 'FALSE_POSITIVE' || decision === 'ALLOWLISTED')) body.until = until;
+    return body;
   }
 
   async function decide(decision) {
@@ -87,7 +109,7 @@
       const response = await fetch('/api/decisions', {
         method: 'POST',
         headers: {'Content-Type': 'application/json', Accept: 'application/json', Authorization: 'Bearer ' + token},
-        body: JSON.stringify({alertKey: key, decision, note: document.getElementById('note').value || null}),
+        body: JSON.stringify(decisionBody(decision)),
       });
       const answer = await response.json().catch(() => ({}));
       if (!response.ok) throw new Error(answer.error || ('HTTP ' + response.status));
