@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -313,6 +314,34 @@ class HttpApiTest {
     }
 
     @Test
+    void aSecondAnalystsSuppressionLapsesOnTimeAndTheAlertReturns() throws Exception {
+        String locator = "lapse/copy-" + System.nanoTime();
+        String alertKey = "ms-celeb-1m|github:" + locator;
+        publish(locator, "PRESENT");
+        awaitAlert(first, alertKey, a -> true);
+        Instant until = Instant.now().plusSeconds(3);
+        HttpResponse<String> accepted = second.post(
+                "/api/decisions",
+                "{\"alertKey\": \"" + alertKey + "\", \"decision\": \"FALSE_POSITIVE\", \"until\": \"" + until + "\"}",
+                "Bearer " + ALICE);
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        awaitAlert(first, alertKey, a -> a.path("state").asText().equals("SUPPRESSED"));
+        // The decisions processor looks once a minute: the alert is back within a minute of its end.
+        JsonNode back = awaitAlert(
+                second,
+                alertKey,
+                a -> a.path("lastEvent").asText().equals("SUPPRESSION_LAPSED"),
+                Duration.ofSeconds(100));
+        assertEquals("OPEN", back.path("state").asText());
+        assertTrue(back.path("decision").isNull(), back.toString());
+        Instant lapsedAt = Instant.parse(back.path("timeline")
+                .get(back.path("timeline").size() - 1)
+                .path("observedAt")
+                .asText());
+        assertTrue(!lapsedAt.isBefore(until) && lapsedAt.isBefore(until.plusSeconds(75)), lapsedAt + " vs " + until);
+    }
+
+    @Test
     void actionsAreRefusedWhenNoTokenIsConfigured() throws Exception {
         try (RunningRevenant readOnly =
                 RunningRevenant.start(KAFKA, new Topics(prefix), prefix + "read-only", dir.resolve("c"), null)) {
@@ -497,7 +526,13 @@ class HttpApiTest {
 
     private static JsonNode awaitAlert(RunningRevenant instance, String alertKey, Predicate<JsonNode> condition)
             throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        return awaitAlert(instance, alertKey, condition, Duration.ofSeconds(60));
+    }
+
+    private static JsonNode awaitAlert(
+            RunningRevenant instance, String alertKey, Predicate<JsonNode> condition, Duration within)
+            throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
             HttpResponse<String> response = instance.get("/api/alerts/" + alertKey.replace("|", "%7C"));
@@ -510,7 +545,7 @@ class HttpApiTest {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("alert " + alertKey + " not as expected within 60 s; last answer: " + last);
+        throw new AssertionError("alert " + alertKey + " not as expected within " + within + "; last answer: " + last);
     }
 
     private static List<String> texts(JsonNode array, String field) {
