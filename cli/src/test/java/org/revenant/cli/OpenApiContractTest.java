@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.SpecVersion;
+import io.swagger.v3.oas.models.parameters.Parameter;
+import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
@@ -20,12 +23,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -134,6 +140,48 @@ class OpenApiContractTest {
         assertTrue(
                 parsed.getOpenAPI().getComponents().getSecuritySchemes().containsKey("adminToken"),
                 "the bearer scheme of the actions");
+        // What the parser lets pass: path parameters that match their templates, and answers for each operation.
+        Components components = parsed.getOpenAPI().getComponents();
+        Set<String> operationIds = new TreeSet<>();
+        parsed.getOpenAPI()
+                .getPaths()
+                .forEach((template, item) -> item.readOperationsMap().forEach((method, operation) -> {
+                    String where = method + " " + template;
+                    assertTrue(operationIds.add(operation.getOperationId()), where + ": a unique operationId");
+                    Set<String> inTemplate = new TreeSet<>();
+                    Matcher names = Pattern.compile("\\{([^}]+)}").matcher(template);
+                    while (names.find()) {
+                        inTemplate.add(names.group(1));
+                    }
+                    List<Parameter> parameters =
+                            operation.getParameters() == null ? List.of() : operation.getParameters();
+                    Set<String> declared = new TreeSet<>();
+                    for (Parameter maybeRef : parameters) {
+                        Parameter parameter = component(maybeRef, maybeRef.get$ref(), components.getParameters());
+                        assertTrue(parameter != null, where + ": " + maybeRef.get$ref() + " resolves");
+                        assertTrue(
+                                Set.of("path", "query", "header").contains(parameter.getIn()),
+                                where + ": " + parameter.getName() + " in " + parameter.getIn());
+                        if (parameter.getIn().equals("path")) {
+                            assertEquals(
+                                    Boolean.TRUE, parameter.getRequired(), where + ": path parameters are required");
+                            declared.add(parameter.getName());
+                        }
+                    }
+                    assertEquals(inTemplate, declared, where + ": path parameters");
+                    assertFalse(operation.getResponses().isEmpty(), where + ": its answers");
+                    operation.getResponses().forEach((status, maybeRef) -> {
+                        ApiResponse answer = component(maybeRef, maybeRef.get$ref(), components.getResponses());
+                        assertTrue(
+                                answer != null
+                                        && answer.getDescription() != null
+                                        && !answer.getDescription().isBlank(),
+                                where + " " + status + ": a description");
+                    });
+                    assertTrue(
+                            operation.getResponses().keySet().stream().anyMatch(status -> status.startsWith("2")),
+                            where + ": a success");
+                }));
         // Every $ref of every schema must resolve: compiling the validator follows them all.
         for (String name : contract.componentSchemas()) {
             contract.schemaAt("/components/schemas/" + name);
@@ -323,6 +371,11 @@ class OpenApiContractTest {
                 "DecisionRequest",
                 JSON.readTree("{\"alertKey\": \"a|b:c\", \"decision\": \"ALLOWLISTED\", \"until\": \"next month\"}"),
                 "until is a date or an instant");
+    }
+
+    /** {@code item} itself, or the component its {@code $ref} names (null when there is none). */
+    private static <T> T component(T item, String ref, Map<String, T> components) {
+        return ref == null ? item : components.get(ref.substring(ref.lastIndexOf('/') + 1));
     }
 
     private static void assertInvalid(String schema, JsonNode json, String why) {
