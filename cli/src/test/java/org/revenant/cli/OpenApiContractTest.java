@@ -271,6 +271,9 @@ class OpenApiContractTest {
         assertEquals("FALSE_POSITIVE", suppressed.path("decision").asText());
         try (RunningRevenant readOnly =
                 RunningRevenant.start(KAFKA, new Topics(prefix), prefix + "read-only", dir.resolve("r"), null)) {
+            // Still starting, most likely: /health and /health/ready answer 503 then, in the same shapes.
+            calls.check("GET", "/health", readOnly.get("/health"));
+            calls.check("GET", "/health/ready", readOnly.get("/health/ready"));
             calls.check(
                     "POST", "/api/decisions", readOnly.post("/api/decisions", plainDecision, "Bearer anything"), 403);
         }
@@ -343,6 +346,8 @@ class OpenApiContractTest {
                 "AlertWithTimeline",
                 alert.deepCopy().without("timeToRemoval"),
                 "a takedown without its time to removal");
+        assertEquals(List.of(), contract.check("ListedAlert", alert.deepCopy().without("timeline")));
+        assertInvalid("ListedAlert", alert, "a listed alert carrying its timeline");
         ObjectNode event = (ObjectNode) alert.path("timeline").get(0).deepCopy();
         assertEquals(List.of(), contract.check("AlertEvent", event));
         assertInvalid("AlertEvent", event.deepCopy().without("eventId"), "an event without its id");
