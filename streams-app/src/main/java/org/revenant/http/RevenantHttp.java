@@ -3,8 +3,14 @@ package org.revenant.http;
 import static org.revenant.http.HttpReplies.error;
 
 import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
@@ -20,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * mirror API with cross-instance fan-out ({@link AlertRoutes}), the registry ({@link DatasetRoutes}),
  * the platforms ({@link PlatformRoutes}), alert events as JSON and Atom ({@link FeedRoutes}),
  * decisions ({@link DecisionRoutes}), health and metrics ({@link HealthRoutes}), the live feed
- * ({@link LiveFeed}) and the dashboard's files ({@link AssetRoutes}). Reading is open; actions need
- * an analyst's token ({@link Analysts}). Every answer carries {@link SecurityHeaders}.
+ * ({@link LiveFeed}), the OpenAPI document ({@link OpenApiRoutes}) and the dashboard's files
+ * ({@link AssetRoutes}). Reading is open; actions need an analyst's token ({@link Analysts}).
+ * Every answer carries {@link SecurityHeaders}.
  */
 public final class RevenantHttp implements AutoCloseable {
 
@@ -42,6 +49,11 @@ public final class RevenantHttp implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(RevenantHttp.class);
+    private static final Set<HandlerType> ROUTE_METHODS =
+            EnumSet.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
+
+    /** Every route as registered ({@code GET /api/alerts/<key>}), for the OpenAPI document's test. */
+    private final List<String> routes = new CopyOnWriteArrayList<>();
 
     private final RevenantMetrics metrics;
     private final Analysts analysts;
@@ -67,6 +79,11 @@ public final class RevenantHttp implements AutoCloseable {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = 64 * 1024;
             AssetRoutes.configure(config);
+            config.events.handlerAdded(handler -> {
+                if (ROUTE_METHODS.contains(handler.getHttpMethod())) {
+                    routes.add(handler.getHttpMethod().name() + " " + handler.getPath());
+                }
+            });
         });
         errors();
         new HealthRoutes(streams, revenant.registry(), components, metrics, feed, analysts).register(app);
@@ -79,6 +96,7 @@ public final class RevenantHttp implements AutoCloseable {
         PlatformRoutes.register(app);
         feed.serve(app, "/api/events");
         new DecisionRoutes(analysts, decisions).register(app);
+        OpenApiRoutes.register(app);
         AssetRoutes.register(app);
     }
 
@@ -126,6 +144,14 @@ public final class RevenantHttp implements AutoCloseable {
         return app.port();
     }
 
+    /**
+     * Every route this server answers, as {@code METHOD path} with Javalin's path parameters
+     * ({@code {id}}, {@code <key>}); the dashboard's static files are not routes.
+     */
+    public List<String> routes() {
+        return List.copyOf(routes);
+    }
+
     public boolean actionsEnabled() {
         return analysts.configured();
     }
@@ -143,6 +169,8 @@ public final class RevenantHttp implements AutoCloseable {
             error(ctx, 503, "state is moving between instances (" + e.getMessage() + ")");
         });
         app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+        // Javalin's own refusals (a body over maxRequestSize: 413) in the API's error shape, not its plain text.
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
         app.exception(Exception.class, (e, ctx) -> {
             LOG.warn("{} {} failed: {}", ctx.method(), ctx.path(), e.toString());
             error(ctx, 500, "internal error");
