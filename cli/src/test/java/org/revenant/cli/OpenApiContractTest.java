@@ -14,6 +14,7 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpHeaders;
@@ -21,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -41,6 +46,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.revenant.avro.SourceHealthEvent;
+import org.revenant.avro.SourceHealthEventType;
 import org.revenant.testkit.KafkaBroker;
 import org.revenant.wire.TopicSetup;
 import org.revenant.wire.Topics;
@@ -117,6 +124,27 @@ class OpenApiContractTest {
         awaitAlert(returned, a -> a.path("state").asText().equals("RESOLVED"));
         publish(locator, "PRESENT");
         awaitAlert(returned, a -> a.path("returnedAfterRemoval").asBoolean(false));
+
+        // What a crawler tells when a source goes blind (SourceHealth in the producer).
+        try (KafkaProducer<String, SourceHealthEvent> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
+                new StringSerializer(),
+                topics.sourceHealth.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(
+                            topics.sourceHealth.name(),
+                            "github",
+                            SourceHealthEvent.newBuilder()
+                                    .setEventId("github|degraded|1")
+                                    .setSource("github")
+                                    .setEvent(SourceHealthEventType.SOURCE_DEGRADED)
+                                    .setAt(Instant.parse("2026-12-01T10:05:00Z"))
+                                    .setFailingSince(Instant.parse("2026-12-01T10:00:00Z"))
+                                    .setConsecutiveFailures(5)
+                                    .setLastError("HTTP 502 from api.github.com")
+                                    .setReportedBy("crawler-contract")
+                                    .build()))
+                    .get();
+        }
 
         String other = "contract/plain-" + System.nanoTime();
         plain = "ms-celeb-1m|github:" + other;
@@ -243,6 +271,18 @@ class OpenApiContractTest {
         calls.get("/api/datasets/{id}", "/api/datasets/ms-celeb-1m", 200);
         calls.get("/api/datasets/{id}", "/api/datasets/no-such-dataset", 404);
         calls.get("/api/platforms", "/api/platforms", 200);
+        RunningRevenant.await(
+                Duration.ofSeconds(30),
+                () -> {
+                    try {
+                        return revenant.get("/api/sources").body().contains("SOURCE_DEGRADED");
+                    } catch (IOException | InterruptedException e) {
+                        return false;
+                    }
+                },
+                "the degraded source on /api/sources");
+        JsonNode sources = calls.get("/api/sources", "/api/sources", 200);
+        assertEquals("DEGRADED", sources.path("sources").get(0).path("state").asText(), sources.toString());
 
         JsonNode census = calls.get("/api/census", "/api/census", 200);
         assertFalse(census.path("platforms").isEmpty(), census.toString());

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -17,7 +18,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.revenant.avro.CrawlCheckpoint;
+import org.revenant.avro.SourceHealthEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,6 +110,8 @@ public final class CrawlExecutor implements AutoCloseable {
     private final Map<String, Long> lastWarned = new ConcurrentHashMap<>();
     private final Map<String, Long> nextSweepAt = new HashMap<>();
     private final Duration jobTimeout;
+    private volatile SourceHealth sourceHealth;
+    private volatile Consumer<SourceHealthEvent> healthEvents = e -> {};
     private final AtomicInteger jobThreadNumber = new AtomicInteger();
     private final AtomicInteger overrunning = new AtomicInteger();
     private final ExecutorService jobThreads = Executors.newCachedThreadPool(r -> {
@@ -135,6 +140,22 @@ public final class CrawlExecutor implements AutoCloseable {
         this.jobTimeout = jobTimeout;
     }
 
+    /**
+     * Tells each crawl's outcome to {@code health}, and each change of a source's health to
+     * {@code events} (docs/decisions/026).
+     */
+    public void observeHealth(SourceHealth health, Consumer<SourceHealthEvent> events) {
+        this.healthEvents = Objects.requireNonNull(events, "events");
+        this.sourceHealth = Objects.requireNonNull(health, "health");
+    }
+
+    private void healthy(String source, Instant now) {
+        SourceHealth h = sourceHealth;
+        if (h != null) {
+            h.succeeded(source, now).ifPresent(healthEvents);
+        }
+    }
+
     /** Jobs past their deadline whose thread has not stopped yet (a loop that ignores interrupts), for tests and metrics. */
     public int overrunningJobs() {
         return overrunning.get();
@@ -161,6 +182,7 @@ public final class CrawlExecutor implements AutoCloseable {
         try {
             Discovery d = withDeadline(() -> source.discover(query, terms, previous));
             metrics.add(sourceName, CrawlMetrics.DISCOVERED, d.locators().size());
+            healthy(sourceName, now);
             CrawlCheckpoint.Builder cp = next(previous, key, sourceName, "QUERY", query, now)
                     .setEtag(d.etag() != null ? d.etag() : previous == null ? null : previous.getEtag())
                     .setLastCrawledAt(now)
@@ -299,6 +321,7 @@ public final class CrawlExecutor implements AutoCloseable {
         extra.putAll(outcome.extra());
         checkpoints.put(cp.setExtra(extra).build());
         metrics.increment(sourceName, outcome.isUnchanged() ? CrawlMetrics.UNCHANGED : CrawlMetrics.CRAWLED);
+        healthy(sourceName, now);
         if (!outcome.isUnchanged()) {
             LOG.info(
                     "crawled {} {}: {}, {} entries{}",
@@ -408,6 +431,10 @@ public final class CrawlExecutor implements AutoCloseable {
                 .setLastStatus((e.rateLimited() ? "RATE_LIMITED: " : "FAILED: ") + reason)
                 .setFailures((previous == null ? 0 : previous.getFailures()) + 1);
         checkpoints.put(cp.build());
+        SourceHealth h = sourceHealth;
+        if (h != null) {
+            h.failed(source, reason, e.rateLimited(), now).ifPresent(healthEvents);
+        }
         return r;
     }
 

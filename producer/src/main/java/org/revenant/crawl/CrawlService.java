@@ -16,17 +16,21 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.revenant.avro.CrawlJob;
+import org.revenant.avro.SourceHealthEvent;
+import org.revenant.avro.SourceHealthEventType;
 import org.revenant.deadletter.DeadLetters;
 import org.revenant.deadletter.KafkaDeadLetters;
 import org.revenant.health.Component;
 import org.revenant.health.Components;
 import org.revenant.publish.SnapshotPublisher;
+import org.revenant.wire.LatestByKey;
 import org.revenant.wire.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +68,8 @@ public final class CrawlService implements AutoCloseable {
     private final Components components;
     private final Component health;
     private final KafkaDeadLetters deadLetters;
+    private final SourceHealth sourceHealth;
+    private final KafkaProducer<String, SourceHealthEvent> healthEvents;
     private volatile boolean running = true;
 
     public CrawlService(CrawlConfig config, Properties client, Topics topics, Set<String> only) {
@@ -102,6 +108,56 @@ public final class CrawlService implements AutoCloseable {
         this.terms = new CachedTerms(new RegistryTerms(client, topics));
         this.scheduler = new CrawlScheduler(config, sources, checkpoints, terms, jobs, topics, Clock.systemUTC());
         this.executor = new CrawlExecutor(sources, checkpoints, metrics, Clock.systemUTC(), config.jobTimeout());
+        Properties h = new Properties();
+        h.putAll(client);
+        h.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        h.put(ProducerConfig.ACKS_CONFIG, "all");
+        h.put(ProducerConfig.CLIENT_ID_CONFIG, "revenant-source-health-" + instance);
+        this.healthEvents = new KafkaProducer<>(
+                h, new StringSerializer(), topics.sourceHealth.valueSerde().serializer());
+        this.sourceHealth = new SourceHealth(
+                SourceHealth.DEFAULT_FAILURES_BEFORE_DEGRADED,
+                name -> config.source(name).interval(),
+                "crawler-" + instance);
+        executor.observeHealth(sourceHealth, this::tell);
+    }
+
+    /** What earlier crawler processes last said of each source, so a restart tells only what changes. */
+    private void rememberSourceHealth() throws InterruptedException {
+        try (LatestByKey<SourceHealthEvent> told =
+                new LatestByKey<>(client, topics.sourceHealth, 10_000, "revenant-source-health-read").start()) {
+            if (!told.awaitLoaded(Duration.ofSeconds(15))) {
+                LOG.warn(
+                        "could not read {} ({}): a source already known as degraded may be told again",
+                        topics.sourceHealth.name(),
+                        told.failure() == null ? "timed out" : told.failure());
+            }
+            told.snapshot().forEach((source, last) -> {
+                if (sources.containsKey(source)) {
+                    sourceHealth.remember(last);
+                }
+            });
+        }
+    }
+
+    /** One change of a source's health: logged, and on the source-health topic for subscriptions and the dashboard. */
+    private void tell(SourceHealthEvent event) {
+        if (event.getEvent() == SourceHealthEventType.SOURCE_DEGRADED) {
+            LOG.warn(
+                    "source {} DEGRADED: {} failed crawl(s) in a row since {}{}; last: {}",
+                    event.getSource(),
+                    event.getConsecutiveFailures(),
+                    event.getFailingSince(),
+                    event.getRateLimited() ? ", rate-limited" : "",
+                    event.getLastError());
+        } else {
+            LOG.info("source {} RECOVERED after {} failed crawl(s)", event.getSource(), event.getConsecutiveFailures());
+        }
+        healthEvents.send(new ProducerRecord<>(topics.sourceHealth.name(), event.getSource(), event), (m, e) -> {
+            if (e != null) {
+                LOG.warn("could not publish the health of source {}: {}", event.getSource(), e.getMessage());
+            }
+        });
     }
 
     public CrawlMetrics metrics() {
@@ -115,6 +171,7 @@ public final class CrawlService implements AutoCloseable {
     /** {@code --once}: every source once, directly (no job topic), then returns. */
     public CrawlOnce.Summary runOnce(PrintWriter out) throws InterruptedException {
         checkpoints.start(Duration.ofSeconds(60));
+        rememberSourceHealth();
         try (SnapshotPublisher publisher =
                 new SnapshotPublisher(client, topics, "crawler", topics.prefix() + "crawler-once-" + instance)) {
             return CrawlOnce.run(
@@ -129,6 +186,7 @@ public final class CrawlService implements AutoCloseable {
 
     public void start() throws InterruptedException {
         checkpoints.start(Duration.ofSeconds(60));
+        rememberSourceHealth();
         Thread s = new Thread(this::schedule, "revenant-crawl-scheduler");
         s.setDaemon(true);
         threads.add(s);
@@ -379,6 +437,7 @@ public final class CrawlService implements AutoCloseable {
         }
         executor.close();
         jobs.close(Duration.ofSeconds(5));
+        healthEvents.close(Duration.ofSeconds(5));
         checkpoints.close();
         deadLetters.close();
         components.remove(COMPONENT); // stopped on purpose: not a failure to report

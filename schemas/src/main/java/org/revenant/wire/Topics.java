@@ -15,6 +15,7 @@ import org.revenant.avro.CrawlJob;
 import org.revenant.avro.ManifestChange;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.SnapshotChunk;
+import org.revenant.avro.SourceHealthEvent;
 
 /** The typed catalogue of Revenant's topics (architecture section 2), under one configurable prefix. */
 public final class Topics {
@@ -36,6 +37,8 @@ public final class Topics {
     public final Topic<String, String> alertsJson;
     /** The census of each dataset and platform (decision 019). Key: {@code dataset:<id>} or {@code platform:<name>}. */
     public final Topic<String, CensusStats> stats;
+
+    public final Topic<String, SourceHealthEvent> sourceHealth;
 
     public Topics(String prefix) {
         this.prefix = Objects.requireNonNull(prefix, "prefix");
@@ -72,6 +75,7 @@ public final class Topics {
         alertsJson = new Topic<>(
                 prefix + "alerts.json", key, Serdes.String(), Map.of("retention.ms", millis(Duration.ofDays(3650))));
         stats = new Topic<>(prefix + "stats", key, AvroSerdes.of(CensusStats.class), COMPACT);
+        sourceHealth = new Topic<>(prefix + "source-health", key, AvroSerdes.of(SourceHealthEvent.class), COMPACT);
     }
 
     public static Topics defaults() {
@@ -94,7 +98,8 @@ public final class Topics {
                 crawlerState,
                 dlq,
                 alertsJson,
-                stats);
+                stats,
+                sourceHealth);
     }
 
     private static String millis(Duration d) {

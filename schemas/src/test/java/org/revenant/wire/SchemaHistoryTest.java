@@ -36,6 +36,7 @@ import org.revenant.avro.ManifestChange;
 import org.revenant.avro.MirrorRecord;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.SnapshotChunk;
+import org.revenant.avro.SourceHealthEvent;
 import org.revenant.avro.StoredEntry;
 
 class SchemaHistoryTest {
@@ -54,6 +55,7 @@ class SchemaHistoryTest {
             MirrorRecord.class,
             AlertMove.class,
             CensusStats.class,
+            SourceHealthEvent.class,
             CensusMirror.class);
 
     static final List<String> RELEASED = List.of(
@@ -86,6 +88,7 @@ class SchemaHistoryTest {
             "AlertState-v4",
             "AlertMove-v1",
             "CensusStats-v1",
+            "SourceHealthEvent-v1",
             "CensusMirror-v1",
             "AnalystDecision-v3");
 

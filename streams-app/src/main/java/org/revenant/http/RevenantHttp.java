@@ -59,6 +59,7 @@ public final class RevenantHttp implements AutoCloseable {
     private final Analysts analysts;
     private final DecisionWriter decisions;
     private final LiveFeed feed;
+    private final SourceHealthView sources;
     private final Components components;
     private final Javalin app;
 
@@ -75,6 +76,7 @@ public final class RevenantHttp implements AutoCloseable {
         Topics topics = revenant.config().topics();
         this.decisions = new DecisionWriter(clientProperties, topics.decisions);
         this.feed = new LiveFeed(clientProperties, topics, metrics, components);
+        this.sources = new SourceHealthView(clientProperties, topics, components);
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = 64 * 1024;
@@ -95,6 +97,7 @@ public final class RevenantHttp implements AutoCloseable {
         new CensusRoutes(local, router, revenant.config(), revenant.registry()).register(app);
         PlatformRoutes.register(app);
         feed.serve(app, "/api/events");
+        app.get("/api/sources", ctx -> HttpReplies.json(ctx, 200, sources.json()));
         new DecisionRoutes(analysts, decisions).register(app);
         OpenApiRoutes.register(app);
         AssetRoutes.register(app);
@@ -130,6 +133,7 @@ public final class RevenantHttp implements AutoCloseable {
                     "cannot listen on " + settings.host() + ":" + settings.port() + ": " + rootMessage(e), e);
         }
         http.feed.start();
+        http.sources.start();
         LOG.info(
                 "HTTP API and dashboard on http://{}:{}/ (actions {})",
                 settings.host(),
@@ -207,6 +211,7 @@ public final class RevenantHttp implements AutoCloseable {
     @Override
     public void close() {
         feed.close();
+        sources.close();
         app.stop();
         decisions.close();
     }
