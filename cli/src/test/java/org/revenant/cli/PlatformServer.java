@@ -35,7 +35,8 @@ final class PlatformServer implements AutoCloseable {
         }
     }
 
-    record Seen(String path, String ifNoneMatch, String userAgent) {}
+    /** One request: what was asked, and when (epoch ms). */
+    record Seen(String path, String ifNoneMatch, String userAgent, long at) {}
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
@@ -102,7 +103,8 @@ final class PlatformServer implements AutoCloseable {
             Seen req = new Seen(
                     path,
                     ex.getRequestHeaders().getFirst("If-None-Match"),
-                    ex.getRequestHeaders().getFirst("User-Agent"));
+                    ex.getRequestHeaders().getFirst("User-Agent"),
+                    System.currentTimeMillis());
             seen.add(req);
             Function<Seen, Reply> route = routes.get(path);
             Reply r = route != null

@@ -64,6 +64,7 @@ public final class CrawlService implements AutoCloseable {
     private final CachedTerms terms;
     private final List<Thread> threads = new ArrayList<>();
     private final List<KafkaConsumer<String, CrawlJob>> consumers = new ArrayList<>();
+    private final List<SchedulerLease> leases = new ArrayList<>();
     private final String instance = UUID.randomUUID().toString().substring(0, 8);
     private final Components components;
     private final Component health;
@@ -222,27 +223,55 @@ public final class CrawlService implements AutoCloseable {
         }
     }
 
+    /**
+     * The scheduling loop of this process: it schedules only while it holds the scheduler lease, so
+     * two crawler processes never schedule the same round twice (decision 027).
+     */
     private void schedule() {
         Duration tick = scheduler.tick();
-        while (running) {
-            try {
-                scheduler.runOnce();
-                RuntimeException lost = checkpoints.failure();
-                if (lost != null) {
-                    health.degraded("not following " + topics.crawlerState.name() + ": " + lost.getMessage());
-                }
-            } catch (Throwable e) { // the scheduler outlives any one bad round (decision 012)
-                if (!running) {
+        SchedulerLease lease;
+        try {
+            lease = new SchedulerLease(client, topics, instance);
+        } catch (RuntimeException e) {
+            LOG.error("scheduler: cannot join the scheduler group: {}", e.toString());
+            health.degraded("scheduler stopped: cannot join the scheduler group: " + e.getMessage());
+            return;
+        }
+        synchronized (leases) {
+            leases.add(lease);
+        }
+        try {
+            boolean due = true;
+            while (running) {
+                try {
+                    // Joining takes a moment: a first round as soon as the lease is ours.
+                    if (lease.hold(due ? Duration.ZERO : tick) || (due && lease.hold(Duration.ofSeconds(10)))) {
+                        scheduler.runOnce();
+                    }
+                    due = false;
+                    RuntimeException lost = checkpoints.failure();
+                    if (lost != null) {
+                        health.degraded("not following " + topics.crawlerState.name() + ": " + lost.getMessage());
+                    }
+                } catch (WakeupException | InterruptException e) {
                     return;
+                } catch (Throwable e) { // the scheduler outlives any one bad round (decision 012)
+                    if (!running) {
+                        return;
+                    }
+                    LOG.warn("scheduler: {}", e.toString(), e);
+                    health.degraded("scheduling failed: " + e);
+                    pause();
                 }
-                LOG.warn("scheduler: {}", e.toString(), e);
-                health.degraded("scheduling failed: " + e);
             }
-            try {
-                Thread.sleep(tick.toMillis());
-            } catch (InterruptedException e) {
-                return;
+        } catch (WakeupException | InterruptException e) {
+            // closing
+        } finally {
+            Thread.interrupted(); // the consumer must leave the group uninterrupted
+            synchronized (leases) {
+                leases.remove(lease);
             }
+            lease.close();
         }
     }
 
@@ -424,6 +453,9 @@ public final class CrawlService implements AutoCloseable {
         running = false;
         synchronized (consumers) {
             consumers.forEach(KafkaConsumer::wakeup);
+        }
+        synchronized (leases) {
+            leases.forEach(SchedulerLease::wakeup);
         }
         for (Thread t : threads) {
             t.interrupt();
