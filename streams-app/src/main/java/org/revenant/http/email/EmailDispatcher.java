@@ -31,6 +31,8 @@ import javax.net.ssl.SSLSocketFactory;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.revenant.avro.AlertEvent;
 import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.http.webhook.AlertChannel;
@@ -46,7 +48,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends alert events by e-mail: one multipart/alternative message (plain text and HTML) per event,
  * or per digest period listing the events of the period. A send is retried with backoff on
- * connection and server errors, but not on refused recipients or failed authentication; after the
+ * connection failures and temporary (4xx) answers, but not on a permanent (5xx) refusal or failed
+ * authentication; after the
  * last attempt (or a refused server) every event of the message goes to the DLQ with where it came
  * from and why. Before each attempt the SMTP host is resolved and checked like a webhook target.
  *
@@ -262,8 +265,7 @@ public final class EmailDispatcher implements AlertChannel {
                     return new Delivery(s.name(), Outcome.DELIVERED, null);
                 } catch (MessagingException e) {
                     error = describe(e);
-                    // A refused recipient or refused credentials will be refused again.
-                    retryable = !(e instanceof SendFailedException || e instanceof AuthenticationFailedException);
+                    retryable = retryable(e);
                 }
             }
             LOG.warn("email {} ({}): attempt {}/{} failed: {}", s.name(), s.target(), attempt, s.maxAttempts(), error);
@@ -391,6 +393,31 @@ public final class EmailDispatcher implements AlertChannel {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Connection, I/O and protocol failures may pass, and so may a 4xx answer; refused credentials
+     * and a 5xx answer to the sender, a recipient or the data will be refused again.
+     */
+    static boolean retryable(MessagingException e) {
+        if (e instanceof AuthenticationFailedException) {
+            return false;
+        }
+        if (!(e instanceof SendFailedException)) {
+            return true;
+        }
+        int depth = 0;
+        for (Exception x = e;
+                x != null && depth++ < 10;
+                x = x instanceof MessagingException m ? m.getNextException() : null) {
+            int code = x instanceof SMTPSendFailedException sent
+                    ? sent.getReturnCode()
+                    : x instanceof SMTPAddressFailedException address ? address.getReturnCode() : -1;
+            if (code >= 400 && code < 500) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The error of a failed send, one bounded line (the server's answer included, never the credentials). */
