@@ -293,11 +293,18 @@ public final class WebhookNotifier implements AutoCloseable {
                     component.up();
                     reportedUp = true;
                 }
-                if (!records.isEmpty() && batch[0] == null) {
+                if (batch[0] == null && channel.due()) {
+                    // A digest's period ended: it goes first, so a steady flow of events cannot starve it; what
+                    // this poll returned is read again after it.
+                    batch[0] = worker.submit(this::flushDue);
+                    consumer.pause(consumer.assignment());
+                    for (TopicPartition partition : records.partitions()) {
+                        consumer.seek(
+                                partition, records.records(partition).get(0).offset());
+                    }
+                } else if (!records.isEmpty() && batch[0] == null) {
                     batch[0] = worker.submit(() -> deliverAll(records, owned, done, active));
                     consumer.pause(consumer.assignment());
-                } else if (records.isEmpty() && batch[0] == null && channel.due()) {
-                    batch[0] = worker.submit(this::flushDue); // a digest's period ended
                 } else if (!records.isEmpty()) {
                     // Paused partitions return nothing; should some come anyway, read them again later rather than lose
                     // them.
