@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * with the partitions paused, so a slow receiver never makes the consumer miss
  * {@code max.poll.interval.ms}; offsets are committed as records are delivered (or
  * dead-lettered), so delivery is at-least-once and receivers deduplicate on the idempotency key.
- * A new group starts at the end of the topic: subscribing does not replay history.
+ * A new group starts at the end of the topic: subscribing does not replay history. A channel that
+ * queues events to send later (e-mail digests) holds the commit of a partition back at its oldest
+ * queued offset ({@link AlertChannel#heldFrom}), so a restart reads them again instead of losing them.
  *
  * <p>The notifier reports itself as the non-critical component {@value #COMPONENT}: UP while it
  * polls, DEGRADED when deliveries keep failing, DOWN while it restarts after its loop died (it
