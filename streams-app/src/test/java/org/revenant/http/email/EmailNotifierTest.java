@@ -187,6 +187,42 @@ class EmailNotifierTest {
     }
 
     @Test
+    void aDigestCutShortByAStopIsSentAfterTheRestart() throws Exception {
+        Topics topics = topics("email-digest-restart");
+        GreenMail smtp = EmailFixtures.smtp(EmailFixtures.freePort(), ServerSetup.PROTOCOL_SMTP);
+        int port = smtp.getSmtp().getPort();
+        try (RevenantMetrics metrics = new RevenantMetrics()) {
+            try (WebhookNotifier first = start(
+                    topics,
+                    subscription(
+                            "daily", port, EmailSubscription.Security.NONE, AlertFilter.ALL, Duration.ofMinutes(5)),
+                    metrics,
+                    new Components())) {
+                assertTrue(first.awaitAssignment(Duration.ofSeconds(60)), "the notifier joined its group");
+                send(
+                        topics,
+                        event("ms-celeb-1m", AlertEventType.OPENED, "torrent:first", "MS-Celeb-1M"),
+                        event("ms-celeb-1m", AlertEventType.OPENED, "torrent:second", "MS-Celeb-1M"));
+                await(() -> committed(topics.prefix() + "email", topics) == 0, "the queued events held at offset 0");
+            } // stopped mid-period: the digest in memory is gone, its events are not committed
+            assertEquals(0, smtp.getReceivedMessages().length);
+
+            try (WebhookNotifier second = start(
+                    topics,
+                    subscription(
+                            "daily", port, EmailSubscription.Security.NONE, AlertFilter.ALL, Duration.ofSeconds(1)),
+                    metrics,
+                    new Components())) {
+                assertTrue(smtp.waitForIncomingEmail(60_000, 1), "the digest arrived after the restart");
+                assertEquals("[Revenant] digest: 2 alert events (daily)", smtp.getReceivedMessages()[0].getSubject());
+                await(() -> committed(topics.prefix() + "email", topics) == 2, "committed once sent");
+            }
+        } finally {
+            smtp.stop();
+        }
+    }
+
+    @Test
     void implicitTlsWithCredentialsFromTheSubscriptionDelivers() throws Exception {
         Topics topics = topics("email-tls");
         GreenMail smtps = EmailFixtures.smtp(EmailFixtures.freePort(), ServerSetup.PROTOCOL_SMTPS);
