@@ -10,6 +10,9 @@ import org.revenant.detect.RevenantStreams;
 import org.revenant.health.Components;
 import org.revenant.http.Analysts;
 import org.revenant.http.RevenantHttp;
+import org.revenant.http.email.EmailConfig;
+import org.revenant.http.email.EmailNotifier;
+import org.revenant.http.email.EmailSubscription;
 import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.http.webhook.WebhookConfig;
 import org.revenant.http.webhook.WebhookNotifier;
@@ -17,7 +20,7 @@ import org.revenant.http.webhook.WebhookSubscription;
 import org.revenant.wire.Topics;
 import picocli.CommandLine.Option;
 
-/** The HTTP API, dashboard and webhook options of the commands that run the streams app. */
+/** The HTTP API, dashboard, webhook and e-mail options of the commands that run the streams app. */
 final class HttpOptions {
 
     static final String TOKEN_ENV = "REVENANT_ADMIN_TOKEN";
@@ -51,7 +54,7 @@ final class HttpOptions {
             paramLabel = "FILE",
             defaultValue = "${env:REVENANT_WEBHOOKS}",
             description =
-                    "YAML file whose webhooks: section lists webhook subscriptions (env REVENANT_WEBHOOKS; README: Webhooks).")
+                    "YAML file whose webhooks: and email: sections list webhook and e-mail subscriptions (env REVENANT_WEBHOOKS; README: Webhooks, E-mail).")
     Path webhooks;
 
     @Option(
@@ -80,19 +83,35 @@ final class HttpOptions {
         return analysts;
     }
 
-    /** The subscriptions of --webhooks, read before anything starts so a bad file fails fast. */
+    private List<EmailSubscription> email = List.of();
+
+    /**
+     * The webhook subscriptions of --webhooks; reads its e-mail subscriptions too (see
+     * {@link #emailSubscriptions()}), before anything starts, so a bad file fails fast.
+     */
     List<WebhookSubscription> subscriptions() {
         if (webhooks == null) {
             return List.of();
         }
         try {
-            return WebhookConfig.load(webhooks);
+            List<WebhookSubscription> subscriptions = WebhookConfig.load(webhooks);
+            email = EmailConfig.load(webhooks);
+            return subscriptions;
         } catch (WebhookConfig.InvalidConfig e) {
             throw new UserError(e.getMessage());
         }
     }
 
-    /** The webhook notifier when there are subscriptions (it reports the component "webhooks"), else a no-op. */
+    /** The e-mail subscriptions of --webhooks, read by {@link #subscriptions()}. */
+    List<EmailSubscription> emailSubscriptions() {
+        return email;
+    }
+
+    /**
+     * The webhook notifier when there are webhook subscriptions (component "webhooks", group
+     * {@code <application id>-webhooks}) and the e-mail notifier when there are e-mail ones
+     * (component "email", group {@code <application id>-email}); closing the result closes both.
+     */
     AutoCloseable startWebhooks(
             List<WebhookSubscription> subscriptions,
             Properties clientProperties,
@@ -100,11 +119,31 @@ final class HttpOptions {
             String applicationId,
             RevenantMetrics metrics,
             Components components) {
-        if (subscriptions.isEmpty()) {
-            return () -> {};
+        AutoCloseable hooks = subscriptions.isEmpty()
+                ? () -> {}
+                : WebhookNotifier.start(
+                        clientProperties, topics, applicationId + "-webhooks", subscriptions, metrics, components);
+        if (email.isEmpty()) {
+            return hooks;
         }
-        return WebhookNotifier.start(
-                clientProperties, topics, applicationId + "-webhooks", subscriptions, metrics, components);
+        AutoCloseable mail;
+        try {
+            mail = EmailNotifier.start(clientProperties, topics, applicationId + "-email", email, metrics, components);
+        } catch (RuntimeException e) {
+            try {
+                hooks.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return () -> {
+            try {
+                mail.close();
+            } finally {
+                hooks.close();
+            }
+        };
     }
 
     /** Adds {@code application.server} so interactive queries can route to this instance. */

@@ -119,7 +119,7 @@ final class StandaloneCommand implements Callable<Integer> {
                         + "  Topics:    %s*%n"
                         + "  Registry:  %d datasets%n"
                         + "  Dashboard: %s (API under /api, metrics at /metrics; actions %s)%n"
-                        + "  Webhooks:  %d subscription(s)%n"
+                        + "  Webhooks:  %d subscription(s); e-mail: %d%n"
                         + "  Crawlers:  %s%n"
                         + "%n"
                         + "In another shell:%n"
@@ -133,6 +133,7 @@ final class StandaloneCommand implements Callable<Integer> {
                 http.url(),
                 server.actionsEnabled() ? "enabled by " + HttpOptions.TOKEN_ENV : "off: set " + HttpOptions.TOKEN_ENV,
                 subscriptions.size(),
+                http.emailSubscriptions().size(),
                 crawler == null
                         ? "off (--no-crawl)"
                         : String.join(", ", crawler.sourceNames())

@@ -86,7 +86,11 @@ final class StreamsCommand implements Callable<Integer> {
                         applicationId, kafka.bootstrapServers(), stateDir.toAbsolutePath());
         spec.commandLine()
                 .getOut()
-                .printf("Dashboard and API: %s; webhooks: %d subscription(s)%n", http.url(), subscriptions.size());
+                .printf(
+                        "Dashboard and API: %s; webhooks: %d subscription(s); e-mail: %d%n",
+                        http.url(),
+                        subscriptions.size(),
+                        http.emailSubscriptions().size());
         spec.commandLine().getOut().flush();
         Shutdown.closeOnSignal(webhooks, server, streams, metrics);
         return 0;

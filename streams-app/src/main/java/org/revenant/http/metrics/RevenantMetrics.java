@@ -204,6 +204,18 @@ public final class RevenantMetrics implements DetectionTap, AutoCloseable {
                 .increment();
     }
 
+    /** An e-mail (one alert, or one digest) ended: {@code delivered}, {@code failed} (after its retries) or {@code refused}. */
+    public void email(String subscription, String outcome) {
+        counter(
+                        "revenant.email.messages",
+                        "E-mail messages by outcome",
+                        "subscription",
+                        subscription,
+                        "outcome",
+                        outcome)
+                .increment();
+    }
+
     /** The Prometheus text exposition. */
     public String scrape() {
         refreshComponents();

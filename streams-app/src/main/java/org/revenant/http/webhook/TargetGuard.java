@@ -14,35 +14,40 @@ import java.util.Arrays;
  * so a name cannot resolve to a public address for the check and a private one for the
  * connection. A name that does not resolve is refused (closed, not open).
  */
-final class TargetGuard {
+public final class TargetGuard {
 
     /** Host name to addresses; the system resolver in production, a fake in tests. */
     @FunctionalInterface
-    interface Resolver {
+    public interface Resolver {
         InetAddress[] resolve(String host) throws UnknownHostException;
 
         Resolver SYSTEM = InetAddress::getAllByName;
     }
 
     /** The address to connect to, or why not. */
-    sealed interface Verdict permits Allowed, Refused {}
+    public sealed interface Verdict permits Allowed, Refused {}
 
-    record Allowed(InetAddress address) implements Verdict {}
+    public record Allowed(InetAddress address) implements Verdict {}
 
     /** {@code transientFailure}: the name did not resolve, which may pass; a private address will not. */
-    record Refused(String reason, boolean transientFailure) implements Verdict {}
+    public record Refused(String reason, boolean transientFailure) implements Verdict {}
 
     private TargetGuard() {}
 
-    static Verdict check(URI url, boolean allowPrivate, Resolver resolver) {
+    public static Verdict check(URI url, boolean allowPrivate, Resolver resolver) {
+        return check(url.getHost(), allowPrivate, resolver);
+    }
+
+    /** The same check for a bare host name (an SMTP server). */
+    public static Verdict check(String host, boolean allowPrivate, Resolver resolver) {
         InetAddress[] addresses;
         try {
-            addresses = resolver.resolve(url.getHost());
+            addresses = resolver.resolve(host);
         } catch (UnknownHostException | SecurityException e) {
-            return new Refused("cannot resolve " + url.getHost(), true);
+            return new Refused("cannot resolve " + host, true);
         }
         if (addresses == null || addresses.length == 0) {
-            return new Refused("cannot resolve " + url.getHost(), true);
+            return new Refused("cannot resolve " + host, true);
         }
         if (!allowPrivate) {
             // Every address is checked, not only the one used: a name mixing public and private
@@ -50,7 +55,7 @@ final class TargetGuard {
             for (InetAddress address : addresses) {
                 if (isPrivate(address)) {
                     return new Refused(
-                            url.getHost() + " resolves to the private or loopback address " + address.getHostAddress()
+                            host + " resolves to the private or loopback address " + address.getHostAddress()
                                     + " (set allowPrivate: true on the subscription to allow it)",
                             false);
                 }
@@ -59,7 +64,7 @@ final class TargetGuard {
         return new Allowed(addresses[0]);
     }
 
-    static boolean isPrivate(InetAddress address) {
+    public static boolean isPrivate(InetAddress address) {
         if (address.isLoopbackAddress()
                 || address.isSiteLocalAddress()
                 || address.isLinkLocalAddress()

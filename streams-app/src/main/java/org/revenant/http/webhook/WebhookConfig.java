@@ -33,12 +33,12 @@ public final class WebhookConfig {
     public static final class InvalidConfig extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        InvalidConfig(String message) {
+        public InvalidConfig(String message) {
             super(message);
         }
     }
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final int MAX_ATTEMPTS = 20;
     static final Duration MAX_TIMEOUT = Duration.ofMinutes(2);
@@ -63,18 +63,7 @@ public final class WebhookConfig {
     }
 
     static List<WebhookSubscription> load(Path file, Function<String, String> env) {
-        JsonNode webhooks = null;
-        try (MappingIterator<JsonNode> documents =
-                new YAMLMapper().readerFor(JsonNode.class).readValues(file.toFile())) {
-            while (documents.hasNext()) {
-                JsonNode document = documents.next();
-                if (document != null && document.has("webhooks")) {
-                    webhooks = document.get("webhooks");
-                }
-            }
-        } catch (IOException e) {
-            throw new InvalidConfig("cannot read " + file + ": " + firstLine(e.getMessage()));
-        }
+        JsonNode webhooks = section(file, "webhooks");
         if (webhooks == null || webhooks.isNull()) {
             return List.of();
         }
@@ -93,6 +82,49 @@ public final class WebhookConfig {
             subscriptions.add(subscription);
         }
         return subscriptions;
+    }
+
+    /**
+     * The last {@code name:} section in any YAML document of {@code file}, or null; the e-mail
+     * subscriptions ({@code email:}) share the file with the webhooks.
+     */
+    public static JsonNode section(Path file, String name) {
+        JsonNode found = null;
+        try (MappingIterator<JsonNode> documents =
+                new YAMLMapper().readerFor(JsonNode.class).readValues(file.toFile())) {
+            while (documents.hasNext()) {
+                JsonNode document = documents.next();
+                if (document != null && document.has(name)) {
+                    found = document.get(name);
+                }
+            }
+        } catch (IOException e) {
+            throw new InvalidConfig("cannot read " + file + ": " + firstLine(e.getMessage()));
+        } catch (RuntimeException e) {
+            // MappingIterator.next() wraps a YAML syntax error in a RuntimeException
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new InvalidConfig("cannot read " + file + ": " + firstLine(cause.getMessage()));
+        }
+        return found;
+    }
+
+    /** The {@code filters:} mapping of a subscription (the same for webhooks and e-mail). */
+    public static AlertFilter filters(JsonNode node, String where) {
+        JsonNode filters = node.path("filters");
+        if (!filters.isMissingNode() && !filters.isObject()) {
+            throw new InvalidConfig(where + ": filters: must be a mapping of datasets, severities, platforms, events");
+        }
+        for (Map.Entry<String, JsonNode> field : iterable(filters)) {
+            if (!FILTERS.contains(field.getKey())) {
+                throw new InvalidConfig(where + ": filters: unknown filter '" + field.getKey()
+                        + "' (known: datasets, severities, platforms, events)");
+            }
+        }
+        return new AlertFilter(
+                list(filters, "datasets", where),
+                list(filters, "severities", where),
+                list(filters, "platforms", where),
+                list(filters, "events", where));
     }
 
     private static WebhookSubscription subscription(JsonNode node, String where, Function<String, String> env) {
@@ -121,16 +153,7 @@ public final class WebhookConfig {
             throw new InvalidConfig(where + ": format: '" + formatText + "' is not slack or json or cloudevents");
         }
         String secret = secret(node, where, env);
-        JsonNode filters = node.path("filters");
-        if (!filters.isMissingNode() && !filters.isObject()) {
-            throw new InvalidConfig(where + ": filters: must be a mapping of datasets, severities, platforms, events");
-        }
-        for (Map.Entry<String, JsonNode> field : iterable(filters)) {
-            if (!FILTERS.contains(field.getKey())) {
-                throw new InvalidConfig(where + ": filters: unknown filter '" + field.getKey()
-                        + "' (known: datasets, severities, platforms, events)");
-            }
-        }
+        AlertFilter filters = filters(node, where);
         JsonNode attemptsNode = node.path("attempts");
         if (!attemptsNode.isMissingNode() && !attemptsNode.isNull() && !attemptsNode.canConvertToInt()) {
             throw new InvalidConfig(where + ": attempts: '" + attemptsNode.asText()
@@ -158,10 +181,10 @@ public final class WebhookConfig {
                 url,
                 format,
                 secret.getBytes(StandardCharsets.UTF_8),
-                list(filters, "datasets", where),
-                list(filters, "severities", where),
-                list(filters, "platforms", where),
-                list(filters, "events", where),
+                filters.datasets(),
+                filters.severities(),
+                filters.platforms(),
+                filters.events(),
                 allowPrivate.asBoolean(false),
                 attempts,
                 backoff,
@@ -225,21 +248,23 @@ public final class WebhookConfig {
         return set;
     }
 
-    private static Duration duration(JsonNode node, String field, Duration fallback, String where) {
+    /** A duration field like {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h}, {@code 1d}, or {@code fallback} when absent. */
+    public static Duration duration(JsonNode node, String field, Duration fallback, String where) {
         if (!node.hasNonNull(field)) {
             return fallback;
         }
         Matcher m = DURATION.matcher(node.get(field).asText().strip());
         if (!m.matches()) {
-            throw new InvalidConfig(
-                    where + ": " + field + ": '" + node.get(field).asText() + "' is not a duration like 500ms, 2s, 1m");
+            throw new InvalidConfig(where + ": " + field + ": '"
+                    + node.get(field).asText() + "' is not a duration like 500ms, 2s, 1m, 1h");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
         };
     }
 
@@ -254,7 +279,7 @@ public final class WebhookConfig {
         return value.asText();
     }
 
-    private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode node) {
+    static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode node) {
         return node::fields;
     }
 

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * never stops the next. Before each attempt the target is resolved and checked, and the request
  * goes to exactly the address checked. Redirects are not followed.
  */
-public final class WebhookDispatcher {
+public final class WebhookDispatcher implements AlertChannel {
 
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
     public static final String EVENT_HEADER = "X-Revenant-Event";
@@ -117,7 +117,14 @@ public final class WebhookDispatcher {
      */
     public List<Delivery> dispatch(AlertEvent event, String topic, int partition, long offset)
             throws InterruptedException {
-        Source source = new Source(topic, partition, offset);
+        return dispatch(event, new Source(topic, partition, offset));
+    }
+
+    @Override
+    public List<Delivery> dispatch(AlertEvent event, Source source) throws InterruptedException {
+        String topic = source.topic();
+        int partition = source.partition();
+        long offset = source.offset();
         List<Delivery> deliveries = new ArrayList<>();
         for (WebhookSubscription subscription : subscriptions) {
             try {
@@ -235,20 +242,21 @@ public final class WebhookDispatcher {
     }
 
     /** Backoff before attempt {@code n + 1}: the base doubled per failed attempt, capped at a minute. */
-    static Duration backoff(Duration base, int failedAttempts) {
+    public static Duration backoff(Duration base, int failedAttempts) {
         Duration wait = base.multipliedBy(1L << Math.min(failedAttempts - 1, 20));
         return wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
     }
 
-    /** A record that cannot be read as an alert event: to the DLQ as it is, with where it came from. */
-    void undecodable(byte[] key, byte[] value, String reason, Source source) {
+    @Override
+    public void undecodable(byte[] key, byte[] value, String reason, Source source) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("revenant.webhook.error", utf8("undecodable alert event: " + reason));
         provenance(headers, source);
         send(new ProducerRecord<>(dlqTopic, null, key, value, headers), "an undecodable record");
     }
 
-    void stop() {
+    @Override
+    public void stop() {
         stopping = true;
     }
 

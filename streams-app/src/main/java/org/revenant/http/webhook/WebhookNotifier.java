@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -44,12 +45,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the alert topic in its own consumer group and hands each event to the
- * {@link WebhookDispatcher}. Deliveries run on a worker thread while this thread keeps polling
+ * Reads the alert topic in its own consumer group and hands each event to an {@link AlertChannel}:
+ * the {@link WebhookDispatcher}, or the e-mail one (which starts its own notifier, with its own group
+ * and component). Deliveries run on a worker thread while this thread keeps polling
  * with the partitions paused, so a slow receiver never makes the consumer miss
  * {@code max.poll.interval.ms}; offsets are committed as records are delivered (or
  * dead-lettered), so delivery is at-least-once and receivers deduplicate on the idempotency key.
- * A new group starts at the end of the topic: subscribing does not replay history.
+ * A new group starts at the end of the topic: subscribing does not replay history. A channel that
+ * queues events to send later (e-mail digests) holds the commit of a partition back at its oldest
+ * queued offset ({@link AlertChannel#heldFrom}), so a restart reads them again instead of losing them.
  *
  * <p>The notifier reports itself as the non-critical component {@value #COMPONENT}: UP while it
  * polls, DEGRADED when deliveries keep failing, DOWN while it restarts after its loop died (it
@@ -68,16 +72,18 @@ public final class WebhookNotifier implements AutoCloseable {
     private final Topics topics;
     private final Supplier<Consumer<byte[], byte[]>> consumers;
     private final Producer<byte[], byte[]> dlqProducer;
-    private final WebhookDispatcher dispatcher;
+    private final AlertChannel channel;
     private final Components components;
+    private final String componentName;
     private final Component component;
     private final Duration firstRestartPause;
     private final CountDownLatch assigned = new CountDownLatch(1);
-    private final ExecutorService worker =
-            Executors.newSingleThreadExecutor(r -> new Thread(r, "revenant-webhooks-delivery"));
+    private final ExecutorService worker;
     private final Thread thread;
     private volatile Consumer<byte[], byte[]> current;
     private volatile boolean running = true;
+    /** Per partition, the held-back offset last committed while the channel holds queued events there. */
+    private final Map<TopicPartition, Long> heldCommitted = new ConcurrentHashMap<>();
 
     WebhookNotifier(
             Supplier<Consumer<byte[], byte[]>> consumers,
@@ -88,15 +94,42 @@ public final class WebhookNotifier implements AutoCloseable {
             Components components,
             TargetGuard.Resolver resolver,
             Duration firstRestartPause) {
+        this(
+                consumers,
+                dlqProducer,
+                topics,
+                new WebhookDispatcher(
+                        subscriptions,
+                        dlqProducer,
+                        topics.dlq.name(),
+                        metrics,
+                        resolver,
+                        null,
+                        AlertCloudEvent.source(topics)),
+                COMPONENT,
+                components,
+                firstRestartPause);
+    }
+
+    /** A notifier feeding {@code channel}, reporting the component {@code componentName}. */
+    WebhookNotifier(
+            Supplier<Consumer<byte[], byte[]>> consumers,
+            Producer<byte[], byte[]> dlqProducer,
+            Topics topics,
+            AlertChannel channel,
+            String componentName,
+            Components components,
+            Duration firstRestartPause) {
         this.topics = Objects.requireNonNull(topics, "topics");
         this.consumers = Objects.requireNonNull(consumers, "consumers");
         this.dlqProducer = Objects.requireNonNull(dlqProducer, "dlqProducer");
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.componentName = Objects.requireNonNull(componentName, "componentName");
         this.components = Objects.requireNonNull(components, "components");
-        this.component = components.register(COMPONENT, false);
+        this.component = components.register(componentName, false);
         this.firstRestartPause = firstRestartPause;
-        this.dispatcher = new WebhookDispatcher(
-                subscriptions, dlqProducer, topics.dlq.name(), metrics, resolver, null, AlertCloudEvent.source(topics));
-        this.thread = new Thread(this::supervise, "revenant-webhooks");
+        this.worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "revenant-" + componentName + "-delivery"));
+        this.thread = new Thread(this::supervise, "revenant-" + componentName);
     }
 
     /**
@@ -109,6 +142,39 @@ public final class WebhookNotifier implements AutoCloseable {
             String groupId,
             List<WebhookSubscription> subscriptions,
             RevenantMetrics metrics,
+            Components components) {
+        WebhookNotifier notifier = start(
+                clientProperties,
+                topics,
+                groupId,
+                COMPONENT,
+                dlq -> new WebhookDispatcher(
+                        subscriptions,
+                        dlq,
+                        topics.dlq.name(),
+                        metrics,
+                        TargetGuard.Resolver.SYSTEM,
+                        null,
+                        AlertCloudEvent.source(topics)),
+                components);
+        LOG.info(
+                "webhooks: {} subscription(s) on {} (consumer group {})",
+                subscriptions.size(),
+                topics.alerts.name(),
+                groupId);
+        return notifier;
+    }
+
+    /**
+     * Starts a notifier in the consumer group {@code groupId} feeding the channel that {@code channel}
+     * makes from the notifier's DLQ producer; it reports the component {@code componentName}.
+     */
+    public static WebhookNotifier start(
+            Properties clientProperties,
+            Topics topics,
+            String groupId,
+            String componentName,
+            Function<Producer<byte[], byte[]>, AlertChannel> channel,
             Components components) {
         Properties consumerProps = new Properties();
         consumerProps.putAll(clientProperties);
@@ -127,17 +193,11 @@ public final class WebhookNotifier implements AutoCloseable {
                 () -> new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
                 dlq,
                 topics,
-                subscriptions,
-                metrics,
+                channel.apply(dlq),
+                componentName,
                 components,
-                TargetGuard.Resolver.SYSTEM,
                 Duration.ofSeconds(1));
         notifier.begin();
-        LOG.info(
-                "webhooks: {} subscription(s) on {} (consumer group {})",
-                subscriptions.size(),
-                topics.alerts.name(),
-                groupId);
         return notifier;
     }
 
@@ -191,7 +251,7 @@ public final class WebhookNotifier implements AutoCloseable {
         String reason = "the notifier loop stopped (" + e.getClass().getSimpleName()
                 + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); restarting in " + pause.toMillis()
                 + " ms";
-        LOG.error("webhooks: {}", reason);
+        LOG.error("{}: {}", componentName, reason);
         component.down(reason);
         return pause;
     }
@@ -202,11 +262,13 @@ public final class WebhookNotifier implements AutoCloseable {
         Map<TopicPartition, OffsetAndMetadata> done = new ConcurrentHashMap<>();
         AtomicBoolean active = new AtomicBoolean(true);
         Future<?>[] batch = new Future<?>[1];
+        heldCommitted.clear();
         consumer.subscribe(List.of(topics.alerts.name()), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 commit(consumer, done, owned, partitions);
                 owned.removeAll(partitions);
+                partitions.forEach(heldCommitted::remove);
             }
 
             @Override
@@ -233,7 +295,16 @@ public final class WebhookNotifier implements AutoCloseable {
                     component.up();
                     reportedUp = true;
                 }
-                if (!records.isEmpty() && batch[0] == null) {
+                if (batch[0] == null && channel.due()) {
+                    // A digest's period ended: it goes first, so a steady flow of events cannot starve it; what
+                    // this poll returned is read again after it.
+                    batch[0] = worker.submit(this::flushDue);
+                    consumer.pause(consumer.assignment());
+                    for (TopicPartition partition : records.partitions()) {
+                        consumer.seek(
+                                partition, records.records(partition).get(0).offset());
+                    }
+                } else if (!records.isEmpty() && batch[0] == null) {
                     batch[0] = worker.submit(() -> deliverAll(records, owned, done, active));
                     consumer.pause(consumer.assignment());
                 } else if (!records.isEmpty()) {
@@ -257,6 +328,15 @@ public final class WebhookNotifier implements AutoCloseable {
             if (batch[0] != null) {
                 batch[0].cancel(true);
             }
+        }
+    }
+
+    /** On the worker thread: sends what the channel queued and whose time has come. */
+    private void flushDue() {
+        try {
+            report(channel.flushDue());
+        } catch (InterruptedException e) {
+            // closing: what was queued is not committed, so it is delivered again after a restart
         }
     }
 
@@ -290,18 +370,19 @@ public final class WebhookNotifier implements AutoCloseable {
             try {
                 AlertEvent event = decode(record, source);
                 if (event != null) {
-                    report(dispatcher.dispatch(event, record.topic(), record.partition(), record.offset()));
+                    report(channel.dispatch(event, source));
                 }
             } catch (InterruptedException e) {
                 return; // closing: not committed, so delivered again after a restart
             } catch (RuntimeException e) {
                 LOG.warn(
-                        "webhooks: the record at {}-{}@{} failed: {}",
+                        "{}: the record at {}-{}@{} failed: {}",
+                        componentName,
                         record.topic(),
                         record.partition(),
                         record.offset(),
                         e.toString());
-                dispatcher.undecodable(record.key(), record.value(), e.toString(), source);
+                channel.undecodable(record.key(), record.value(), e.toString(), source);
                 component.failed("a record could not be handled: " + e, FAILURE_THRESHOLD);
             }
             done.put(partition, new OffsetAndMetadata(record.offset() + 1));
@@ -313,7 +394,10 @@ public final class WebhookNotifier implements AutoCloseable {
             if (delivery.outcome() == WebhookDispatcher.Outcome.DELIVERED) {
                 component.up();
             } else {
-                component.failed("webhook " + delivery.subscription() + ": " + delivery.error(), FAILURE_THRESHOLD);
+                component.failed(
+                        ("webhooks".equals(componentName) ? "webhook " : componentName + " subscription ")
+                                + delivery.subscription() + ": " + delivery.error(),
+                        FAILURE_THRESHOLD);
             }
         }
     }
@@ -323,12 +407,13 @@ public final class WebhookNotifier implements AutoCloseable {
             return topics.alerts.deserializeValue(record.value());
         } catch (RuntimeException e) {
             LOG.warn(
-                    "webhooks: undecodable alert at {}-{}@{}: {}",
+                    "{}: undecodable alert at {}-{}@{}: {}",
+                    componentName,
                     record.topic(),
                     record.partition(),
                     record.offset(),
                     e.getMessage());
-            dispatcher.undecodable(record.key(), record.value(), String.valueOf(e.getMessage()), source);
+            channel.undecodable(record.key(), record.value(), String.valueOf(e.getMessage()), source);
             return null;
         }
     }
@@ -339,11 +424,19 @@ public final class WebhookNotifier implements AutoCloseable {
             Map<TopicPartition, OffsetAndMetadata> done,
             Set<TopicPartition> owned,
             Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> finished = new HashMap<>();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition partition : partitions) {
             OffsetAndMetadata offset = done.get(partition);
             if (offset != null && owned.contains(partition)) {
-                offsets.put(partition, offset);
+                finished.put(partition, offset);
+                // Events the channel queued (a digest) and has not sent yet are not committed.
+                long held = channel.heldFrom(partition.topic(), partition.partition());
+                if (held >= offset.offset()) {
+                    offsets.put(partition, offset);
+                } else if (!Long.valueOf(held).equals(heldCommitted.get(partition))) {
+                    offsets.put(partition, new OffsetAndMetadata(held));
+                }
             }
         }
         if (offsets.isEmpty()) {
@@ -352,17 +445,25 @@ public final class WebhookNotifier implements AutoCloseable {
         try {
             consumer.commitSync(offsets);
             offsets.forEach((partition, offset) -> {
-                done.remove(partition, offset);
+                OffsetAndMetadata upTo = finished.get(partition);
+                if (offset.offset() >= upTo.offset()) {
+                    done.remove(partition, upTo);
+                    heldCommitted.remove(partition);
+                } else {
+                    heldCommitted.put(partition, offset.offset()); // committed as far as it may go for now
+                }
                 // After a rebalance mid-batch the position is back at the last commit: skip what was delivered since.
-                if (consumer.assignment().contains(partition) && consumer.position(partition) < offset.offset()) {
-                    consumer.seek(partition, offset);
+                if (consumer.assignment().contains(partition) && consumer.position(partition) < upTo.offset()) {
+                    consumer.seek(partition, upTo);
                 }
             });
         } catch (CommitFailedException | RebalanceInProgressException e) {
             LOG.warn(
-                    "webhooks: could not commit delivered offsets ({}); those events may be delivered again",
+                    "{}: could not commit delivered offsets ({}); those events may be delivered again",
+                    componentName,
                     e.getMessage());
             offsets.keySet().forEach(done::remove);
+            offsets.keySet().forEach(heldCommitted::remove);
         }
     }
 
@@ -374,7 +475,7 @@ public final class WebhookNotifier implements AutoCloseable {
         try {
             consumer.close(Duration.ofSeconds(5));
         } catch (RuntimeException e) {
-            LOG.warn("webhooks: error closing the consumer: {}", e.toString());
+            LOG.warn("notifier: error closing the consumer: {}", e.toString());
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -384,7 +485,7 @@ public final class WebhookNotifier implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        dispatcher.stop();
+        channel.stop();
         Consumer<byte[], byte[]> consumer = current;
         if (consumer != null) {
             consumer.wakeup();
@@ -398,6 +499,6 @@ public final class WebhookNotifier implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         dlqProducer.close(Duration.ofSeconds(5));
-        components.remove(COMPONENT);
+        components.remove(componentName);
     }
 }

@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.revenant.avro.AlertEvent;
-import org.revenant.avro.AlertEventType;
 
 /**
  * One webhook subscription: where to deliver, which alert events, in which format, signed with
@@ -57,22 +56,12 @@ public record WebhookSubscription(
     }
 
     public boolean matches(AlertEvent event) {
-        if (event.getEvent() == AlertEventType.UNKNOWN) {
-            return false; // a type added by a newer release: its receivers are that release's business
-        }
-        return accepts(datasets, event.getDatasetId())
-                && accepts(severities, event.getSeverity().name())
-                && accepts(platforms, event.getPlatform())
-                && accepts(events, event.getEvent().name());
+        return new AlertFilter(datasets, severities, platforms, events).matches(event);
     }
 
     /** The URL without its path and query, which often hold a token (Slack hooks): safe for logs and DLQ headers. */
     public String safeTarget() {
         return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
-    }
-
-    private static boolean accepts(Set<String> allowed, String value) {
-        return allowed.isEmpty() || (value != null && allowed.contains(value.toLowerCase(Locale.ROOT)));
     }
 
     private static Set<String> lower(Set<String> values) {
