@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.revenant.avro.AlertEvent;
+import org.revenant.avro.SourceHealthEvent;
 
 /**
  * An alert event as a CloudEvent 1.0 (docs/decisions/017-integrations.md): {@code type}
@@ -48,6 +49,31 @@ public final class AlertCloudEvent {
                 .withDataContentType(DATA_CONTENT_TYPE)
                 .withData(AlertJson.toJson(alert).getBytes(StandardCharsets.UTF_8))
                 .build();
+    }
+
+    /** The type prefix of a source's health events: {@code org.revenant.source.degraded} and {@code .recovered}. */
+    public static final String SOURCE_TYPE_PREFIX = "org.revenant.source.";
+
+    /**
+     * A source's health event (docs/decisions/026): {@code subject} the source, {@code time} when it
+     * was told, {@code data} its public JSON ({@link SourceHealthJson}).
+     */
+    public static CloudEvent of(SourceHealthEvent health, URI source) {
+        String type = health.getEvent().name().toLowerCase(Locale.ROOT).replaceFirst("^source_", "");
+        return CloudEventBuilder.v1()
+                .withId(health.getEventId())
+                .withSource(source)
+                .withType(SOURCE_TYPE_PREFIX + type)
+                .withSubject(health.getSource())
+                .withTime(health.getAt().atOffset(ZoneOffset.UTC))
+                .withDataContentType(DATA_CONTENT_TYPE)
+                .withData(SourceHealthJson.toJson(health).getBytes(StandardCharsets.UTF_8))
+                .build();
+    }
+
+    /** A source's health event in structured mode. */
+    public static byte[] structured(SourceHealthEvent health, URI source) {
+        return FORMAT.serialize(of(health, source));
     }
 
     /** Structured mode: the whole event as one JSON object, {@value #STRUCTURED_CONTENT_TYPE}. */

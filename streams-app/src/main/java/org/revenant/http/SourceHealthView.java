@@ -2,7 +2,6 @@ package org.revenant.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -11,6 +10,7 @@ import org.revenant.avro.SourceHealthEventType;
 import org.revenant.health.Component;
 import org.revenant.health.Components;
 import org.revenant.wire.LatestByKey;
+import org.revenant.wire.SourceHealthJson;
 import org.revenant.wire.Topics;
 
 /**
@@ -73,24 +73,12 @@ final class SourceHealthView implements AutoCloseable {
                     || e.getEvent() == SourceHealthEventType.UNKNOWN) {
                 continue;
             }
-            ObjectNode item = array.addObject();
-            item.put("source", e.getSource());
-            item.put("state", e.getEvent() == SourceHealthEventType.SOURCE_DEGRADED ? "DEGRADED" : "OK");
-            item.put("event", e.getEvent().name());
-            item.put("at", time(e.getAt()));
-            item.put("failingSince", time(e.getFailingSince()));
-            item.put("consecutiveFailures", e.getConsecutiveFailures());
-            item.put("rateLimited", e.getRateLimited());
-            item.put("lastError", e.getLastError());
-            item.put("lastSuccessAt", time(e.getLastSuccessAt()));
-            item.put("reportedBy", e.getReportedBy());
+            ObjectNode item = SourceHealthJson.toNode(e);
+            item.remove("eventId");
+            array.add(item);
         }
         node.put("reader", latest.failure());
         return node;
-    }
-
-    private static String time(Instant t) {
-        return t == null ? null : t.toString();
     }
 
     @Override

@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,6 +35,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.revenant.avro.AlertEvent;
+import org.revenant.avro.SourceHealthEvent;
 import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.http.webhook.AlertChannel;
 import org.revenant.http.webhook.TargetGuard;
@@ -42,6 +44,7 @@ import org.revenant.http.webhook.WebhookDispatcher.Delivery;
 import org.revenant.http.webhook.WebhookDispatcher.Outcome;
 import org.revenant.http.webhook.WebhookDispatcher.Source;
 import org.revenant.wire.AlertJson;
+import org.revenant.wire.SourceHealthJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,8 +132,7 @@ public final class EmailDispatcher implements AlertChannel {
                             EmailMessage.alert(event, s.dashboard()),
                             event.getEvent().name(),
                             WebhookDispatcher.idempotencyKey(event.getEventId()),
-                            List.of(event),
-                            List.of(source)));
+                            List.of(Letter.of(event, source))));
                 }
             } catch (RuntimeException e) {
                 String error = "sending failed: " + e;
@@ -141,12 +143,66 @@ public final class EmailDispatcher implements AlertChannel {
                         source.topic(),
                         source.partition(),
                         source.offset());
-                deadLetter(s, event, source, error, 0);
+                deadLetter(s, Letter.of(event, source), error, 0);
                 count(s, "failed");
                 deliveries.add(new Delivery(s.name(), Outcome.FAILED, error));
             }
         }
         return deliveries;
+    }
+
+    /**
+     * A source's health event (decision 026), to the subscriptions that opted in to its type: sent
+     * at once, digest or not, since an operator wants to know the crawler is blind now.
+     */
+    @Override
+    public List<Delivery> dispatch(SourceHealthEvent event, Source source) throws InterruptedException {
+        List<Delivery> deliveries = new ArrayList<>();
+        for (EmailSubscription s : subscriptions) {
+            if (!s.filter().matches(event)) {
+                continue;
+            }
+            try {
+                deliveries.add(send(
+                        s,
+                        EmailMessage.sourceHealth(event),
+                        event.getEvent().name(),
+                        WebhookDispatcher.idempotencyKey(event.getEventId()),
+                        List.of(Letter.of(event, source))));
+            } catch (RuntimeException e) {
+                String error = "sending failed: " + e;
+                LOG.warn("email {}: {}", s.name(), error);
+                deadLetter(s, Letter.of(event, source), error, 0);
+                count(s, "failed");
+                deliveries.add(new Delivery(s.name(), Outcome.FAILED, error));
+            }
+        }
+        return deliveries;
+    }
+
+    @Override
+    public boolean wantsSourceHealth() {
+        return subscriptions.stream().anyMatch(s -> s.filter().wantsSourceHealth());
+    }
+
+    /** What goes to the DLQ for an event that could not be sent: its id, key, JSON and where it came from. */
+    private record Letter(String eventId, String key, Supplier<String> json, Source source) {
+        static Letter of(AlertEvent event, Source source) {
+            return new Letter(event.getEventId(), event.getAlertKey(), () -> AlertJson.toJson(event), source);
+        }
+
+        static Letter of(SourceHealthEvent event, Source source) {
+            return new Letter(
+                    event.getEventId(), "source:" + event.getSource(), () -> SourceHealthJson.toJson(event), source);
+        }
+    }
+
+    private static List<Letter> letters(List<AlertEvent> events, List<Source> sources) {
+        List<Letter> letters = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            letters.add(Letter.of(events.get(i), sources.get(i)));
+        }
+        return letters;
     }
 
     private void queue(EmailSubscription s, AlertEvent event, Source source) {
@@ -196,13 +252,12 @@ public final class EmailDispatcher implements AlertChannel {
                         EmailMessage.digest(s.name(), digest.events, digest.dropped, s.dashboard()),
                         "DIGEST",
                         WebhookDispatcher.idempotencyKey(String.join("\n", digest.eventIds)),
-                        digest.events,
-                        digest.sources));
+                        letters(digest.events, digest.sources)));
             } catch (RuntimeException e) {
                 String error = "sending the digest failed: " + e;
                 LOG.warn("email {}: {}", s.name(), error);
-                for (int i = 0; i < digest.events.size(); i++) {
-                    deadLetter(s, digest.events.get(i), digest.sources.get(i), error, 0);
+                for (Letter letter : letters(digest.events, digest.sources)) {
+                    deadLetter(s, letter, error, 0);
                 }
                 count(s, "failed");
                 deliveries.add(new Delivery(s.name(), Outcome.FAILED, error));
@@ -235,8 +290,7 @@ public final class EmailDispatcher implements AlertChannel {
             EmailMessage.Content content,
             String eventHeader,
             String idempotencyKey,
-            List<AlertEvent> events,
-            List<Source> sources)
+            List<Letter> letters)
             throws InterruptedException {
         String error = null;
         int attempt = 0;
@@ -249,8 +303,8 @@ public final class EmailDispatcher implements AlertChannel {
             TargetGuard.Verdict verdict = TargetGuard.check(s.host(), s.allowPrivate(), resolver);
             if (verdict instanceof TargetGuard.Refused refused && !refused.transientFailure()) {
                 LOG.warn("email {}: refused: {}", s.name(), refused.reason());
-                for (int i = 0; i < events.size(); i++) {
-                    deadLetter(s, events.get(i), sources.get(i), "refused: " + refused.reason(), attempt - 1);
+                for (Letter letter : letters) {
+                    deadLetter(s, letter, "refused: " + refused.reason(), attempt - 1);
                 }
                 count(s, "refused");
                 return new Delivery(s.name(), Outcome.REFUSED, "refused: " + refused.reason());
@@ -276,8 +330,8 @@ public final class EmailDispatcher implements AlertChannel {
                 Thread.sleep(WebhookDispatcher.backoff(s.backoff(), attempt).toMillis());
             }
         }
-        for (int i = 0; i < events.size(); i++) {
-            deadLetter(s, events.get(i), sources.get(i), error, attempt);
+        for (Letter letter : letters) {
+            deadLetter(s, letter, error, attempt);
         }
         count(s, "failed");
         return new Delivery(s.name(), Outcome.FAILED, error);
@@ -359,23 +413,22 @@ public final class EmailDispatcher implements AlertChannel {
         stopping = true;
     }
 
-    private void deadLetter(EmailSubscription s, AlertEvent event, Source source, String error, int attempts) {
+    private void deadLetter(EmailSubscription s, Letter letter, String error, int attempts) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("revenant.email.subscription", utf8(s.name()));
         headers.add("revenant.email.target", utf8(s.target()));
         headers.add("revenant.email.error", utf8(error == null ? "not attempted" : error));
         headers.add("revenant.email.attempts", utf8(Integer.toString(attempts)));
-        headers.add("revenant.event.id", utf8(event.getEventId() == null ? "" : event.getEventId()));
-        provenance(headers, source);
+        headers.add("revenant.event.id", utf8(letter.eventId() == null ? "" : letter.eventId()));
+        provenance(headers, letter.source());
         byte[] body;
         try {
-            body = utf8(AlertJson.toJson(event));
+            body = utf8(letter.json().get());
         } catch (RuntimeException e) {
             body = new byte[0];
         }
         send(
-                new ProducerRecord<>(
-                        dlqTopic, null, event.getAlertKey() == null ? null : utf8(event.getAlertKey()), body, headers),
+                new ProducerRecord<>(dlqTopic, null, letter.key() == null ? null : utf8(letter.key()), body, headers),
                 "the failed e-mail to " + s.name());
     }
 

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.Evidence;
+import org.revenant.avro.SourceHealthEvent;
+import org.revenant.avro.SourceHealthEventType;
 
 /**
  * The subject, plain text and HTML of an alert e-mail or a digest. Every crawled string (dataset
@@ -67,6 +69,47 @@ final class EmailMessage {
             html.append("<hr>\n<p><strong>").append(more).append("</strong></p>\n");
         }
         html.append("</body></html>\n");
+        return new Content(subject, text.toString(), html.toString());
+    }
+
+    /** A crawler that went blind on a source, or sees it again (decision 026). */
+    static Content sourceHealth(SourceHealthEvent e) {
+        boolean degraded = e.getEvent() == SourceHealthEventType.SOURCE_DEGRADED;
+        String subject = oneLine(
+                "[Revenant] " + e.getEvent().name() + ": the crawler " + (degraded ? "cannot see " : "sees again ")
+                        + e.getSource(),
+                MAX_SUBJECT);
+        StringBuilder text = new StringBuilder();
+        text.append(
+                degraded
+                        ? "The crawler has failed on this source several times in a row: until it recovers, copies"
+                                + " there are not seen.\n\n"
+                        : "The crawler works on this source again.\n\n");
+        field(text, "Source", e.getSource());
+        field(text, "Event", e.getEvent().name());
+        field(
+                text,
+                "Failing since",
+                e.getFailingSince() == null ? null : e.getFailingSince().toString());
+        field(text, "Failed crawls in a row", Integer.toString(e.getConsecutiveFailures()));
+        field(text, "Rate-limited", e.getRateLimited() ? "yes" : null);
+        field(text, "Last error", e.getLastError());
+        field(
+                text,
+                "Last success",
+                e.getLastSuccessAt() == null ? null : e.getLastSuccessAt().toString());
+        field(text, "Told by", e.getReportedBy());
+        field(text, "At", e.getAt().toString());
+        StringBuilder html = new StringBuilder(htmlStart(subject));
+        html.append("<h2>").append(escape(subject)).append("</h2>\n<table>\n");
+        row(html, "Source", escape(oneLine(e.getSource(), MAX_FIELD)));
+        row(html, "Failing since", escape(String.valueOf(e.getFailingSince())));
+        row(html, "Failed crawls in a row", Integer.toString(e.getConsecutiveFailures()));
+        if (e.getLastError() != null) {
+            row(html, "Last error", escape(oneLine(e.getLastError(), MAX_FIELD)));
+        }
+        row(html, "Told by", escape(oneLine(e.getReportedBy(), MAX_FIELD)));
+        html.append("</table>\n</body></html>\n");
         return new Content(subject, text.toString(), html.toString());
     }
 

@@ -2,6 +2,7 @@ package org.revenant.http.webhook;
 
 import java.util.List;
 import org.revenant.avro.AlertEvent;
+import org.revenant.avro.SourceHealthEvent;
 
 /**
  * What the {@link WebhookNotifier}'s consumer loop hands alert events to: webhooks over HTTP, or
@@ -17,6 +18,20 @@ public interface AlertChannel {
      */
     List<WebhookDispatcher.Delivery> dispatch(AlertEvent event, WebhookDispatcher.Source source)
             throws InterruptedException;
+
+    /**
+     * A source's health event (decision 026), for the subscriptions that opted in to its type;
+     * a channel without any delivers nothing.
+     */
+    default List<WebhookDispatcher.Delivery> dispatch(SourceHealthEvent event, WebhookDispatcher.Source source)
+            throws InterruptedException {
+        return List.of();
+    }
+
+    /** Whether any subscription opted in to sources' health events (the notifier then reads their topic too). */
+    default boolean wantsSourceHealth() {
+        return false;
+    }
 
     /** A record that cannot be read as an alert event: to the DLQ as it is, with where it came from. */
     void undecodable(byte[] key, byte[] value, String reason, WebhookDispatcher.Source source);

@@ -5,6 +5,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertEventType;
+import org.revenant.avro.SourceHealthEvent;
+import org.revenant.avro.SourceHealthEventType;
 
 /**
  * The filters of a subscription (webhook or e-mail): empty sets match everything; values are
@@ -29,6 +31,29 @@ public record AlertFilter(Set<String> datasets, Set<String> severities, Set<Stri
                 && accepts(severities, event.getSeverity().name())
                 && accepts(platforms, event.getPlatform())
                 && accepts(events, event.getEvent().name());
+    }
+
+    /**
+     * A source's health event goes only to a subscription that lists its type in {@code events}
+     * (opt-in), and whose {@code platforms}, if any, name the source (docs/decisions/026).
+     */
+    public boolean matches(SourceHealthEvent event) {
+        if (event.getEvent() == SourceHealthEventType.UNKNOWN) {
+            return false;
+        }
+        return events.contains(event.getEvent().name().toLowerCase(Locale.ROOT))
+                && accepts(platforms, event.getSource());
+    }
+
+    /** Whether any source's health event can match: the subscription opted in to one. */
+    public boolean wantsSourceHealth() {
+        for (SourceHealthEventType type : SourceHealthEventType.values()) {
+            if (type != SourceHealthEventType.UNKNOWN
+                    && events.contains(type.name().toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean accepts(Set<String> allowed, String value) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,6 +21,9 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.revenant.avro.AlertEventType;
+import org.revenant.avro.SourceHealthEventType;
 
 /**
  * Reads webhook subscriptions from the {@code webhooks:} list of a YAML file (in any document of
@@ -55,6 +59,12 @@ public final class WebhookConfig {
             "backoff",
             "timeout");
     private static final Set<String> FILTERS = Set.of("datasets", "severities", "platforms", "events");
+    /** Alert events, then the sources' health events, which go only where they are listed (decision 026). */
+    static final List<String> KNOWN_EVENTS = Stream.concat(
+                    Arrays.stream(AlertEventType.values()).map(Enum::name),
+                    Arrays.stream(SourceHealthEventType.values()).map(Enum::name))
+            .filter(name -> !name.equals("UNKNOWN"))
+            .toList();
 
     private WebhookConfig() {}
 
@@ -120,11 +130,18 @@ public final class WebhookConfig {
                         + "' (known: datasets, severities, platforms, events)");
             }
         }
+        Set<String> events = list(filters, "events", where);
+        for (String event : events) {
+            if (!KNOWN_EVENTS.contains(event.toUpperCase(Locale.ROOT))) {
+                throw new InvalidConfig(where + ": filters: events: '" + event + "' is not an event (known: "
+                        + String.join(", ", KNOWN_EVENTS) + ")");
+            }
+        }
         return new AlertFilter(
                 list(filters, "datasets", where),
                 list(filters, "severities", where),
                 list(filters, "platforms", where),
-                list(filters, "events", where));
+                events);
     }
 
     private static WebhookSubscription subscription(JsonNode node, String where, Function<String, String> env) {

@@ -16,11 +16,13 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.revenant.avro.AlertEvent;
+import org.revenant.avro.SourceHealthEvent;
 import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.wire.AlertCloudEvent;
 import org.revenant.wire.Topics;
@@ -122,26 +124,49 @@ public final class WebhookDispatcher implements AlertChannel {
 
     @Override
     public List<Delivery> dispatch(AlertEvent event, Source source) throws InterruptedException {
-        String topic = source.topic();
-        int partition = source.partition();
-        long offset = source.offset();
-        List<Delivery> deliveries = new ArrayList<>();
+        List<WebhookSubscription> matching = new ArrayList<>();
         for (WebhookSubscription subscription : subscriptions) {
+            if (subscription.matches(event)) {
+                matching.add(subscription);
+            }
+        }
+        return dispatch(matching, Outgoing.of(event, eventSource), source);
+    }
+
+    /** A source's health event, to the subscriptions that opted in to it (decision 026). */
+    @Override
+    public List<Delivery> dispatch(SourceHealthEvent event, Source source) throws InterruptedException {
+        List<WebhookSubscription> matching = new ArrayList<>();
+        for (WebhookSubscription subscription : subscriptions) {
+            if (subscription.filter().matches(event)) {
+                matching.add(subscription);
+            }
+        }
+        return dispatch(matching, Outgoing.of(event, eventSource), source);
+    }
+
+    @Override
+    public boolean wantsSourceHealth() {
+        return subscriptions.stream().anyMatch(s -> s.filter().wantsSourceHealth());
+    }
+
+    private List<Delivery> dispatch(List<WebhookSubscription> matching, Outgoing out, Source source)
+            throws InterruptedException {
+        List<Delivery> deliveries = new ArrayList<>();
+        for (WebhookSubscription subscription : matching) {
             try {
-                if (subscription.matches(event)) {
-                    deliveries.add(deliver(subscription, event, source));
-                }
+                deliveries.add(deliver(subscription, out, source));
             } catch (RuntimeException e) {
                 String error = "delivery failed: " + e;
-                LOG.warn("webhook {}: {} (event at {}-{}@{})", subscription.name(), error, topic, partition, offset);
-                deadLetter(
-                        subscription,
-                        event.getEventId(),
-                        event.getAlertKey(),
-                        safeBody(subscription, event),
+                LOG.warn(
+                        "webhook {}: {} (event at {}-{}@{})",
+                        subscription.name(),
                         error,
-                        0,
-                        source);
+                        source.topic(),
+                        source.partition(),
+                        source.offset());
+                deadLetter(
+                        subscription, out.eventId(), out.key(), out.safeBody(subscription.format()), error, 0, source);
                 count(subscription, "failed");
                 deliveries.add(new Delivery(subscription.name(), Outcome.FAILED, error));
             }
@@ -149,14 +174,44 @@ public final class WebhookDispatcher implements AlertChannel {
         return deliveries;
     }
 
-    Outcome deliver(WebhookSubscription s, AlertEvent event, String topic, int partition, long offset)
-            throws InterruptedException {
-        return deliver(s, event, new Source(topic, partition, offset)).outcome();
+    /** What one delivery sends, whatever it is about: an alert's event or a source's health. */
+    private record Outgoing(
+            String eventId, String key, String type, Function<WebhookSubscription.Format, byte[]> body) {
+
+        static Outgoing of(AlertEvent event, URI eventSource) {
+            return new Outgoing(
+                    event.getEventId(),
+                    event.getAlertKey(),
+                    event.getEvent().name(),
+                    format -> WebhookPayload.body(format, event, eventSource));
+        }
+
+        static Outgoing of(SourceHealthEvent event, URI eventSource) {
+            return new Outgoing(
+                    event.getEventId(),
+                    "source:" + event.getSource(),
+                    event.getEvent().name(),
+                    format -> WebhookPayload.body(format, event, eventSource));
+        }
+
+        byte[] safeBody(WebhookSubscription.Format format) {
+            try {
+                return body.apply(format);
+            } catch (RuntimeException e) {
+                return new byte[0];
+            }
+        }
     }
 
-    private Delivery deliver(WebhookSubscription s, AlertEvent event, Source source) throws InterruptedException {
-        byte[] body = WebhookPayload.body(s.format(), event, eventSource);
-        String idempotencyKey = idempotencyKey(event.getEventId());
+    Outcome deliver(WebhookSubscription s, AlertEvent event, String topic, int partition, long offset)
+            throws InterruptedException {
+        return deliver(s, Outgoing.of(event, eventSource), new Source(topic, partition, offset))
+                .outcome();
+    }
+
+    private Delivery deliver(WebhookSubscription s, Outgoing out, Source source) throws InterruptedException {
+        byte[] body = out.body().apply(s.format());
+        String idempotencyKey = idempotencyKey(out.eventId());
         String error = null;
         int attempt = 0;
         while (attempt < s.maxAttempts()) {
@@ -168,14 +223,7 @@ public final class WebhookDispatcher implements AlertChannel {
             TargetGuard.Verdict verdict = TargetGuard.check(s.url(), s.allowPrivate(), resolver);
             if (verdict instanceof TargetGuard.Refused refused && !refused.transientFailure()) {
                 LOG.warn("webhook {}: refused: {}", s.name(), refused.reason());
-                deadLetter(
-                        s,
-                        event.getEventId(),
-                        event.getAlertKey(),
-                        body,
-                        "refused: " + refused.reason(),
-                        attempt - 1,
-                        source);
+                deadLetter(s, out.eventId(), out.key(), body, "refused: " + refused.reason(), attempt - 1, source);
                 count(s, "refused");
                 return new Delivery(s.name(), Outcome.REFUSED, "refused: " + refused.reason());
             } else if (verdict instanceof TargetGuard.Refused unresolved) {
@@ -191,7 +239,7 @@ public final class WebhookDispatcher implements AlertChannel {
                 headers.put("Content-Type", WebhookPayload.contentType(s.format()));
                 headers.put("User-Agent", "Revenant-Webhook/1");
                 headers.put(IDEMPOTENCY_HEADER, idempotencyKey);
-                headers.put(EVENT_HEADER, event.getEvent().name());
+                headers.put(EVENT_HEADER, out.type());
                 headers.put(WebhookSigner.TIMESTAMP_HEADER, Long.toString(timestamp));
                 headers.put(WebhookSigner.SIGNATURE_HEADER, WebhookSigner.sign(s.secret(), timestamp, body));
                 try {
@@ -208,12 +256,12 @@ public final class WebhookDispatcher implements AlertChannel {
                 }
             }
             LOG.warn(
-                    "webhook {} ({}): attempt {}/{} for alert {} failed: {}",
+                    "webhook {} ({}): attempt {}/{} for {} failed: {}",
                     s.name(),
                     s.safeTarget(),
                     attempt,
                     s.maxAttempts(),
-                    event.getAlertKey(),
+                    out.key(),
                     error);
             if (!retryable) {
                 break;
@@ -222,7 +270,7 @@ public final class WebhookDispatcher implements AlertChannel {
                 Thread.sleep(backoff(s.backoff(), attempt).toMillis());
             }
         }
-        deadLetter(s, event.getEventId(), event.getAlertKey(), body, error, attempt, source);
+        deadLetter(s, out.eventId(), out.key(), body, error, attempt, source);
         count(s, "failed");
         return new Delivery(s.name(), Outcome.FAILED, error);
     }
@@ -293,14 +341,6 @@ public final class WebhookDispatcher implements AlertChannel {
             LOG.error("webhooks: cannot write {} to {}: {}", what, dlqTopic, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private byte[] safeBody(WebhookSubscription s, AlertEvent event) {
-        try {
-            return WebhookPayload.body(s.format(), event, eventSource);
-        } catch (RuntimeException e) {
-            return new byte[0];
         }
     }
 

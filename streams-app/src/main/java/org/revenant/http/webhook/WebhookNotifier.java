@@ -36,6 +36,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.revenant.avro.AlertEvent;
+import org.revenant.avro.SourceHealthEvent;
 import org.revenant.health.Component;
 import org.revenant.health.Components;
 import org.revenant.http.metrics.RevenantMetrics;
@@ -263,7 +264,11 @@ public final class WebhookNotifier implements AutoCloseable {
         AtomicBoolean active = new AtomicBoolean(true);
         Future<?>[] batch = new Future<?>[1];
         heldCommitted.clear();
-        consumer.subscribe(List.of(topics.alerts.name()), new ConsumerRebalanceListener() {
+        // Sources' health events too, when a subscription opted in to them (decision 026).
+        List<String> read = channel.wantsSourceHealth()
+                ? List.of(topics.alerts.name(), topics.sourceHealth.name())
+                : List.of(topics.alerts.name());
+        consumer.subscribe(read, new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 commit(consumer, done, owned, partitions);
@@ -368,9 +373,16 @@ public final class WebhookNotifier implements AutoCloseable {
             WebhookDispatcher.Source source =
                     new WebhookDispatcher.Source(record.topic(), record.partition(), record.offset());
             try {
-                AlertEvent event = decode(record, source);
-                if (event != null) {
-                    report(channel.dispatch(event, source));
+                if (record.topic().equals(topics.sourceHealth.name())) {
+                    SourceHealthEvent health = decodeSourceHealth(record, source);
+                    if (health != null) {
+                        report(channel.dispatch(health, source));
+                    }
+                } else {
+                    AlertEvent event = decode(record, source);
+                    if (event != null) {
+                        report(channel.dispatch(event, source));
+                    }
                 }
             } catch (InterruptedException e) {
                 return; // closing: not committed, so delivered again after a restart
@@ -399,6 +411,23 @@ public final class WebhookNotifier implements AutoCloseable {
                                 + delivery.subscription() + ": " + delivery.error(),
                         FAILURE_THRESHOLD);
             }
+        }
+    }
+
+    private SourceHealthEvent decodeSourceHealth(
+            ConsumerRecord<byte[], byte[]> record, WebhookDispatcher.Source source) {
+        try {
+            return topics.sourceHealth.deserializeValue(record.value());
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "{}: undecodable source health event at {}-{}@{}: {}",
+                    componentName,
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.getMessage());
+            channel.undecodable(record.key(), record.value(), String.valueOf(e.getMessage()), source);
+            return null;
         }
     }
 

@@ -9,8 +9,11 @@ import java.util.Locale;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertEventType;
 import org.revenant.avro.Evidence;
+import org.revenant.avro.SourceHealthEvent;
+import org.revenant.avro.SourceHealthEventType;
 import org.revenant.wire.AlertCloudEvent;
 import org.revenant.wire.AlertJson;
+import org.revenant.wire.SourceHealthJson;
 import org.revenant.wire.Topics;
 
 /** The body of a delivery in the subscription's format. */
@@ -32,6 +35,45 @@ final class WebhookPayload {
             case SLACK -> slack(event).getBytes(StandardCharsets.UTF_8);
             case CLOUDEVENTS -> AlertCloudEvent.structured(event, source);
         };
+    }
+
+    /** A source's health event (decision 026) in the subscription's format. */
+    static byte[] body(WebhookSubscription.Format format, SourceHealthEvent event, URI source) {
+        return switch (format) {
+            case JSON -> SourceHealthJson.toJson(event).getBytes(StandardCharsets.UTF_8);
+            case SLACK -> slack(event).getBytes(StandardCharsets.UTF_8);
+            case CLOUDEVENTS -> AlertCloudEvent.structured(event, source);
+        };
+    }
+
+    /** A crawler that went blind, or sees again; the last error is crawled text and escaped. */
+    static String slack(SourceHealthEvent e) {
+        StringBuilder text = new StringBuilder();
+        if (e.getEvent() == SourceHealthEventType.SOURCE_DEGRADED) {
+            text.append(":no_entry: *SOURCE_DEGRADED* the crawler cannot see `")
+                    .append(escape(e.getSource()))
+                    .append("`: ")
+                    .append(e.getConsecutiveFailures())
+                    .append(" failed crawls in a row since ")
+                    .append(e.getFailingSince())
+                    .append(e.getRateLimited() ? " (rate-limited)" : "");
+            if (e.getLastError() != null) {
+                text.append("\nlast error: ").append(escape(e.getLastError()));
+            }
+        } else {
+            text.append(":white_check_mark: *SOURCE_RECOVERED* the crawler sees `")
+                    .append(escape(e.getSource()))
+                    .append("` again (blind since ")
+                    .append(e.getFailingSince())
+                    .append(')');
+        }
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("text", text.toString());
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     static String contentType(WebhookSubscription.Format format) {

@@ -56,7 +56,12 @@ public record WebhookSubscription(
     }
 
     public boolean matches(AlertEvent event) {
-        return new AlertFilter(datasets, severities, platforms, events).matches(event);
+        return filter().matches(event);
+    }
+
+    /** Its filters, for alert events and sources' health events alike. */
+    public AlertFilter filter() {
+        return new AlertFilter(datasets, severities, platforms, events);
     }
 
     /** The URL without its path and query, which often hold a token (Slack hooks): safe for logs and DLQ headers. */

@@ -14,6 +14,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertEventType;
+import org.revenant.avro.SourceHealthEvent;
+import org.revenant.avro.SourceHealthEventType;
 import org.revenant.health.ComponentState;
 import org.revenant.health.Components;
 import org.revenant.http.metrics.RevenantMetrics;
@@ -97,6 +100,58 @@ class EmailNotifierTest {
                     "the delivery counted");
             assertEquals(
                     ComponentState.UP, state(components), components.snapshots().toString());
+        } finally {
+            smtp.stop();
+        }
+    }
+
+    @Test
+    void aBlindSourceIsToldAtOnceToASubscriptionThatOptedInEvenWithADigest() throws Exception {
+        Topics topics = topics("email-sources");
+        GreenMail smtp = EmailFixtures.smtp(EmailFixtures.freePort(), ServerSetup.PROTOCOL_SMTP);
+        AlertFilter optedIn = new AlertFilter(Set.of(), Set.of(), Set.of(), Set.of("SOURCE_DEGRADED"));
+        try (RevenantMetrics metrics = new RevenantMetrics();
+                WebhookNotifier notifier = start(
+                        topics,
+                        subscription(
+                                "ops",
+                                smtp.getSmtp().getPort(),
+                                EmailSubscription.Security.NONE,
+                                optedIn,
+                                Duration.ofHours(1)),
+                        metrics,
+                        new Components())) {
+            assertTrue(notifier.awaitAssignment(Duration.ofSeconds(60)), "the notifier joined its group");
+            SourceHealthEvent degraded = SourceHealthEvent.newBuilder()
+                    .setEventId("hf|SOURCE_DEGRADED|1|z")
+                    .setSource("hf")
+                    .setEvent(SourceHealthEventType.SOURCE_DEGRADED)
+                    .setAt(Instant.parse("2026-12-01T10:05:00Z"))
+                    .setFailingSince(Instant.parse("2026-12-01T10:00:00Z"))
+                    .setConsecutiveFailures(5)
+                    .setRateLimited(true)
+                    .setLastError("rate limited <img src=x onerror=alert(1)>\r\nBcc: victim@example.org")
+                    .setReportedBy("crawler-2")
+                    .build();
+            try (KafkaProducer<String, SourceHealthEvent> producer = new KafkaProducer<>(
+                    KAFKA.producerProperties(),
+                    topics.sourceHealth.keySerde().serializer(),
+                    topics.sourceHealth.valueSerde().serializer())) {
+                producer.send(new ProducerRecord<>(topics.sourceHealth.name(), "hf", degraded))
+                        .get();
+            }
+            assertTrue(smtp.waitForIncomingEmail(60_000, 1), "the blind source told at once, not in an hour's digest");
+            MimeMessage message = smtp.getReceivedMessages()[0];
+            assertEquals(1, message.getAllRecipients().length);
+            assertEquals("[Revenant] SOURCE_DEGRADED: the crawler cannot see hf", message.getSubject());
+            assertEquals("SOURCE_DEGRADED", message.getHeader("X-Revenant-Event")[0]);
+            List<String> parts = parts(message);
+            assertTrue(parts.get(0).contains("Failed crawls in a row: 5"), parts.get(0));
+            assertTrue(parts.get(0).contains("Rate-limited: yes"), parts.get(0));
+            assertTrue(
+                    parts.get(1).contains("rate limited &lt;img src=x onerror=alert(1)&gt; Bcc: victim@example.org"),
+                    parts.get(1));
+            assertFalse(parts.get(1).contains("<img"), parts.get(1));
         } finally {
             smtp.stop();
         }

@@ -75,6 +75,10 @@ class WebhookConfigTest {
         assertError(
                 "webhooks:\n  - url: https://example.org/x\n    secret: x\n    filters: {dataset: [a]}\n",
                 "unknown filter 'dataset'");
+        assertError(
+                "webhooks:\n  - url: https://example.org/x\n    secret: x\n    filters: {events: [OPENED, SOURCE_DOWN]}\n",
+                "filters: events: 'SOURCE_DOWN' is not an event (known: OPENED, ESCALATED, UPDATED, RESOLVED, REAPPEARED,"
+                        + " TAKEDOWN_OVERDUE, MOVED, SUPPRESSION_LAPSED, SOURCE_DEGRADED, SOURCE_RECOVERED)");
     }
 
     @Test

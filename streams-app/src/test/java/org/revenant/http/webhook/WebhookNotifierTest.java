@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertEventType;
+import org.revenant.avro.SourceHealthEvent;
+import org.revenant.avro.SourceHealthEventType;
 import org.revenant.health.ComponentState;
 import org.revenant.health.Components;
 import org.revenant.http.metrics.RevenantMetrics;
@@ -230,6 +233,117 @@ class WebhookNotifierTest {
             CloudEvent read = new JsonFormat().deserialize(delivered.body());
             assertEquals(SpecVersion.V1, read.getSpecVersion());
             assertEquals(reappeared.getEventId(), read.getId());
+        }
+    }
+
+    @Test
+    void aSourcesHealthGoesOnlyToTheSubscriptionsThatOptedInAsACloudEventAndAsEscapedSlackText() throws Exception {
+        Topics topics = new Topics(KafkaBroker.uniquePrefix("webhooks-sources") + ".");
+        TopicSetup.ensure(KAFKA.admin(), topics, 1, (short) 1);
+        Components components = new Components();
+        try (WebhookFixtures.Receiver pipeline = new WebhookFixtures.Receiver();
+                WebhookFixtures.Receiver chat = new WebhookFixtures.Receiver();
+                WebhookFixtures.Receiver alertsOnly = new WebhookFixtures.Receiver();
+                RevenantMetrics metrics = new RevenantMetrics();
+                WebhookNotifier notifier = WebhookNotifier.start(
+                        KAFKA.adminProperties(),
+                        topics,
+                        topics.prefix() + "webhooks",
+                        List.of(
+                                subscription(
+                                        "pipeline",
+                                        pipeline.url(),
+                                        WebhookSubscription.Format.CLOUDEVENTS,
+                                        true,
+                                        1,
+                                        Set.of(),
+                                        Set.of("SOURCE_DEGRADED", "SOURCE_RECOVERED", "OPENED")),
+                                subscription(
+                                        "chat",
+                                        chat.url(),
+                                        WebhookSubscription.Format.SLACK,
+                                        true,
+                                        1,
+                                        Set.of(),
+                                        Set.of("source_degraded")),
+                                subscription(
+                                        "alerts-only",
+                                        alertsOnly.url(),
+                                        WebhookSubscription.Format.JSON,
+                                        true,
+                                        1,
+                                        Set.of(),
+                                        Set.of())),
+                        metrics,
+                        components)) {
+            assertTrue(notifier.awaitAssignment(Duration.ofSeconds(60)), "the notifier joined its group");
+            SourceHealthEvent degraded = SourceHealthEvent.newBuilder()
+                    .setEventId("github|SOURCE_DEGRADED|1|x")
+                    .setSource("github")
+                    .setEvent(SourceHealthEventType.SOURCE_DEGRADED)
+                    .setAt(Instant.parse("2026-12-01T10:05:00Z"))
+                    .setFailingSince(Instant.parse("2026-12-01T10:00:00Z"))
+                    .setConsecutiveFailures(5)
+                    .setLastError("HTTP 401 <@here> <https://evil.example|click>")
+                    .setReportedBy("crawler-1")
+                    .build();
+            SourceHealthEvent recovered = SourceHealthEvent.newBuilder(degraded)
+                    .setEventId("github|SOURCE_RECOVERED|2|y")
+                    .setEvent(SourceHealthEventType.SOURCE_RECOVERED)
+                    .setLastError(null)
+                    .build();
+            try (KafkaProducer<String, SourceHealthEvent> producer = new KafkaProducer<>(
+                    KAFKA.producerProperties(),
+                    topics.sourceHealth.keySerde().serializer(),
+                    topics.sourceHealth.valueSerde().serializer())) {
+                producer.send(new ProducerRecord<>(topics.sourceHealth.name(), "github", degraded))
+                        .get();
+                producer.send(new ProducerRecord<>(topics.sourceHealth.name(), "github", recovered))
+                        .get();
+            }
+            AlertEvent opened = event("ms-celeb-1m", AlertEventType.OPENED, "github:x/faces", "MS-Celeb-1M");
+            send(topics, opened);
+            await(() -> pipeline.received.size() == 3 && chat.received.size() == 1, "the opted-in deliveries");
+            await(() -> alertsOnly.received.size() == 1, "the alert to the subscription without opt-in");
+            Thread.sleep(500); // nothing more may come
+
+            assertEquals(1, chat.received.size(), "chat asked for SOURCE_DEGRADED only");
+            assertEquals(1, alertsOnly.received.size(), "no source events without opting in");
+            assertEquals("OPENED", alertsOnly.received.get(0).header("X-Revenant-Event"));
+
+            List<String> types = new ArrayList<>();
+            for (WebhookFixtures.Received r : pipeline.received) {
+                JsonNode envelope = new ObjectMapper().readTree(r.body());
+                Map<String, String> attributes = new LinkedHashMap<>();
+                envelope.fields().forEachRemaining(field -> {
+                    if (!field.getKey().equals("data")) {
+                        attributes.put(field.getKey(), field.getValue().asText());
+                    }
+                });
+                CloudEventRules.check(attributes);
+                types.add(attributes.get("type"));
+                if (attributes.get("type").startsWith("org.revenant.source.")) {
+                    assertEquals("github", attributes.get("subject"));
+                    assertEquals("github", envelope.path("data").path("source").asText());
+                    assertEquals(
+                            r.header("X-Revenant-Event"),
+                            envelope.path("data").path("event").asText());
+                }
+            }
+            assertTrue(
+                    types.containsAll(List.of(
+                            "org.revenant.source.degraded",
+                            "org.revenant.source.recovered",
+                            "org.revenant.alert.opened")),
+                    types.toString());
+
+            WebhookFixtures.Received slack = chat.received.get(0);
+            assertEquals("SOURCE_DEGRADED", slack.header("X-Revenant-Event"));
+            assertEquals(WebhookDispatcher.idempotencyKey(degraded.getEventId()), slack.header("Idempotency-Key"));
+            String text = new ObjectMapper().readTree(slack.body()).path("text").asText();
+            assertTrue(text.contains("SOURCE_DEGRADED") && text.contains("`github`"), text);
+            assertTrue(text.contains("HTTP 401 &lt;@here&gt; &lt;https://evil.example|click&gt;"), text);
+            assertTrue(!text.contains("<@here>") && !text.contains("<https://evil"), "no mention, no link: " + text);
         }
     }
 
