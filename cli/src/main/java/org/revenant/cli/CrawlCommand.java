@@ -70,6 +70,9 @@ final class CrawlCommand implements Callable<Integer> {
         CrawlConfig cfg = load(config);
         Set<String> names = selected(cfg, only);
         CrawlService service = new CrawlService(cfg, kafka.clientProperties(), kafka.topics(), names, Main.version());
+        for (String limitation : service.limitations()) {
+            out.println("note: " + limitation);
+        }
         if (once) {
             try (service) {
                 CrawlOnce.Summary summary = service.runOnce(out);

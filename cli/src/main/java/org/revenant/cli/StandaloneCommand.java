@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.KafkaStreams;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.crawl.CrawlConfig;
@@ -131,13 +132,18 @@ final class StandaloneCommand implements Callable<Integer> {
                 kafka.topics().prefix(),
                 streams.registry().current().size(),
                 http.url(),
-                server.actionsEnabled() ? "enabled by " + HttpOptions.TOKEN_ENV : "off: set " + HttpOptions.TOKEN_ENV,
+                server.actionsEnabled()
+                        ? "enabled for " + http.analysts().describe()
+                        : "off: use --analysts FILE or set " + HttpOptions.TOKEN_ENV,
                 subscriptions.size(),
                 http.emailSubscriptions().size(),
                 crawler == null
                         ? "off (--no-crawl)"
                         : String.join(", ", crawler.sourceNames())
-                                + (config == null ? " (default configuration)" : " (" + config + ")"),
+                                + (config == null ? " (default configuration)" : " (" + config + ")")
+                                + crawler.limitations().stream()
+                                        .map(l -> System.lineSeparator() + "  Note:      " + l)
+                                        .collect(Collectors.joining()),
                 bootstrap,
                 bootstrap,
                 options.dataDir.toAbsolutePath());

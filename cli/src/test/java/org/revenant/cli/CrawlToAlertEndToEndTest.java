@@ -499,7 +499,23 @@ class CrawlToAlertEndToEndTest {
     }
 
     static List<JsonNode> alerts() throws Exception {
-        CliTest.Result tail = cli("alerts", "tail", "--from-beginning", "--format", "json", "--timeout", "2s");
+        return alertsIn(KAFKA, prefix);
+    }
+
+    /** Every alert event so far on the topics of {@code prefix}, as {@code alerts tail --format json} prints them. */
+    static List<JsonNode> alertsIn(KafkaBroker kafka, String prefix) throws Exception {
+        CliTest.Result tail = CliTest.run(
+                "alerts",
+                "tail",
+                "--from-beginning",
+                "--format",
+                "json",
+                "--timeout",
+                "2s",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic-prefix",
+                prefix);
         List<JsonNode> out = new ArrayList<>();
         for (String line : tail.out().strip().split("\n")) {
             if (!line.isBlank()) {
@@ -510,16 +526,20 @@ class CrawlToAlertEndToEndTest {
     }
 
     static JsonNode awaitEvent(String alertKey, String event) throws Exception {
+        return awaitEventIn(KAFKA, prefix, alertKey, event);
+    }
+
+    static JsonNode awaitEventIn(KafkaBroker kafka, String prefix, String alertKey, String event) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            for (JsonNode a : alerts()) {
+            for (JsonNode a : alertsIn(kafka, prefix)) {
                 if (a.get("alertKey").asText().equals(alertKey)
                         && a.get("event").asText().equals(event)) {
                     return a;
                 }
             }
         }
-        throw new AssertionError("no " + event + " for " + alertKey + " within 60 s: " + alerts());
+        throw new AssertionError("no " + event + " for " + alertKey + " within 60 s: " + alertsIn(kafka, prefix));
     }
 
     static CliTest.Result cli(String... args) {

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,7 @@ final class PlatformServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final Map<String, Function<Seen, Reply>> routes = new ConcurrentHashMap<>();
+    private final Map<String, Function<Seen, Reply>> prefixes = new ConcurrentHashMap<>();
     final List<Seen> seen = new CopyOnWriteArrayList<>();
 
     PlatformServer() {
@@ -60,6 +62,11 @@ final class PlatformServer implements AutoCloseable {
 
     void on(String pathAndQuery, Function<Seen, Reply> reply) {
         routes.put(pathAndQuery, reply);
+    }
+
+    /** Answers every path starting with {@code prefix} that has no route of its own (the longest prefix wins). */
+    void onPrefix(String prefix, Function<Seen, Reply> reply) {
+        prefixes.put(prefix, reply);
     }
 
     /** A JSON body with an ETag; a request carrying that ETag gets 304. */
@@ -107,6 +114,13 @@ final class PlatformServer implements AutoCloseable {
                     System.currentTimeMillis());
             seen.add(req);
             Function<Seen, Reply> route = routes.get(path);
+            if (route == null) {
+                route = prefixes.entrySet().stream()
+                        .filter(e -> path.startsWith(e.getKey()))
+                        .max(Map.Entry.comparingByKey(Comparator.comparingInt(String::length)))
+                        .map(Map.Entry::getValue)
+                        .orElse(null);
+            }
             Reply r = route != null
                     ? route.apply(req)
                     : Reply.json(

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -121,6 +122,21 @@ public final class CrawlService implements AutoCloseable {
                 name -> config.source(name).interval(),
                 "crawler-" + instance);
         executor.observeHealth(sourceHealth, this::tell);
+        for (Source source : sources.values()) {
+            source.limitation().ifPresent(limit -> {
+                LOG.info(limit); // a limit of the configuration, not a fault: banner and /health notices say it
+                components.notice("source " + source.name(), limit);
+            });
+        }
+    }
+
+    /** What the sources cannot do as configured (e.g. GitHub without a token), one line each. */
+    public List<String> limitations() {
+        return sources.values().stream()
+                .map(Source::limitation)
+                .flatMap(Optional::stream)
+                .sorted()
+                .toList();
     }
 
     /** What earlier crawler processes last said of each source, so a restart tells only what changes. */

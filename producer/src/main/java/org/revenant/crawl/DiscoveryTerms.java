@@ -14,9 +14,20 @@ import org.revenant.avro.SignatureKind;
 
 /**
  * What the registry says to look for: dataset names and aliases, distinctive file names and
- * infohashes. Rebuilt from the registry whenever it changes; {@link #fingerprint()} tells when.
+ * infohashes, and what a Git LFS pointer to one of its files would say (the exact sizes of its
+ * large files, its SHA-256 hashes). Rebuilt from the registry whenever it changes;
+ * {@link #fingerprint()} tells when.
  */
-public record DiscoveryTerms(Set<String> names, Set<String> fileNames, Set<String> btihs) {
+public record DiscoveryTerms(
+        Set<String> names, Set<String> fileNames, Set<String> btihs, Set<Long> sizes, Set<String> sha256s) {
+
+    /**
+     * Sizes below this are too common to search for: a pointer's {@code size} line matches whatever
+     * file happens to have it (10 MB).
+     */
+    public static final long MIN_SEARCHED_SIZE = 10_000_000L;
+
+    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
     private static final Pattern FOLD = Pattern.compile("[\\s._-]+");
     private static final Pattern HEX40 = Pattern.compile("[0-9a-f]{40}");
@@ -27,6 +38,13 @@ public record DiscoveryTerms(Set<String> names, Set<String> fileNames, Set<Strin
         names = Set.copyOf(names);
         fileNames = Set.copyOf(fileNames);
         btihs = Set.copyOf(btihs);
+        sizes = Set.copyOf(sizes);
+        sha256s = Set.copyOf(sha256s);
+    }
+
+    /** Names, file names and infohashes only. */
+    public DiscoveryTerms(Set<String> names, Set<String> fileNames, Set<String> btihs) {
+        this(names, fileNames, btihs, Set.of(), Set.of());
     }
 
     public static DiscoveryTerms empty() {
@@ -37,6 +55,8 @@ public record DiscoveryTerms(Set<String> names, Set<String> fileNames, Set<Strin
         Set<String> names = new LinkedHashSet<>();
         Set<String> files = new LinkedHashSet<>();
         Set<String> btihs = new LinkedHashSet<>();
+        Set<Long> sizes = new LinkedHashSet<>();
+        Set<String> sha256s = new LinkedHashSet<>();
         Set<String> seen = new LinkedHashSet<>();
         for (RetractedDataset d : registry) {
             for (String name : concat(d.getName(), d.getAliases())) {
@@ -45,6 +65,16 @@ public record DiscoveryTerms(Set<String> names, Set<String> fileNames, Set<Strin
                 }
             }
             for (Signature s : d.getSignatures()) {
+                if ((s.getKind() == SignatureKind.FILE_SIZE || s.getKind() == SignatureKind.FILE_NAME_SIZE)
+                        && s.getSize() != null
+                        && s.getSize() >= MIN_SEARCHED_SIZE) {
+                    sizes.add(s.getSize());
+                }
+                if (s.getKind() == SignatureKind.REFERENCE_MANIFEST) {
+                    s.getFiles().stream()
+                            .filter(f -> f.getSize() >= MIN_SEARCHED_SIZE)
+                            .forEach(f -> sizes.add(f.getSize()));
+                }
                 String value = s.getValue() == null ? null : s.getValue().strip();
                 if (value == null || value.isEmpty()) {
                     continue;
@@ -54,10 +84,13 @@ public record DiscoveryTerms(Set<String> names, Set<String> fileNames, Set<Strin
                 } else if (s.getKind() == SignatureKind.BTIH
                         && HEX40.matcher(value.toLowerCase(Locale.ROOT)).matches()) {
                     btihs.add(value.toLowerCase(Locale.ROOT));
+                } else if (s.getKind() == SignatureKind.SHA256
+                        && HEX64.matcher(value.toLowerCase(Locale.ROOT)).matches()) {
+                    sha256s.add(value.toLowerCase(Locale.ROOT));
                 }
             }
         }
-        return new DiscoveryTerms(names, files, btihs);
+        return new DiscoveryTerms(names, files, btihs, sizes, sha256s);
     }
 
     /** Sorted, so the same registry always gives the same queries in the same order. */
@@ -71,6 +104,14 @@ public record DiscoveryTerms(Set<String> names, Set<String> fileNames, Set<Strin
 
     public List<String> sortedBtihs() {
         return btihs.stream().sorted().toList();
+    }
+
+    public List<Long> sortedSizes() {
+        return sizes.stream().sorted().toList();
+    }
+
+    public List<String> sortedSha256s() {
+        return sha256s.stream().sorted().toList();
     }
 
     /** True when a title names one of the datasets on token boundaries ("MS-Celeb-1M (aligned)" does, "pms celebration" does not). */
@@ -89,7 +130,9 @@ public record DiscoveryTerms(Set<String> names, Set<String> fileNames, Set<Strin
 
     /** Changes whenever the terms do. */
     public String fingerprint() {
-        return Integer.toHexString((sortedNames() + "|" + sortedFileNames() + "|" + sortedBtihs()).hashCode());
+        return Integer.toHexString((sortedNames() + "|" + sortedFileNames() + "|" + sortedBtihs() + "|" + sortedSizes()
+                        + "|" + sortedSha256s())
+                .hashCode());
     }
 
     static String fold(String s) {

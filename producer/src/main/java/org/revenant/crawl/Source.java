@@ -1,6 +1,7 @@
 package org.revenant.crawl;
 
 import java.util.List;
+import java.util.Optional;
 import org.revenant.avro.CrawlCheckpoint;
 
 /**
@@ -28,4 +29,13 @@ public interface Source {
      * @param previous the mirror's checkpoint (ETag, last tree sha), or null on the first crawl
      */
     CrawlOutcome crawl(String locator, CrawlCheckpoint previous) throws CrawlException;
+
+    /**
+     * What this source cannot do as configured, said once at start (log, banner, {@code /health}
+     * notices): e.g. GitHub without a token searches repositories by name only. Empty when nothing
+     * is missing.
+     */
+    default Optional<String> limitation() {
+        return Optional.empty();
+    }
 }

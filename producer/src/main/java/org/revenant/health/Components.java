@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Components {
 
     private final Map<String, Component> byName = new ConcurrentHashMap<>();
+    private final Map<String, String> notices = new ConcurrentHashMap<>();
     private final Clock clock;
 
     public Components() {
@@ -22,6 +24,19 @@ public final class Components {
 
     public Components(Clock clock) {
         this.clock = clock;
+    }
+
+    /**
+     * Something an operator should know that is not a failure (a source that can only do part of its
+     * work as configured), shown by {@code /health} and the dashboard without changing the state.
+     */
+    public void notice(String key, String text) {
+        notices.put(key, text);
+    }
+
+    /** The notices, sorted by key. */
+    public List<String> notices() {
+        return new TreeMap<>(notices).values().stream().toList();
     }
 
     /** The component of this name, registered on first use (state STARTING). */

@@ -49,6 +49,12 @@ class ScheduleAndTermsTest {
         assertTrue(terms.titleMentions("MS-Celeb-1M (aligned faces)"));
         assertTrue(terms.titleMentions("ms celeb 1m"));
         assertFalse(terms.titleMentions("Celebrations of 2019"));
+        // What a Git LFS pointer to one of its files would say: exact sizes, from FILE_SIZE signatures
+        // and reference manifests, only the large ones (a 28 KB sample image's size is anybody's).
+        assertTrue(terms.sizes().contains(91_124_295_076L), terms.sizes().toString());
+        assertTrue(terms.sizes().contains(155_266_310_084L));
+        assertTrue(terms.sizes().stream().allMatch(size -> size >= DiscoveryTerms.MIN_SEARCHED_SIZE));
+        assertFalse(terms.sizes().contains(28_808L), "samples_0.jpg of the reference manifest");
         assertEquals(
                 terms.fingerprint(),
                 DiscoveryTerms.from(RegistryLoader.load(Path.of("..", "registry")))

@@ -183,6 +183,15 @@ public final class Analysts {
         return counts;
     }
 
+    /** "2 analysts and 1 reader", for the start lines. */
+    public String describe() {
+        Map<Role, Integer> counts = countByRole();
+        int analysts = counts.get(Role.ANALYST);
+        int readers = counts.get(Role.READER);
+        return analysts + (analysts == 1 ? " analyst" : " analysts") + " and " + readers
+                + (readers == 1 ? " reader" : " readers");
+    }
+
     /** Who an {@code Authorization: Bearer <token>} header belongs to, and what they may do. */
     public Check check(String authorization) {
         if (entries.isEmpty()) {

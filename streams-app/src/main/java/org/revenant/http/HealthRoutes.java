@@ -81,6 +81,8 @@ final class HealthRoutes {
         node.put("registryDatasets", registry.current().size());
         node.put("liveFeedClients", feed.clients());
         node.put("actionsEnabled", analysts.configured());
+        ArrayNode notices = node.putArray("notices"); // not failures: what a part cannot do as configured
+        components.notices().forEach(notices::add);
         json(ctx, ready(overall) ? 200 : 503, node);
     }
 

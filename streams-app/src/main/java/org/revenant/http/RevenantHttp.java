@@ -139,7 +139,7 @@ public final class RevenantHttp implements AutoCloseable {
                 settings.host(),
                 http.port(),
                 http.analysts.configured()
-                        ? "enabled for " + http.analysts.countByRole()
+                        ? "enabled for " + http.analysts.describe()
                         : "disabled: no --analysts file and no REVENANT_ADMIN_TOKEN");
         return http;
     }

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.revenant.avro.CrawlCheckpoint;
@@ -119,8 +120,36 @@ public final class GitHubSource implements Source {
             for (String btih : terms.sortedBtihs()) {
                 out.add("code:" + btih);
             }
+            // Git LFS pointers (decision 028): a renamed copy's pointer still says the file's exact size
+            // and SHA-256. Words and numbers only, so the query means the same whether or not the
+            // search keeps punctuation and quotes.
+            for (long size : terms.sortedSizes()) {
+                out.add("code:" + lfsSizeQuery(size));
+            }
+            for (String sha256 : terms.sortedSha256s()) {
+                out.add("code:" + lfsOidQuery(sha256));
+            }
         }
         return out;
+    }
+
+    /** Code search for Git LFS pointer files that give this exact size ({@code size <bytes>}). */
+    static String lfsSizeQuery(long size) {
+        return "size " + size + " oid sha256";
+    }
+
+    /** Code search for Git LFS pointer files of this content ({@code oid sha256:<hex>}). */
+    static String lfsOidQuery(String sha256) {
+        return "oid sha256 " + sha256;
+    }
+
+    @Override
+    public Optional<String> limitation() {
+        if (!config.discover() || config.token() != null) {
+            return Optional.empty();
+        }
+        return Optional.of("github: GITHUB_TOKEN is not set, so code search is off: copies are found by repository"
+                + " name only, not by file names, infohashes or Git LFS pointers (sizes, SHA-256)");
     }
 
     @Override

@@ -227,6 +227,19 @@ class GitHubSourceTest {
                 List.of("FaceHoarder/celeb-faces", "ml-lab/arcface-train", "someone/msceleb.github.io"),
                 anonymous.discover("repos:\"MS-Celeb-1M\"", terms, null).locators());
         assertEquals(3, source(Secret.ofNullable("t")).queries(terms).size());
+        assertTrue(anonymous.limitation().orElseThrow().contains("GITHUB_TOKEN is not set"));
+        assertTrue(source(Secret.ofNullable("t")).limitation().isEmpty());
+    }
+
+    @Test
+    void withATokenGitLfsPointersAreSearchedByTheSizeAndHashTheyWouldSay() {
+        String sha256 = "4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393";
+        DiscoveryTerms terms =
+                new DiscoveryTerms(Set.of("MS-Celeb-1M"), Set.of(), Set.of(), Set.of(91_124_295_076L), Set.of(sha256));
+        assertEquals(
+                List.of("repos:\"MS-Celeb-1M\"", "code:size 91124295076 oid sha256", "code:oid sha256 " + sha256),
+                source(Secret.ofNullable("t")).queries(terms));
+        assertEquals(List.of("repos:\"MS-Celeb-1M\""), source(null).queries(terms), "code search needs the token");
     }
 
     @Test

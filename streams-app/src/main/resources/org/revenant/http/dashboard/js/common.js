@@ -120,7 +120,8 @@ const Revenant = (() => {
       health = {status: 'UNREACHABLE', components: [{name: 'revenant', state: 'UNREACHABLE', reason: 'no answer from /health'}]};
     }
     let banner = document.getElementById('health-banner');
-    if (!health || health.status === 'UP') {
+    const notices = (health && health.notices) || [];
+    if (!health || (health.status === 'UP' && notices.length === 0)) {
       if (banner) banner.remove();
       return;
     }
@@ -130,12 +131,21 @@ const Revenant = (() => {
       const header = document.querySelector('header.top');
       if (header) header.after(banner); else document.body.prepend(banner);
     }
-    const list = el('ul');
-    for (const c of (health.components || [])) {
-      if (c.state === 'UP') continue;
-      list.append(el('li', {}, el('strong', {}, String(c.name)), ' ' + String(c.state) + (c.reason ? ': ' + String(c.reason) : '')));
+    clear(banner);
+    if (health.status !== 'UP') {
+      const list = el('ul');
+      for (const c of (health.components || [])) {
+        if (c.state === 'UP') continue;
+        list.append(el('li', {}, el('strong', {}, String(c.name)), ' ' + String(c.state) + (c.reason ? ': ' + String(c.reason) : '')));
+      }
+      banner.append(el('p', {}, 'Revenant is ' + String(health.status) + '.'), list);
     }
-    clear(banner).append(el('p', {}, 'Revenant is ' + String(health.status) + '.'), list);
+    if (notices.length > 0) {
+      // Not failures: what a part cannot do as configured (e.g. code search without a token).
+      const list = el('ul', {className: 'notices'});
+      for (const n of notices) list.append(el('li', {}, 'Note: ' + String(n)));
+      banner.append(list);
+    }
     banner.className = 'health-banner ' + String(health.status).toLowerCase();
   }
 
