@@ -188,6 +188,17 @@ public final class CrawlExecutor implements AutoCloseable {
                     .setLastCrawledAt(now)
                     .setLastStatus("OK: " + d.locators().size() + " found")
                     .setFailures(0);
+            if (!d.state().isEmpty()) {
+                Map<String, String> kept = new HashMap<>(cp.getExtra());
+                d.state().forEach((k, v) -> {
+                    if (v == null) {
+                        kept.remove(k);
+                    } else {
+                        kept.put(k, v);
+                    }
+                });
+                cp.setExtra(kept);
+            }
             if (d.sweep().isEmpty()) {
                 checkpoints.put(cp.build());
                 return new QueryResult(Result.CRAWLED, d.locators(), null);

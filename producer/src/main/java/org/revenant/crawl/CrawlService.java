@@ -50,6 +50,9 @@ public final class CrawlService implements AutoCloseable {
     static final int FAILURES_BEFORE_DEGRADED = 5;
 
     private static final Duration MAX_RESTART_PAUSE = Duration.ofMinutes(1);
+    /** How long a crawler that just got the scheduler lease waits before its first round (decision 027). */
+    static final Duration LEASE_SETTLE = Duration.ofSeconds(2);
+
     private static final Logger LOG = LoggerFactory.getLogger(CrawlService.class);
 
     private final CrawlConfig config;
@@ -258,10 +261,18 @@ public final class CrawlService implements AutoCloseable {
         }
         try {
             boolean due = true;
+            boolean had = false;
             while (running) {
                 try {
                     // Joining takes a moment: a first round as soon as the lease is ours.
-                    if (lease.hold(due ? Duration.ZERO : tick) || (due && lease.hold(Duration.ofSeconds(10)))) {
+                    boolean holds =
+                            lease.hold(due ? Duration.ZERO : tick) || (due && lease.hold(Duration.ofSeconds(10)));
+                    if (holds && !had) {
+                        // Newly ours: the last holder's latest checkpoints come through before what is due is judged.
+                        holds = lease.hold(LEASE_SETTLE);
+                    }
+                    had = holds;
+                    if (holds) {
                         scheduler.runOnce();
                     }
                     due = false;

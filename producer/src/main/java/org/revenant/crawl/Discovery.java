@@ -1,7 +1,10 @@
 package org.revenant.crawl;
 
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -12,8 +15,11 @@ import java.util.regex.Pattern;
  * @param etag     the validator of the listing, when it had one (Academic Torrents' database.xml)
  * @param sweep    the rest of a whole catalogue, for a source that sweeps ({@link Sweep}): each entry
  *                 is examined once; empty for a search
+ * @param state    what the source keeps in the query's checkpoint for its next run (a sweep's place
+ *                 in a listing too long for one run), merged into the checkpoint's {@code extra}; a
+ *                 null value removes the key
  */
-public record Discovery(List<String> locators, String etag, List<String> sweep) {
+public record Discovery(List<String> locators, String etag, List<String> sweep, Map<String, String> state) {
 
     /** Per query: search results are the platform's (or an impostor's) to pad. */
     public static final int MAX_LOCATORS = 1_000;
@@ -24,6 +30,7 @@ public record Discovery(List<String> locators, String etag, List<String> sweep) 
     public static final int MAX_SWEEP = 500_000;
 
     public Discovery {
+        state = Collections.unmodifiableMap(new HashMap<>(Objects.requireNonNull(state, "state")));
         locators = List.copyOf(Objects.requireNonNull(locators, "locators"));
         sweep = List.copyOf(Objects.requireNonNull(sweep, "sweep"));
         if (sweep.size() > MAX_SWEEP) {
@@ -34,6 +41,11 @@ public record Discovery(List<String> locators, String etag, List<String> sweep) 
     /** A search's result: nothing to sweep. */
     public Discovery(List<String> locators, String etag) {
         this(locators, etag, List.of());
+    }
+
+    /** A catalogue's listing, with no state of its own to keep. */
+    public Discovery(List<String> locators, String etag, List<String> sweep) {
+        this(locators, etag, sweep, Map.of());
     }
 
     /**

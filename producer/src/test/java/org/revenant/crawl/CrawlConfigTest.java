@@ -87,7 +87,7 @@ class CrawlConfigTest {
         assertTrue(
                 e.getMessage()
                         .contains(
-                                "line 3: unknown key 'sources.hf.intervall' (known: apiUrl, datasets, discover, enabled, interval)"),
+                                "line 3: unknown key 'sources.hf.intervall' (known: apiUrl, datasets, discover, enabled, interval, sweep, sweepPerRun, sweepRate)"),
                 e.getMessage());
     }
 

@@ -3,10 +3,14 @@ package org.revenant.source.hf;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -27,6 +31,7 @@ import org.revenant.crawl.Snapshot;
 import org.revenant.crawl.Source;
 import org.revenant.crawl.SourceConfig;
 import org.revenant.crawl.SourceDescriptor;
+import org.revenant.crawl.Sweep;
 import org.revenant.crawl.TextLinks;
 import org.revenant.crawl.Urls;
 import org.slf4j.Logger;
@@ -41,17 +46,37 @@ public final class HuggingFaceSource implements Source {
 
     /** The platform: its configuration, defaults and factory (docs/decisions/015). */
     public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api(
-            "hf",
-            HuggingFaceSource.PLATFORM,
-            "apiUrl",
-            "https://huggingface.co",
-            "REVENANT_HF_API_URL",
-            "HF_TOKEN",
-            "datasets",
-            "([A-Za-z0-9][A-Za-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*",
-            "owner/name",
-            Duration.ofHours(6),
-            HuggingFaceSource::new);
+                    "hf",
+                    HuggingFaceSource.PLATFORM,
+                    "apiUrl",
+                    "https://huggingface.co",
+                    "REVENANT_HF_API_URL",
+                    "HF_TOKEN",
+                    "datasets",
+                    "([A-Za-z0-9][A-Za-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*",
+                    "owner/name",
+                    Duration.ofHours(6),
+                    HuggingFaceSource::new)
+            // Datasets by last modification, the candidates' trees fetched once each, one a second,
+            // 100 per crawl --once (decision 029).
+            .sweeping(new Sweep(true, 1, 100));
+
+    /** The discovery query of the sweep (decision 029). */
+    static final String SWEEP_QUERY = "sweep:lastModified";
+    /** Listing pages (100 datasets each) one run of the sweep reads, new changes and backlog together. */
+    static final int SWEEP_PAGES_PER_RUN = 20;
+    /** Checkpoint keys: the newest change seen so far, and where the first pass goes on. */
+    static final String NEWEST = "hf.sweep.newest";
+
+    static final String BACKLOG = "hf.sweep.backlog";
+    static final String LISTED = "hf.sweep.listed";
+    private static final int MAX_SIBLINGS_CHECKED = 10_000;
+    /**
+     * Files whose names say "a dump of data": archives, record and index files, TSV tables, arrays;
+     * not Parquet or CSV, which the Hub itself makes of most datasets (decision 029).
+     */
+    private static final Pattern DATA_FILE = Pattern.compile(
+            "(?i).*\\.(tsv|rec|idx|lst|bin|npy|npz|mat|h5|hdf5|zip|7z|rar|tar|tgz|gz|bz2|xz|zst|lmdb|mdb)$");
 
     public static final String NAME = "hf";
     public static final String PLATFORM = "hf";
@@ -70,6 +95,7 @@ public final class HuggingFaceSource implements Source {
 
     private final int maxTreePages;
     private final int maxEntries;
+    private final int sweepPagesPerRun;
 
     public HuggingFaceSource(SourceConfig config, HttpFetcher http) {
         this(config, http, MAX_TREE_PAGES, MAX_ENTRIES);
@@ -77,11 +103,16 @@ public final class HuggingFaceSource implements Source {
 
     /** Smaller caps let tests reach them with a handful of requests. */
     HuggingFaceSource(SourceConfig config, HttpFetcher http, int maxTreePages, int maxEntries) {
+        this(config, http, maxTreePages, maxEntries, SWEEP_PAGES_PER_RUN);
+    }
+
+    HuggingFaceSource(SourceConfig config, HttpFetcher http, int maxTreePages, int maxEntries, int sweepPagesPerRun) {
         this.config = config;
         this.http = http;
         this.api = config.url();
         this.maxTreePages = maxTreePages;
         this.maxEntries = maxEntries;
+        this.sweepPagesPerRun = sweepPagesPerRun;
     }
 
     @Override
@@ -91,11 +122,21 @@ public final class HuggingFaceSource implements Source {
 
     @Override
     public List<String> queries(DiscoveryTerms terms) {
-        return config.discover() ? terms.sortedNames() : List.of();
+        if (!config.discover()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(terms.sortedNames());
+        if (config.sweep().enabled()) {
+            out.add(SWEEP_QUERY);
+        }
+        return out;
     }
 
     @Override
     public Discovery discover(String query, DiscoveryTerms terms, CrawlCheckpoint previous) throws CrawlException {
+        if (query.equals(SWEEP_QUERY)) {
+            return sweep(terms, previous);
+        }
         URI next = Urls.of(api, "/api/datasets?search=" + Urls.param(query) + "&limit=100");
         Set<String> found = new LinkedHashSet<>();
         for (int page = 0; page < MAX_SEARCH_PAGES && next != null; page++) {
@@ -110,6 +151,130 @@ public final class HuggingFaceSource implements Source {
             next = link == null ? null : Urls.sameOrigin(api, link);
         }
         return new Discovery(List.copyOf(found), null);
+    }
+
+    /**
+     * One run of the sweep (decision 029): the Hub's datasets newest change first, read from the top
+     * down to the newest change an earlier run saw, then the first pass's backlog from where it
+     * stopped, at most {@value #SWEEP_PAGES_PER_RUN} pages in all. A dataset whose file names look
+     * like data (a registry file name, or an archive, record, table or array file) is a candidate:
+     * in the first pass its tree is fetched once, as a sweep entry; one that changed since an
+     * earlier run is crawled at once, as a search result would be (a dataset, unlike a torrent, can
+     * gain files). Either way it is matched by sizes and hashes like any mirror.
+     */
+    private Discovery sweep(DiscoveryTerms terms, CrawlCheckpoint previous) throws CrawlException {
+        Map<String, String> kept = previous == null ? Map.of() : previous.getExtra();
+        Instant newestBefore = instant(kept.get(NEWEST));
+        String backlog = kept.get(BACKLOG);
+        boolean firstPass = newestBefore == null;
+        Set<String> names = new LinkedHashSet<>();
+        terms.fileNames().forEach(n -> names.add(n.toLowerCase(Locale.ROOT)));
+        Set<String> candidates = new LinkedHashSet<>();
+        Set<String> changed = new LinkedHashSet<>(); // changed since an earlier run: crawled now, swept or not
+        Instant newest = newestBefore;
+        long listed = parseLong(kept.get(LISTED));
+        int pages = 0;
+        URI next = Urls.of(api, "/api/datasets?sort=lastModified&direction=-1&limit=100&full=true");
+        boolean caughtUp = false;
+        // New changes since the last run, newest first.
+        while (next != null && pages < sweepPagesPerRun && !caughtUp) {
+            HttpResult r = get(next, null);
+            pages++;
+            if (r.status() != 200) {
+                throw new CrawlException("dataset listing: HTTP " + r.status() + " " + errorMessage(r));
+            }
+            for (JsonNode item : Json.expect(Json.parse(r), true, r)) {
+                Instant modified = instant(Json.text(item, "lastModified"));
+                if (!firstPass && modified != null && !modified.isAfter(newestBefore)) {
+                    caughtUp = true;
+                    break;
+                }
+                if (modified != null && (newest == null || modified.isAfter(newest))) {
+                    newest = modified;
+                }
+                listed++;
+                consider(item, names, firstPass ? candidates : changed);
+            }
+            String link = Json.nextLink(r);
+            next = link == null ? null : Urls.sameOrigin(api, link);
+        }
+        if (firstPass) {
+            backlog = next == null ? null : next.toString(); // the rest of the first pass, for later runs
+        }
+        // The first pass's backlog, where the last run left it.
+        URI more = backlog == null || firstPass ? null : Urls.sameOrigin(api, backlog);
+        while (more != null && pages < sweepPagesPerRun) {
+            HttpResult r = get(more, null);
+            pages++;
+            if (r.status() != 200) {
+                throw new CrawlException("dataset listing (first pass): HTTP " + r.status() + " " + errorMessage(r));
+            }
+            for (JsonNode item : Json.expect(Json.parse(r), true, r)) {
+                listed++;
+                consider(item, names, candidates);
+            }
+            String link = Json.nextLink(r);
+            more = link == null ? null : Urls.sameOrigin(api, link);
+            backlog = more == null ? null : more.toString();
+        }
+        Map<String, String> state = new HashMap<>();
+        state.put(NEWEST, newest == null ? null : newest.toString());
+        state.put(BACKLOG, backlog);
+        state.put(LISTED, Long.toString(listed));
+        LOG.info(
+                "hf sweep: {} page(s) read, {} changed candidate(s), {} to sweep; {} dataset(s) listed so far{}",
+                pages,
+                changed.size(),
+                candidates.size(),
+                listed,
+                backlog == null ? ", first pass complete" : ", first pass goes on");
+        List<String> now = changed.stream().limit(Discovery.MAX_LOCATORS).toList();
+        return new Discovery(now, null, List.copyOf(candidates), state);
+    }
+
+    /** A dataset is a candidate when one of its first file names is the registry's or looks like data. */
+    private static void consider(JsonNode item, Set<String> registryNames, Set<String> candidates) {
+        String id = Json.text(item, "id");
+        if (id == null || !DATASET.matcher(id).matches() || id.length() > Discovery.MAX_LOCATOR_CHARS) {
+            return;
+        }
+        int checked = 0;
+        for (JsonNode sibling : item.path("siblings")) {
+            if (++checked > MAX_SIBLINGS_CHECKED) {
+                break;
+            }
+            String path = Json.text(sibling, "rfilename");
+            if (path == null) {
+                continue;
+            }
+            String base = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+            if (base.length() > 255) {
+                continue; // longer than any file system allows: not a file anyone downloads
+            }
+            if (registryNames.contains(base) || DATA_FILE.matcher(base).matches()) {
+                candidates.add(id);
+                return;
+            }
+        }
+    }
+
+    private static Instant instant(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static long parseLong(String text) {
+        try {
+            return text == null ? 0 : Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     @Override

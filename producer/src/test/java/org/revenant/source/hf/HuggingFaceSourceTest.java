@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -18,11 +21,13 @@ import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.MirrorStatus;
 import org.revenant.crawl.CrawlException;
 import org.revenant.crawl.CrawlOutcome;
+import org.revenant.crawl.Discovery;
 import org.revenant.crawl.DiscoveryTerms;
 import org.revenant.crawl.FetchSettings;
 import org.revenant.crawl.FixtureServer;
 import org.revenant.crawl.HttpFetcher;
 import org.revenant.crawl.SourceConfig;
+import org.revenant.crawl.Sweep;
 
 @Timeout(30)
 class HuggingFaceSourceTest {
@@ -105,6 +110,97 @@ class HuggingFaceSourceTest {
         CrawlOutcome gated = source().crawl("lab/faces-gated", null);
         assertEquals(MirrorStatus.GATED, gated.snapshot().mirror().getStatus());
         assertTrue(gated.snapshot().entries().isEmpty());
+    }
+
+    static final String LISTING = "/api/datasets?sort=lastModified&direction=-1&limit=100&full=true";
+
+    private static String dataset(String id, String lastModified, String... files) {
+        StringBuilder siblings = new StringBuilder();
+        for (String f : files) {
+            siblings.append(siblings.length() == 0 ? "" : ",")
+                    .append("{\"rfilename\":\"")
+                    .append(f)
+                    .append("\"}");
+        }
+        return "{\"id\":\"" + id + "\",\"lastModified\":\"" + lastModified + "\",\"siblings\":[" + siblings + "]}";
+    }
+
+    private void page(String route, String next, String... items) {
+        server.on(route, req -> {
+            FixtureServer.Response r = FixtureServer.json(200, "[" + String.join(",", items) + "]");
+            return next == null ? r : r.withHeader("Link", "<" + server.base() + next + ">; rel=\"next\"");
+        });
+    }
+
+    @Test
+    void theSweepWalksNewestChangesFirstKeepsItsPlaceInTheFirstPassAndCrawlsWhatChangedSince() throws Exception {
+        SourceConfig config = new SourceConfig(
+                "hf", true, Duration.ofHours(6), server.uri(""), true, List.of(), null, new Sweep(true, 1, 100));
+        HuggingFaceSource hub = new HuggingFaceSource(
+                config,
+                new HttpFetcher(
+                        new FetchSettings(
+                                Duration.ofSeconds(2),
+                                Duration.ofSeconds(5),
+                                1024 * 1024,
+                                3,
+                                Duration.ofMillis(1),
+                                Duration.ofMinutes(10),
+                                2,
+                                "test"),
+                        waits::add,
+                        Clock.systemUTC()),
+                HuggingFaceSource.MAX_TREE_PAGES,
+                HuggingFaceSource.MAX_ENTRIES,
+                2);
+        DiscoveryTerms terms = new DiscoveryTerms(Set.of("MS1M"), Set.of("train.rec"), Set.of());
+        assertEquals(List.of("MS1M", "sweep:lastModified"), hub.queries(terms));
+        String p2 = LISTING + "&cursor=p2";
+        String p3 = LISTING + "&cursor=p3";
+        page(
+                LISTING,
+                p2,
+                dataset("a/tables", "2026-12-01T10:00:00.000Z", "README.md", "data/x.tsv"),
+                dataset("b/text", "2026-11-30T10:00:00.000Z", "data/train.parquet"));
+        page(p2, p3, dataset("c/faces", "2026-11-20T10:00:00.000Z", "faces/train.rec"));
+        page(
+                p3,
+                null,
+                dataset("d/pack", "2026-11-10T10:00:00.000Z", "Data/PACK.TAR"),
+                dataset("e/notes", "2026-11-01T10:00:00.000Z", "x".repeat(300) + ".tsv"));
+
+        Discovery first = hub.discover("sweep:lastModified", terms, null);
+        assertEquals(List.of(), first.locators());
+        assertEquals(List.of("a/tables", "c/faces"), first.sweep(), "by file names; two pages this run");
+        assertEquals("2026-12-01T10:00:00Z", first.state().get(HuggingFaceSource.NEWEST));
+        assertEquals(server.base() + p3, first.state().get(HuggingFaceSource.BACKLOG));
+
+        CrawlCheckpoint after = CrawlCheckpoint.newBuilder()
+                .setKey("hf/query/sweep:lastModified")
+                .setSource("hf")
+                .setExtra(first.state())
+                .build();
+        Discovery second = hub.discover("sweep:lastModified", terms, after);
+        assertEquals(List.of(), second.locators(), "nothing changed since");
+        assertEquals(List.of("d/pack"), second.sweep(), "the backlog: an archive; a 300-character name is no file");
+        assertEquals(null, second.state().get(HuggingFaceSource.BACKLOG), "the first pass is complete");
+
+        page(
+                LISTING,
+                p2,
+                dataset("c/faces", "2026-12-02T08:00:00.000Z", "faces/train.rec"),
+                dataset("a/tables", "2026-12-01T10:00:00.000Z", "README.md", "data/x.tsv"));
+        Map<String, String> kept = new HashMap<>(first.state());
+        kept.putAll(second.state());
+        kept.values().removeIf(Objects::isNull);
+        Discovery third = hub.discover(
+                "sweep:lastModified",
+                terms,
+                CrawlCheckpoint.newBuilder(after).setExtra(kept).build());
+        assertEquals(List.of("c/faces"), third.locators(), "changed since it was swept: crawled now");
+        assertEquals(List.of(), third.sweep());
+        assertEquals("2026-12-02T08:00:00Z", third.state().get(HuggingFaceSource.NEWEST));
+        assertEquals(1, server.count(p2), "the top was caught up with on its first page: page 2 read once, in run 1");
     }
 
     @Test
