@@ -24,13 +24,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
@@ -38,6 +34,7 @@ import org.revenant.avro.AlertEvent;
 import org.revenant.avro.SourceHealthEvent;
 import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.http.webhook.AlertChannel;
+import org.revenant.http.webhook.DeadLetters;
 import org.revenant.http.webhook.TargetGuard;
 import org.revenant.http.webhook.WebhookDispatcher;
 import org.revenant.http.webhook.WebhookDispatcher.Delivery;
@@ -79,8 +76,7 @@ public final class EmailDispatcher implements AlertChannel {
     }
 
     private final List<EmailSubscription> subscriptions;
-    private final Producer<byte[], byte[]> dlqProducer;
-    private final String dlqTopic;
+    private final DeadLetters dlq;
     private final RevenantMetrics metrics;
     private final TargetGuard.Resolver resolver;
     private final SSLSocketFactory tls;
@@ -108,8 +104,7 @@ public final class EmailDispatcher implements AlertChannel {
             SSLSocketFactory tls,
             Clock clock) {
         this.subscriptions = List.copyOf(subscriptions);
-        this.dlqProducer = Objects.requireNonNull(dlqProducer, "dlqProducer");
-        this.dlqTopic = Objects.requireNonNull(dlqTopic, "dlqTopic");
+        this.dlq = new DeadLetters(dlqProducer, dlqTopic, "email");
         this.metrics = metrics;
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.tls = tls;
@@ -404,8 +399,8 @@ public final class EmailDispatcher implements AlertChannel {
     public void undecodable(byte[] key, byte[] value, String reason, Source source) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("revenant.email.error", utf8("undecodable alert event: " + reason));
-        provenance(headers, source);
-        send(new ProducerRecord<>(dlqTopic, null, key, value, headers), "an undecodable record");
+        DeadLetters.provenance(headers, source);
+        dlq.write(key, value, headers, "an undecodable record");
     }
 
     @Override
@@ -420,32 +415,14 @@ public final class EmailDispatcher implements AlertChannel {
         headers.add("revenant.email.error", utf8(error == null ? "not attempted" : error));
         headers.add("revenant.email.attempts", utf8(Integer.toString(attempts)));
         headers.add("revenant.event.id", utf8(letter.eventId() == null ? "" : letter.eventId()));
-        provenance(headers, letter.source());
+        DeadLetters.provenance(headers, letter.source());
         byte[] body;
         try {
             body = utf8(letter.json().get());
         } catch (RuntimeException e) {
             body = new byte[0];
         }
-        send(
-                new ProducerRecord<>(dlqTopic, null, letter.key() == null ? null : utf8(letter.key()), body, headers),
-                "the failed e-mail to " + s.name());
-    }
-
-    private static void provenance(RecordHeaders headers, Source source) {
-        headers.add("topic", utf8(source.topic()));
-        headers.add("partition", utf8(Integer.toString(source.partition())));
-        headers.add("offset", utf8(Long.toString(source.offset())));
-    }
-
-    private void send(ProducerRecord<byte[], byte[]> record, String what) {
-        try {
-            dlqProducer.send(record).get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOG.error("email: cannot write {} to {}: {}", what, dlqTopic, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        dlq.write(letter.key(), body, headers, "the failed e-mail to " + s.name());
     }
 
     /**

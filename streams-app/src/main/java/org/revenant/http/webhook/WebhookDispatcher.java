@@ -13,13 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.SourceHealthEvent;
@@ -58,8 +54,7 @@ public final class WebhookDispatcher implements AlertChannel {
     public record Source(String topic, int partition, long offset) {}
 
     private final List<WebhookSubscription> subscriptions;
-    private final Producer<byte[], byte[]> dlqProducer;
-    private final String dlqTopic;
+    private final DeadLetters dlq;
     private final RevenantMetrics metrics;
     private final TargetGuard.Resolver resolver;
     private final SSLContext tls;
@@ -106,8 +101,7 @@ public final class WebhookDispatcher implements AlertChannel {
         this.tls = tls;
         this.eventSource = Objects.requireNonNull(eventSource, "eventSource");
         this.subscriptions = List.copyOf(subscriptions);
-        this.dlqProducer = Objects.requireNonNull(dlqProducer, "dlqProducer");
-        this.dlqTopic = Objects.requireNonNull(dlqTopic, "dlqTopic");
+        this.dlq = new DeadLetters(dlqProducer, dlqTopic, "webhooks");
         this.metrics = metrics;
         this.resolver = Objects.requireNonNull(resolver, "resolver");
     }
@@ -299,8 +293,8 @@ public final class WebhookDispatcher implements AlertChannel {
     public void undecodable(byte[] key, byte[] value, String reason, Source source) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("revenant.webhook.error", utf8("undecodable alert event: " + reason));
-        provenance(headers, source);
-        send(new ProducerRecord<>(dlqTopic, null, key, value, headers), "an undecodable record");
+        DeadLetters.provenance(headers, source);
+        dlq.write(key, value, headers, "an undecodable record");
     }
 
     @Override
@@ -322,26 +316,8 @@ public final class WebhookDispatcher implements AlertChannel {
         headers.add("revenant.webhook.error", utf8(error == null ? "not attempted" : error));
         headers.add("revenant.webhook.attempts", utf8(Integer.toString(attempts)));
         headers.add("revenant.event.id", utf8(eventId == null ? "" : eventId));
-        provenance(headers, source);
-        send(
-                new ProducerRecord<>(dlqTopic, null, alertKey == null ? null : utf8(alertKey), body, headers),
-                "the failed delivery to " + s.name());
-    }
-
-    private static void provenance(RecordHeaders headers, Source source) {
-        headers.add("topic", utf8(source.topic()));
-        headers.add("partition", utf8(Integer.toString(source.partition())));
-        headers.add("offset", utf8(Long.toString(source.offset())));
-    }
-
-    private void send(ProducerRecord<byte[], byte[]> record, String what) {
-        try {
-            dlqProducer.send(record).get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOG.error("webhooks: cannot write {} to {}: {}", what, dlqTopic, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        DeadLetters.provenance(headers, source);
+        dlq.write(alertKey, body, headers, "the failed delivery to " + s.name());
     }
 
     private void count(WebhookSubscription s, String outcome) {

@@ -41,6 +41,7 @@ import org.revenant.health.Component;
 import org.revenant.health.Components;
 import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.wire.AlertCloudEvent;
+import org.revenant.wire.Topic;
 import org.revenant.wire.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -374,12 +375,12 @@ public final class WebhookNotifier implements AutoCloseable {
                     new WebhookDispatcher.Source(record.topic(), record.partition(), record.offset());
             try {
                 if (record.topic().equals(topics.sourceHealth.name())) {
-                    SourceHealthEvent health = decodeSourceHealth(record, source);
+                    SourceHealthEvent health = decode(record, source, topics.sourceHealth);
                     if (health != null) {
                         report(channel.dispatch(health, source));
                     }
                 } else {
-                    AlertEvent event = decode(record, source);
+                    AlertEvent event = decode(record, source, topics.alerts);
                     if (event != null) {
                         report(channel.dispatch(event, source));
                     }
@@ -414,29 +415,14 @@ public final class WebhookNotifier implements AutoCloseable {
         }
     }
 
-    private SourceHealthEvent decodeSourceHealth(
-            ConsumerRecord<byte[], byte[]> record, WebhookDispatcher.Source source) {
+    /** The record's value, or null when it cannot be read (then it goes to the DLQ as it is). */
+    private <V> V decode(
+            ConsumerRecord<byte[], byte[]> record, WebhookDispatcher.Source source, Topic<String, V> topic) {
         try {
-            return topics.sourceHealth.deserializeValue(record.value());
+            return topic.deserializeValue(record.value());
         } catch (RuntimeException e) {
             LOG.warn(
-                    "{}: undecodable source health event at {}-{}@{}: {}",
-                    componentName,
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    e.getMessage());
-            channel.undecodable(record.key(), record.value(), String.valueOf(e.getMessage()), source);
-            return null;
-        }
-    }
-
-    private AlertEvent decode(ConsumerRecord<byte[], byte[]> record, WebhookDispatcher.Source source) {
-        try {
-            return topics.alerts.deserializeValue(record.value());
-        } catch (RuntimeException e) {
-            LOG.warn(
-                    "{}: undecodable alert at {}-{}@{}: {}",
+                    "{}: undecodable record at {}-{}@{}: {}",
                     componentName,
                     record.topic(),
                     record.partition(),
