@@ -19,7 +19,18 @@ import org.revenant.avro.SignatureKind;
  * {@link #fingerprint()} tells when.
  */
 public record DiscoveryTerms(
-        Set<String> names, Set<String> fileNames, Set<String> btihs, Set<Long> sizes, Set<String> sha256s) {
+        Set<String> names,
+        Set<String> fileNames,
+        Set<String> btihs,
+        Set<Long> sizes,
+        Set<String> sha256s,
+        Set<String> md5s,
+        Set<Long> totals) {
+
+    /** A known copy's total size below this is too common to search an archive's item sizes for (1 GB). */
+    public static final long MIN_SEARCHED_TOTAL = 1_000_000_000L;
+
+    private static final Pattern HEX32 = Pattern.compile("[0-9a-f]{32}");
 
     /**
      * Sizes below this are too common to search for: a pointer's {@code size} line matches whatever
@@ -40,11 +51,19 @@ public record DiscoveryTerms(
         btihs = Set.copyOf(btihs);
         sizes = Set.copyOf(sizes);
         sha256s = Set.copyOf(sha256s);
+        md5s = Set.copyOf(md5s);
+        totals = Set.copyOf(totals);
+    }
+
+    /** Without MD5s and total sizes. */
+    public DiscoveryTerms(
+            Set<String> names, Set<String> fileNames, Set<String> btihs, Set<Long> sizes, Set<String> sha256s) {
+        this(names, fileNames, btihs, sizes, sha256s, Set.of(), Set.of());
     }
 
     /** Names, file names and infohashes only. */
     public DiscoveryTerms(Set<String> names, Set<String> fileNames, Set<String> btihs) {
-        this(names, fileNames, btihs, Set.of(), Set.of());
+        this(names, fileNames, btihs, Set.of(), Set.of(), Set.of(), Set.of());
     }
 
     public static DiscoveryTerms empty() {
@@ -57,6 +76,8 @@ public record DiscoveryTerms(
         Set<String> btihs = new LinkedHashSet<>();
         Set<Long> sizes = new LinkedHashSet<>();
         Set<String> sha256s = new LinkedHashSet<>();
+        Set<String> md5s = new LinkedHashSet<>();
+        Set<Long> totals = new LinkedHashSet<>();
         Set<String> seen = new LinkedHashSet<>();
         for (RetractedDataset d : registry) {
             for (String name : concat(d.getName(), d.getAliases())) {
@@ -74,6 +95,12 @@ public record DiscoveryTerms(
                     s.getFiles().stream()
                             .filter(f -> f.getSize() >= MIN_SEARCHED_SIZE)
                             .forEach(f -> sizes.add(f.getSize()));
+                    long total = s.getFiles().stream()
+                            .mapToLong(f -> Math.max(0, f.getSize()))
+                            .sum();
+                    if (total >= MIN_SEARCHED_TOTAL) {
+                        totals.add(total);
+                    }
                 }
                 String value = s.getValue() == null ? null : s.getValue().strip();
                 if (value == null || value.isEmpty()) {
@@ -87,10 +114,13 @@ public record DiscoveryTerms(
                 } else if (s.getKind() == SignatureKind.SHA256
                         && HEX64.matcher(value.toLowerCase(Locale.ROOT)).matches()) {
                     sha256s.add(value.toLowerCase(Locale.ROOT));
+                } else if (s.getKind() == SignatureKind.MD5
+                        && HEX32.matcher(value.toLowerCase(Locale.ROOT)).matches()) {
+                    md5s.add(value.toLowerCase(Locale.ROOT));
                 }
             }
         }
-        return new DiscoveryTerms(names, files, btihs, sizes, sha256s);
+        return new DiscoveryTerms(names, files, btihs, sizes, sha256s, md5s, totals);
     }
 
     /** Sorted, so the same registry always gives the same queries in the same order. */
@@ -114,6 +144,14 @@ public record DiscoveryTerms(
         return sha256s.stream().sorted().toList();
     }
 
+    public List<String> sortedMd5s() {
+        return md5s.stream().sorted().toList();
+    }
+
+    public List<Long> sortedTotals() {
+        return totals.stream().sorted().toList();
+    }
+
     /** True when a title names one of the datasets on token boundaries ("MS-Celeb-1M (aligned)" does, "pms celebration" does not). */
     public boolean titleMentions(String title) {
         if (title == null) {
@@ -131,7 +169,7 @@ public record DiscoveryTerms(
     /** Changes whenever the terms do. */
     public String fingerprint() {
         return Integer.toHexString((sortedNames() + "|" + sortedFileNames() + "|" + sortedBtihs() + "|" + sortedSizes()
-                        + "|" + sortedSha256s())
+                        + "|" + sortedSha256s() + "|" + sortedMd5s() + "|" + sortedTotals())
                 .hashCode());
     }
 

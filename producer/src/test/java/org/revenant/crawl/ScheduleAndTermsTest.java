@@ -55,6 +55,12 @@ class ScheduleAndTermsTest {
         assertTrue(terms.sizes().contains(155_266_310_084L));
         assertTrue(terms.sizes().stream().allMatch(size -> size >= DiscoveryTerms.MIN_SEARCHED_SIZE));
         assertFalse(terms.sizes().contains(28_808L), "samples_0.jpg of the reference manifest");
+        // What an archive's search can find: a copy's total size, a file's MD5.
+        assertTrue(
+                terms.totals().contains(246_390_693_904L), "the Academic Torrents copy's 7 files: " + terms.totals());
+        assertTrue(
+                terms.md5s().contains("7c053dd0462b4af243bb95b7b31da6e6"),
+                terms.md5s().toString());
         assertEquals(
                 terms.fingerprint(),
                 DiscoveryTerms.from(RegistryLoader.load(Path.of("..", "registry")))

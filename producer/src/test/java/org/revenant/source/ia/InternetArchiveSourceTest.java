@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,34 @@ class InternetArchiveSourceTest {
         assertEquals(
                 MirrorStatus.BLOCKED,
                 source().crawl("dark-item", null).snapshot().mirror().getStatus());
+    }
+
+    @Test
+    void itemsAreAlsoSearchedByTheirOwnTorrentAndByATotalSizeNearAKnownCopysSentInTheSearchsFieldSyntax()
+            throws Exception {
+        DiscoveryTerms terms = new DiscoveryTerms(
+                Set.of("MS-Celeb-1M"),
+                Set.of(),
+                Set.of("9e67eb7cc23c9417f39778a8e06cca5e26196a97"),
+                Set.of(),
+                Set.of(),
+                Set.of(),
+                Set.of(246_390_693_904L));
+        List<String> queries = source().queries(terms);
+        assertEquals(
+                List.of(
+                        "MS-Celeb-1M",
+                        "field:btih:9e67eb7cc23c9417f39778a8e06cca5e26196a97",
+                        "field:item_size:[246390693904 TO 248854600843]"),
+                queries);
+        server.file("/advancedsearch.php*", "ia/search-page1.http");
+        source().discover(queries.get(2), terms, null);
+        assertTrue(
+                server.requests()
+                        .get(0)
+                        .path()
+                        .startsWith("/advancedsearch.php?q=item_size%3A%5B246390693904+TO+248854600843%5D&fl"),
+                server.requests().get(0).path());
     }
 
     @Test

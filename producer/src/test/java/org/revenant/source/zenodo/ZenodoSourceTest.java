@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,26 @@ class ZenodoSourceTest {
 
     ZenodoSource source() {
         return new ZenodoSource(TestSources.config("zenodo", server), TestSources.fetcher(waits));
+    }
+
+    @Test
+    void recordsAreAlsoSearchedByAFilesMd5() throws Exception {
+        DiscoveryTerms terms = new DiscoveryTerms(
+                Set.of("MS1M"),
+                Set.of(),
+                Set.of(),
+                Set.of(),
+                Set.of(),
+                Set.of("7c053dd0462b4af243bb95b7b31da6e6"),
+                Set.of());
+        List<String> queries = source().queries(terms);
+        assertEquals(List.of("MS1M", "field:files.entries.checksum:\"md5:7c053dd0462b4af243bb95b7b31da6e6\""), queries);
+        server.file(
+                "/api/records?q=files.entries.checksum%3A%22md5%3A7c053dd0462b4af243bb95b7b31da6e6%22&size=100&page=1",
+                "zenodo/search-page2.http");
+        assertEquals(
+                List.of("7654321"),
+                source().discover(queries.get(1), terms, null).locators());
     }
 
     @Test
