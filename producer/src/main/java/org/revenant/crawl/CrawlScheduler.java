@@ -11,7 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.revenant.avro.CrawlCheckpoint;
 import org.revenant.avro.CrawlJob;
@@ -41,7 +41,7 @@ public final class CrawlScheduler {
     private final Map<String, Source> sources;
     private final CheckpointStore checkpoints;
     private final Supplier<DiscoveryTerms> terms;
-    private final KafkaProducer<String, CrawlJob> producer;
+    private final Producer<String, CrawlJob> producer;
     private final Topics topics;
     private final Clock clock;
     private final Map<String, Instant> enqueued = new ConcurrentHashMap<>();
@@ -53,7 +53,7 @@ public final class CrawlScheduler {
             Map<String, Source> sources,
             CheckpointStore checkpoints,
             Supplier<DiscoveryTerms> terms,
-            KafkaProducer<String, CrawlJob> producer,
+            Producer<String, CrawlJob> producer,
             Topics topics,
             Clock clock) {
         this.config = config;
@@ -86,6 +86,8 @@ public final class CrawlScheduler {
             known.put(cp.getKey(), cp);
         }
         int jobs = 0;
+        // Expected yield first (decision 027): queries, sweeps and watched mirrors never crawled, for
+        // every source, before any routine re-check of a mirror crawled before.
         for (Map.Entry<String, Source> e : sources.entrySet()) {
             String name = e.getKey();
             SourceConfig sc = config.source(name);
@@ -103,14 +105,20 @@ public final class CrawlScheduler {
                 jobs += drainSweep(e.getValue(), name, sweep, sc, now);
             }
             for (String locator : sc.watch()) {
-                jobs += offer(
-                        name,
-                        MIRROR,
-                        locator,
-                        CrawlExecutor.mirrorKey(name, locator),
-                        jobKey(e.getValue(), name, locator),
-                        sc.interval(),
-                        now);
+                String key = CrawlExecutor.mirrorKey(name, locator);
+                if (!known.containsKey(key)) {
+                    jobs += offer(name, MIRROR, locator, key, jobKey(e.getValue(), name, locator), sc.interval(), now);
+                }
+            }
+        }
+        for (Map.Entry<String, Source> e : sources.entrySet()) {
+            String name = e.getKey();
+            SourceConfig sc = config.source(name);
+            for (String locator : sc.watch()) {
+                String key = CrawlExecutor.mirrorKey(name, locator);
+                if (known.containsKey(key)) {
+                    jobs += offer(name, MIRROR, locator, key, jobKey(e.getValue(), name, locator), sc.interval(), now);
+                }
             }
             for (CrawlCheckpoint cp : known.values()) {
                 String locator = cp.getExtra().get(Schedule.LOCATOR);
