@@ -43,6 +43,8 @@ import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
 import org.revenant.avro.MirrorStatus;
 import org.revenant.avro.SnapshotChunk;
+import org.revenant.avro.SourceHealthEvent;
+import org.revenant.avro.SourceHealthEventType;
 import org.revenant.health.Components;
 import org.revenant.testkit.KafkaBroker;
 import org.revenant.wire.TopicSetup;
@@ -292,6 +294,26 @@ class DashboardBrowserTest {
                             topics.snapshots.name(), chunk.getMirror().getKey(), chunk))
                     .get();
         }
+        // A blind source whose last error quotes a hostile answer: shown in the coverage table, as text.
+        try (KafkaProducer<String, SourceHealthEvent> producer = new KafkaProducer<>(
+                KAFKA.producerProperties(),
+                topics.sourceHealth.keySerde().serializer(),
+                topics.sourceHealth.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(
+                            topics.sourceHealth.name(),
+                            "zenodo",
+                            SourceHealthEvent.newBuilder()
+                                    .setEventId("zenodo|1")
+                                    .setSource("zenodo")
+                                    .setEvent(SourceHealthEventType.SOURCE_DEGRADED)
+                                    .setAt(Instant.now())
+                                    .setFailingSince(Instant.now())
+                                    .setConsecutiveFailures(5)
+                                    .setLastError(PLANTED_PLATFORM)
+                                    .setReportedBy("crawler-test")
+                                    .build()))
+                    .get();
+        }
 
         browser.get(revenant.url("/census.html"));
         waitFor(
@@ -313,6 +335,15 @@ class DashboardBrowserTest {
                 "ms-celeb-1m: 3 mirrors, 2 open, 0 resolved, 1 suppressed");
         assertTrue(
                 !browser.findElements(By.cssSelector("#census-chart svg rect")).isEmpty(), "the weekly chart, as SVG");
+        waitFor(
+                () -> {
+                    browser.navigate().refresh();
+                    String coverage = browser.findElement(By.id("coverage")).getText();
+                    return coverage.contains("zenodo DEGRADED") && coverage.contains(PLANTED_PLATFORM);
+                },
+                "the blind source in the coverage table, its error as text");
+        assertTrue(browser.findElements(By.cssSelector("main img, main script")).isEmpty());
+        assertNull(js("return window.pwned === undefined ? null : window.pwned;"), "the planted error did not run");
 
         browser.get(revenant.url("/dataset.html?id=ms-celeb-1m"));
         waitFor(

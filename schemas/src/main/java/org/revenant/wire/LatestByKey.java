@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -45,6 +46,7 @@ public final class LatestByKey<V> implements AutoCloseable {
     private final AtomicReference<String> failure = new AtomicReference<>();
     private final AtomicLong skipped = new AtomicLong();
     private volatile BiConsumer<String, V> onChange = (key, value) -> {};
+    private volatile Predicate<String> keys = key -> true;
     private volatile boolean closed;
 
     public LatestByKey(Properties client, Topic<String, V> topic, int maxKeys, String threadName) {
@@ -68,6 +70,12 @@ public final class LatestByKey<V> implements AutoCloseable {
     /** Told each key's new value (null when removed), on the reader's thread; set before {@link #start}. */
     public LatestByKey<V> onChange(BiConsumer<String, V> listener) {
         this.onChange = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /** Only the keys that pass (the others are read past, neither kept nor counted); set before {@link #start}. */
+    public LatestByKey<V> keys(Predicate<String> filter) {
+        this.keys = Objects.requireNonNull(filter, "filter");
         return this;
     }
 
@@ -124,6 +132,9 @@ public final class LatestByKey<V> implements AutoCloseable {
                     continue;
                 }
                 for (ConsumerRecord<String, V> r : records) {
+                    if (r.key() != null && !keys.test(r.key())) {
+                        continue;
+                    }
                     if (r.key() == null) {
                         skipped.incrementAndGet();
                     } else if (r.value() == null) {

@@ -60,6 +60,7 @@ public final class RevenantHttp implements AutoCloseable {
     private final DecisionWriter decisions;
     private final LiveFeed feed;
     private final SourceHealthView sources;
+    private final CrawlCoverage coverage;
     private final Components components;
     private final Javalin app;
 
@@ -77,6 +78,8 @@ public final class RevenantHttp implements AutoCloseable {
         this.decisions = new DecisionWriter(clientProperties, topics.decisions);
         this.feed = new LiveFeed(clientProperties, topics, metrics, components);
         this.sources = new SourceHealthView(clientProperties, topics, components);
+        this.coverage = new CrawlCoverage(clientProperties, topics);
+        metrics.bindCoverage(coverage::coverage);
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = 64 * 1024;
@@ -97,7 +100,11 @@ public final class RevenantHttp implements AutoCloseable {
         new CensusRoutes(local, router, revenant.config(), revenant.registry()).register(app);
         PlatformRoutes.register(app);
         feed.serve(app, "/api/events");
-        app.get("/api/sources", ctx -> HttpReplies.json(ctx, 200, sources.json()));
+        app.get("/api/sources", ctx -> {
+            var node = sources.json();
+            coverage.putJson(node.putArray("coverage"));
+            HttpReplies.json(ctx, 200, node);
+        });
         new DecisionRoutes(analysts, decisions).register(app);
         OpenApiRoutes.register(app);
         AssetRoutes.register(app);
@@ -134,6 +141,7 @@ public final class RevenantHttp implements AutoCloseable {
         }
         http.feed.start();
         http.sources.start();
+        http.coverage.start();
         LOG.info(
                 "HTTP API and dashboard on http://{}:{}/ (actions {})",
                 settings.host(),
@@ -212,6 +220,7 @@ public final class RevenantHttp implements AutoCloseable {
     public void close() {
         feed.close();
         sources.close();
+        coverage.close();
         app.stop();
         decisions.close();
     }

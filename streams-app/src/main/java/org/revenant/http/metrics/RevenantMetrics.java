@@ -18,11 +18,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.streams.KafkaStreams;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.MirrorStatus;
 import org.revenant.avro.SnapshotChunk;
+import org.revenant.crawl.Coverage;
 import org.revenant.detect.tap.DetectionTap;
 import org.revenant.health.Component;
 import org.revenant.health.ComponentState;
@@ -126,6 +128,29 @@ public final class RevenantMetrics implements DetectionTap, AutoCloseable {
      * (1 when UP) and {@code revenant_component_state{component, state}} (1 for its current state),
      * refreshed on each scrape as components come and go.
      */
+    public void bindCoverage(Supplier<List<Coverage>> coverage) {
+        // One pair of gauges per source Revenant knows (bounded tags), read on each scrape.
+        for (String source : KNOWN_SOURCES) {
+            Gauge.builder("revenant.crawl.catalogue.examined", () -> covered(coverage, source, true))
+                    .description("Catalogue entries the crawlers have examined (swept sources)")
+                    .tag("source", source)
+                    .register(registry);
+            Gauge.builder("revenant.crawl.catalogue.known", () -> covered(coverage, source, false))
+                    .description("Catalogue entries the crawlers know of (swept sources)")
+                    .tag("source", source)
+                    .register(registry);
+        }
+    }
+
+    private static double covered(Supplier<List<Coverage>> coverage, String source, boolean examined) {
+        for (Coverage c : coverage.get()) {
+            if (c.source().equals(source)) {
+                return examined ? c.examined() : c.known();
+            }
+        }
+        return 0;
+    }
+
     public void bindComponents(Components components) {
         this.components = components;
         refreshComponents();

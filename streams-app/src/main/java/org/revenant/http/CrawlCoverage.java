@@ -1,0 +1,82 @@
+package org.revenant.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.revenant.avro.CrawlCheckpoint;
+import org.revenant.crawl.Coverage;
+import org.revenant.wire.LatestByKey;
+import org.revenant.wire.Topics;
+
+/**
+ * How much of each swept catalogue the crawlers have examined (decisions 024, 029), from the query
+ * checkpoints in {@code crawler-state} (only keys {@code <source>/query/...} are kept): for
+ * {@code /api/sources}, the dashboard's Census page and {@code revenant_crawl_catalogue_*}.
+ */
+public final class CrawlCoverage implements AutoCloseable {
+
+    static final int MAX_QUERIES = 10_000;
+    private static final Pattern SOURCE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    // The checkpoint keys a sweep keeps in a query's extra (producer's Sweeps).
+    private static final String KNOWN = "sweepKnown";
+    private static final String EXAMINED = "sweepExamined";
+
+    private final LatestByKey<CrawlCheckpoint> queries;
+
+    public CrawlCoverage(Properties client, Topics topics) {
+        this.queries = new LatestByKey<>(client, topics.crawlerState, MAX_QUERIES, "revenant-crawl-coverage")
+                .keys(key -> key.indexOf("/query/") > 0);
+    }
+
+    public CrawlCoverage start() {
+        queries.start();
+        return this;
+    }
+
+    /** Per source, sorted: the sums over its catalogue queries; sources without a sweep are left out. */
+    public List<Coverage> coverage() {
+        Map<String, long[]> bySource = new TreeMap<>();
+        for (CrawlCheckpoint cp : queries.snapshot().values()) {
+            long known = number(cp.getExtra().get(KNOWN));
+            if (known <= 0
+                    || cp.getSource() == null
+                    || !SOURCE.matcher(cp.getSource()).matches()) {
+                continue;
+            }
+            long examined = Math.min(known, number(cp.getExtra().get(EXAMINED)));
+            long[] sum = bySource.computeIfAbsent(cp.getSource(), s -> new long[2]);
+            sum[0] += examined;
+            sum[1] += known;
+        }
+        List<Coverage> out = new ArrayList<>();
+        bySource.forEach((source, sum) -> out.add(new Coverage(source, sum[0], sum[1])));
+        return out;
+    }
+
+    void putJson(ArrayNode array) {
+        for (Coverage c : coverage()) {
+            var item = array.addObject();
+            item.put("source", c.source());
+            item.put("examined", c.examined());
+            item.put("known", c.known());
+            item.put("ratio", c.known() == 0 ? 0.0 : (double) c.examined() / c.known());
+        }
+    }
+
+    private static long number(String text) {
+        try {
+            return text == null ? 0 : Math.max(0, Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        queries.close();
+    }
+}
