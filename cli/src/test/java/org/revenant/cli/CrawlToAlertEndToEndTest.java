@@ -143,6 +143,11 @@ class CrawlToAlertEndToEndTest {
         CliTest.Result once = cli("crawl", "--once", "--config", config.toString());
         assertEquals(0, once.exit(), once.out() + once.err());
         assertTrue(once.out().contains("github: 0 queries (0 failed), 2 mirrors to crawl"), once.out());
+        assertTrue(
+                once.out()
+                        .contains(
+                                "github: coverage: 0 search(es) and 2 watched or known mirror(s); no catalogue to sweep"),
+                once.out());
         assertTrue(once.out().contains("crawled 3 mirror(s): 3 published, 0 unchanged, 0 failed"), once.out());
         assertTrue(
                 platforms.seen.get(0).userAgent().startsWith("Revenant/"),

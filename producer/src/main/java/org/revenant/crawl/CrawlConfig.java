@@ -118,6 +118,9 @@ public record CrawlConfig(
         return new CrawlConfig(sources, workers, timeout, jobTimeout, platforms);
     }
 
+    /** Requests an hour a source's budget may allow at most (0 turns the budget off). */
+    static final int MAX_BUDGET = 100_000;
+
     private static SourceConfig source(Reader r, SourceDescriptor spec, YamlTree.Field field, Map<String, String> env) {
         String name = spec.name();
         String at = "sources." + name;
@@ -127,6 +130,7 @@ public record CrawlConfig(
         String url = spec.defaultUrl();
         List<String> watch = new ArrayList<>();
         Sweep sweep = spec.sweep();
+        int budget = spec.budgetPerHour();
         if (field != null && field.value() instanceof YamlTree.Sequence seq && spec.urlKey() == null) {
             watch.addAll(r.strings(seq, at)); // a source without a URL may be its list alone: sources.torrents: [...]
         } else if (field != null && !(field.value() instanceof YamlTree.Scalar s && s.text() == null)) {
@@ -134,6 +138,7 @@ public record CrawlConfig(
             List<String> keys = new ArrayList<>(List.of("enabled", "interval", "discover", spec.watchKey()));
             if (spec.urlKey() != null) {
                 keys.add(spec.urlKey());
+                keys.add("budget");
             }
             if (spec.sweep() != Sweep.NONE) {
                 keys.addAll(List.of("sweep", "sweepRate", "sweepPerRun"));
@@ -148,6 +153,9 @@ public record CrawlConfig(
             }
             if (f.containsKey("interval")) {
                 interval = r.duration(f.get("interval").value(), at + ".interval");
+            }
+            if (f.containsKey("budget")) {
+                budget = r.integer(f.get("budget").value(), at + ".budget", 0, MAX_BUDGET);
             }
             if (spec.urlKey() != null && f.containsKey(spec.urlKey())) {
                 url = r.url(f.get(spec.urlKey()).value(), at + "." + spec.urlKey());
@@ -186,7 +194,8 @@ public record CrawlConfig(
                 discover,
                 watch,
                 token,
-                sweep);
+                sweep,
+                budget);
     }
 
     /** {@code sweep}, {@code sweepRate} (fetches per second) and {@code sweepPerRun} over the platform's defaults. */

@@ -132,6 +132,11 @@ public final class CrawlOnce {
                                 name, Sweeps.coverage(Sweeps.examined(cp), Sweeps.known(cp)));
                     }
                 }
+            } else {
+                // No catalogue to sweep: what this source covers is what its searches and watch list reach.
+                out.printf(
+                        "%s: coverage: %d search(es) and %d watched or known mirror(s); no catalogue to sweep%n",
+                        name, queries.size(), locators.size());
             }
             mirrors += locators.size();
             crawled += c;

@@ -103,6 +103,10 @@ public final class CrawlService implements AutoCloseable {
         this.http = new HttpFetcher(
                 FetchSettings.defaults().withRequestTimeout(config.timeout()).withVersion(version));
         this.sources = Sources.build(config, http, only);
+        for (String name : sources.keySet()) {
+            SourceConfig sc = config.source(name);
+            http.budget(sc.url(), sc.budgetPerHour(), "sources." + name + ".budget");
+        }
         this.checkpoints = new CheckpointStore(client, topics);
         Properties p = new Properties();
         p.putAll(client);

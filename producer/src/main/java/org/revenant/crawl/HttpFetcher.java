@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,6 +99,8 @@ public final class HttpFetcher {
     private final LongAdder requests = new LongAdder();
     private final LongAdder retries = new LongAdder();
     private final LongAdder rateLimited = new LongAdder();
+    private final LongAdder overBudget = new LongAdder();
+    private final Map<String, Budget> budgets = new ConcurrentHashMap<>();
 
     public HttpFetcher(FetchSettings settings) {
         this(settings, Sleeper.REAL, Clock.systemUTC());
@@ -118,9 +121,54 @@ public final class HttpFetcher {
         return settings;
     }
 
-    /** Requests sent, retries made and rate-limit waits, for the summary and the metrics. */
+    /** Requests sent, retries made, rate-limit waits and requests refused by a budget, for the summary. */
     public Map<String, Long> counters() {
-        return Map.of("requests", requests.sum(), "retries", retries.sum(), "rateLimited", rateLimited.sum());
+        return Map.of(
+                "requests",
+                requests.sum(),
+                "retries",
+                retries.sum(),
+                "rateLimited",
+                rateLimited.sum(),
+                "overBudget",
+                overBudget.sum());
+    }
+
+    /**
+     * At most {@code perHour} requests an hour to the host of {@code base} (decision 027): one more
+     * fails as rate-limited, naming when the next is allowed, so the job is retried later instead of
+     * spending the platform's limit. Two sources on one host share the smaller budget.
+     */
+    public void budget(URI base, int perHour, String setting) {
+        if (perHour <= 0 || base == null) {
+            return;
+        }
+        budgets.merge(hostOf(base), new Budget(perHour, setting), (a, b) -> a.perHour <= b.perHour ? a : b);
+    }
+
+    /** Requests of the last hour to one host, at most {@code perHour} of them. */
+    private static final class Budget {
+        final int perHour;
+        final String setting;
+        private final ArrayDeque<Instant> spent = new ArrayDeque<>();
+
+        Budget(int perHour, String setting) {
+            this.perHour = perHour;
+            this.setting = setting;
+        }
+
+        /** Null when a request may go now (and counts it), else when the next one may. */
+        synchronized Instant take(Instant now) {
+            Instant hourAgo = now.minus(Duration.ofHours(1));
+            while (!spent.isEmpty() && !spent.peekFirst().isAfter(hourAgo)) {
+                spent.removeFirst();
+            }
+            if (spent.size() >= perHour) {
+                return spent.peekFirst().plus(Duration.ofHours(1));
+            }
+            spent.addLast(now);
+            return null;
+        }
     }
 
     /**
@@ -182,8 +230,18 @@ public final class HttpFetcher {
             throw new CrawlException("cannot reach " + hostOf(request.uri()) + " (" + down + "): backing off");
         }
         int attempt = 0;
+        Budget budget = budgets.get(hostOf(request.uri()));
         while (true) {
             attempt++;
+            Instant next = budget == null ? null : budget.take(clock.instant());
+            if (next != null) {
+                overBudget.increment();
+                throw new CrawlException(
+                        "request budget of " + budget.perHour + " an hour for " + hostOf(request.uri()) + " spent ("
+                                + budget.setting + "); next request at " + next,
+                        true,
+                        null);
+            }
             waitForHost(gate, request.uri());
             HttpResult result;
             try {

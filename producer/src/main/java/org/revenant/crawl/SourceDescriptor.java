@@ -39,7 +39,40 @@ public record SourceDescriptor(
         Duration interval,
         boolean discovers,
         Factory factory,
-        Sweep sweep) {
+        Sweep sweep,
+        int budgetPerHour) {
+
+    /** Without a request budget of its own (the platform's rate limit is the only bound). */
+    public SourceDescriptor(
+            String name,
+            String platform,
+            String urlKey,
+            String defaultUrl,
+            String urlEnv,
+            String tokenEnv,
+            String watchKey,
+            Pattern watchShape,
+            String watchHint,
+            Duration interval,
+            boolean discovers,
+            Factory factory,
+            Sweep sweep) {
+        this(
+                name,
+                platform,
+                urlKey,
+                defaultUrl,
+                urlEnv,
+                tokenEnv,
+                watchKey,
+                watchShape,
+                watchHint,
+                interval,
+                discovers,
+                factory,
+                sweep,
+                0);
+    }
 
     /** Builds a platform's source. */
     @FunctionalInterface
@@ -112,7 +145,30 @@ public record SourceDescriptor(
                 interval,
                 discovers,
                 factory,
-                defaults);
+                defaults,
+                budgetPerHour);
+    }
+
+    /**
+     * The same platform with a default request budget: at most {@code perHour} requests an hour to
+     * its host from one crawler process, under the platform's published limit (decision 027).
+     */
+    public SourceDescriptor budgeted(int perHour) {
+        return new SourceDescriptor(
+                name,
+                platform,
+                urlKey,
+                defaultUrl,
+                urlEnv,
+                tokenEnv,
+                watchKey,
+                watchShape,
+                watchHint,
+                interval,
+                discovers,
+                factory,
+                sweep,
+                perHour);
     }
 
     /** A platform that searches its public API, configured at {@code sources.<name>.<urlKey>}. */

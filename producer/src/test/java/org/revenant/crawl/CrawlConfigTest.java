@@ -58,6 +58,8 @@ class CrawlConfigTest {
                 Map.of("REVENANT_ZENODO_URL", "http://127.0.0.1:9000", "GITHUB_TOKEN", "ghp_abc123"),
                 Platforms.ALL);
         assertEquals(Duration.ofSeconds(30), c.source("github").interval());
+        assertEquals(4500, c.source("github").budgetPerHour(), "the platform's default budget");
+        assertEquals(1800, c.source("zenodo").budgetPerHour());
         assertEquals(
                 URI.create("https://ghe.example.org/api/v3"), c.source("github").url());
         assertEquals(URI.create("http://127.0.0.1:9000"), c.source("zenodo").url());
@@ -81,13 +83,25 @@ class CrawlConfigTest {
     }
 
     @Test
+    void aBudgetIsSetPerSourceWithinItsBoundsAndZeroTurnsItOff() throws Exception {
+        CrawlConfig c = CrawlConfig.load(
+                write("sources:\n  github:\n    budget: 900\n  hf:\n    budget: 0\n"), Map.of(), Platforms.ALL);
+        assertEquals(900, c.source("github").budgetPerHour());
+        assertEquals(0, c.source("hf").budgetPerHour());
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> CrawlConfig.load(write("sources:\n  github:\n    budget: 1000000\n"), Map.of(), Platforms.ALL));
+        assertTrue(e.getMessage().contains("line 3: sources.github.budget"), e.getMessage());
+    }
+
+    @Test
     void anUnknownKeyIsRefusedWithWhatIsKnown() throws Exception {
         Path file = write("sources:\n  hf:\n    intervall: 1h\n");
         ConfigException e = assertThrows(ConfigException.class, () -> CrawlConfig.load(file, Map.of(), Platforms.ALL));
         assertTrue(
                 e.getMessage()
                         .contains(
-                                "line 3: unknown key 'sources.hf.intervall' (known: apiUrl, datasets, discover, enabled, interval, sweep, sweepPerRun, sweepRate)"),
+                                "line 3: unknown key 'sources.hf.intervall' (known: apiUrl, budget, datasets, discover, enabled, interval, sweep, sweepPerRun, sweepRate)"),
                 e.getMessage());
     }
 

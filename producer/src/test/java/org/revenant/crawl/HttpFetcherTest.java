@@ -52,6 +52,28 @@ class HttpFetcherTest {
     }
 
     @Test
+    void aSpentRequestBudgetFailsAsRateLimitedWithoutAskingTheHostAndSparesOtherHosts() throws Exception {
+        server.on("/x", req -> FixtureServer.json(200, "{}"));
+        HttpFetcher http = fetcher();
+        http.budget(server.uri("/"), 2, "sources.github.budget");
+        assertEquals(200, http.get(HttpFetcher.Request.get(server.uri("/x"))).status());
+        assertEquals(200, http.get(HttpFetcher.Request.get(server.uri("/x"))).status());
+        CrawlException spent =
+                assertThrows(CrawlException.class, () -> http.get(HttpFetcher.Request.get(server.uri("/x"))));
+        assertTrue(spent.rateLimited(), "retried later, like a platform's own limit");
+        assertTrue(
+                spent.getMessage().startsWith("request budget of 2 an hour for 127.0.0.1:")
+                        && spent.getMessage().contains("(sources.github.budget); next request at "),
+                spent.getMessage());
+        assertEquals(2, server.requests().size(), "the third never reached the host");
+        assertEquals(1L, http.counters().get("overBudget"));
+        try (FixtureServer other = new FixtureServer()) {
+            other.on("/y", req -> FixtureServer.json(200, "{}"));
+            assertEquals(200, http.get(HttpFetcher.Request.get(other.uri("/y"))).status(), "another host has its own");
+        }
+    }
+
+    @Test
     void conditionalRequestWithAMatchingEtagIsNotModified() throws Exception {
         server.on(
                 "/repo",

@@ -57,7 +57,9 @@ public final class AcademicTorrentsSource implements Source {
                     Duration.ofHours(24),
                     AcademicTorrentsSource::new)
             // The whole catalogue, once per torrent, one fetch a second; 100 per crawl --once (decision 024).
-            .sweeping(new Sweep(true, 1, 100));
+            .sweeping(new Sweep(true, 1, 100))
+            // Requests an hour to its host from one crawler, its sweep's one a second and the rest (decision 027).
+            .budgeted(4000);
 
     public static final String NAME = "academictorrents";
     public static final String CATALOGUE = "database.xml";

@@ -52,17 +52,20 @@ public final class GitHubSource implements Source {
 
     /** The platform: its configuration, defaults and factory (docs/decisions/015). */
     public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api(
-            "github",
-            GitHubSource.PLATFORM,
-            "apiUrl",
-            "https://api.github.com",
-            "REVENANT_GITHUB_API_URL",
-            "GITHUB_TOKEN",
-            "repos",
-            "[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+",
-            "owner/repo",
-            Duration.ofHours(6),
-            GitHubSource::new);
+                    "github",
+                    GitHubSource.PLATFORM,
+                    "apiUrl",
+                    "https://api.github.com",
+                    "REVENANT_GITHUB_API_URL",
+                    "GITHUB_TOKEN",
+                    "repos",
+                    "[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+",
+                    "owner/repo",
+                    Duration.ofHours(6),
+                    GitHubSource::new)
+            // Requests an hour to its host from one crawler, under GitHub's 5,000 an hour with a token (without one
+            // GitHub allows 60) (decision 027).
+            .budgeted(4500);
 
     public static final String NAME = "github";
     public static final String PLATFORM = "github";

@@ -59,7 +59,9 @@ public final class HuggingFaceSource implements Source {
                     HuggingFaceSource::new)
             // Datasets by last modification, the candidates' trees fetched once each, one a second,
             // 100 per crawl --once (decision 029).
-            .sweeping(new Sweep(true, 1, 100));
+            .sweeping(new Sweep(true, 1, 100))
+            // Requests an hour to its host from one crawler, under the Hub's 500 per 5 minutes (decision 027).
+            .budgeted(5000);
 
     /** The discovery query of the sweep (decision 029). */
     static final String SWEEP_QUERY = "sweep:lastModified";

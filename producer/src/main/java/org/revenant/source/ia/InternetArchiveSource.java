@@ -40,17 +40,20 @@ public final class InternetArchiveSource implements Source {
 
     /** The platform: its configuration, defaults and factory (docs/decisions/015). */
     public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api(
-            "ia",
-            InternetArchiveSource.PLATFORM,
-            "url",
-            "https://archive.org",
-            "REVENANT_IA_URL",
-            null,
-            "items",
-            "[A-Za-z0-9][A-Za-z0-9._-]*",
-            "an item identifier",
-            Duration.ofHours(12),
-            InternetArchiveSource::new);
+                    "ia",
+                    InternetArchiveSource.PLATFORM,
+                    "url",
+                    "https://archive.org",
+                    "REVENANT_IA_URL",
+                    null,
+                    "items",
+                    "[A-Za-z0-9][A-Za-z0-9._-]*",
+                    "an item identifier",
+                    Duration.ofHours(12),
+                    InternetArchiveSource::new)
+            // Requests an hour to its host from one crawler, about one a second: the Internet Archive publishes no
+            // fixed limit (decision 027).
+            .budgeted(3600);
 
     public static final String NAME = "ia";
     public static final String PLATFORM = "ia";

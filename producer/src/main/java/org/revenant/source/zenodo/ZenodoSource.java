@@ -36,17 +36,19 @@ public final class ZenodoSource implements Source {
 
     /** The platform: its configuration, defaults and factory (docs/decisions/015). */
     public static final SourceDescriptor DESCRIPTOR = SourceDescriptor.api(
-            "zenodo",
-            ZenodoSource.PLATFORM,
-            "url",
-            "https://zenodo.org",
-            "REVENANT_ZENODO_URL",
-            null,
-            "records",
-            "[0-9]+",
-            "a numeric record id",
-            Duration.ofHours(12),
-            ZenodoSource::new);
+                    "zenodo",
+                    ZenodoSource.PLATFORM,
+                    "url",
+                    "https://zenodo.org",
+                    "REVENANT_ZENODO_URL",
+                    null,
+                    "records",
+                    "[0-9]+",
+                    "a numeric record id",
+                    Duration.ofHours(12),
+                    ZenodoSource::new)
+            // Requests an hour to its host from one crawler, under Zenodo's 2,000 an hour for guests (decision 027).
+            .budgeted(1800);
 
     public static final String NAME = "zenodo";
     public static final String PLATFORM = "zenodo";
