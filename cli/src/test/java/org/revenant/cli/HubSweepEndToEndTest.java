@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -18,24 +14,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.revenant.crawl.CrawlConfig;
-import org.revenant.crawl.CrawlService;
-import org.revenant.detect.DetectConfig;
-import org.revenant.detect.RevenantStreams;
-import org.revenant.platforms.Platforms;
-import org.revenant.publish.RegistryPublisher;
-import org.revenant.registry.RegistryLoader;
-import org.revenant.testkit.CrawlYaml;
+import org.revenant.crawl.Coverage;
+import org.revenant.http.CrawlCoverage;
+import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.testkit.KafkaBroker;
-import org.revenant.wire.TopicSetup;
-import org.revenant.wire.Topics;
 
 /**
  * A Hugging Face dataset found only by the sweep of the Hub's datasets by last modification
  * (decision 029): named after nothing in the registry, holding one renamed file with the exact size
  * of MS-Celeb-1M's cropped TSV, it is a candidate by its file names, its tree is fetched, and it
- * alerts; a dataset of archives of another size (a CIFAR-like control) is crawled and stays silent,
- * and one of Parquet files only is never fetched. A second run reads only what changed since.
+ * alerts; a dataset of archives of another size (a CIFAR-like control) and another face dataset
+ * (FFHQ thumbnails, not retracted) are crawled and stay silent, and one of Parquet files only is
+ * never fetched. A second run reads only what changed since.
  */
 @Tag("broker")
 @Timeout(180)
@@ -51,20 +41,14 @@ class HubSweepEndToEndTest {
     static final String COPY = "quiet/holiday-archive";
     static final String CONTROL = "vision/tiny-objects";
     static final String TEXT = "text/poems";
+    /** Another face dataset, not a retracted one: a candidate by its archive, and silent. */
+    static final String OTHER_FACES = "faces/ffhq-thumbnails";
 
-    static String prefix;
-    static Topics topics;
-    static RevenantStreams streams;
+    static DetectionOnBroker world;
     static PlatformServer hub;
 
     @BeforeAll
     static void start() throws Exception {
-        prefix = KafkaBroker.uniquePrefix("hub-sweep") + ".";
-        topics = new Topics(prefix);
-        TopicSetup.ensure(KAFKA.admin(), topics, 2, (short) 1);
-        Properties client = new Properties();
-        client.put("bootstrap.servers", KAFKA.bootstrapServers());
-        RegistryPublisher.publish(client, topics, RegistryLoader.load(Path.of("..", "registry")));
         hub = new PlatformServer();
         hub.onPrefix("/api/datasets?search=", req -> PlatformServer.Reply.json(200, "[]"));
         hub.on(
@@ -75,18 +59,18 @@ class HubSweepEndToEndTest {
                                 + listed(COPY, "2026-11-30T10:00:00.000Z", "README.md", "blobs/part-0001.bin")
                                 + "," + listed(TEXT, "2026-11-29T10:00:00.000Z", "README.md", "data/train.parquet")
                                 + "," + listed(CONTROL, "2026-11-28T10:00:00.000Z", "data/objects.zip")
+                                + "," + listed(OTHER_FACES, "2026-11-27T10:00:00.000Z", "thumbnails128x128.zip")
                                 + "]"));
+        serveDataset(OTHER_FACES, "3333333333333333333333333333333333333333", "thumbnails128x128.zip", 1_957_263_380L);
         serveDataset(COPY, "1111111111111111111111111111111111111111", "blobs/part-0001.bin", 155_266_310_084L);
         serveDataset(CONTROL, "2222222222222222222222222222222222222222", "data/objects.zip", 170_498_071L);
-        streams = new RevenantStreams(DetectConfig.defaults(topics), client, prefix + "detect", dir.resolve("state"));
-        streams.start();
-        StandaloneCommand.awaitRunning(streams.kafkaStreams());
+        world = new DetectionOnBroker(KAFKA, "hub-sweep", dir.resolve("state"));
     }
 
     @AfterAll
     static void stop() {
-        if (streams != null) {
-            streams.close();
+        if (world != null) {
+            world.close();
         }
         if (hub != null) {
             hub.close();
@@ -95,25 +79,23 @@ class HubSweepEndToEndTest {
 
     @Test
     void aDatasetFoundOnlyByTheSweepWithARenamedFileOfKnownSizeAlerts() throws Exception {
-        Path config = Files.writeString(
-                dir.resolve("crawl.yaml"),
-                "crawl:\n  workers: 1\n  timeout: 5s\n"
-                        + CrawlYaml.only(
-                                Platforms.names(),
-                                Map.of("hf", "apiUrl: " + hub.base() + "\ndiscover: true\ndatasets: []")));
-        Properties client = new Properties();
-        client.put("bootstrap.servers", KAFKA.bootstrapServers());
-        StringWriter out = new StringWriter();
-        try (CrawlService service =
-                new CrawlService(CrawlConfig.load(config, Map.of(), Platforms.ALL), client, topics, Set.of("hf"))) {
-            service.runOnce(new PrintWriter(out, true));
+        Path config = DetectionOnBroker.config(dir, "hf", "apiUrl: " + hub.base() + "\ndiscover: true\ndatasets: []");
+        String out = world.crawlOnce(config, Map.of(), "hf");
+        assertTrue(out.contains("hf: catalogue 3 of 3 examined (100%); 3 swept this run, 0 left"), out);
+        // The same coverage, as the HTTP server and /metrics read it from crawler-state.
+        try (CrawlCoverage coverage = new CrawlCoverage(world.client, world.topics).start();
+                RevenantMetrics metrics = new RevenantMetrics()) {
+            metrics.bindCoverage(coverage::coverage);
+            RunningRevenant.await(
+                    Duration.ofSeconds(30),
+                    () -> coverage.coverage().contains(new Coverage("hf", 3, 3)),
+                    "hf coverage 3 of 3");
+            String scraped = metrics.scrape();
+            assertTrue(scraped.contains("revenant_crawl_catalogue_examined{source=\"hf\"} 3.0"), scraped);
+            assertTrue(scraped.contains("revenant_crawl_catalogue_known{source=\"hf\"} 3.0"), scraped);
         }
-        assertTrue(
-                out.toString().contains("hf: catalogue 2 of 2 examined (100%); 2 swept this run, 0 left"),
-                out.toString());
 
-        JsonNode opened =
-                CrawlToAlertEndToEndTest.awaitEventIn(KAFKA, prefix, "ms-celeb-1m|hf:datasets/" + COPY, "OPENED");
+        JsonNode opened = world.awaitEvent("ms-celeb-1m|hf:datasets/" + COPY, "OPENED");
         assertTrue(opened.path("evidence").toString().contains("blobs/part-0001.bin"), opened.toString());
         assertTrue(
                 hub.seen.stream().anyMatch(s -> s.path().startsWith("/api/datasets/" + CONTROL + "/tree/")),
@@ -121,8 +103,14 @@ class HubSweepEndToEndTest {
         assertTrue(
                 hub.seen.stream().noneMatch(s -> s.path().startsWith("/api/datasets/" + TEXT)),
                 "Parquet alone is not a candidate");
-        for (JsonNode alert : CrawlToAlertEndToEndTest.alertsIn(KAFKA, prefix)) {
+        assertTrue(
+                hub.seen.stream().anyMatch(s -> s.path().startsWith("/api/datasets/" + OTHER_FACES + "/tree/")),
+                "the other face dataset was crawled");
+        for (JsonNode alert : world.alerts()) {
             assertTrue(!alert.path("mirrorKey").asText().contains(CONTROL), "the control stays silent: " + alert);
+            assertTrue(
+                    !alert.path("mirrorKey").asText().contains(OTHER_FACES),
+                    "another face dataset stays silent: " + alert);
         }
 
         // A second run: the copy changed since (it is at the top with a newer date), the control did not.
@@ -137,11 +125,7 @@ class HubSweepEndToEndTest {
                                 + "]"));
         long copyBefore = requests("/api/datasets/" + COPY);
         long controlBefore = requests("/api/datasets/" + CONTROL);
-        StringWriter again = new StringWriter();
-        try (CrawlService service =
-                new CrawlService(CrawlConfig.load(config, Map.of(), Platforms.ALL), client, topics, Set.of("hf"))) {
-            service.runOnce(new PrintWriter(again, true));
-        }
+        String again = world.crawlOnce(config, Map.of(), "hf");
         assertTrue(requests("/api/datasets/" + COPY) > copyBefore, "the changed dataset is crawled again: " + again);
         assertEquals(controlBefore, requests("/api/datasets/" + CONTROL), "the unchanged one is not: " + again);
     }

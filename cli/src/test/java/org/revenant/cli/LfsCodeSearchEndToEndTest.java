@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,15 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.revenant.crawl.CrawlConfig;
 import org.revenant.crawl.CrawlService;
-import org.revenant.detect.DetectConfig;
-import org.revenant.detect.RevenantStreams;
 import org.revenant.platforms.Platforms;
-import org.revenant.publish.RegistryPublisher;
-import org.revenant.registry.RegistryLoader;
-import org.revenant.testkit.CrawlYaml;
 import org.revenant.testkit.KafkaBroker;
-import org.revenant.wire.TopicSetup;
-import org.revenant.wire.Topics;
 
 /**
  * A renamed copy found by what a Git LFS pointer says, not by any name (decision 028): a repository
@@ -54,19 +42,11 @@ class LfsCodeSearchEndToEndTest {
     static final String COPY = "quiet/holiday-pack";
     static final String CODE = "ml-lab/face-recipes";
 
-    static String prefix;
-    static Topics topics;
-    static RevenantStreams streams;
+    static DetectionOnBroker world;
     static PlatformServer github;
 
     @BeforeAll
     static void start() throws Exception {
-        prefix = KafkaBroker.uniquePrefix("lfs-search") + ".";
-        topics = new Topics(prefix);
-        TopicSetup.ensure(KAFKA.admin(), topics, 2, (short) 1);
-        Properties client = new Properties();
-        client.put("bootstrap.servers", KAFKA.bootstrapServers());
-        RegistryPublisher.publish(client, topics, RegistryLoader.load(Path.of("..", "registry")));
         github = new PlatformServer();
         github.onPrefix(
                 "/search/",
@@ -91,16 +71,13 @@ class LfsCodeSearchEndToEndTest {
                         + " bytes (oid sha256 in the LFS docs); train on MS1M with train.py.\n")
                 .getBytes(StandardCharsets.UTF_8);
         serveRepository(CODE, "800002", Map.of("NOTES.md", notes, "train.py", "import torch\n".getBytes()));
-
-        streams = new RevenantStreams(DetectConfig.defaults(topics), client, prefix + "detect", dir.resolve("state"));
-        streams.start();
-        StandaloneCommand.awaitRunning(streams.kafkaStreams());
+        world = new DetectionOnBroker(KAFKA, "lfs-search", dir.resolve("state"));
     }
 
     @AfterAll
     static void stop() {
-        if (streams != null) {
-            streams.close();
+        if (world != null) {
+            world.close();
         }
         if (github != null) {
             github.close();
@@ -109,42 +86,29 @@ class LfsCodeSearchEndToEndTest {
 
     @Test
     void aRepositoryFoundOnlyThroughAnLfsPointersSizeLineAlertsAndTheCodeThatMentionsItDoesNot() throws Exception {
-        Path config = Files.writeString(
-                dir.resolve("crawl.yaml"),
-                "crawl:\n  workers: 1\n  timeout: 5s\n"
-                        + CrawlYaml.only(
-                                Platforms.names(),
-                                Map.of("github", "apiUrl: " + github.base() + "\ndiscover: true\nrepos: []")));
-        Properties client = new Properties();
-        client.put("bootstrap.servers", KAFKA.bootstrapServers());
+        Path config =
+                DetectionOnBroker.config(dir, "github", "apiUrl: " + github.base() + "\ndiscover: true\nrepos: []");
 
         // Without a token there is no code search, and the configuration says so.
-        try (CrawlService anonymous =
-                new CrawlService(CrawlConfig.load(config, Map.of(), Platforms.ALL), client, topics, Set.of("github"))) {
+        try (CrawlService anonymous = new CrawlService(
+                CrawlConfig.load(config, Map.of(), Platforms.ALL), world.client, world.topics, Set.of("github"))) {
             assertEquals(1, anonymous.limitations().size());
             assertTrue(anonymous.limitations().get(0).contains("GITHUB_TOKEN is not set"));
         }
 
-        StringWriter out = new StringWriter();
-        try (CrawlService service = new CrawlService(
-                CrawlConfig.load(config, Map.of("GITHUB_TOKEN", "test-token"), Platforms.ALL),
-                client,
-                topics,
-                Set.of("github"))) {
-            assertEquals(List.of(), service.limitations());
-            service.runOnce(new PrintWriter(out, true));
-        }
+        String out = world.crawlOnce(config, Map.of("GITHUB_TOKEN", "test-token"), "github");
+        assertTrue(!out.contains("GITHUB_TOKEN is not set"), out);
         assertTrue(
                 github.seen.stream().anyMatch(s -> s.path().startsWith("/search/code?q=size+" + ALIGNED_TSV)),
                 "the LFS size query was made: " + out);
 
-        JsonNode opened = CrawlToAlertEndToEndTest.awaitEventIn(KAFKA, prefix, "ms-celeb-1m|github:" + COPY, "OPENED");
+        JsonNode opened = world.awaitEvent("ms-celeb-1m|github:" + COPY, "OPENED");
         assertTrue(opened.path("evidence").toString().contains("data/part-a.bin"), opened.toString());
         assertTrue(opened.path("evidence").toString().contains(Long.toString(ALIGNED_TSV)), opened.toString());
         assertTrue(
                 github.seen.stream().anyMatch(s -> s.path().equals("/repos/" + CODE + "/git/trees/main?recursive=1")),
                 "the code repository was crawled too");
-        for (JsonNode alert : CrawlToAlertEndToEndTest.alertsIn(KAFKA, prefix)) {
+        for (JsonNode alert : world.alerts()) {
             assertTrue(!alert.path("mirrorKey").asText().equals("github:" + CODE), "code that mentions it: " + alert);
         }
     }

@@ -54,12 +54,16 @@ public final class CrawlOnce {
             int queryFailures = 0;
             List<String> untried = new ArrayList<>();
             List<String> catalogue = new ArrayList<>();
+            List<String> catalogueQueries = new ArrayList<>();
             for (String q : queries) {
                 CrawlExecutor.QueryResult r = executor.query(name, q, terms);
                 if (r.result() == CrawlExecutor.Result.CRAWLED) {
                     locators.addAll(r.locators());
                     untried.addAll(r.sweep());
                     catalogue.addAll(r.catalogue());
+                    if (!r.catalogue().isEmpty()) {
+                        catalogueQueries.add(q); // a listing of a catalogue, not a search
+                    }
                 } else {
                     queryFailures++;
                     failed++;
@@ -116,7 +120,7 @@ public final class CrawlOnce {
                 int left = untried.size() - swept;
                 locators.addAll(batch);
                 long examined = executor.examined(name, catalogue);
-                for (String q : queries) {
+                for (String q : catalogueQueries) {
                     executor.recordSweep(name, q, examined, catalogue.size(), left);
                 }
                 out.printf(
