@@ -109,9 +109,11 @@ class SourceHealthEndToEndTest {
         RunningRevenant.await(Duration.ofSeconds(30), () -> sourcesSay("DEGRADED"), "/api/sources to say DEGRADED");
         JsonNode health = JSON.readTree(revenant.get("/health").body());
         assertEquals("DEGRADED", health.path("status").asText(), health.toString());
-        JsonNode component = component(health, "source github");
+        JsonNode component = component(health, "source.github");
         assertEquals("DEGRADED", component.path("state").asText());
         assertTrue(component.path("reason").asText().contains("5 failed crawl(s) in a row"), component.toString());
+        String metrics = revenant.get("/metrics").body();
+        assertTrue(metrics.contains("revenant_component_up{component=\"source.github\"} 0.0"), metrics);
 
         // GitHub answers again (the repositories are gone: a crawl that worked all the same).
         for (String repo : REPOS) {
@@ -126,7 +128,7 @@ class SourceHealthEndToEndTest {
         RunningRevenant.await(Duration.ofSeconds(30), () -> sourcesSay("OK"), "/api/sources to say OK");
         assertEquals(
                 "UP",
-                component(JSON.readTree(revenant.get("/health").body()), "source github")
+                component(JSON.readTree(revenant.get("/health").body()), "source.github")
                         .path("state")
                         .asText());
     }

@@ -2,6 +2,7 @@ package org.revenant.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -15,7 +16,7 @@ import org.revenant.wire.Topics;
 
 /**
  * What the crawlers last said of each source (docs/decisions/026), from the compacted source-health
- * topic: {@code GET /api/sources}, and a component {@code source <name>} in this process's health
+ * topic: {@code GET /api/sources}, and a component {@code source.<name>} in this process's health
  * while a source is degraded, so {@code /health}, the dashboard's banner and
  * {@code revenant_component_up} say the crawler is blind there. Records are data written by any
  * client with access to the topic: a source name outside {@code [A-Za-z0-9._-]{1,64}} is ignored.
@@ -52,7 +53,7 @@ final class SourceHealthView implements AutoCloseable {
     }
 
     static String componentName(String source) {
-        return "source " + source;
+        return "source." + source.toLowerCase(Locale.ROOT); // a component name /metrics can carry
     }
 
     /** One line for an operator: how long, how often, and the last reason (crawled text: shown as text). */
