@@ -15,8 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -128,9 +130,20 @@ final class RunningRevenant implements AutoCloseable {
         metrics.close();
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /** Ports this JVM handed out: the system may offer a closed probe's port again, to the next caller. */
+    private static final Set<Integer> GIVEN = new HashSet<>();
+
+    /**
+     * A port free now and not handed out before in this JVM, so a test that asks twice (a broker
+     * port, then an HTTP port) never gets the same one twice before either is bound.
+     */
+    static synchronized int freePort() throws IOException {
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (GIVEN.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
     }
 
