@@ -21,6 +21,22 @@ import java.util.regex.Pattern;
  */
 public record Discovery(List<String> locators, String etag, List<String> sweep, Map<String, String> state) {
 
+    /**
+     * The prefix of a query written in the platform search's own field syntax (decision 030), sent
+     * as it is; any other query is a name, sent as a quoted phrase.
+     */
+    public static final String FIELD = "field:";
+
+    /** A query in the search's own syntax, e.g. {@code btih:<hex>}. */
+    public static String field(String query) {
+        return FIELD + query;
+    }
+
+    /** What to put in the search's {@code q}: a field query as written, a name as a quoted phrase. */
+    public static String searchText(String query) {
+        return query.startsWith(FIELD) ? query.substring(FIELD.length()) : "\"" + query.replace("\"", "") + "\"";
+    }
+
     /** Per query: search results are the platform's (or an impostor's) to pad. */
     public static final int MAX_LOCATORS = 1_000;
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
+import java.util.concurrent.atomic.AtomicLong;
 import org.revenant.avro.CrawlCheckpoint;
 import org.revenant.crawl.Coverage;
 import org.revenant.wire.LatestByKey;
@@ -20,16 +20,22 @@ import org.revenant.wire.Topics;
 public final class CrawlCoverage implements AutoCloseable {
 
     static final int MAX_QUERIES = 10_000;
-    private static final Pattern SOURCE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     // The checkpoint keys a sweep keeps in a query's extra (producer's Sweeps).
     private static final String KNOWN = "sweepKnown";
     private static final String EXAMINED = "sweepExamined";
 
     private final LatestByKey<CrawlCheckpoint> queries;
+    /** Changes of query checkpoints so far, and the sums as of a count of them: every gauge of a scrape reads them. */
+    private final AtomicLong changes = new AtomicLong();
+
+    private record Computed(long at, List<Coverage> coverage) {}
+
+    private volatile Computed computed = new Computed(-1, List.of());
 
     public CrawlCoverage(Properties client, Topics topics) {
         this.queries = new LatestByKey<>(client, topics.crawlerState, MAX_QUERIES, "revenant-crawl-coverage")
-                .keys(key -> key.indexOf("/query/") > 0);
+                .keys(key -> key.indexOf("/query/") > 0)
+                .onChange((key, value) -> changes.incrementAndGet());
     }
 
     public CrawlCoverage start() {
@@ -39,12 +45,22 @@ public final class CrawlCoverage implements AutoCloseable {
 
     /** Per source, sorted: the sums over its catalogue queries; sources without a sweep are left out. */
     public List<Coverage> coverage() {
+        long now = changes.get(); // read before the snapshot: a change meanwhile makes the next call recompute
+        Computed last = computed;
+        if (last.at() != now) {
+            last = new Computed(now, compute());
+            computed = last;
+        }
+        return last.coverage();
+    }
+
+    private List<Coverage> compute() {
         Map<String, long[]> bySource = new TreeMap<>();
         for (CrawlCheckpoint cp : queries.snapshot().values()) {
             long known = number(cp.getExtra().get(KNOWN));
             if (known <= 0
                     || cp.getSource() == null
-                    || !SOURCE.matcher(cp.getSource()).matches()) {
+                    || !SourceHealthView.NAME.matcher(cp.getSource()).matches()) {
                 continue;
             }
             long examined = Math.min(known, number(cp.getExtra().get(EXAMINED)));
@@ -54,7 +70,7 @@ public final class CrawlCoverage implements AutoCloseable {
         }
         List<Coverage> out = new ArrayList<>();
         bySource.forEach((source, sum) -> out.add(new Coverage(source, sum[0], sum[1])));
-        return out;
+        return List.copyOf(out);
     }
 
     void putJson(ArrayNode array) {

@@ -24,7 +24,8 @@ import org.revenant.wire.Topics;
 final class SourceHealthView implements AutoCloseable {
 
     static final int MAX_SOURCES = 1_000;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** A source name as the crawlers write it; records naming anything else are ignored. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final Components components;
     private final LatestByKey<SourceHealthEvent> latest;

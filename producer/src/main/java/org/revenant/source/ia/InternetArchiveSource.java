@@ -89,21 +89,18 @@ public final class InternetArchiveSource implements Source {
         // item whose total size is within 1 % above a known copy's (an item adds its metadata files).
         List<String> out = new ArrayList<>(terms.sortedNames());
         for (String btih : terms.sortedBtihs()) {
-            out.add(FIELD + "btih:" + btih);
+            out.add(Discovery.field("btih:" + btih));
         }
         for (long total : terms.sortedTotals()) {
-            out.add(FIELD + "item_size:[" + total + " TO " + (total + total / 100) + "]");
+            out.add(Discovery.field("item_size:[" + total + " TO " + (total + total / 100) + "]"));
         }
         return out;
     }
 
-    /** A query in the search's own field syntax, sent as it is (a name is sent as a quoted phrase). */
-    static final String FIELD = "field:";
-
     @Override
     public Discovery discover(String query, DiscoveryTerms terms, CrawlCheckpoint previous) throws CrawlException {
         Set<String> found = new LinkedHashSet<>();
-        String q = query.startsWith(FIELD) ? query.substring(FIELD.length()) : "\"" + query.replace("\"", "") + "\"";
+        String q = Discovery.searchText(query);
         for (int page = 1; page <= MAX_SEARCH_PAGES; page++) {
             URI uri = Urls.of(
                     base,

@@ -81,25 +81,15 @@ public final class ZenodoSource implements Source {
         // By name, and by a file's MD5, the one hash Zenodo keeps (decision 030).
         List<String> out = new ArrayList<>(terms.sortedNames());
         for (String md5 : terms.sortedMd5s()) {
-            out.add(FIELD + "files.entries.checksum:\"md5:" + md5 + "\"");
+            out.add(Discovery.field("files.entries.checksum:\"md5:" + md5 + "\""));
         }
         return out;
     }
 
-    /** A query in the search's own field syntax, sent as it is (a name is sent as a quoted phrase). */
-    static final String FIELD = "field:";
-
     @Override
     public Discovery discover(String query, DiscoveryTerms terms, CrawlCheckpoint previous) throws CrawlException {
         Set<String> found = new LinkedHashSet<>();
-        URI next = Urls.of(
-                base,
-                "/api/records?q="
-                        + Urls.param(
-                                query.startsWith(FIELD)
-                                        ? query.substring(FIELD.length())
-                                        : "\"" + query.replace("\"", "") + "\"")
-                        + "&size=100&page=1");
+        URI next = Urls.of(base, "/api/records?q=" + Urls.param(Discovery.searchText(query)) + "&size=100&page=1");
         for (int page = 0; page < MAX_SEARCH_PAGES && next != null; page++) {
             HttpResult r = get(next, null);
             if (r.status() != 200) {
