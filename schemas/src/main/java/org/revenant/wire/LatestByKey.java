@@ -47,6 +47,7 @@ public final class LatestByKey<V> implements AutoCloseable {
     private final AtomicLong skipped = new AtomicLong();
     private volatile BiConsumer<String, V> onChange = (key, value) -> {};
     private volatile Predicate<String> keys = key -> true;
+    private volatile Predicate<V> values = value -> true;
     private volatile boolean closed;
 
     public LatestByKey(Properties client, Topic<String, V> topic, int maxKeys, String threadName) {
@@ -76,6 +77,12 @@ public final class LatestByKey<V> implements AutoCloseable {
     /** Only the keys that pass (the others are read past, neither kept nor counted); set before {@link #start}. */
     public LatestByKey<V> keys(Predicate<String> filter) {
         this.keys = Objects.requireNonNull(filter, "filter");
+        return this;
+    }
+
+    /** Only values that pass are kept (the others are counted as skipped); set before {@link #start}. */
+    public LatestByKey<V> values(Predicate<V> filter) {
+        this.values = Objects.requireNonNull(filter, "filter");
         return this;
     }
 
@@ -135,7 +142,7 @@ public final class LatestByKey<V> implements AutoCloseable {
                     if (r.key() != null && !keys.test(r.key())) {
                         continue;
                     }
-                    if (r.key() == null) {
+                    if (r.key() == null || (r.value() != null && !values.test(r.value()))) {
                         skipped.incrementAndGet();
                     } else if (r.value() == null) {
                         latest.remove(r.key());

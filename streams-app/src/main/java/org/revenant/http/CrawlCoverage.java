@@ -35,6 +35,7 @@ public final class CrawlCoverage implements AutoCloseable {
     public CrawlCoverage(Properties client, Topics topics) {
         this.queries = new LatestByKey<>(client, topics.crawlerState, MAX_QUERIES, "revenant-crawl-coverage")
                 .keys(key -> key.indexOf("/query/") > 0)
+                .values(CrawlCoverage::plausible)
                 .onChange((key, value) -> changes.incrementAndGet());
     }
 
@@ -81,6 +82,20 @@ public final class CrawlCoverage implements AutoCloseable {
             item.put("known", c.known());
             item.put("ratio", c.known() == 0 ? 0.0 : (double) c.examined() / c.known());
         }
+    }
+
+    /** A query checkpoint of the size a crawler writes: anything bigger is not kept (bounded memory). */
+    private static boolean plausible(CrawlCheckpoint cp) {
+        if (cp.getExtra().size() > 32) {
+            return false;
+        }
+        long chars = 0;
+        for (Map.Entry<String, String> e : cp.getExtra().entrySet()) {
+            chars += e.getKey().length()
+                    + (e.getValue() == null ? 0 : e.getValue().length());
+        }
+        return chars <= 16_384
+                && (cp.getLastStatus() == null || cp.getLastStatus().length() <= 1_000);
     }
 
     private static long number(String text) {

@@ -33,6 +33,7 @@ final class SourceHealthView implements AutoCloseable {
     SourceHealthView(Properties client, Topics topics, Components components) {
         this.components = components;
         this.latest = new LatestByKey<>(client, topics.sourceHealth, MAX_SOURCES, "revenant-source-health")
+                .values(SourceHealthView::plausible)
                 .onChange(this::changed);
     }
 
@@ -51,6 +52,17 @@ final class SourceHealthView implements AutoCloseable {
             Component c = components.register(componentName(key), false);
             c.up();
         }
+    }
+
+    /**
+     * What a crawler writes (a source name, a reason of at most 500 characters, a process name):
+     * anything bigger is not kept, so 1,000 hostile records cannot hold a megabyte each.
+     */
+    static boolean plausible(SourceHealthEvent e) {
+        return NAME.matcher(e.getSource()).matches()
+                && e.getEventId().length() <= 512
+                && (e.getLastError() == null || e.getLastError().length() <= 1_000)
+                && e.getReportedBy().length() <= 200;
     }
 
     static String componentName(String source) {
