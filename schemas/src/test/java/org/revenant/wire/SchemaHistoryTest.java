@@ -90,7 +90,8 @@ class SchemaHistoryTest {
             "CensusStats-v1",
             "SourceHealthEvent-v1",
             "CensusMirror-v1",
-            "AnalystDecision-v3");
+            "AnalystDecision-v3",
+            "AssemblyState-v5");
 
     /**
      * (Readers that have the defaults read any newer symbol as UNKNOWN: see

@@ -97,7 +97,10 @@ public final class RevenantTopology {
 
         builder.addStateStore(stores.assembly.builder());
         builder.addStateStore(stores.alerts.builder());
+        // The per-entry layout of the release before paged manifests: read once, to convert (decision 014).
         builder.addStateStore(stores.manifestEntries.builder());
+        builder.addStateStore(stores.manifestPages.builder());
+        builder.addStateStore(stores.manifestPending.builder());
         builder.addStateStore(stores.manifestMirrors.builder());
         builder.addStateStore(stores.registrySeen.builder());
         // Kept only for the HTTP API (alert timelines, mirror change histories), in the tasks that own the mirrors.
@@ -116,6 +119,8 @@ public final class RevenantTopology {
                         StateStores.ASSEMBLY,
                         StateStores.ALERTS,
                         StateStores.MANIFEST_ENTRIES,
+                        StateStores.MANIFEST_PAGES,
+                        StateStores.MANIFEST_PENDING,
                         StateStores.MANIFEST_MIRRORS,
                         StateStores.REGISTRY_SEEN,
                         StateStores.ALERT_HISTORY);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -53,8 +54,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The heart of detection. Assembles a mirror's snapshot from its chunks, keeping the manifest as
- * per-entry state and matching each chunk as it arrives; when the last chunk is in it emits the
+ * The heart of detection. Assembles a mirror's snapshot from its chunks, merging each into the
+ * mirror's paged manifest ({@link ManifestStore}) and matching it as it arrives; when the last chunk is in it emits the
  * manifest diff, scores the evidence per dataset and runs each (dataset, mirror) alert through
  * its lifecycle. A wall-clock punctuation re-checks held manifests when the registry changes
  * (retroactive matching), so new signatures find old mirrors without a re-crawl.
@@ -79,6 +80,8 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
     public static final String RENAMED_FROM = "renamedFrom";
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotMatcher.class);
+    private static final Duration LEGACY_CONVERSION_INTERVAL = Duration.ofSeconds(1);
+    private static final int LEGACY_MIRRORS_PER_TICK = 20;
     private static final Set<MirrorStatus> UNAVAILABLE =
             EnumSet.of(MirrorStatus.GONE, MirrorStatus.BLOCKED, MirrorStatus.DISABLED, MirrorStatus.PRIVATE);
 
@@ -93,6 +96,7 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
     private KeyValueStore<String, AlertEvent> alertHistory;
     private ManifestStore manifests;
     private RegistryIndex reconciled;
+    private Cancellable upgrade;
 
     public SnapshotMatcher(RegistryView registry, double threshold, Duration registryCheckInterval) {
         this(registry, threshold, registryCheckInterval, DetectionTap.NONE);
@@ -116,9 +120,55 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         this.registrySeen = context.getStateStore(StateStores.REGISTRY_SEEN);
         this.alertHistory = context.getStateStore(StateStores.ALERT_HISTORY);
         this.manifests = new ManifestStore(
+                context.getStateStore(StateStores.MANIFEST_PAGES),
+                context.getStateStore(StateStores.MANIFEST_PENDING),
                 context.getStateStore(StateStores.MANIFEST_ENTRIES),
                 context.getStateStore(StateStores.MANIFEST_MIRRORS));
         context.schedule(registryCheckInterval, PunctuationType.WALL_CLOCK_TIME, now -> reconcileRegistry(now));
+        if (manifests.legacyLeft()) {
+            upgrade =
+                    context.schedule(LEGACY_CONVERSION_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> convertSome());
+        }
+    }
+
+    /**
+     * Converts a few mirrors still held in the per-entry layout of the release before pages
+     * (docs/decisions/014) on each tick, so that layout empties even for mirrors never crawled
+     * again; a mirror touched before its turn is converted then.
+     */
+    private void convertSome() {
+        for (int i = 0; i < LEGACY_MIRRORS_PER_TICK; i++) {
+            String mirrorKey = manifests.nextLegacyMirror();
+            if (mirrorKey == null) {
+                upgrade.cancel();
+                LOG.info("every held manifest of this task is paged");
+                return;
+            }
+            ensurePaged(mirrorKey);
+        }
+    }
+
+    /**
+     * Converts the mirror if the per-entry layout still holds it. When that layout was halfway
+     * through a snapshot of it, the rest of that snapshot is merged one entry at a time, with the
+     * entries it had not listed yet parked.
+     */
+    private void ensurePaged(String mirrorKey) {
+        if (!manifests.legacyLeft()) {
+            return;
+        }
+        AssemblyState assembly = assemblies.get(mirrorKey);
+        boolean halfway = assembly != null && !assembly.getPaged();
+        long parked = manifests.convertLegacy(
+                mirrorKey,
+                halfway ? assembly.getSnapshotId() : null,
+                halfway && assembly.getMirror().getPartial());
+        if (halfway) {
+            assembly.setPaged(true);
+            assembly.setUnordered(parked >= 0);
+            assembly.setPending(Math.max(0, parked));
+            assemblies.put(mirrorKey, assembly);
+        }
     }
 
     @Override
@@ -140,9 +190,13 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
             // keep every alert as it is.
             return;
         }
+        ensurePaged(mirrorKey);
         AssemblyState assembly = assemblies.get(mirrorKey);
         if (assembly == null || !assembly.getSnapshotId().equals(chunk.getSnapshotId())) {
             if (assembly != null) {
+                if (assembly.getPending() > 0) {
+                    manifests.restorePending(mirrorKey);
+                }
                 LOG.warn(
                         "snapshot {} of {} abandoned after {}/{} chunks: superseded by {}",
                         assembly.getSnapshotId(),
@@ -161,6 +215,7 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
                     .setEntries(0)
                     .setHits(new ArrayList<>())
                     .setTotalBytes(chunk.getTotalBytes())
+                    .setPaged(true)
                     .build();
         }
         BitSet seen = BitSet.valueOf(assembly.getChunksSeen());
@@ -176,39 +231,32 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         if (chunk.getText() != null) {
             assembly.setText(cap(chunk.getText()));
         }
-        boolean available = !UNAVAILABLE.contains(mirror.getStatus());
-        List<ChangeSample> samples = new ArrayList<>(assembly.getSamples());
-        long added = assembly.getAdded();
-        long modified = assembly.getModified();
+        // What the snapshot's first chunk said: a mirror that was unavailable then keeps its last known manifest.
+        boolean available = !UNAVAILABLE.contains(assembly.getMirror().getStatus());
         long maxFileSize = assembly.getMaxFileSize();
-        for (ManifestEntry entry : chunk.getEntries()) {
-            if (!available) {
-                break; // an unavailable mirror keeps its last known manifest
-            }
-            index.matchEntry(entry, hits);
-            if (entry.getSize() != null && entry.getKind() == EntryKind.FILE) {
-                maxFileSize = Math.max(maxFileSize, entry.getSize());
-            }
-            switch (manifests.put(mirrorKey, chunk.getSnapshotId(), entry)) {
-                case ADDED -> {
-                    added++;
-                    sample(samples, "ADDED", entry.getPath());
+        if (available) {
+            for (ManifestEntry entry : chunk.getEntries()) {
+                index.matchEntry(entry, hits);
+                if (entry.getSize() != null && entry.getKind() == EntryKind.FILE) {
+                    maxFileSize = Math.max(maxFileSize, entry.getSize());
                 }
-                case MODIFIED -> {
-                    modified++;
-                    sample(samples, "MODIFIED", entry.getPath());
-                }
-                case UNCHANGED -> {}
             }
+            Counted counted = new Counted(assembly.getSamples());
+            ManifestStore.Merge merge = mergeOf(assembly);
+            manifests.merge(
+                    mirrorKey, merge, chunk.getEntries(), assembly.getMirror().getPartial(), counted);
+            assembly.setCursor(merge.cursor());
+            assembly.setUnordered(merge.unordered());
+            assembly.setPending(merge.pending());
+            assembly.setAdded(assembly.getAdded() + counted.added);
+            assembly.setModified(assembly.getModified() + counted.modified);
+            assembly.setSamples(counted.samples);
         }
         assembly.setChunksSeen(ByteBuffer.wrap(seen.toByteArray()));
         assembly.setReceivedChunks(assembly.getReceivedChunks() + 1);
         assembly.setEntries(assembly.getEntries() + chunk.getEntries().size());
         assembly.setHits(hits.hits());
-        assembly.setAdded(added);
-        assembly.setModified(modified);
         assembly.setMaxFileSize(maxFileSize);
-        assembly.setSamples(samples);
         if (assembly.getReceivedChunks() == assembly.getChunkCount()) {
             assemblies.delete(mirrorKey);
             complete(assembly, index, record.timestamp());
@@ -223,20 +271,14 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         MirrorRecord previous = manifests.mirror(mirrorKey);
         boolean available = !UNAVAILABLE.contains(mirror.getStatus());
         EvidenceCollector hits = new EvidenceCollector(snapshot.getHits());
-        long[] removed = {0};
-        List<ChangeSample> samples = new ArrayList<>(snapshot.getSamples());
+        Counted counted = new Counted(snapshot.getSamples());
         MirrorRecord record;
         if (available) {
+            manifests.finish(mirrorKey, mergeOf(snapshot), mirror.getPartial(), counted);
             PairHashes pairs = new PairHashes(index.hasReferences());
-            manifests.removeUnseen(
-                    mirrorKey,
-                    snapshot.getSnapshotId(),
-                    mirror.getPartial(),
-                    gone -> {
-                        removed[0]++;
-                        sample(samples, "REMOVED", gone.getPath());
-                    },
-                    pairs::add);
+            if (index.hasReferences()) {
+                manifests.forEachEntry(mirrorKey, pairs::add);
+            }
             index.matchText(mirror, snapshot.getText(), hits);
             Evaluation.matchReferences(index, pairs.toArray(), hits);
             record = new MirrorRecord(
@@ -248,6 +290,9 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
                     snapshot.getTotalBytes(),
                     snapshot.getMaxFileSize());
         } else {
+            if (snapshot.getPending() > 0) {
+                manifests.restorePending(mirrorKey);
+            }
             record = previous == null
                     ? new MirrorRecord(mirror, snapshot.getSnapshotId(), snapshot.getObservedAt(), null, 0L, 0L, 0L)
                     : MirrorRecord.newBuilder(previous)
@@ -262,9 +307,9 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
                 record,
                 available,
                 snapshot.getAdded(),
-                removed[0],
+                counted.removed,
                 snapshot.getModified(),
-                samples,
+                counted.samples,
                 timestamp);
 
         String renamedTo = renamed(mirror, RENAMED_TO);
@@ -363,6 +408,7 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
 
     private void recheck(MirrorRecord record, RegistryIndex subset, Set<String> ids, String cause, long timestamp) {
         String mirrorKey = record.getMirror().getKey();
+        ensurePaged(mirrorKey);
         Map<String, AlertState> existing = statesOf(mirrorKey);
         existing.keySet().retainAll(ids);
         Map<String, AlertLifecycle.Assessment> assessments = Map.of();
@@ -541,6 +587,40 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
 
     private static String cap(String text) {
         return ChunkLimits.cutUtf8(ChunkLimits.cut(text, TextSignals.MAX_TEXT), ChunkLimits.MAX_TEXT_BYTES);
+    }
+
+    private static ManifestStore.Merge mergeOf(AssemblyState assembly) {
+        return new ManifestStore.Merge(assembly.getCursor(), assembly.getUnordered(), assembly.getPending());
+    }
+
+    /** Counts what a merge tells, keeping the first few paths as samples. */
+    private static final class Counted implements ManifestStore.Changes {
+        final List<ChangeSample> samples;
+        long added;
+        long modified;
+        long removed;
+
+        Counted(List<ChangeSample> samples) {
+            this.samples = new ArrayList<>(samples);
+        }
+
+        @Override
+        public void added(ManifestEntry entry) {
+            added++;
+            sample(samples, "ADDED", entry.getPath());
+        }
+
+        @Override
+        public void modified(ManifestEntry entry) {
+            modified++;
+            sample(samples, "MODIFIED", entry.getPath());
+        }
+
+        @Override
+        public void removed(ManifestEntry entry) {
+            removed++;
+            sample(samples, "REMOVED", entry.getPath());
+        }
     }
 
     /** The (name, size) pair hashes of a manifest's files, gathered only when some reference needs them. */

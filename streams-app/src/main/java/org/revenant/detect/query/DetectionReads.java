@@ -13,6 +13,7 @@ import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.StoredEntry;
 import org.revenant.detect.history.AlertHistoryRecorder;
 import org.revenant.detect.history.BoundedHistory;
+import org.revenant.detect.manifest.ManifestPages;
 import org.revenant.detect.state.AlertKey;
 import org.revenant.detect.state.MirrorScopedKey;
 import org.revenant.detect.state.StateStores;
@@ -61,8 +62,15 @@ public final class DetectionReads {
         return BoundedHistory.read(stores.store(StateStores.MIRROR_HISTORY), mirrorKey);
     }
 
-    /** The first {@code limit} entries of the mirror's last manifest, in path order. */
+    /**
+     * The first {@code limit} entries of the mirror's last manifest, in path order. A mirror not
+     * converted to pages yet is read from the per-entry layout (decision 014).
+     */
     public List<ManifestEntry> files(String mirrorKey, int limit) {
+        ReadOnlyKeyValueStore<String, byte[]> pages = stores.store(StateStores.MANIFEST_PAGES);
+        if (ManifestPages.hasPages(pages, mirrorKey)) {
+            return ManifestPages.first(pages, mirrorKey, limit);
+        }
         List<ManifestEntry> files = new ArrayList<>();
         ReadOnlyKeyValueStore<String, StoredEntry> entries = stores.store(StateStores.MANIFEST_ENTRIES);
         try (KeyValueIterator<String, StoredEntry> it = MirrorScopedKey.range(entries, mirrorKey)) {
@@ -74,6 +82,10 @@ public final class DetectionReads {
     }
 
     public Optional<ManifestEntry> file(String mirrorKey, String path) {
+        ReadOnlyKeyValueStore<String, byte[]> pages = stores.store(StateStores.MANIFEST_PAGES);
+        if (ManifestPages.hasPages(pages, mirrorKey)) {
+            return Optional.ofNullable(ManifestPages.entry(pages, mirrorKey, path));
+        }
         ReadOnlyKeyValueStore<String, StoredEntry> entries = stores.store(StateStores.MANIFEST_ENTRIES);
         return Optional.ofNullable(entries.get(MirrorScopedKey.of(mirrorKey, path)))
                 .map(StoredEntry::getEntry);

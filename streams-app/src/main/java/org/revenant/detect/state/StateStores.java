@@ -69,8 +69,15 @@ public final class StateStores {
     public static final String ASSEMBLY = "snapshot-assembly-store";
     /** Alert states: {@code mirror \0 dataset}. */
     public static final String ALERTS = "alert-state-store";
-    /** The held manifest, one record per entry: {@code mirror \0 path}. */
+    /**
+     * The held manifest of the release before paged manifests, one record per entry:
+     * {@code mirror \0 path}. Only read, to convert each mirror to pages once (decision 014).
+     */
     public static final String MANIFEST_ENTRIES = "manifest-entries-store";
+    /** The held manifest in sorted pages: {@code mirror \0 first path of the page} (decision 014). */
+    public static final String MANIFEST_PAGES = "manifest-pages-store";
+    /** Held entries a snapshot being merged has skipped, until it completes: {@code mirror \0 path}. */
+    public static final String MANIFEST_PENDING = "manifest-pending-store";
     /** What the last snapshot said about each mirror. */
     public static final String MANIFEST_MIRRORS = "manifest-mirrors-store";
     /** The registry fingerprint each dataset was last reconciled at. Key: dataset id. */
@@ -88,6 +95,8 @@ public final class StateStores {
     public final Store<AssemblyState> assembly;
     public final Store<AlertState> alerts;
     public final Store<StoredEntry> manifestEntries;
+    public final Store<byte[]> manifestPages;
+    public final Store<byte[]> manifestPending;
     public final Store<MirrorRecord> manifestMirrors;
     public final Store<String> registrySeen;
     public final Store<AlertEvent> alertHistory;
@@ -110,6 +119,10 @@ public final class StateStores {
                 AvroSerdes.of(StoredEntry.class),
                 KeyLayout.MIRROR_SCOPED,
                 "mirror, path");
+        manifestPages = new Store<>(
+                MANIFEST_PAGES, Serdes.String(), Serdes.ByteArray(), KeyLayout.MIRROR_SCOPED, "mirror, first path");
+        manifestPending = new Store<>(
+                MANIFEST_PENDING, Serdes.String(), Serdes.ByteArray(), KeyLayout.MIRROR_SCOPED, "mirror, path");
         manifestMirrors = new Store<>(
                 MANIFEST_MIRRORS, Serdes.String(), AvroSerdes.of(MirrorRecord.class), KeyLayout.MIRROR, "mirror");
         registrySeen = new Store<>(REGISTRY_SEEN, Serdes.String(), Serdes.String(), KeyLayout.DATASET_ID, "dataset id");
@@ -141,6 +154,8 @@ public final class StateStores {
                 assembly,
                 alerts,
                 manifestEntries,
+                manifestPages,
+                manifestPending,
                 manifestMirrors,
                 registrySeen,
                 alertHistory,

@@ -51,6 +51,8 @@ class RegistryReconciliationPunctuationTest {
                 stores.assembly,
                 stores.alerts,
                 stores.manifestEntries,
+                stores.manifestPages,
+                stores.manifestPending,
                 stores.manifestMirrors,
                 stores.registrySeen,
                 stores.alertHistory)) {

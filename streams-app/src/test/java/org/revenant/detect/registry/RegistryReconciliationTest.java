@@ -65,6 +65,8 @@ class RegistryReconciliationTest {
                 stores.assembly,
                 stores.alerts,
                 stores.manifestEntries,
+                stores.manifestPages,
+                stores.manifestPending,
                 stores.manifestMirrors,
                 stores.registrySeen,
                 stores.alertHistory)) {
