@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -203,12 +204,21 @@ public final class BenchCommand implements Callable<Integer> {
             }
             var end = Throughput.endOffsets(client, topics.snapshots.name());
             try (Admin admin = Admin.create(client)) {
-                long before = Throughput.changelogBytes(admin, "bench-revenant");
+                Map<String, Long> before = Throughput.changelogBytesByStore(admin, "bench-revenant");
                 try (RevenantStreams revenant = new RevenantStreams(
                         DetectConfig.defaults(topics), client, "bench-revenant", dir.resolve("streams-c"))) {
                     report.recrawl = Throughput.streamsCaughtUp(revenant.kafkaStreams(), admin, "bench-revenant", end);
                 }
-                report.recrawlChangelogBytes = Throughput.changelogBytes(admin, "bench-revenant") - before;
+                Map<String, Long> after = Throughput.changelogBytesByStore(admin, "bench-revenant");
+                after.forEach((store, bytes) -> {
+                    long written = bytes - before.getOrDefault(store, 0L);
+                    if (written > 0) {
+                        report.recrawlChangelogByStore.put(store, written);
+                    }
+                });
+                report.recrawlChangelogBytes = report.recrawlChangelogByStore.values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum();
             }
             out.println("  " + report.recrawlLine());
             out.flush();

@@ -1,6 +1,8 @@
 package org.revenant.cli.bench;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** The figures of one bench run, and how they are printed. */
 final class BenchReport {
@@ -23,6 +25,9 @@ final class BenchReport {
     long stateStoreBytes;
     Throughput.Result recrawl;
     long recrawlChangelogBytes;
+    /** What the re-crawl wrote to each store's changelog, by store. */
+    final Map<String, Long> recrawlChangelogByStore = new TreeMap<>();
+
     long peakHeap;
     long peakRss;
 
@@ -84,15 +89,19 @@ final class BenchReport {
 
     String recrawlLine() {
         return String.format(
-                Locale.ROOT,
-                "%s  (%.3f of b)%n      changelog bytes: first crawl %,d (%.1f per entry), re-crawl %,d (%.1f per entry, %.1f%% of first)",
-                line("(d) unchanged re-crawl", recrawl),
-                passThrough.seconds() / recrawl.seconds(),
-                firstCrawlChangelogBytes,
-                (double) firstCrawlChangelogBytes / totalEntries(),
-                recrawlChangelogBytes,
-                (double) recrawlChangelogBytes / totalEntries(),
-                100.0 * recrawlChangelogBytes / Math.max(1, firstCrawlChangelogBytes));
+                        Locale.ROOT,
+                        "%s  (%.3f of b)%n      changelog bytes: first crawl %,d (%.1f per entry), re-crawl %,d (%.1f per entry, %.1f%% of first)",
+                        line("(d) unchanged re-crawl", recrawl),
+                        passThrough.seconds() / recrawl.seconds(),
+                        firstCrawlChangelogBytes,
+                        (double) firstCrawlChangelogBytes / totalEntries(),
+                        recrawlChangelogBytes,
+                        (double) recrawlChangelogBytes / totalEntries(),
+                        100.0 * recrawlChangelogBytes / Math.max(1, firstCrawlChangelogBytes))
+                + (recrawlChangelogByStore.isEmpty()
+                        ? ""
+                        : String.format(
+                                Locale.ROOT, "%n      re-crawl changelog bytes by store: %s", recrawlChangelogByStore));
     }
 
     String stateLine() {

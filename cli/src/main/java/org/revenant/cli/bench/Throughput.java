@@ -160,15 +160,27 @@ final class Throughput {
      * stores have written so far (compaction does not run in a bench-length run of these sizes).
      */
     static long changelogBytes(Admin admin, String applicationId) throws Exception {
+        return changelogBytesByStore(admin, applicationId).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
+    }
+
+    /** {@link #changelogBytes} per store, by store name. */
+    static Map<String, Long> changelogBytesByStore(Admin admin, String applicationId) throws Exception {
         List<Integer> brokers =
                 admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList();
-        long bytes = 0;
+        Map<String, Long> bytes = new java.util.TreeMap<>();
+        String prefix = applicationId + "-";
+        String suffix = "-changelog";
         for (var dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
             for (var dir : dirs.values()) {
                 for (var replica : dir.replicaInfos().entrySet()) {
                     String topic = replica.getKey().topic();
-                    if (topic.startsWith(applicationId + "-") && topic.endsWith("-changelog")) {
-                        bytes += replica.getValue().size();
+                    if (topic.startsWith(prefix) && topic.endsWith(suffix)) {
+                        bytes.merge(
+                                topic.substring(prefix.length(), topic.length() - suffix.length()),
+                                replica.getValue().size(),
+                                Long::sum);
                     }
                 }
             }

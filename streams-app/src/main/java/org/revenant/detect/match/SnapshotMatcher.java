@@ -224,10 +224,6 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         }
         seen.set(chunk.getChunkIndex());
         RegistryIndex index = registry.current();
-        EvidenceCollector hits = new EvidenceCollector(assembly.getHits());
-        if (assembly.getReceivedChunks() == 0) {
-            index.matchMirror(mirror, hits);
-        }
         if (chunk.getText() != null) {
             assembly.setText(cap(chunk.getText()));
         }
@@ -236,7 +232,6 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         long maxFileSize = assembly.getMaxFileSize();
         if (available) {
             for (ManifestEntry entry : chunk.getEntries()) {
-                index.matchEntry(entry, hits);
                 if (entry.getSize() != null && entry.getKind() == EntryKind.FILE) {
                     maxFileSize = Math.max(maxFileSize, entry.getSize());
                 }
@@ -255,7 +250,9 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         assembly.setChunksSeen(ByteBuffer.wrap(seen.toByteArray()));
         assembly.setReceivedChunks(assembly.getReceivedChunks() + 1);
         assembly.setEntries(assembly.getEntries() + chunk.getEntries().size());
-        assembly.setHits(hits.hits());
+        // Evidence is gathered from the held manifest when the snapshot completes, so the state
+        // written per chunk stays small (a release before pages kept it here).
+        assembly.setHits(List.of());
         assembly.setMaxFileSize(maxFileSize);
         if (assembly.getReceivedChunks() == assembly.getChunkCount()) {
             assemblies.delete(mirrorKey);
@@ -270,15 +267,19 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         String mirrorKey = mirror.getKey();
         MirrorRecord previous = manifests.mirror(mirrorKey);
         boolean available = !UNAVAILABLE.contains(mirror.getStatus());
-        EvidenceCollector hits = new EvidenceCollector(snapshot.getHits());
+        EvidenceCollector hits = new EvidenceCollector();
         Counted counted = new Counted(snapshot.getSamples());
         MirrorRecord record;
         if (available) {
             manifests.finish(mirrorKey, mergeOf(snapshot), mirror.getPartial(), counted);
+            // The evidence of the whole held manifest: for a partial listing that includes what
+            // earlier snapshots listed and this one did not reach, as retroactive matching does.
+            index.matchMirror(mirror, hits);
             PairHashes pairs = new PairHashes(index.hasReferences());
-            if (index.hasReferences()) {
-                manifests.forEachEntry(mirrorKey, pairs::add);
-            }
+            manifests.forEachEntry(mirrorKey, entry -> {
+                index.matchEntry(entry, hits);
+                pairs.add(entry);
+            });
             index.matchText(mirror, snapshot.getText(), hits);
             Evaluation.matchReferences(index, pairs.toArray(), hits);
             record = new MirrorRecord(
