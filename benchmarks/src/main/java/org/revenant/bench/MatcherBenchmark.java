@@ -47,6 +47,13 @@ public class MatcherBenchmark {
     @Param({"0.0", "0.01", "0.5"})
     public double matchRate;
 
+    /**
+     * Entries in path order, as every publisher sends them (docs/decisions/014), or shuffled, as
+     * this benchmark sent them before: folder names repeat between neighbours only when sorted.
+     */
+    @Param({"true", "false"})
+    public boolean sorted;
+
     private RegistryIndex index;
     private ManifestEntry[] entries;
 
@@ -114,6 +121,9 @@ public class MatcherBenchmark {
                     .setSha256(match ? hashes[s] : hex(random))
                     .setKind(EntryKind.FILE)
                     .build();
+        }
+        if (sorted) {
+            java.util.Arrays.sort(entries, java.util.Comparator.comparing(ManifestEntry::getPath));
         }
     }
 

@@ -24,6 +24,7 @@ import org.revenant.avro.Signature;
 import org.revenant.avro.SignatureKind;
 import org.revenant.detect.signal.ManifestSketch;
 import org.revenant.detect.signal.NameNormalizer;
+import org.revenant.detect.signal.RequiredLiteral;
 import org.revenant.detect.signal.TextSignals;
 import org.revenant.registry.DatasetRules;
 import org.slf4j.Logger;
@@ -79,7 +80,20 @@ public final class RegistryIndex {
     private final Map<String, String> skipped = new LinkedHashMap<>();
     private int longestAlias = 1;
 
-    private record PathRule(Ref ref, Pattern pattern, boolean wholePath) {}
+    /** A PATH_PATTERN signature; a path without {@code literal} cannot match, so the regex is not run on it. */
+    private record PathRule(Ref ref, Pattern pattern, boolean wholePath, String literal) {}
+
+    /**
+     * The folder names of the last path this thread matched, looked up already: a manifest's
+     * entries come sorted by path, so consecutive entries mostly share their folders.
+     */
+    private static final class Folders {
+        String path;
+        int end = -1;
+        final List<List<Ref>> named = new ArrayList<>();
+    }
+
+    private final ThreadLocal<Folders> folders = ThreadLocal.withInitial(Folders::new);
 
     private record LinkRule(Ref ref, String token) {}
 
@@ -176,7 +190,8 @@ public final class RegistryIndex {
                 value != null ? add(byName, NameNormalizer.normalize(NameNormalizer.baseName(value)), ref) : () -> {};
             case PATH_PATTERN -> {
                 // A pattern without '/' is about base names.
-                PathRule rule = new PathRule(ref, Pattern.compile(value), value.contains("/"));
+                PathRule rule =
+                        new PathRule(ref, Pattern.compile(value), value.contains("/"), RequiredLiteral.of(value));
                 yield () -> pathPatterns.add(rule);
             }
             case DOWNLOAD_LINK -> {
@@ -273,36 +288,37 @@ public final class RegistryIndex {
         lookup(byMd5, entry.getMd5(), path, sink, "md5 of the file");
         lookup(byGitBlob, entry.getGitBlobSha1(), path, sink, "git blob sha1 of the file");
         Long size = entry.getSize();
+        String name = null; // the normalized base name, made once for both name lookups
         if (size != null) {
             if (size >= FILE_SIZE_MIN) {
                 emit(bySize.get(size), path, sink, r -> "a file of exactly " + size + " bytes");
             }
             if (size >= NAME_SIZE_MIN && !byNameAndSize.isEmpty()) {
+                name = NameNormalizer.normalize(NameNormalizer.baseName(path));
                 emit(
-                        byNameAndSize.get(nameSizeKey(NameNormalizer.baseName(path), size)),
+                        byNameAndSize.get(name + '\u0000' + size),
                         path,
                         sink,
                         r -> "same name and size (" + size + " bytes)");
             }
         }
         if (!byName.isEmpty()) {
-            matchName(NameNormalizer.baseName(path), size, path, sink);
+            List<Ref> named = byName.get(name != null ? name : NameNormalizer.normalize(NameNormalizer.baseName(path)));
+            if (named != null) {
+                emitNamed(named, size, path, sink);
+            }
             // Folder names count too ("faces_emore/train.rec"), without a size to compare.
-            int end = path.lastIndexOf('/');
-            int start = 0;
-            while (end > 0 && start < end) {
-                int slash = path.indexOf('/', start);
-                if (slash < 0 || slash > end) {
-                    slash = end;
-                }
-                if (slash > start) {
-                    matchName(path.substring(start, slash), null, path, sink);
-                }
-                start = slash + 1;
+            for (List<Ref> folder : folderNames(path)) {
+                emitNamed(folder, null, path, sink);
             }
         }
+        String baseName = null;
         for (PathRule rule : pathPatterns) {
-            String subject = rule.wholePath() ? path : NameNormalizer.baseName(path);
+            String subject =
+                    rule.wholePath() ? path : (baseName == null ? baseName = NameNormalizer.baseName(path) : baseName);
+            if (!subject.contains(rule.literal())) {
+                continue; // cannot match: the regex is not run
+            }
             if (matches(rule.pattern(), subject)) {
                 sink.hit(
                         rule.ref().datasetId(),
@@ -380,11 +396,34 @@ public final class RegistryIndex {
         }
     }
 
-    private void matchName(String name, Long size, String path, HitSink sink) {
-        List<Ref> named = byName.get(NameNormalizer.normalize(name));
-        if (named == null) {
-            return;
+    /** The registry names among the path's folder names, in order; looked up once per folder run. */
+    private List<List<Ref>> folderNames(String path) {
+        int end = path.lastIndexOf('/');
+        Folders memo = folders.get();
+        if (memo.path != null && memo.end == end && path.regionMatches(0, memo.path, 0, Math.max(end, 0))) {
+            return memo.named;
         }
+        memo.path = path;
+        memo.end = end;
+        memo.named.clear();
+        int start = 0;
+        while (end > 0 && start < end) {
+            int slash = path.indexOf('/', start);
+            if (slash < 0 || slash > end) {
+                slash = end;
+            }
+            if (slash > start) {
+                List<Ref> named = byName.get(NameNormalizer.normalize(path.substring(start, slash)));
+                if (named != null) {
+                    memo.named.add(named);
+                }
+            }
+            start = slash + 1;
+        }
+        return memo.named;
+    }
+
+    private static void emitNamed(List<Ref> named, Long size, String path, HitSink sink) {
         for (Ref ref : named) {
             Signature s = ref.signature();
             boolean ranged = s.getMinSize() != null || s.getMaxSize() != null;

@@ -12,7 +12,9 @@ public final class NameNormalizer {
     private NameNormalizer() {}
 
     public static String normalize(String name) {
-        String folded = Normalizer.normalize(name, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        // NFKC leaves ASCII as it is, and most names are ASCII: skip the normalizer for them.
+        String folded =
+                (ascii(name) ? name : Normalizer.normalize(name, Normalizer.Form.NFKC)).toLowerCase(Locale.ROOT);
         StringBuilder out = new StringBuilder(folded.length());
         boolean lastWasSeparator = false;
         for (int i = 0; i < folded.length(); i++) {
@@ -33,6 +35,15 @@ public final class NameNormalizer {
             end--;
         }
         return out.substring(0, end);
+    }
+
+    private static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The last component of a slash-separated path. */
