@@ -91,7 +91,8 @@ class SchemaHistoryTest {
             "SourceHealthEvent-v1",
             "CensusMirror-v1",
             "AnalystDecision-v3",
-            "AssemblyState-v5");
+            "AssemblyState-v5",
+            "MirrorRecord-v4");
 
     /**
      * (Readers that have the defaults read any newer symbol as UNKNOWN: see

@@ -17,6 +17,7 @@ import org.revenant.avro.CensusStats;
 import org.revenant.avro.ManifestChange;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.MirrorRecord;
+import org.revenant.detect.lifecycle.AlertLifecycle;
 import org.revenant.detect.query.DetectionReads;
 import org.revenant.detect.state.StateStores;
 
@@ -52,9 +53,15 @@ final class LocalState {
         List<AlertState> matching = new ArrayList<>();
         try (KeyValueIterator<String, AlertState> it =
                 this.<AlertState>store(StateStores.ALERTS, stale).all()) {
+            // Each alert as of its mirror's latest snapshot (an unchanged one is not rewritten).
+            ReadOnlyKeyValueStore<String, MirrorRecord> mirrors = store(StateStores.MANIFEST_MIRRORS, stale);
             it.forEachRemaining(kv -> {
-                if (kv.value != null && filter.test(kv.value)) {
-                    matching.add(kv.value);
+                if (kv.value == null) {
+                    return;
+                }
+                AlertState seen = AlertLifecycle.asSeen(kv.value, mirrors.get(kv.value.getMirrorKey()));
+                if (filter.test(seen)) {
+                    matching.add(seen);
                 }
             });
         } catch (InvalidStateStoreException e) {

@@ -71,7 +71,11 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
         List<KeyValue<String, AlertState>> lapsed = new ArrayList<>();
         try (KeyValueIterator<String, AlertState> all = alerts.all()) {
             while (all.hasNext()) {
-                KeyValue<String, AlertState> kv = all.next();
+                KeyValue<String, AlertState> stored = all.next();
+                if (stored.value == null) {
+                    continue;
+                }
+                KeyValue<String, AlertState> kv = KeyValue.pair(stored.key, seen(stored.value));
                 if (kv.value != null && AlertLifecycle.isTakedownOverdue(kv.value, now, overdueAfter)) {
                     due.add(kv);
                 }
@@ -118,7 +122,7 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
         }
         String alertKey = decision.getAlertKey();
         String storeKey = AlertKey.parse(alertKey).orElseThrow().storeKey();
-        AlertState before = alerts.get(storeKey);
+        AlertState before = seen(alerts.get(storeKey));
         if (before == null) {
             LOG.warn("ignoring {} decision for unknown alert {}", decision.getDecision(), alertKey);
             return;
@@ -180,6 +184,11 @@ public final class DecisionApplier implements Processor<String, AnalystDecision,
      * the one the alert last matched (a suppressed alert follows its matches silently, and a
      * snapshot that stopped matching leaves it behind).
      */
+    /** The stored alert as of its mirror's latest snapshot (AlertLifecycle.asSeen). */
+    private AlertState seen(AlertState s) {
+        return s == null ? null : AlertLifecycle.asSeen(s, mirrors.get(s.getMirrorKey()));
+    }
+
     private boolean evidenceHolds(AlertState s) {
         MirrorRecord mirror = mirrors.get(s.getMirrorKey());
         if (mirror == null || !mirror.getSnapshotId().equals(s.getLastSnapshotId())) {

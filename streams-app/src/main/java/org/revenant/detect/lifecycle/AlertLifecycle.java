@@ -19,6 +19,7 @@ import org.revenant.avro.AnalystDecision;
 import org.revenant.avro.DecisionKind;
 import org.revenant.avro.Evidence;
 import org.revenant.avro.Mirror;
+import org.revenant.avro.MirrorRecord;
 import org.revenant.avro.MirrorStatus;
 import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.Severity;
@@ -499,6 +500,36 @@ public final class AlertLifecycle {
             keys.add(e.getKind() + ":" + e.getSignature());
         }
         return keys;
+    }
+
+    /**
+     * The alert as of its mirror's latest snapshot. A snapshot that sees an alert exactly as it was
+     * does not rewrite it (an unchanged re-crawl writes no alert state, docs/decisions/014); the
+     * mirror's record lists the datasets that snapshot matched, so an alert whose dataset is listed
+     * there was last seen at that snapshot.
+     */
+    public static AlertState asSeen(AlertState state, MirrorRecord mirror) {
+        if (state == null
+                || mirror == null
+                || state.getMovedTo() != null
+                || mirror.getSnapshotId().equals(state.getLastSnapshotId())
+                || !mirror.getMatched().contains(state.getDatasetId())) {
+            return state;
+        }
+        return AlertState.newBuilder(state)
+                .setLastSnapshotId(mirror.getSnapshotId())
+                .setLastSeen(later(state.getLastSeen(), mirror.getObservedAt()))
+                .build();
+    }
+
+    /** Whether {@code next} differs from {@code before} only in when the alert was last seen. */
+    public static boolean onlySeenAgain(AlertState next, AlertState before) {
+        return before != null
+                && AlertState.newBuilder(next)
+                        .setLastSeen(before.getLastSeen())
+                        .setLastSnapshotId(before.getLastSnapshotId())
+                        .build()
+                        .equals(before);
     }
 
     private static Instant later(Instant a, Instant b) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -289,19 +290,25 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
                     snapshot.getText(),
                     snapshot.getEntries(),
                     snapshot.getTotalBytes(),
-                    snapshot.getMaxFileSize());
+                    snapshot.getMaxFileSize(),
+                    List.of());
         } else {
             if (snapshot.getPending() > 0) {
                 manifests.restorePending(mirrorKey);
             }
             record = previous == null
-                    ? new MirrorRecord(mirror, snapshot.getSnapshotId(), snapshot.getObservedAt(), null, 0L, 0L, 0L)
+                    ? new MirrorRecord(
+                            mirror, snapshot.getSnapshotId(), snapshot.getObservedAt(), null, 0L, 0L, 0L, List.of())
                     : MirrorRecord.newBuilder(previous)
                             .setMirror(mirror)
                             .setSnapshotId(snapshot.getSnapshotId())
                             .setObservedAt(snapshot.getObservedAt())
+                            .setMatched(List.of())
                             .build();
         }
+        Map<String, AlertLifecycle.Assessment> assessments =
+                available ? Evaluation.assess(index, hits.hits(), facts(record), threshold, null) : Map.of();
+        record.setMatched(new ArrayList<>(new TreeSet<>(assessments.keySet())));
         manifests.putMirror(record);
         emitChange(
                 previous,
@@ -318,8 +325,6 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
             moveAlerts(mirrorKey, renamedTo, record, timestamp);
             return;
         }
-        Map<String, AlertLifecycle.Assessment> assessments =
-                available ? Evaluation.assess(index, hits.hits(), facts(record), threshold, null) : Map.of();
         Map<String, AlertState> existing = statesOf(mirrorKey);
         for (var assessment : assessments.entrySet()) {
             apply(
@@ -425,6 +430,17 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
             Evaluation.matchReferences(subset, pairs.toArray(), hits);
             assessments = Evaluation.assess(subset, hits.hits(), facts(record), threshold, ids);
         }
+        // The mirror's record says which datasets its latest snapshot matches (see apply): now
+        // as this registry sees it.
+        Set<String> matched = new TreeSet<>(record.getMatched());
+        matched.removeAll(ids);
+        matched.addAll(assessments.keySet());
+        if (!matched.equals(new TreeSet<>(record.getMatched()))) {
+            record = MirrorRecord.newBuilder(record)
+                    .setMatched(new ArrayList<>(matched))
+                    .build();
+            manifests.putMirror(record);
+        }
         for (var assessment : assessments.entrySet()) {
             apply(
                     AlertLifecycle.onMatch(existing.get(assessment.getKey()), assessment.getValue()),
@@ -499,6 +515,14 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
             state = transition.state();
         }
         if (transition.event() == null && state.equals(before)) {
+            return;
+        }
+        if (transition.event() == null
+                && record.getSnapshotId().equals(state.getLastSnapshotId())
+                && record.getMatched().contains(state.getDatasetId())
+                && AlertLifecycle.onlySeenAgain(state, before)) {
+            // Seen again, nothing else: the mirror's record says so (AlertLifecycle.asSeen), and an
+            // unchanged re-crawl writes no alert state.
             return;
         }
         alerts.put(key, state);

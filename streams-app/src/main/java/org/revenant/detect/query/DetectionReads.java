@@ -10,9 +10,11 @@ import org.revenant.avro.AlertEvent;
 import org.revenant.avro.AlertState;
 import org.revenant.avro.ManifestChange;
 import org.revenant.avro.ManifestEntry;
+import org.revenant.avro.MirrorRecord;
 import org.revenant.avro.StoredEntry;
 import org.revenant.detect.history.AlertHistoryRecorder;
 import org.revenant.detect.history.BoundedHistory;
+import org.revenant.detect.lifecycle.AlertLifecycle;
 import org.revenant.detect.manifest.ManifestPages;
 import org.revenant.detect.state.AlertKey;
 import org.revenant.detect.state.MirrorScopedKey;
@@ -37,9 +39,11 @@ public final class DetectionReads {
         this.stores = Objects.requireNonNull(stores, "stores");
     }
 
+    /** The alert as of its mirror's latest snapshot ({@link AlertLifecycle#asSeen}). */
     public Optional<AlertState> alert(String mirrorKey, String datasetId) {
         ReadOnlyKeyValueStore<String, AlertState> alerts = stores.store(StateStores.ALERTS);
-        return Optional.ofNullable(alerts.get(new AlertKey(datasetId, mirrorKey).storeKey()));
+        AlertState state = alerts.get(new AlertKey(datasetId, mirrorKey).storeKey());
+        return Optional.ofNullable(state == null ? null : AlertLifecycle.asSeen(state, mirror(mirrorKey)));
     }
 
     public List<AlertState> alertsOfMirror(String mirrorKey) {
@@ -48,7 +52,18 @@ public final class DetectionReads {
         try (KeyValueIterator<String, AlertState> it = MirrorScopedKey.range(alerts, mirrorKey)) {
             it.forEachRemaining(kv -> all.add(kv.value));
         }
+        if (all.isEmpty()) {
+            return all;
+        }
+        MirrorRecord mirror = mirror(mirrorKey);
+        all.replaceAll(s -> AlertLifecycle.asSeen(s, mirror));
         return all;
+    }
+
+    /** What the mirror's latest snapshot said about it, or null. */
+    public MirrorRecord mirror(String mirrorKey) {
+        ReadOnlyKeyValueStore<String, MirrorRecord> mirrors = stores.store(StateStores.MANIFEST_MIRRORS);
+        return mirrors.get(mirrorKey);
     }
 
     /** The alert's last events, oldest first. */

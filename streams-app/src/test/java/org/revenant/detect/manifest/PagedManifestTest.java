@@ -27,17 +27,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.revenant.avro.AlertState;
+import org.revenant.avro.AlertStatus;
 import org.revenant.avro.ChangeKind;
 import org.revenant.avro.EntryKind;
 import org.revenant.avro.ManifestChange;
 import org.revenant.avro.ManifestEntry;
 import org.revenant.avro.Mirror;
+import org.revenant.avro.MirrorRecord;
 import org.revenant.avro.MirrorStatus;
+import org.revenant.avro.RetractedDataset;
 import org.revenant.avro.SnapshotChunk;
 import org.revenant.detect.DetectConfig;
 import org.revenant.detect.Fixtures;
 import org.revenant.detect.RevenantStreams;
 import org.revenant.detect.RevenantTopology;
+import org.revenant.detect.lifecycle.AlertLifecycle;
+import org.revenant.detect.state.AlertKey;
 import org.revenant.detect.state.MirrorScopedKey;
 import org.revenant.detect.state.StateStores;
 import org.revenant.wire.Topics;
@@ -150,6 +156,55 @@ class PagedManifestTest {
         assertEquals(1, change.getModified());
         assertEquals(0, change.getAdded() + change.getRemoved());
         assertEquals(5_000, held(m.getKey()).size());
+    }
+
+    @Test
+    void anAlertSeenAgainUnchangedIsNotRewrittenYetReadsAsSeenAtTheNewSnapshot() {
+        TestInputTopic<String, RetractedDataset> registry = driver.createInputTopic(
+                topics.registry.name(),
+                Serdes.String().serializer(),
+                topics.registry.valueSerde().serializer());
+        TestOutputTopic<String, AlertState> states = driver.createOutputTopic(
+                topics.alertState.name(),
+                Serdes.String().deserializer(),
+                topics.alertState.valueSerde().deserializer());
+        TestOutputTopic<String, byte[]> alertChangelog = driver.createOutputTopic(
+                APP + "-" + StateStores.ALERTS + "-changelog",
+                Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer());
+        registry.pipeInput("ms-celeb-1m", Fixtures.msCeleb());
+        Mirror m = github("seen/again");
+        List<ManifestEntry> entries = new ArrayList<>(numbered(3_000));
+        entries.add(file("data/zz/FaceImageCroppedWithAlignment.tsv", Fixtures.ALIGNED_TSV));
+        publish(snapshot(m, 1_000, entries));
+        AlertState opened = states.readValue();
+        assertEquals(AlertStatus.OPEN, opened.getStatus());
+        alertChangelog.readRecordsToList();
+        pageChangelog.readRecordsToList();
+        changes.readValuesToList();
+
+        List<SnapshotChunk> again = snapshot(m, 1_000, entries);
+        publish(again);
+        assertTrue(states.isEmpty(), "an unchanged alert is not told again");
+        assertTrue(alertChangelog.isEmpty(), "nor rewritten");
+        assertTrue(pageChangelog.isEmpty());
+        KeyValueStore<String, AlertState> alerts = driver.getKeyValueStore(StateStores.ALERTS);
+        KeyValueStore<String, MirrorRecord> mirrors = driver.getKeyValueStore(StateStores.MANIFEST_MIRRORS);
+        AlertState stored = alerts.get(new AlertKey("ms-celeb-1m", m.getKey()).storeKey());
+        assertEquals(opened.getLastSnapshotId(), stored.getLastSnapshotId());
+        AlertState seen = AlertLifecycle.asSeen(stored, mirrors.get(m.getKey()));
+        assertEquals(again.get(0).getSnapshotId(), seen.getLastSnapshotId(), "read as seen at the re-crawl");
+
+        // The file goes: the alert resolves, written and told as ever, and is no longer read as seen.
+        List<SnapshotChunk> without = snapshot(m, 1_000, entries.subList(0, 3_000));
+        publish(without);
+        AlertState resolved = states.readValue();
+        assertEquals(AlertStatus.RESOLVED, resolved.getStatus());
+        assertEquals(without.get(0).getSnapshotId(), resolved.getLastSnapshotId());
+        assertEquals(
+                resolved,
+                AlertLifecycle.asSeen(
+                        alerts.get(new AlertKey("ms-celeb-1m", m.getKey()).storeKey()), mirrors.get(m.getKey())));
     }
 
     @Test
