@@ -193,6 +193,7 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         }
         ensurePaged(mirrorKey);
         AssemblyState assembly = assemblies.get(mirrorKey);
+        boolean stored = assembly != null;
         if (assembly == null || !assembly.getSnapshotId().equals(chunk.getSnapshotId())) {
             if (assembly != null) {
                 if (assembly.getPending() > 0) {
@@ -256,7 +257,9 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         assembly.setHits(List.of());
         assembly.setMaxFileSize(maxFileSize);
         if (assembly.getReceivedChunks() == assembly.getChunkCount()) {
-            assemblies.delete(mirrorKey);
+            if (stored) {
+                assemblies.delete(mirrorKey); // a one-chunk snapshot never stored one: no tombstone
+            }
             complete(assembly, index, record.timestamp());
         } else {
             assemblies.put(mirrorKey, assembly);
