@@ -1,6 +1,5 @@
 package org.revenant.detect.manifest;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +49,7 @@ public final class ManifestPage {
         if (entries.size() > MAX_ENTRIES) {
             throw new IllegalArgumentException("page of " + entries.size() + " entries exceeds " + MAX_ENTRIES);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 48 * entries.size());
+        Out out = new Out(64 + 64 * entries.size());
         out.write(MAGIC);
         out.write(VERSION);
         writeVarint(out, entries.size());
@@ -70,12 +69,16 @@ public final class ManifestPage {
             previous = path;
 
             String[] hashes = hashes(entry);
+            byte[][] values = new byte[hashes.length][];
             int flags = (entry.getSize() != null ? HAS_SIZE : 0) | (entry.getRef() != null ? HAS_REF : 0);
             for (int i = 0; i < hashes.length; i++) {
                 if (hashes[i] != null) {
                     flags |= 1 << (HASH_PRESENT + i);
-                    if (isPackableHex(hashes[i])) {
+                    values[i] = packHex(hashes[i]);
+                    if (values[i] != null) {
                         flags |= 1 << (HASH_PACKED + i);
+                    } else {
+                        values[i] = hashes[i].getBytes(StandardCharsets.UTF_8);
                     }
                 }
             }
@@ -88,10 +91,7 @@ public final class ManifestPage {
                 if (hashes[i] == null) {
                     continue;
                 }
-                byte[] value = (flags & (1 << (HASH_PACKED + i))) != 0
-                        ? unhex(hashes[i])
-                        : hashes[i].getBytes(StandardCharsets.UTF_8);
-                writeBytes(out, value, 0, value.length);
+                writeBytes(out, values[i], 0, values[i].length);
             }
             if (entry.getRef() != null) {
                 byte[] ref = entry.getRef().getBytes(StandardCharsets.UTF_8);
@@ -136,12 +136,7 @@ public final class ManifestPage {
                 if (kind >= KINDS.length) {
                     throw new IllegalArgumentException("entry " + n + " has unknown kind " + kind);
                 }
-                ManifestEntry.Builder entry = ManifestEntry.newBuilder()
-                        .setPath(new String(path, StandardCharsets.UTF_8))
-                        .setKind(KINDS[kind]);
-                if ((flags & HAS_SIZE) != 0) {
-                    entry.setSize(readVarlong(in));
-                }
+                Long size = (flags & HAS_SIZE) != 0 ? readVarlong(in) : null;
                 String[] hashes = new String[5];
                 for (int i = 0; i < hashes.length; i++) {
                     if ((flags & (1 << (HASH_PRESENT + i))) != 0) {
@@ -151,15 +146,18 @@ public final class ManifestPage {
                                 : new String(value, StandardCharsets.UTF_8);
                     }
                 }
-                entry.setSha256(hashes[0])
-                        .setSha1(hashes[1])
-                        .setMd5(hashes[2])
-                        .setGitBlobSha1(hashes[3])
-                        .setLfsSha256(hashes[4]);
-                if ((flags & HAS_REF) != 0) {
-                    entry.setRef(new String(readBytes(in), StandardCharsets.UTF_8));
-                }
-                entries.add(entry.build());
+                String ref = (flags & HAS_REF) != 0 ? new String(readBytes(in), StandardCharsets.UTF_8) : null;
+                // Every field is given, so the constructor builds what a builder would, without its checks' cost.
+                entries.add(new ManifestEntry(
+                        new String(path, StandardCharsets.UTF_8),
+                        size,
+                        hashes[0],
+                        hashes[1],
+                        hashes[2],
+                        hashes[3],
+                        hashes[4],
+                        KINDS[kind],
+                        ref));
             }
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " bytes after the last entry");
@@ -174,37 +172,79 @@ public final class ManifestPage {
         return new String[] {e.getSha256(), e.getSha1(), e.getMd5(), e.getGitBlobSha1(), e.getLfsSha256()};
     }
 
-    /** Lowercase hex of even length decodes back to exactly itself; anything else is kept as text. */
-    static boolean isPackableHex(String s) {
-        if (s.isEmpty() || s.length() % 2 != 0) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return false;
-            }
-        }
-        return true;
-    }
+    private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
 
-    private static byte[] unhex(String s) {
-        byte[] b = new byte[s.length() / 2];
+    /**
+     * The bytes of lowercase hex of even length, or null for anything else: only such hex decodes
+     * back to exactly itself, so anything else is kept as text.
+     */
+    private static byte[] packHex(String s) {
+        int n = s.length();
+        if (n == 0 || n % 2 != 0) {
+            return null;
+        }
+        byte[] b = new byte[n / 2];
         for (int i = 0; i < b.length; i++) {
-            b[i] = (byte) Integer.parseInt(s, 2 * i, 2 * i + 2, 16);
+            int hi = nibble(s.charAt(2 * i));
+            int lo = nibble(s.charAt(2 * i + 1));
+            if ((hi | lo) < 0) {
+                return null;
+            }
+            b[i] = (byte) (hi << 4 | lo);
         }
         return b;
     }
 
-    private static String hex(byte[] b) {
-        StringBuilder s = new StringBuilder(2 * b.length);
-        for (byte x : b) {
-            s.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+    private static int nibble(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
         }
-        return s.toString();
+        return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
     }
 
-    private static void writeBytes(ByteArrayOutputStream out, byte[] b, int off, int len) {
+    private static String hex(byte[] b) {
+        byte[] s = new byte[2 * b.length];
+        for (int i = 0; i < b.length; i++) {
+            s[2 * i] = DIGITS[(b[i] >> 4) & 0xf];
+            s[2 * i + 1] = DIGITS[b[i] & 0xf];
+        }
+        return new String(s, StandardCharsets.ISO_8859_1);
+    }
+
+    /** A growing byte buffer without the locking of {@link java.io.ByteArrayOutputStream}. */
+    private static final class Out {
+        private byte[] buf;
+        private int size;
+
+        Out(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        void write(int b) {
+            if (size == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            buf[size++] = (byte) b;
+        }
+
+        void write(byte[] b, int off, int len) {
+            if (size + len > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + len));
+            }
+            System.arraycopy(b, off, buf, size, len);
+            size += len;
+        }
+
+        int size() {
+            return size;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, size);
+        }
+    }
+
+    private static void writeBytes(Out out, byte[] b, int off, int len) {
         writeVarint(out, len);
         out.write(b, off, len);
     }
@@ -219,12 +259,12 @@ public final class ManifestPage {
         return b;
     }
 
-    private static void writeVarint(ByteArrayOutputStream out, int v) {
+    private static void writeVarint(Out out, int v) {
         writeVarlong(out, v & 0xffffffffL);
     }
 
     /** Unsigned LEB128; a negative size (which ChunkLimits does not let in) still round-trips in 10 bytes. */
-    private static void writeVarlong(ByteArrayOutputStream out, long v) {
+    private static void writeVarlong(Out out, long v) {
         while ((v & ~0x7fL) != 0) {
             out.write((int) ((v & 0x7f) | 0x80));
             v >>>= 7;
