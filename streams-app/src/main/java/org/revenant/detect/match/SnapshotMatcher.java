@@ -9,6 +9,7 @@ import java.util.BitSet;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -83,6 +84,9 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotMatcher.class);
     private static final Duration LEGACY_CONVERSION_INTERVAL = Duration.ofSeconds(1);
     private static final int LEGACY_MIRRORS_PER_TICK = 20;
+    /** Snapshots whose chunks' evidence is kept in memory at once (each at most ChunkLimits.MAX_HITS hits). */
+    private static final int MAX_GATHERING = 64;
+
     private static final Set<MirrorStatus> UNAVAILABLE =
             EnumSet.of(MirrorStatus.GONE, MirrorStatus.BLOCKED, MirrorStatus.DISABLED, MirrorStatus.PRIVATE);
 
@@ -98,6 +102,13 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
     private ManifestStore manifests;
     private RegistryIndex reconciled;
     private Cancellable upgrade;
+    /** {@link #chunkEvidence}: by mirror, the least recently used dropped past {@link #MAX_GATHERING}. */
+    private final Map<String, ChunkEvidence> chunkEvidence = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ChunkEvidence> eldest) {
+            return size() > MAX_GATHERING;
+        }
+    };
 
     public SnapshotMatcher(RegistryView registry, double threshold, Duration registryCheckInterval) {
         this(registry, threshold, registryCheckInterval, DetectionTap.NONE);
@@ -233,10 +244,19 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         boolean available = !UNAVAILABLE.contains(assembly.getMirror().getStatus());
         long maxFileSize = assembly.getMaxFileSize();
         if (available) {
+            ChunkEvidence evidence = chunkEvidence(mirrorKey, assembly, index);
+            boolean match = evidence != null && !evidence.chunks.get(chunk.getChunkIndex());
             for (ManifestEntry entry : chunk.getEntries()) {
                 if (entry.getSize() != null && entry.getKind() == EntryKind.FILE) {
                     maxFileSize = Math.max(maxFileSize, entry.getSize());
                 }
+                if (match) {
+                    index.matchEntry(entry, evidence.hits);
+                    evidence.pairs.add(entry);
+                }
+            }
+            if (evidence != null) {
+                evidence.chunks.set(chunk.getChunkIndex());
             }
             Counted counted = new Counted(assembly.getSamples());
             ManifestStore.Merge merge = mergeOf(assembly);
@@ -276,14 +296,25 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         MirrorRecord record;
         if (available) {
             manifests.finish(mirrorKey, mergeOf(snapshot), mirror.getPartial(), counted);
-            // The evidence of the whole held manifest: for a partial listing that includes what
-            // earlier snapshots listed and this one did not reach, as retroactive matching does.
-            index.matchMirror(mirror, hits);
-            PairHashes pairs = new PairHashes(index.hasReferences());
-            manifests.forEachEntry(mirrorKey, entry -> {
-                index.matchEntry(entry, hits);
-                pairs.add(entry);
-            });
+            ChunkEvidence evidence = chunkEvidence.remove(mirrorKey);
+            PairHashes pairs;
+            if (evidence != null && evidence.covers(snapshot, index)) {
+                hits = evidence.hits;
+                pairs = evidence.pairs;
+            } else {
+                // The evidence of the whole held manifest, read back from its pages: what the chunks
+                // showed (a restart or a rebalance dropped it), and for a partial listing what earlier
+                // snapshots listed and this one did not reach, as retroactive matching does.
+                EvidenceCollector held = new EvidenceCollector();
+                PairHashes heldPairs = new PairHashes(index.hasReferences());
+                index.matchMirror(mirror, held);
+                manifests.forEachEntry(mirrorKey, entry -> {
+                    index.matchEntry(entry, held);
+                    heldPairs.add(entry);
+                });
+                hits = held;
+                pairs = heldPairs;
+            }
             index.matchText(mirror, snapshot.getText(), hits);
             Evaluation.matchReferences(index, pairs.toArray(), hits);
             record = new MirrorRecord(
@@ -617,6 +648,54 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
         return ChunkLimits.cutUtf8(ChunkLimits.cut(text, TextSignals.MAX_TEXT), ChunkLimits.MAX_TEXT_BYTES);
     }
 
+    /**
+     * The evidence of a snapshot's chunks so far, or null when it is not gathered as they come (a
+     * partial listing is matched over its whole held manifest at completion). Kept in memory only,
+     * so writing a chunk's state stays small; at completion it is used only if it covers every
+     * chunk of that snapshot with the same registry index, and otherwise (after a restart, a
+     * rebalance, an aborted transaction that will be replayed, or an eviction) the held manifest
+     * is matched from its pages instead, which gives the same evidence.
+     */
+    private ChunkEvidence chunkEvidence(String mirrorKey, AssemblyState assembly, RegistryIndex index) {
+        if (assembly.getMirror().getPartial()) {
+            return null;
+        }
+        ChunkEvidence evidence = chunkEvidence.get(mirrorKey);
+        if (evidence == null || !evidence.snapshotId.equals(assembly.getSnapshotId()) || evidence.index != index) {
+            evidence = new ChunkEvidence(assembly.getSnapshotId(), index);
+            index.matchMirror(assembly.getMirror(), evidence.hits);
+            chunkEvidence.put(mirrorKey, evidence);
+        }
+        return evidence;
+    }
+
+    @Override
+    public void close() {
+        chunkEvidence.clear();
+    }
+
+    /** What {@link #chunkEvidence} keeps of one snapshot. */
+    private static final class ChunkEvidence {
+        final String snapshotId;
+        final RegistryIndex index;
+        final BitSet chunks = new BitSet();
+        final EvidenceCollector hits = new EvidenceCollector();
+        final PairHashes pairs;
+
+        ChunkEvidence(String snapshotId, RegistryIndex index) {
+            this.snapshotId = snapshotId;
+            this.index = index;
+            this.pairs = new PairHashes(index.hasReferences());
+        }
+
+        boolean covers(AssemblyState snapshot, RegistryIndex current) {
+            return snapshotId.equals(snapshot.getSnapshotId())
+                    && index == current
+                    && chunks.cardinality() == snapshot.getChunkCount()
+                    && !pairs.overflowed();
+        }
+    }
+
     private static ManifestStore.Merge mergeOf(AssemblyState assembly) {
         return new ManifestStore.Merge(assembly.getCursor(), assembly.getUnordered(), assembly.getPending());
     }
@@ -653,9 +732,13 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
 
     /** The (name, size) pair hashes of a manifest's files, gathered only when some reference needs them. */
     private static final class PairHashes {
+        /** Pairs kept in memory for one snapshot's chunks at most; past it they are read back at completion. */
+        static final int MAX_KEPT = 250_000;
+
         private final boolean wanted;
         private long[] hashes = new long[16];
         private int size;
+        private boolean overflowed;
 
         PairHashes(boolean wanted) {
             this.wanted = wanted;
@@ -666,9 +749,17 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
                 return;
             }
             if (size == hashes.length) {
+                if (size >= MAX_KEPT) {
+                    overflowed = true;
+                    return;
+                }
                 hashes = Arrays.copyOf(hashes, size * 2);
             }
             hashes[size++] = ManifestSketch.pairHash(entry.getPath(), entry.getSize());
+        }
+
+        boolean overflowed() {
+            return overflowed;
         }
 
         long[] toArray() {

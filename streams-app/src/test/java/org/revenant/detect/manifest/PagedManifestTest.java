@@ -207,6 +207,50 @@ class PagedManifestTest {
                         alerts.get(new AlertKey("ms-celeb-1m", m.getKey()).storeKey()), mirrors.get(m.getKey())));
     }
 
+    /**
+     * The evidence gathered from the chunks as they come (kept in memory) and the evidence read
+     * back from the held pages when that was lost (here: the registry index changed mid-snapshot)
+     * are the same.
+     */
+    @Test
+    void evidenceFromTheChunksEqualsEvidenceReadBackFromThePages() {
+        TestInputTopic<String, RetractedDataset> registry = driver.createInputTopic(
+                topics.registry.name(),
+                Serdes.String().serializer(),
+                topics.registry.valueSerde().serializer());
+        TestOutputTopic<String, AlertState> states = driver.createOutputTopic(
+                topics.alertState.name(),
+                Serdes.String().deserializer(),
+                topics.alertState.valueSerde().deserializer());
+        registry.pipeInput("ms-celeb-1m", Fixtures.msCeleb());
+        List<ManifestEntry> entries = new ArrayList<>(numbered(3_000));
+        entries.add(file("data/part-001/FaceImageCroppedWithAlignment.tsv", Fixtures.ALIGNED_TSV));
+        entries.add(file("data/part-002/x/Top1M_MidList.Name.tsv", 110_000_000L));
+        entries.add(file("data/zz/cropped.bin", Fixtures.CROPPED_TSV));
+        entries.sort((a, b) -> ManifestPages.PATH_ORDER.compare(a.getPath(), b.getPath()));
+
+        publish(snapshot(github("evidence/kept"), 1_000, entries));
+        AlertState kept = states.readValue();
+
+        List<SnapshotChunk> chunks = snapshot(github("evidence/read-back"), 1_000, entries);
+        publish(chunks.subList(0, 1));
+        registry.pipeInput(
+                "unrelated",
+                Fixtures.dataset(
+                        "unrelated",
+                        "Unrelated",
+                        null,
+                        "2020-01-01",
+                        Fixtures.signature(org.revenant.avro.SignatureKind.FILE_SIZE, null, 123_456_789_012L)));
+        publish(chunks.subList(1, chunks.size()));
+        AlertState readBack = states.readValue();
+
+        assertEquals(3, kept.getEvidence().size(), kept.getEvidence().toString());
+        assertEquals(kept.getEvidence(), readBack.getEvidence());
+        assertEquals(kept.getSeverity(), readBack.getSeverity());
+        assertEquals(kept.getConfidence(), readBack.getConfidence());
+    }
+
     @Test
     void pagesStayWithinTheirBoundsAsAManifestGrowsAndShrinks() {
         Mirror m = github("grows/shrinks");
