@@ -40,6 +40,8 @@ public final class RevenantStreams implements AutoCloseable {
     private final AtomicLong deadLetteredChunks = new AtomicLong();
     private final AtomicLong deadLetteredRecords = new AtomicLong();
 
+    private final AtomicLong runningSince = new AtomicLong();
+
     public RevenantStreams(DetectConfig config, Properties clientProperties, String applicationId, Path stateDir) {
         this(config, clientProperties, applicationId, stateDir, DetectionTap.NONE);
     }
@@ -73,7 +75,12 @@ public final class RevenantStreams implements AutoCloseable {
         this.registryDeadLetters = new KafkaDeadLetters(clientProperties);
         this.streams =
                 new KafkaStreams(RevenantTopology.build(config, view, counting(tap), registryDeadLetters), props);
-        streams.setStateListener(supervisor);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                runningSince.compareAndSet(0, System.nanoTime());
+            }
+            supervisor.onChange(now, before);
+        });
         streams.setUncaughtExceptionHandler(supervisor);
     }
 
@@ -142,6 +149,14 @@ public final class RevenantStreams implements AutoCloseable {
     /** This instance's {@code application.server} (host:port of its HTTP API), or null. */
     public String applicationServer() {
         return applicationServer;
+    }
+
+    /**
+     * {@link System#nanoTime()} when the app was first RUNNING, taken on the thread that made it
+     * so (the bench times from it), or 0 before that.
+     */
+    public long runningSinceNanos() {
+        return runningSince.get();
     }
 
     public KafkaStreams kafkaStreams() {

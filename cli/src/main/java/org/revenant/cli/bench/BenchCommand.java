@@ -153,7 +153,8 @@ public final class BenchCommand implements Callable<Integer> {
             Properties streamsProps = streamsProperties(client, dir.resolve("streams-b"), "bench-passthrough");
             try (KafkaStreams passThrough =
                     new KafkaStreams(PassThroughTopology.build(topics.snapshots, "bench.passthrough"), streamsProps)) {
-                report.passThrough = Throughput.streamsUntil(passThrough, client, "bench.passthrough", chunks, null);
+                report.passThrough = Throughput.streamsUntil(
+                        passThrough, Throughput.noteRunning(passThrough), client, "bench.passthrough", chunks, null);
             }
             out.println("  " + report.line("(b) pass-through streams", report.passThrough));
             out.flush();
@@ -162,6 +163,7 @@ public final class BenchCommand implements Callable<Integer> {
                     DetectConfig.defaults(topics), client, "bench-revenant", dir.resolve("streams-c"))) {
                 report.revenant = Throughput.streamsUntil(
                         revenant.kafkaStreams(),
+                        revenant::runningSinceNanos,
                         client,
                         topics.changes.name(),
                         n,
@@ -207,7 +209,8 @@ public final class BenchCommand implements Callable<Integer> {
                 Map<String, Long> before = Throughput.changelogBytesByStore(admin, "bench-revenant");
                 try (RevenantStreams revenant = new RevenantStreams(
                         DetectConfig.defaults(topics), client, "bench-revenant", dir.resolve("streams-c"))) {
-                    report.recrawl = Throughput.streamsCaughtUp(revenant.kafkaStreams(), admin, "bench-revenant", end);
+                    report.recrawl = Throughput.streamsCaughtUp(
+                            revenant.kafkaStreams(), revenant::runningSinceNanos, admin, "bench-revenant", end);
                 }
                 Map<String, Long> after = Throughput.changelogBytesByStore(admin, "bench-revenant");
                 after.forEach((store, bytes) -> {

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -65,23 +67,21 @@ final class Throughput {
      * committed records that pass {@code counts} (all, if null) are in the output topic.
      */
     static Result streamsUntil(
-            KafkaStreams streams, Properties client, String output, long target, Predicate<byte[]> counts)
+            KafkaStreams streams,
+            LongSupplier runningSince,
+            Properties client,
+            String output,
+            long target,
+            Predicate<byte[]> counts)
             throws InterruptedException {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(client)) {
             List<TopicPartition> partitions = partitions(consumer, output);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             streams.start();
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (streams.state() != KafkaStreams.State.RUNNING) {
-                if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
-                    throw new IllegalStateException("streams app did not start: " + streams.state());
-                }
-                Thread.sleep(10);
-            }
-            long start = System.nanoTime();
+            long start = awaitRunning(streams, runningSince);
             long seen = 0;
-            deadline = start + LIMIT.toNanos();
+            long deadline = start + LIMIT.toNanos();
             while (seen < target) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("only " + seen + " of " + target + " outputs after " + LIMIT);
@@ -97,6 +97,33 @@ final class Throughput {
             }
             return new Result(BenchCommand.seconds(start));
         }
+    }
+
+    /**
+     * Waits for the app to be RUNNING and returns when it first was, as its state listener saw it
+     * ({@code runningSince}, a {@link System#nanoTime()}): this thread may be scheduled late on a
+     * busy machine, and a short pass could be half done before it looked.
+     */
+    static long awaitRunning(KafkaStreams streams, LongSupplier runningSince) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (runningSince.getAsLong() == 0) {
+            if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("streams app did not start: " + streams.state());
+            }
+            Thread.sleep(10);
+        }
+        return runningSince.getAsLong();
+    }
+
+    /** A state listener that notes when the app is first RUNNING, for {@link #awaitRunning}. */
+    static LongSupplier noteRunning(KafkaStreams streams) {
+        AtomicLong since = new AtomicLong();
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                since.compareAndSet(0, System.nanoTime());
+            }
+        });
+        return since::get;
     }
 
     /** Committed records in a topic that pass the predicate (all, if null). */
@@ -115,18 +142,12 @@ final class Throughput {
      * consumer group has committed every offset up to {@code end} on the input topic. An unchanged
      * snapshot emits nothing, so committed input offsets are the only sign it was processed.
      */
-    static Result streamsCaughtUp(KafkaStreams streams, Admin admin, String group, Map<TopicPartition, Long> end)
+    static Result streamsCaughtUp(
+            KafkaStreams streams, LongSupplier runningSince, Admin admin, String group, Map<TopicPartition, Long> end)
             throws Exception {
         streams.start();
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
-                throw new IllegalStateException("streams app did not start: " + streams.state());
-            }
-            Thread.sleep(10);
-        }
-        long start = System.nanoTime();
-        deadline = start + LIMIT.toNanos();
+        long start = awaitRunning(streams, runningSince);
+        long deadline = start + LIMIT.toNanos();
         while (true) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata()
