@@ -316,8 +316,16 @@ class DashboardBrowserTest {
         }
 
         browser.get(revenant.url("/census.html"));
+        // The census is counted by its own task after the alert: the page may have loaded (and
+        // reloaded on the alert's live event) before it was, so look again until it is there.
         waitFor(
-                () -> browser.findElement(By.id("census-platforms")).getText().contains(PLANTED_PLATFORM),
+                () -> {
+                    if (browser.findElement(By.id("census-platforms")).getText().contains(PLANTED_PLATFORM)) {
+                        return true;
+                    }
+                    browser.navigate().refresh();
+                    return false;
+                },
                 "the planted platform's census, as text");
         assertTrue(
                 browser.findElements(By.cssSelector("main img, main script")).isEmpty(),

@@ -8,18 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Tag;
@@ -105,7 +100,7 @@ class HostileRecordsOnBrokerTest {
                         Instant.now());
             }
             List<ConsumerRecord<String, byte[]>> alerts =
-                    readUntil(topics.alerts.name(), prefix + "alerts", rs -> !rs.isEmpty());
+                    KAFKA.readUntil(topics.alerts.name(), prefix + "alerts", rs -> !rs.isEmpty());
             AlertEvent alert = topics.alerts
                     .valueSerde()
                     .deserializer()
@@ -114,7 +109,7 @@ class HostileRecordsOnBrokerTest {
             assertEquals("ms-celeb-1m|torrent:" + MS_CELEB_BTIH, alert.getAlertKey());
 
             List<ConsumerRecord<String, byte[]>> letters =
-                    readUntil(topics.dlq.name(), prefix + "dlq", rs -> rs.size() >= 3);
+                    KAFKA.readUntil(topics.dlq.name(), prefix + "dlq", rs -> rs.size() >= 3);
             Map<String, String> byTopic = new TreeMap<>();
             for (ConsumerRecord<String, byte[]> letter : letters) {
                 byTopic.merge(
@@ -174,20 +169,5 @@ class HostileRecordsOnBrokerTest {
     private static String header(ConsumerRecord<?, ?> record, String name) {
         var h = record.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    private static List<ConsumerRecord<String, byte[]>> readUntil(
-            String topic, String group, Predicate<List<ConsumerRecord<String, byte[]>>> done) {
-        List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                KAFKA.consumerProperties(group), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (!done.test(seen)) {
-                assertTrue(System.nanoTime() < deadline, "only " + seen.size() + " record(s) on " + topic);
-                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-            }
-        }
-        return seen;
     }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +16,16 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -187,6 +194,27 @@ public final class KafkaBroker implements BeforeAllCallback, ParameterResolver {
         String stem = requireText(label, "label").toLowerCase().replaceAll("[^a-z0-9._-]", "-");
         String random = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         return stem + "-" + PREFIX_COUNTER.incrementAndGet() + "-" + random;
+    }
+
+    /**
+     * Reads the topic from its start (committed records only) until {@code done} says what was
+     * read is enough, failing after 90 s with how much had come.
+     */
+    public List<ConsumerRecord<String, byte[]>> readUntil(
+            String topic, String group, Predicate<List<ConsumerRecord<String, byte[]>>> done) {
+        List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(consumerProperties(group), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (!done.test(seen)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("only " + seen.size() + " record(s) on " + topic);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+            }
+        }
+        return seen;
     }
 
     /**

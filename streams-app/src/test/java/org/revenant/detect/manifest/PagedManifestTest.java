@@ -97,6 +97,20 @@ class PagedManifestTest {
         }
     }
 
+    private TestInputTopic<String, RetractedDataset> registryTopic() {
+        return driver.createInputTopic(
+                topics.registry.name(),
+                Serdes.String().serializer(),
+                topics.registry.valueSerde().serializer());
+    }
+
+    private TestOutputTopic<String, AlertState> alertStates() {
+        return driver.createOutputTopic(
+                topics.alertState.name(),
+                Serdes.String().deserializer(),
+                topics.alertState.valueSerde().deserializer());
+    }
+
     private static Mirror github(String repo) {
         return Fixtures.mirror("github:" + repo, MirrorStatus.PRESENT, Map.of());
     }
@@ -160,14 +174,8 @@ class PagedManifestTest {
 
     @Test
     void anAlertSeenAgainUnchangedIsNotRewrittenYetReadsAsSeenAtTheNewSnapshot() {
-        TestInputTopic<String, RetractedDataset> registry = driver.createInputTopic(
-                topics.registry.name(),
-                Serdes.String().serializer(),
-                topics.registry.valueSerde().serializer());
-        TestOutputTopic<String, AlertState> states = driver.createOutputTopic(
-                topics.alertState.name(),
-                Serdes.String().deserializer(),
-                topics.alertState.valueSerde().deserializer());
+        TestInputTopic<String, RetractedDataset> registry = registryTopic();
+        TestOutputTopic<String, AlertState> states = alertStates();
         TestOutputTopic<String, byte[]> alertChangelog = driver.createOutputTopic(
                 APP + "-" + StateStores.ALERTS + "-changelog",
                 Serdes.String().deserializer(),
@@ -214,14 +222,8 @@ class PagedManifestTest {
      */
     @Test
     void evidenceFromTheChunksEqualsEvidenceReadBackFromThePages() {
-        TestInputTopic<String, RetractedDataset> registry = driver.createInputTopic(
-                topics.registry.name(),
-                Serdes.String().serializer(),
-                topics.registry.valueSerde().serializer());
-        TestOutputTopic<String, AlertState> states = driver.createOutputTopic(
-                topics.alertState.name(),
-                Serdes.String().deserializer(),
-                topics.alertState.valueSerde().deserializer());
+        TestInputTopic<String, RetractedDataset> registry = registryTopic();
+        TestOutputTopic<String, AlertState> states = alertStates();
         registry.pipeInput("ms-celeb-1m", Fixtures.msCeleb());
         List<ManifestEntry> entries = new ArrayList<>(numbered(3_000));
         entries.add(file("data/part-001/FaceImageCroppedWithAlignment.tsv", Fixtures.ALIGNED_TSV));

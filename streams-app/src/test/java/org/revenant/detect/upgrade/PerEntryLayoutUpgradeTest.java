@@ -18,7 +18,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -176,7 +175,7 @@ class PerEntryLayoutUpgradeTest {
 
             Map<String, ManifestChange> changes = new HashMap<>();
             for (ConsumerRecord<String, byte[]> r :
-                    readUntil(topics.changes.name(), prefix + "changes", rs -> rs.size() >= 3)) {
+                    KAFKA.readUntil(topics.changes.name(), prefix + "changes", rs -> rs.size() >= 3)) {
                 ManifestChange change =
                         topics.changes.valueSerde().deserializer().deserialize(r.topic(), r.value());
                 assertEquals(null, changes.put(change.getMirrorKey(), change), "one change per mirror");
@@ -265,21 +264,6 @@ class PerEntryLayoutUpgradeTest {
             throw new UncheckedIOException(e);
         }
         return lines;
-    }
-
-    private static List<ConsumerRecord<String, byte[]>> readUntil(
-            String topic, String group, Predicate<List<ConsumerRecord<String, byte[]>>> done) {
-        List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                KAFKA.consumerProperties(group), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (!done.test(seen)) {
-                assertTrue(System.nanoTime() < deadline, "only " + seen.size() + " record(s) on " + topic);
-                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-            }
-        }
-        return seen;
     }
 
     /** Everything on the topic now (the changes read before were committed in the same transactions). */
