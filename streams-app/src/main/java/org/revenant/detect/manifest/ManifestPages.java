@@ -71,13 +71,36 @@ public final class ManifestPages {
         return null;
     }
 
-    /** The pages whose keys lie in [{@code fromKey}, {@code toKey}], in order. */
-    static List<Page> range(ReadOnlyKeyValueStore<String, byte[]> pages, String fromKey, String toKey) {
-        List<Page> region = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = pages.range(fromKey, toKey)) {
-            it.forEachRemaining(kv -> region.add(new Page(kv.key, decode(kv.key, kv.value))));
+    /**
+     * The pages whose keys lie in [{@code fromKey}, {@code toKey}], in order, decoded one at a
+     * time: however many pages a range covers, a reader holds only those it asked for. Writing to
+     * the store while the cursor is open is fine (the underlying iterator reads a snapshot).
+     */
+    static Cursor range(ReadOnlyKeyValueStore<String, byte[]> pages, String fromKey, String toKey) {
+        return new Cursor(pages.range(fromKey, toKey));
+    }
+
+    /** Pages of a range, one at a time. */
+    static final class Cursor implements AutoCloseable {
+        private final KeyValueIterator<String, byte[]> it;
+
+        private Cursor(KeyValueIterator<String, byte[]> it) {
+            this.it = it;
         }
-        return region;
+
+        /** The next page, or null after the last. */
+        Page next() {
+            if (!it.hasNext()) {
+                return null;
+            }
+            var kv = it.next();
+            return new Page(kv.key, decode(kv.key, kv.value));
+        }
+
+        @Override
+        public void close() {
+            it.close();
+        }
     }
 
     /** The key of the page that holds {@code path}, or the mirror's prefix when no page starts at or before it. */

@@ -110,8 +110,6 @@ public final class ManifestStore {
     private final KeyValueStore<String, StoredEntry> legacy;
     private final KeyValueStore<String, MirrorRecord> mirrors;
     private boolean legacyLeft;
-    private long pagesWritten;
-    private long pagesDeleted;
 
     public ManifestStore(
             KeyValueStore<String, byte[]> pages,
@@ -162,20 +160,22 @@ public final class ManifestStore {
         if (!partial && !merge.unordered) {
             String start = ManifestPages.startKey(pages, mirrorKey, merge.cursor);
             String prefix = MirrorScopedKey.prefix(mirrorKey);
-            for (ManifestPages.Page page : ManifestPages.range(pages, start, ManifestPages.endKey(mirrorKey))) {
-                if (!page.key().startsWith(prefix)) {
-                    continue;
-                }
-                List<ManifestEntry> kept = new ArrayList<>();
-                for (ManifestEntry e : page.entries()) {
-                    if (merge.cursor != null && ManifestPages.compare(e.getPath(), merge.cursor) <= 0) {
-                        kept.add(e);
-                    } else {
-                        changes.removed(e);
+            try (ManifestPages.Cursor region = ManifestPages.range(pages, start, ManifestPages.endKey(mirrorKey))) {
+                for (ManifestPages.Page page = region.next(); page != null; page = region.next()) {
+                    if (!page.key().startsWith(prefix)) {
+                        continue;
                     }
-                }
-                if (kept.size() != page.entries().size()) {
-                    rewrite(mirrorKey, page.key(), kept);
+                    List<ManifestEntry> kept = new ArrayList<>();
+                    for (ManifestEntry e : page.entries()) {
+                        if (merge.cursor != null && ManifestPages.compare(e.getPath(), merge.cursor) <= 0) {
+                            kept.add(e);
+                        } else {
+                            changes.removed(e);
+                        }
+                    }
+                    if (kept.size() != page.entries().size()) {
+                        rewrite(mirrorKey, page.key(), kept);
+                    }
                 }
             }
         }
@@ -193,17 +193,14 @@ public final class ManifestStore {
 
     /** Puts back the entries a superseded snapshot had parked: they are still the last known manifest. */
     public void restorePending(String mirrorKey) {
-        List<String> keys = new ArrayList<>();
-        List<ManifestEntry> parked = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = MirrorScopedKey.range(pending, mirrorKey)) {
-            it.forEachRemaining(kv -> {
-                keys.add(kv.key);
-                parked.addAll(ManifestPages.decode(kv.key, kv.value));
-            });
-        }
-        keys.forEach(pending::delete);
-        for (ManifestEntry e : parked) {
-            upsert(mirrorKey, e);
+            while (it.hasNext()) {
+                var kv = it.next();
+                for (ManifestEntry e : ManifestPages.decode(kv.key, kv.value)) {
+                    upsert(mirrorKey, e);
+                }
+                pending.delete(kv.key);
+            }
         }
     }
 
@@ -240,82 +237,79 @@ public final class ManifestStore {
             String mirrorKey, Merge merge, List<ManifestEntry> fresh, boolean partial, Changes changes) {
         String hi = fresh.get(fresh.size() - 1).getPath();
         String start = ManifestPages.startKey(pages, mirrorKey, merge.cursor);
-        List<ManifestPages.Page> region = ManifestPages.range(pages, start, ManifestPages.key(mirrorKey, hi));
-        if (region.isEmpty()) {
-            fresh.forEach(changes::added);
-            writeNew(mirrorKey, fresh);
-            merge.cursor = hi;
-            return;
-        }
-        int n = region.size();
-        List<List<ManifestEntry>> out = new ArrayList<>(n);
-        boolean[] dirty = new boolean[n];
-        boolean[] rewritten = new boolean[n]; // false: at most entries appended after the page's last
-        int j = 0;
-        for (int i = 0; i < n; i++) {
-            List<ManifestEntry> held = region.get(i).entries();
-            List<ManifestEntry> result = new ArrayList<>(held.size() + 8);
-            for (ManifestEntry s : held) {
-                String path = s.getPath();
-                if (merge.cursor != null && ManifestPages.compare(path, merge.cursor) <= 0) {
-                    result.add(s);
-                    continue;
+        // Page by page, with one page of look-ahead (its key bounds the page before): a chunk whose
+        // range spans a huge held manifest still holds only two pages at a time.
+        try (ManifestPages.Cursor region = ManifestPages.range(pages, start, ManifestPages.key(mirrorKey, hi))) {
+            ManifestPages.Page page = region.next();
+            if (page == null) {
+                fresh.forEach(changes::added);
+                writeNew(mirrorKey, fresh);
+                merge.cursor = hi;
+                return;
+            }
+            int j = 0;
+            List<ManifestEntry> carried = List.of(); // a small page's entries joined into this one
+            while (page != null) {
+                ManifestPages.Page following = region.next();
+                List<ManifestEntry> held = page.entries();
+                List<ManifestEntry> result = new ArrayList<>(carried.size() + held.size() + 8);
+                result.addAll(carried);
+                boolean dirty = !carried.isEmpty();
+                boolean rewritten = dirty; // false: at most entries appended after the page's last
+                for (ManifestEntry s : held) {
+                    String path = s.getPath();
+                    if (merge.cursor != null && ManifestPages.compare(path, merge.cursor) <= 0) {
+                        result.add(s);
+                        continue;
+                    }
+                    while (j < fresh.size()
+                            && ManifestPages.compare(fresh.get(j).getPath(), path) < 0) {
+                        ManifestEntry added = fresh.get(j++);
+                        changes.added(added);
+                        result.add(added);
+                        dirty = rewritten = true;
+                    }
+                    if (j < fresh.size() && fresh.get(j).getPath().equals(path)) {
+                        ManifestEntry listed = fresh.get(j++);
+                        if (sameContent(s, listed)) {
+                            result.add(s);
+                        } else {
+                            changes.modified(listed);
+                            result.add(listed);
+                            dirty = rewritten = true;
+                        }
+                    } else if (ManifestPages.compare(path, hi) > 0 || partial) {
+                        result.add(s); // after this chunk, or a partial listing that does not say it is gone
+                    } else {
+                        park(mirrorKey, s);
+                        merge.pending++;
+                        dirty = rewritten = true;
+                    }
                 }
-                while (j < fresh.size() && ManifestPages.compare(fresh.get(j).getPath(), path) < 0) {
+                String next = following == null ? null : MirrorScopedKey.lastPart(following.key());
+                while (j < fresh.size()
+                        && (next == null || ManifestPages.compare(fresh.get(j).getPath(), next) < 0)) {
                     ManifestEntry added = fresh.get(j++);
                     changes.added(added);
                     result.add(added);
-                    dirty[i] = rewritten[i] = true;
+                    dirty = true;
                 }
-                if (j < fresh.size() && fresh.get(j).getPath().equals(path)) {
-                    ManifestEntry listed = fresh.get(j++);
-                    if (sameContent(s, listed)) {
-                        result.add(s);
+                carried = List.of();
+                if (dirty) {
+                    if (!rewritten && held.size() >= TARGET_ENTRIES) {
+                        writeNew(mirrorKey, result.subList(held.size(), result.size())); // appended after a full page
+                    } else if (!result.isEmpty()
+                            && result.size() < MIN_ENTRIES
+                            && following != null
+                            && result.size() + following.entries().size() <= ManifestPage.MAX_ENTRIES) {
+                        rewrite(mirrorKey, page.key(), List.of()); // joined into the next page
+                        carried = result;
                     } else {
-                        changes.modified(listed);
-                        result.add(listed);
-                        dirty[i] = rewritten[i] = true;
+                        rewrite(mirrorKey, page.key(), result);
                     }
-                } else if (ManifestPages.compare(path, hi) > 0 || partial) {
-                    result.add(s); // after this chunk, or a partial listing that does not say it is gone
-                } else {
-                    park(mirrorKey, s);
-                    merge.pending++;
-                    dirty[i] = rewritten[i] = true;
                 }
+                page = following;
             }
-            String next = i + 1 < n ? MirrorScopedKey.lastPart(region.get(i + 1).key()) : null;
-            while (j < fresh.size()
-                    && (next == null || ManifestPages.compare(fresh.get(j).getPath(), next) < 0)) {
-                ManifestEntry added = fresh.get(j++);
-                changes.added(added);
-                result.add(added);
-                dirty[i] = true;
-            }
-            out.add(result);
-        }
-        for (int i = 0; i < n; i++) {
-            if (!dirty[i]) {
-                continue;
-            }
-            List<ManifestEntry> held = region.get(i).entries();
-            List<ManifestEntry> result = out.get(i);
-            if (!rewritten[i] && held.size() >= TARGET_ENTRIES) {
-                writeNew(mirrorKey, result.subList(held.size(), result.size())); // appended after a full page
-                continue;
-            }
-            if (!result.isEmpty()
-                    && result.size() < MIN_ENTRIES
-                    && i + 1 < n
-                    && result.size() + out.get(i + 1).size() <= ManifestPage.MAX_ENTRIES) {
-                List<ManifestEntry> joined = new ArrayList<>(result);
-                joined.addAll(out.get(i + 1));
-                out.set(i + 1, joined);
-                dirty[i + 1] = rewritten[i + 1] = true;
-                rewrite(mirrorKey, region.get(i).key(), List.of());
-                continue;
-            }
-            rewrite(mirrorKey, region.get(i).key(), result);
         }
         merge.cursor = hi;
     }
@@ -381,7 +375,6 @@ public final class ManifestStore {
         if (cut.isEmpty()
                 || !ManifestPages.key(mirrorKey, cut.get(0).get(0).getPath()).equals(oldKey)) {
             pages.delete(oldKey);
-            pagesDeleted++;
         }
         for (List<ManifestEntry> page : cut) {
             put(mirrorKey, page);
@@ -397,7 +390,6 @@ public final class ManifestStore {
 
     private void put(String mirrorKey, List<ManifestEntry> page) {
         pages.put(ManifestPages.key(mirrorKey, page.get(0).getPath()), ManifestPage.encode(page));
-        pagesWritten++;
     }
 
     /**
@@ -460,15 +452,6 @@ public final class ManifestStore {
         }
     }
 
-    /** Pages put and deleted by this instance, for tests and the bench. */
-    public long pagesWritten() {
-        return pagesWritten;
-    }
-
-    public long pagesDeleted() {
-        return pagesDeleted;
-    }
-
     // ---- the per-entry layout of the release before -----------------------------------------
 
     /** Whether any mirror may still be held one record per entry. */
@@ -503,34 +486,41 @@ public final class ManifestStore {
         if (!legacyLeft) {
             return -1;
         }
-        List<String> keys = new ArrayList<>();
-        List<ManifestEntry> held = new ArrayList<>();
+        boolean paged =
+                ManifestPages.hasPages(pages, mirrorKey); // never both layouts, but never overlapping pages either
+        boolean any = false;
+        long held = 0;
         long parked = 0;
+        List<ManifestEntry> page = new ArrayList<>(TARGET_ENTRIES);
+        // In key order, which is path order: pages are written as they fill, so a big mirror is
+        // never held in memory at once.
         try (KeyValueIterator<String, StoredEntry> it = MirrorScopedKey.range(legacy, mirrorKey)) {
             while (it.hasNext()) {
                 var kv = it.next();
-                keys.add(kv.key);
+                any = true;
                 ManifestEntry entry = kv.value.getEntry();
                 if (inProgress != null && !partial && !inProgress.equals(kv.value.getSnapshotId())) {
                     park(mirrorKey, entry);
                     parked++;
+                } else if (paged) {
+                    upsert(mirrorKey, entry);
+                    held++;
                 } else {
-                    held.add(entry);
+                    page.add(entry);
+                    held++;
+                    if (page.size() == TARGET_ENTRIES) {
+                        writeNew(mirrorKey, page);
+                        page.clear();
+                    }
                 }
+                legacy.delete(kv.key);
             }
         }
-        if (keys.isEmpty()) {
+        if (!any) {
             return -1;
         }
-        // The per-entry store's keys are in UTF-8 byte order already; sorting again only guards the merge.
-        held.sort((a, b) -> ManifestPages.compare(a.getPath(), b.getPath()));
-        if (ManifestPages.hasPages(pages, mirrorKey)) {
-            held.forEach(e -> upsert(mirrorKey, e)); // never both layouts at once, but never overlapping pages either
-        } else {
-            writeNew(mirrorKey, held);
-        }
-        keys.forEach(legacy::delete);
-        LOG.info("manifest of {} converted to pages: {} entries held, {} parked", mirrorKey, held.size(), parked);
+        writeNew(mirrorKey, page);
+        LOG.info("manifest of {} converted to pages: {} entries held, {} parked", mirrorKey, held, parked);
         return parked;
     }
 
