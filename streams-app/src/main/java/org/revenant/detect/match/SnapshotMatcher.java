@@ -305,15 +305,9 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
                 // The evidence of the whole held manifest, read back from its pages: what the chunks
                 // showed (a restart or a rebalance dropped it), and for a partial listing what earlier
                 // snapshots listed and this one did not reach, as retroactive matching does.
-                EvidenceCollector held = new EvidenceCollector();
-                PairHashes heldPairs = new PairHashes(index.hasReferences());
-                index.matchMirror(mirror, held);
-                manifests.forEachEntry(mirrorKey, entry -> {
-                    index.matchEntry(entry, held);
-                    heldPairs.add(entry);
-                });
-                hits = held;
-                pairs = heldPairs;
+                hits = new EvidenceCollector();
+                index.matchMirror(mirror, hits);
+                pairs = matchHeld(index, mirrorKey, hits);
             }
             index.matchText(mirror, snapshot.getText(), hits);
             Evaluation.matchReferences(index, pairs.toArray(), hits);
@@ -456,11 +450,7 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
             EvidenceCollector hits = new EvidenceCollector();
             subset.matchMirror(record.getMirror(), hits);
             subset.matchText(record.getMirror(), record.getText(), hits);
-            PairHashes pairs = new PairHashes(subset.hasReferences());
-            manifests.forEachEntry(mirrorKey, entry -> {
-                subset.matchEntry(entry, hits);
-                pairs.add(entry);
-            });
+            PairHashes pairs = matchHeld(subset, mirrorKey, hits);
             Evaluation.matchReferences(subset, pairs.toArray(), hits);
             assessments = Evaluation.assess(subset, hits.hits(), facts(record), threshold, ids);
         }
@@ -694,6 +684,16 @@ public final class SnapshotMatcher implements Processor<String, SnapshotChunk, S
                     && chunks.cardinality() == snapshot.getChunkCount()
                     && !pairs.overflowed();
         }
+    }
+
+    /** Matches every entry of the mirror's held manifest into {@code hits}; returns their pair hashes. */
+    private PairHashes matchHeld(RegistryIndex index, String mirrorKey, EvidenceCollector hits) {
+        PairHashes pairs = new PairHashes(index.hasReferences());
+        manifests.forEachEntry(mirrorKey, entry -> {
+            index.matchEntry(entry, hits);
+            pairs.add(entry);
+        });
+        return pairs;
     }
 
     private static ManifestStore.Merge mergeOf(AssemblyState assembly) {

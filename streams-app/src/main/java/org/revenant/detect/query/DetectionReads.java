@@ -82,9 +82,9 @@ public final class DetectionReads {
      * converted to pages yet is read from the per-entry layout (decision 014).
      */
     public List<ManifestEntry> files(String mirrorKey, int limit) {
-        ReadOnlyKeyValueStore<String, byte[]> pages = stores.store(StateStores.MANIFEST_PAGES);
-        if (ManifestPages.hasPages(pages, mirrorKey)) {
-            return ManifestPages.first(pages, mirrorKey, limit);
+        List<ManifestEntry> paged = ManifestPages.first(stores.store(StateStores.MANIFEST_PAGES), mirrorKey, limit);
+        if (!paged.isEmpty()) {
+            return paged;
         }
         List<ManifestEntry> files = new ArrayList<>();
         ReadOnlyKeyValueStore<String, StoredEntry> entries = stores.store(StateStores.MANIFEST_ENTRIES);
@@ -97,9 +97,9 @@ public final class DetectionReads {
     }
 
     public Optional<ManifestEntry> file(String mirrorKey, String path) {
-        ReadOnlyKeyValueStore<String, byte[]> pages = stores.store(StateStores.MANIFEST_PAGES);
-        if (ManifestPages.hasPages(pages, mirrorKey)) {
-            return Optional.ofNullable(ManifestPages.entry(pages, mirrorKey, path));
+        ManifestEntry paged = ManifestPages.entry(stores.store(StateStores.MANIFEST_PAGES), mirrorKey, path);
+        if (paged != null) {
+            return Optional.of(paged);
         }
         ReadOnlyKeyValueStore<String, StoredEntry> entries = stores.store(StateStores.MANIFEST_ENTRIES);
         return Optional.ofNullable(entries.get(MirrorScopedKey.of(mirrorKey, path)))
