@@ -68,17 +68,13 @@ public final class ManifestPage {
             writeBytes(out, path, shared, path.length - shared);
             previous = path;
 
-            String[] hashes = hashes(entry);
-            byte[][] values = new byte[hashes.length][];
             int flags = (entry.getSize() != null ? HAS_SIZE : 0) | (entry.getRef() != null ? HAS_REF : 0);
-            for (int i = 0; i < hashes.length; i++) {
-                if (hashes[i] != null) {
+            for (int i = 0; i < HASHES; i++) {
+                String hash = hash(entry, i);
+                if (hash != null) {
                     flags |= 1 << (HASH_PRESENT + i);
-                    values[i] = packHex(hashes[i]);
-                    if (values[i] != null) {
+                    if (packable(hash)) {
                         flags |= 1 << (HASH_PACKED + i);
-                    } else {
-                        values[i] = hashes[i].getBytes(StandardCharsets.UTF_8);
                     }
                 }
             }
@@ -87,11 +83,18 @@ public final class ManifestPage {
             if (entry.getSize() != null) {
                 writeVarlong(out, entry.getSize());
             }
-            for (int i = 0; i < hashes.length; i++) {
-                if (hashes[i] == null) {
+            for (int i = 0; i < HASHES; i++) {
+                if ((flags & (1 << (HASH_PRESENT + i))) == 0) {
                     continue;
                 }
-                writeBytes(out, values[i], 0, values[i].length);
+                String hash = hash(entry, i);
+                if ((flags & (1 << (HASH_PACKED + i))) != 0) {
+                    writeVarint(out, hash.length() / 2);
+                    out.writePackedHex(hash);
+                } else {
+                    byte[] text = hash.getBytes(StandardCharsets.UTF_8);
+                    writeBytes(out, text, 0, text.length);
+                }
             }
             if (entry.getRef() != null) {
                 byte[] ref = entry.getRef().getBytes(StandardCharsets.UTF_8);
@@ -106,61 +109,32 @@ public final class ManifestPage {
 
     /** The entries of an encoded page, in path order. */
     public static List<ManifestEntry> decode(byte[] page) {
-        Objects.requireNonNull(page, "page");
-        if (page.length > MAX_BYTES) {
-            throw new IllegalArgumentException("page of " + page.length + " bytes exceeds " + MAX_BYTES);
-        }
-        ByteBuffer in = ByteBuffer.wrap(page);
         try {
-            if (in.get() != MAGIC || in.get() != VERSION) {
-                throw new IllegalArgumentException("not a version " + VERSION + " manifest page");
-            }
-            int count = readVarint(in);
-            if (count > MAX_ENTRIES) {
-                throw new IllegalArgumentException("page claims " + count + " entries, more than " + MAX_ENTRIES);
-            }
-            List<ManifestEntry> entries = new ArrayList<>(count);
-            byte[] previous = new byte[0];
-            for (int n = 0; n < count; n++) {
-                int shared = readVarint(in);
-                if (shared > previous.length) {
-                    throw new IllegalArgumentException(
-                            "entry " + n + " shares " + shared + " bytes of a " + previous.length + "-byte path");
-                }
-                byte[] suffix = readBytes(in);
-                byte[] path = Arrays.copyOf(previous, shared + suffix.length);
-                System.arraycopy(suffix, 0, path, shared, suffix.length);
-                previous = path;
-                int flags = readVarint(in);
-                int kind = in.get() & 0xff;
-                if (kind >= KINDS.length) {
-                    throw new IllegalArgumentException("entry " + n + " has unknown kind " + kind);
-                }
-                Long size = (flags & HAS_SIZE) != 0 ? readVarlong(in) : null;
-                String[] hashes = new String[5];
-                for (int i = 0; i < hashes.length; i++) {
-                    if ((flags & (1 << (HASH_PRESENT + i))) != 0) {
-                        byte[] value = readBytes(in);
-                        hashes[i] = (flags & (1 << (HASH_PACKED + i))) != 0
+            Walk walk = new Walk(page);
+            List<ManifestEntry> entries = new ArrayList<>(walk.count);
+            while (walk.next()) {
+                String[] hashes = new String[HASHES];
+                for (int i = 0; i < HASHES; i++) {
+                    if ((walk.flags & (1 << (HASH_PRESENT + i))) != 0) {
+                        byte[] value = readBytes(walk.in);
+                        hashes[i] = (walk.flags & (1 << (HASH_PACKED + i))) != 0
                                 ? hex(value)
                                 : new String(value, StandardCharsets.UTF_8);
                     }
                 }
-                String ref = (flags & HAS_REF) != 0 ? new String(readBytes(in), StandardCharsets.UTF_8) : null;
+                String ref =
+                        (walk.flags & HAS_REF) != 0 ? new String(readBytes(walk.in), StandardCharsets.UTF_8) : null;
                 // Every field is given, so the constructor builds what a builder would, without its checks' cost.
                 entries.add(new ManifestEntry(
-                        new String(path, StandardCharsets.UTF_8),
-                        size,
+                        walk.path(),
+                        walk.size,
                         hashes[0],
                         hashes[1],
                         hashes[2],
                         hashes[3],
                         hashes[4],
-                        KINDS[kind],
+                        KINDS[walk.kind],
                         ref));
-            }
-            if (in.hasRemaining()) {
-                throw new IllegalArgumentException(in.remaining() + " bytes after the last entry");
             }
             return entries;
         } catch (BufferUnderflowException e) {
@@ -168,31 +142,136 @@ public final class ManifestPage {
         }
     }
 
-    private static String[] hashes(ManifestEntry e) {
-        return new String[] {e.getSha256(), e.getSha1(), e.getMd5(), e.getGitBlobSha1(), e.getLfsSha256()};
+    /** The entries a page claims, read from its header only; 0 for what is not a page. */
+    public static int count(byte[] page) {
+        try {
+            return new Walk(page).count;
+        } catch (IllegalArgumentException | BufferUnderflowException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * The path of a page's last entry, found without building its entries (a merge that only
+     * appends after a page needs no more of it); null for an empty page or one that does not decode.
+     */
+    public static String lastPath(byte[] page) {
+        try {
+            Walk walk = new Walk(page);
+            while (walk.next()) {
+                for (int i = 0; i < HASHES; i++) {
+                    if ((walk.flags & (1 << (HASH_PRESENT + i))) != 0) {
+                        skipBytes(walk.in);
+                    }
+                }
+                if ((walk.flags & HAS_REF) != 0) {
+                    skipBytes(walk.in);
+                }
+            }
+            return walk.count == 0 ? null : walk.path();
+        } catch (IllegalArgumentException | BufferUnderflowException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Reads a page entry by entry with every bound checked: the path, flags, kind and size of each;
+     * the caller reads or skips the hashes and ref that follow before asking for the next.
+     */
+    private static final class Walk {
+        final ByteBuffer in;
+        final int count;
+        private int read;
+        private byte[] path = new byte[64];
+        private int pathLength;
+        int flags;
+        int kind;
+        Long size;
+
+        Walk(byte[] page) {
+            Objects.requireNonNull(page, "page");
+            if (page.length > MAX_BYTES) {
+                throw new IllegalArgumentException("page of " + page.length + " bytes exceeds " + MAX_BYTES);
+            }
+            in = ByteBuffer.wrap(page);
+            if (in.get() != MAGIC || in.get() != VERSION) {
+                throw new IllegalArgumentException("not a version " + VERSION + " manifest page");
+            }
+            count = readVarint(in);
+            if (count > MAX_ENTRIES) {
+                throw new IllegalArgumentException("page claims " + count + " entries, more than " + MAX_ENTRIES);
+            }
+        }
+
+        /** Reads the next entry's path, flags, kind and size; false (and the page checked to its end) after the last. */
+        boolean next() {
+            if (read == count) {
+                if (in.hasRemaining()) {
+                    throw new IllegalArgumentException(in.remaining() + " bytes after the last entry");
+                }
+                return false;
+            }
+            int shared = readVarint(in);
+            if (shared > pathLength) {
+                throw new IllegalArgumentException(
+                        "entry " + read + " shares " + shared + " bytes of a " + pathLength + "-byte path");
+            }
+            int suffix = length(in);
+            if (shared + suffix > path.length) {
+                path = Arrays.copyOf(path, Math.max(2 * path.length, shared + suffix));
+            }
+            in.get(path, shared, suffix);
+            pathLength = shared + suffix;
+            flags = readVarint(in);
+            kind = in.get() & 0xff;
+            if (kind >= KINDS.length) {
+                throw new IllegalArgumentException("entry " + read + " has unknown kind " + kind);
+            }
+            size = (flags & HAS_SIZE) != 0 ? readVarlong(in) : null;
+            read++;
+            return true;
+        }
+
+        String path() {
+            return new String(path, 0, pathLength, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The hash fields, in the order of their flag bits. */
+    private static final int HASHES = 5;
+
+    private static String hash(ManifestEntry e, int i) {
+        switch (i) {
+            case 0:
+                return e.getSha256();
+            case 1:
+                return e.getSha1();
+            case 2:
+                return e.getMd5();
+            case 3:
+                return e.getGitBlobSha1();
+            default:
+                return e.getLfsSha256();
+        }
     }
 
     private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
 
     /**
-     * The bytes of lowercase hex of even length, or null for anything else: only such hex decodes
-     * back to exactly itself, so anything else is kept as text.
+     * Whether the text is lowercase hex of even length: only such hex unpacks to exactly itself, so
+     * anything else is kept as text.
      */
-    private static byte[] packHex(String s) {
+    private static boolean packable(String s) {
         int n = s.length();
         if (n == 0 || n % 2 != 0) {
-            return null;
+            return false;
         }
-        byte[] b = new byte[n / 2];
-        for (int i = 0; i < b.length; i++) {
-            int hi = nibble(s.charAt(2 * i));
-            int lo = nibble(s.charAt(2 * i + 1));
-            if ((hi | lo) < 0) {
-                return null;
+        for (int i = 0; i < n; i++) {
+            if (nibble(s.charAt(i)) < 0) {
+                return false;
             }
-            b[i] = (byte) (hi << 4 | lo);
         }
-        return b;
+        return true;
     }
 
     private static int nibble(char c) {
@@ -228,11 +307,24 @@ public final class ManifestPage {
         }
 
         void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, size, len);
+            size += len;
+        }
+
+        /** Writes {@link #packable} hex as the bytes it spells. */
+        void writePackedHex(String hex) {
+            int len = hex.length() / 2;
+            ensure(len);
+            for (int i = 0; i < len; i++) {
+                buf[size++] = (byte) (nibble(hex.charAt(2 * i)) << 4 | nibble(hex.charAt(2 * i + 1)));
+            }
+        }
+
+        void ensure(int len) {
             if (size + len > buf.length) {
                 buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + len));
             }
-            System.arraycopy(b, off, buf, size, len);
-            size += len;
         }
 
         int size() {
@@ -250,13 +342,23 @@ public final class ManifestPage {
     }
 
     private static byte[] readBytes(ByteBuffer in) {
+        byte[] b = new byte[length(in)];
+        in.get(b);
+        return b;
+    }
+
+    private static void skipBytes(ByteBuffer in) {
+        int len = length(in); // read first: the position to skip from is after the length
+        in.position(in.position() + len);
+    }
+
+    /** A length that must fit in what is left of the page. */
+    private static int length(ByteBuffer in) {
         int len = readVarint(in);
         if (len > in.remaining()) {
             throw new IllegalArgumentException("a length of " + len + " runs past the page's end");
         }
-        byte[] b = new byte[len];
-        in.get(b);
-        return b;
+        return len;
     }
 
     private static void writeVarint(Out out, int v) {
@@ -265,11 +367,15 @@ public final class ManifestPage {
 
     /** Unsigned LEB128; a negative size (which ChunkLimits does not let in) still round-trips in 10 bytes. */
     private static void writeVarlong(Out out, long v) {
+        out.ensure(10);
+        byte[] buf = out.buf;
+        int at = out.size;
         while ((v & ~0x7fL) != 0) {
-            out.write((int) ((v & 0x7f) | 0x80));
+            buf[at++] = (byte) ((v & 0x7f) | 0x80);
             v >>>= 7;
         }
-        out.write((int) v);
+        buf[at++] = (byte) v;
+        out.size = at;
     }
 
     private static int readVarint(ByteBuffer in) {

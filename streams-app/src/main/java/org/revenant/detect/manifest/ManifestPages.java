@@ -28,8 +28,39 @@ public final class ManifestPages {
 
     private ManifestPages() {}
 
-    /** One decoded page and the key it is stored under. */
-    public record Page(String key, List<ManifestEntry> entries) {}
+    /** One stored page and the key it is stored under, decoded when its entries are first asked for. */
+    public static final class Page {
+        private final String key;
+        private final byte[] bytes;
+        private List<ManifestEntry> entries;
+
+        Page(String key, byte[] bytes) {
+            this.key = key;
+            this.bytes = bytes;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        public List<ManifestEntry> entries() {
+            if (entries == null) {
+                entries = decode(key, bytes);
+            }
+            return entries;
+        }
+
+        /** The entries the page's header claims, without decoding them. */
+        int count() {
+            return entries != null ? entries.size() : bytes == null ? 0 : ManifestPage.count(bytes);
+        }
+
+        /** Whether every entry of the page is at or before {@code path}; false for a page that does not decode. */
+        boolean endsAtOrBefore(String path) {
+            String last = bytes == null ? null : ManifestPage.lastPath(bytes);
+            return last != null && compare(last, path) <= 0;
+        }
+    }
 
     static int compare(String a, String b) {
         int n = Math.min(a.length(), b.length());
@@ -59,20 +90,20 @@ public final class ManifestPages {
         try (KeyValueIterator<String, byte[]> it = pages.reverseRange(prefix, key(mirrorKey, path))) {
             if (it.hasNext()) {
                 var kv = it.next();
-                return new Page(kv.key, decode(kv.key, kv.value));
+                return new Page(kv.key, kv.value);
             }
         }
         try (KeyValueIterator<String, byte[]> it = pages.prefixScan(prefix, KEYS)) {
             if (it.hasNext()) {
                 var kv = it.next();
-                return new Page(kv.key, decode(kv.key, kv.value));
+                return new Page(kv.key, kv.value);
             }
         }
         return null;
     }
 
     /**
-     * The pages whose keys lie in [{@code fromKey}, {@code toKey}], in order, decoded one at a
+     * The pages whose keys lie in [{@code fromKey}, {@code toKey}], in order, read one at a
      * time: however many pages a range covers, a reader holds only those it asked for. Writing to
      * the store while the cursor is open is fine (the underlying iterator reads a snapshot).
      */
@@ -94,7 +125,7 @@ public final class ManifestPages {
                 return null;
             }
             var kv = it.next();
-            return new Page(kv.key, decode(kv.key, kv.value));
+            return new Page(kv.key, kv.value);
         }
 
         @Override

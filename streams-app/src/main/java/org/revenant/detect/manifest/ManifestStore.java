@@ -162,8 +162,8 @@ public final class ManifestStore {
             String prefix = MirrorScopedKey.prefix(mirrorKey);
             try (ManifestPages.Cursor region = ManifestPages.range(pages, start, ManifestPages.endKey(mirrorKey))) {
                 for (ManifestPages.Page page = region.next(); page != null; page = region.next()) {
-                    if (!page.key().startsWith(prefix)) {
-                        continue;
+                    if (!page.key().startsWith(prefix) || merge.cursor != null && page.endsAtOrBefore(merge.cursor)) {
+                        continue; // not this mirror's, or nothing after the cursor to remove
                     }
                     List<ManifestEntry> kept = new ArrayList<>();
                     for (ManifestEntry e : page.entries()) {
@@ -251,6 +251,23 @@ public final class ManifestStore {
             List<ManifestEntry> carried = List.of(); // a small page's entries joined into this one
             while (page != null) {
                 ManifestPages.Page following = region.next();
+                String next = following == null ? null : MirrorScopedKey.lastPart(following.key());
+                if (carried.isEmpty()
+                        && merge.cursor != null
+                        && page.count() >= MIN_ENTRIES
+                        && page.endsAtOrBefore(merge.cursor)) {
+                    // Nothing the page holds comes after the cursor, and it is big enough as it is: the
+                    // chunk's entries before the next page go after it, and the page is not decoded.
+                    int from = j;
+                    while (j < fresh.size()
+                            && (next == null
+                                    || ManifestPages.compare(fresh.get(j).getPath(), next) < 0)) {
+                        changes.added(fresh.get(j++));
+                    }
+                    writeNew(mirrorKey, fresh.subList(from, j));
+                    page = following;
+                    continue;
+                }
                 List<ManifestEntry> held = page.entries();
                 List<ManifestEntry> result = new ArrayList<>(carried.size() + held.size() + 8);
                 result.addAll(carried);
@@ -286,7 +303,6 @@ public final class ManifestStore {
                         dirty = rewritten = true;
                     }
                 }
-                String next = following == null ? null : MirrorScopedKey.lastPart(following.key());
                 while (j < fresh.size()
                         && (next == null || ManifestPages.compare(fresh.get(j).getPath(), next) < 0)) {
                     ManifestEntry added = fresh.get(j++);
@@ -296,12 +312,14 @@ public final class ManifestStore {
                 }
                 carried = List.of();
                 if (dirty) {
-                    if (!rewritten && held.size() >= TARGET_ENTRIES) {
-                        writeNew(mirrorKey, result.subList(held.size(), result.size())); // appended after a full page
+                    if (!rewritten && held.size() >= MIN_ENTRIES) {
+                        // Appended after a page that is big enough as it is: the next chunk of a
+                        // first crawl does not decode and encode the page before it again.
+                        writeNew(mirrorKey, result.subList(held.size(), result.size()));
                     } else if (!result.isEmpty()
                             && result.size() < MIN_ENTRIES
                             && following != null
-                            && result.size() + following.entries().size() <= ManifestPage.MAX_ENTRIES) {
+                            && result.size() + following.count() <= ManifestPage.MAX_ENTRIES) {
                         rewrite(mirrorKey, page.key(), List.of()); // joined into the next page
                         carried = result;
                     } else {
@@ -422,13 +440,18 @@ public final class ManifestStore {
 
     /** An upper bound of an entry's encoded size: three bytes per UTF-16 unit of its strings. */
     private static long estimate(ManifestEntry e) {
-        long chars = e.getPath().length();
-        chars += e.getRef() == null ? 0 : e.getRef().length();
-        for (String hash :
-                new String[] {e.getSha256(), e.getSha1(), e.getMd5(), e.getGitBlobSha1(), e.getLfsSha256()}) {
-            chars += hash == null ? 0 : hash.length();
-        }
+        long chars = e.getPath().length()
+                + length(e.getRef())
+                + length(e.getSha256())
+                + length(e.getSha1())
+                + length(e.getMd5())
+                + length(e.getGitBlobSha1())
+                + length(e.getLfsSha256());
         return 3 * chars + 48;
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
     }
 
     // ---- reading ------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package org.revenant.detect.manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,8 +80,18 @@ class ManifestPageTest {
                         .setKind(EntryKind.MAGNET_REF)
                         .setRef("r")
                         .build());
-        assertEquals(entries, ManifestPage.decode(ManifestPage.encode(entries)));
+        byte[] page = ManifestPage.encode(entries);
+        assertEquals(entries, ManifestPage.decode(page));
         assertEquals(List.of(), ManifestPage.decode(ManifestPage.encode(List.of())));
+        // What a merge reads of a page without decoding it.
+        assertEquals("\uD83D\uDE00", ManifestPage.lastPath(page));
+        assertEquals(entries.size(), ManifestPage.count(page));
+        assertNull(ManifestPage.lastPath(ManifestPage.encode(List.of())));
+        for (int n = 1; n <= 3; n++) {
+            List<ManifestEntry> typical = typicalPage(n * 100);
+            assertEquals(
+                    typical.get(typical.size() - 1).getPath(), ManifestPage.lastPath(ManifestPage.encode(typical)));
+        }
     }
 
     @Test
@@ -131,6 +142,8 @@ class ManifestPageTest {
             IllegalArgumentException e =
                     assertThrows(IllegalArgumentException.class, () -> ManifestPage.decode(truncated), "cut at " + cut);
             assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
+            assertNull(ManifestPage.lastPath(truncated), "cut at " + cut);
+            assertTrue(ManifestPage.count(truncated) <= ManifestPage.MAX_ENTRIES);
         }
         byte[] trailing = Arrays.copyOf(page, page.length + 1);
         assertThrows(IllegalArgumentException.class, () -> ManifestPage.decode(trailing));
@@ -142,5 +155,9 @@ class ManifestPageTest {
         assertThrows(IllegalArgumentException.class, () -> ManifestPage.decode(badShare));
         byte[] badKind = {'P', 1, 1, 0, 0, 0, 99};
         assertThrows(IllegalArgumentException.class, () -> ManifestPage.decode(badKind));
+        for (byte[] bad : List.of(trailing, hugeCount, hugeLength, badShare, badKind)) {
+            assertNull(ManifestPage.lastPath(bad));
+        }
+        assertEquals(0, ManifestPage.count(hugeCount));
     }
 }
