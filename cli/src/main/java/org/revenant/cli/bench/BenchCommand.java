@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,6 +22,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
+import org.revenant.avro.ChangeKind;
 import org.revenant.cli.broker.EmbeddedBroker;
 import org.revenant.detect.DetectConfig;
 import org.revenant.detect.RevenantStreams;
@@ -89,6 +92,13 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Entries of the single big snapshot (default 1000000; --quick: none; 0 skips it).")
     Integer big;
 
+    @Option(
+            names = "--rounds",
+            paramLabel = "R",
+            defaultValue = "3",
+            description = "Rounds of (b) then (c); the ratio is the median of theirs (default ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--chart", paramLabel = "FILE.png", description = "Also draw the results as a PNG chart.")
     Path chart;
 
@@ -104,9 +114,15 @@ public final class BenchCommand implements Callable<Integer> {
         int m = entries != null ? entries : quick ? 2000 : 5000;
         int bigEntries = big != null ? big : quick ? 0 : 1_000_000;
         Duration latency = Duration.ofSeconds(latencySeconds != null ? latencySeconds : quick ? 6 : 20);
-        if (n < 1 || m < 1 || partitions < 1 || chunkSize < 1 || chunkSize > SnapshotPublisher.MAX_ENTRIES) {
+        if (n < 1
+                || m < 1
+                || partitions < 1
+                || rounds < 1
+                || chunkSize < 1
+                || chunkSize > SnapshotPublisher.MAX_ENTRIES) {
             throw new CommandLine.ParameterException(
-                    spec.commandLine(), "mirrors, entries and partitions must be positive, chunk size in [1, 2000]");
+                    spec.commandLine(),
+                    "mirrors, entries, partitions and rounds must be positive, chunk size in [1, 2000]");
         }
         PrintWriter out = spec.commandLine().getOut();
         // Under this load the embedded broker logs each transactions-v2 producer's first, retried
@@ -119,29 +135,47 @@ public final class BenchCommand implements Callable<Integer> {
         try (EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("kafka"), freePort())) {
             Properties client = new Properties();
             client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            Topics topics = new Topics("bench.");
-            try (Admin admin = Admin.create(client)) {
-                TopicSetup.ensure(admin, topics, partitions, (short) 1);
-                admin.createTopics(List.of(new NewTopic("bench.passthrough", partitions, (short) 1)))
-                        .all()
-                        .get();
-            }
-            RegistryPublisher.publish(client, topics, List.of(workload.dataset()));
             out.printf(
                     "revenant bench: %,d mirrors x %,d entries (%.1f%% matching), chunks of %,d, %d partitions%n",
                     n, m, matchFraction * 100, chunkSize, partitions);
             out.flush();
 
-            long start = System.nanoTime();
-            int chunks = 0;
-            try (SnapshotPublisher publisher =
-                    new SnapshotPublisher(client, topics, "bench", "bench-publisher", chunkSize)) {
-                for (int i = 0; i < n; i++) {
-                    chunks += publisher
-                            .publish(BenchWorkload.mirror("m" + i), workload.entries(i), null, Instant.now())
-                            .chunks();
-                }
+            // Warm-up, not timed: both topologies run once over a smaller set on topics of their own,
+            // so the timed passes measure compiled code rather than the JIT compiling it (a pass lasts
+            // seconds, and on two cores the compiler threads took more CPU than the app in it).
+            long warmStart = System.nanoTime();
+            int warmMirrors = Math.max(Math.min(n, 5), n / 4);
+            Topics warm = setUp(client, workload, "bench-warmup.");
+            int warmChunks = publish(client, warm, workload, warmMirrors);
+            try (KafkaStreams passThrough = new KafkaStreams(
+                    PassThroughTopology.build(warm.snapshots, "bench-warmup.passthrough"),
+                    streamsProperties(client, dir.resolve("warm-b"), "bench-warmup-passthrough"))) {
+                Throughput.streamsUntil(
+                        passThrough,
+                        Throughput.noteRunning(passThrough),
+                        client,
+                        "bench-warmup.passthrough",
+                        warmChunks,
+                        null);
             }
+            try (RevenantStreams revenant = new RevenantStreams(
+                    DetectConfig.defaults(warm), client, "bench-warmup-revenant", dir.resolve("warm-c"))) {
+                Throughput.streamsUntil(
+                        revenant.kafkaStreams(),
+                        revenant::runningSinceNanos,
+                        client,
+                        warm.changes.name(),
+                        warmMirrors,
+                        appeared(warm));
+            }
+            out.printf(
+                    "  warm-up (not timed): %,d mirrors through (b) and (c) in %.1f s%n",
+                    warmMirrors, seconds(warmStart));
+            out.flush();
+
+            Topics topics = setUp(client, workload, "bench.");
+            long start = System.nanoTime();
+            int chunks = publish(client, topics, workload, n);
             report.published(chunks, seconds(start));
             out.printf("  published %,d chunks in %.2f s%n", chunks, report.publishSeconds);
             out.flush();
@@ -150,36 +184,61 @@ public final class BenchCommand implements Callable<Integer> {
             out.println("  " + report.line("(a) plain consumer", report.plain));
             out.flush();
 
-            Properties streamsProps = streamsProperties(client, dir.resolve("streams-b"), "bench-passthrough");
-            try (KafkaStreams passThrough =
-                    new KafkaStreams(PassThroughTopology.build(topics.snapshots, "bench.passthrough"), streamsProps)) {
-                report.passThrough = Throughput.streamsUntil(
-                        passThrough, Throughput.noteRunning(passThrough), client, "bench.passthrough", chunks, null);
-            }
-            out.println("  " + report.line("(b) pass-through streams", report.passThrough));
-            out.flush();
+            // (b) and (c) in turns, each over the same chunks with an app of its own: the JVM that runs
+            // them also runs the broker and keeps compiling Kafka's code throughout, so a single pass of
+            // a few seconds can lose a core to it; the ratio reported is the median of the rounds'.
+            RevenantStreams revenant = null;
+            String revenantId = null;
+            Path revenantDir = null;
+            try {
+                for (int round = 1; round <= rounds; round++) {
+                    Throughput.Result b;
+                    try (KafkaStreams passThrough = new KafkaStreams(
+                            PassThroughTopology.build(topics.snapshots, "bench.passthrough"),
+                            streamsProperties(
+                                    client, dir.resolve("streams-b" + round), "bench-passthrough-" + round))) {
+                        b = Throughput.streamsUntil(
+                                passThrough,
+                                Throughput.noteRunning(passThrough),
+                                client,
+                                "bench.passthrough",
+                                chunks,
+                                null);
+                    }
+                    String label = rounds == 1 ? "" : " #" + round;
+                    out.println("  " + report.line("(b) pass-through streams" + label, b));
+                    out.println("      " + b.costs().line());
+                    out.flush();
 
-            try (RevenantStreams revenant = new RevenantStreams(
-                    DetectConfig.defaults(topics), client, "bench-revenant", dir.resolve("streams-c"))) {
-                report.revenant = Throughput.streamsUntil(
-                        revenant.kafkaStreams(),
-                        revenant::runningSinceNanos,
-                        client,
-                        topics.changes.name(),
-                        n,
-                        bytes -> topics.changes
-                                .deserializeValue(bytes)
-                                .getKind()
-                                .name()
-                                .equals("APPEARED"));
-                out.println("  " + report.line("(c) revenant topology", report.revenant));
-                report.alertsOpened = Throughput.count(client, topics.alerts.name(), null);
-                out.printf(
-                        "      %,d alerts opened (expected %,d: every mirror holds matches)%n",
-                        report.alertsOpened, matchFraction > 0 ? n : 0);
-                out.flush();
+                    if (revenant != null) {
+                        revenant.close(); // the round before's, kept open only in case it was the last
+                    }
+                    long alertsBefore = Throughput.count(client, topics.alerts.name(), null);
+                    revenantId = "bench-revenant-" + round;
+                    revenantDir = dir.resolve("streams-c" + round);
+                    revenant = new RevenantStreams(DetectConfig.defaults(topics), client, revenantId, revenantDir);
+                    Throughput.Result c = Throughput.streamsUntil(
+                            revenant.kafkaStreams(),
+                            revenant::runningSinceNanos,
+                            client,
+                            topics.changes.name(),
+                            n,
+                            appeared(topics));
+                    out.println("  " + report.line("(c) revenant topology" + label, c));
+                    out.println("      " + c.costs().line());
+                    report.round(b, c);
+                    report.alertsOpened = Throughput.count(client, topics.alerts.name(), null) - alertsBefore;
+                    out.printf(
+                            Locale.ROOT,
+                            "      c/b = %.3f; %,d alerts opened (expected %,d: every mirror holds matches)%n",
+                            b.seconds() / c.seconds(),
+                            report.alertsOpened,
+                            matchFraction > 0 ? n : 0);
+                    out.flush();
+                }
+                out.println("  " + report.roundsLine());
                 try (Admin admin = Admin.create(client)) {
-                    report.firstCrawlChangelogBytes = Throughput.changelogBytes(admin, "bench-revenant");
+                    report.firstCrawlChangelogBytes = Throughput.changelogBytes(admin, revenantId);
                 }
 
                 double offered = report.revenant.entriesPerSecond(report.totalEntries()) / 2;
@@ -194,25 +253,24 @@ public final class BenchCommand implements Callable<Integer> {
                             "  big snapshot: %,d entries published, diffed and alerted in %.1f s%n",
                             bigEntries, report.bigSeconds);
                 }
+            } finally {
+                if (revenant != null) {
+                    revenant.close();
+                }
             }
 
             // (d) the same mirrors crawled again with nothing changed, published while the app is
             // down and timed like (c) from RUNNING, until every input offset is committed.
-            try (SnapshotPublisher publisher =
-                    new SnapshotPublisher(client, topics, "bench", "bench-publisher", chunkSize)) {
-                for (int i = 0; i < n; i++) {
-                    publisher.publish(BenchWorkload.mirror("m" + i), workload.entries(i), null, Instant.now());
-                }
-            }
+            publish(client, topics, workload, n);
             var end = Throughput.endOffsets(client, topics.snapshots.name());
             try (Admin admin = Admin.create(client)) {
-                Map<String, Long> before = Throughput.changelogBytesByStore(admin, "bench-revenant");
-                try (RevenantStreams revenant = new RevenantStreams(
-                        DetectConfig.defaults(topics), client, "bench-revenant", dir.resolve("streams-c"))) {
+                Map<String, Long> before = Throughput.changelogBytesByStore(admin, revenantId);
+                try (RevenantStreams again =
+                        new RevenantStreams(DetectConfig.defaults(topics), client, revenantId, revenantDir)) {
                     report.recrawl = Throughput.streamsCaughtUp(
-                            revenant.kafkaStreams(), revenant::runningSinceNanos, admin, "bench-revenant", end);
+                            again.kafkaStreams(), again::runningSinceNanos, admin, revenantId, end);
                 }
-                Map<String, Long> after = Throughput.changelogBytesByStore(admin, "bench-revenant");
+                Map<String, Long> after = Throughput.changelogBytesByStore(admin, revenantId);
                 after.forEach((store, bytes) -> {
                     long written = bytes - before.getOrDefault(store, 0L);
                     if (written > 0) {
@@ -226,7 +284,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.println("  " + report.recrawlLine());
             out.flush();
             // Measured with the app closed: RocksDB flushes its memtables on close.
-            report.stateStoreBytes = Throughput.directoryBytes(dir.resolve("streams-c"));
+            report.stateStoreBytes = Throughput.directoryBytes(revenantDir);
             out.println("  " + report.stateLine());
             out.flush();
         } finally {
@@ -244,16 +302,46 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The bench's topics under this prefix, with the pass-through's output and the registry entry. */
+    private Topics setUp(Properties client, BenchWorkload workload, String prefix) throws Exception {
+        Topics topics = new Topics(prefix);
+        try (Admin admin = Admin.create(client)) {
+            TopicSetup.ensure(admin, topics, partitions, (short) 1);
+            admin.createTopics(List.of(new NewTopic(prefix + "passthrough", partitions, (short) 1)))
+                    .all()
+                    .get();
+        }
+        RegistryPublisher.publish(client, topics, List.of(workload.dataset()));
+        return topics;
+    }
+
+    /** Publishes the first {@code mirrors} mirrors of the workload; returns the chunks sent. */
+    private int publish(Properties client, Topics topics, BenchWorkload workload, int mirrors) {
+        int chunks = 0;
+        try (SnapshotPublisher publisher =
+                new SnapshotPublisher(client, topics, "bench", "bench-publisher", chunkSize)) {
+            for (int i = 0; i < mirrors; i++) {
+                chunks += publisher
+                        .publish(BenchWorkload.mirror("m" + i), workload.entries(i), null, Instant.now())
+                        .chunks();
+            }
+        }
+        return chunks;
+    }
+
+    /** Counts the manifest changes that say a mirror appeared: one per mirror's first snapshot. */
+    private static Predicate<byte[]> appeared(Topics topics) {
+        return bytes -> topics.changes.deserializeValue(bytes).getKind() == ChangeKind.APPEARED;
+    }
+
     static Properties streamsProperties(Properties client, Path stateDir, String applicationId) {
-        Properties props = new Properties();
+        // Revenant's own client tuning (commit interval, fetch and request sizes), so the baseline
+        // pays the same transaction cost.
+        Properties props = RevenantStreams.tuning();
         props.putAll(client);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        // The same commit interval as Revenant's, so the baseline pays the same transaction cost.
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        props.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), 4 * 1024 * 1024);
-        props.put(StreamsConfig.producerPrefix("max.request.size"), 4 * 1024 * 1024);
         return props;
     }
 

@@ -1,5 +1,8 @@
 package org.revenant.cli.bench;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,7 +18,11 @@ final class BenchReport {
     int chunks;
     double publishSeconds;
     Throughput.Result plain;
+    /** (b) and (c) of each round, in order. */
+    final List<Throughput.Result[]> rounds = new ArrayList<>();
+    /** The round whose c/b is the median. */
     Throughput.Result passThrough;
+
     Throughput.Result revenant;
     long alertsOpened;
     LatencyProbe.Result latency;
@@ -58,8 +65,37 @@ final class BenchReport {
                 result.entriesPerSecond(totalEntries()));
     }
 
+    /** Adds a round of (b) then (c); {@link #passThrough} and {@link #revenant} become the median round's. */
+    void round(Throughput.Result b, Throughput.Result c) {
+        rounds.add(new Throughput.Result[] {b, c});
+        List<Throughput.Result[]> byRatio = new ArrayList<>(rounds);
+        byRatio.sort(Comparator.comparingDouble(BenchReport::ratio));
+        Throughput.Result[] median = byRatio.get((byRatio.size() - 1) / 2);
+        passThrough = median[0];
+        revenant = median[1];
+    }
+
+    private static double ratio(Throughput.Result[] round) {
+        return round[0].seconds() / round[1].seconds();
+    }
+
+    /** c/b of the median round (the lower middle of an even count). */
     double ratioVsPassThrough() {
         return passThrough.seconds() / revenant.seconds();
+    }
+
+    String roundsLine() {
+        StringBuilder each = new StringBuilder();
+        for (Throughput.Result[] round : rounds) {
+            each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", ratio(round)));
+        }
+        return String.format(
+                Locale.ROOT,
+                "c/b by round: %s; median %.3f (b %,.0f, c %,.0f entries/s)",
+                each,
+                ratioVsPassThrough(),
+                passThrough.entriesPerSecond(totalEntries()),
+                revenant.entriesPerSecond(totalEntries()));
     }
 
     double ratioVsPlain() {

@@ -90,23 +90,41 @@ final class BenchWorkload {
         SplittableRandom random = new SplittableRandom(seed * 31 + index);
         List<ManifestEntry> entries = new ArrayList<>(count);
         int matching = matchFraction == 0 ? 0 : Math.max(1, (int) Math.round(count * matchFraction));
+        StringBuilder path = new StringBuilder(40);
         for (int i = 0; i < count; i++) {
-            String path = String.format("part-%03d/shard-%04d/file-%07d.bin", i % 97, i % 1013, i);
-            ManifestEntry.Builder entry =
-                    ManifestEntry.newBuilder().setPath(path).setKind(EntryKind.FILE);
+            // part-NNN/shard-NNNN/file-NNNNNNN.bin, built by hand: the latency probe generates while
+            // it publishes, and String.format made the generator slower than the app it feeds.
+            path.setLength(0);
+            padded(path.append("part-"), i % 97, 3);
+            padded(path.append("/shard-"), i % 1013, 4);
+            padded(path.append("/file-"), i, 7).append(".bin");
             // Spread the matches over the manifest; alternate exact size and content hash.
             boolean match = matching > 0 && (long) i * matching / count != (long) (i + 1) * matching / count;
             int signature = random.nextInt(SIGNATURES);
+            long size;
+            String sha256;
             if (match && i % 2 == 0) {
-                entry.setSize(knownSizes[signature]).setSha256(hex(random));
+                size = knownSizes[signature];
+                sha256 = hex(random);
             } else if (match) {
-                entry.setSize(1_000L + random.nextInt(1_000_000)).setSha256(knownHashes[signature]);
+                size = 1_000L + random.nextInt(1_000_000);
+                sha256 = knownHashes[signature];
             } else {
-                entry.setSize(1_000L + random.nextLong(50_000_000L)).setSha256(hex(random));
+                size = 1_000L + random.nextLong(50_000_000L);
+                sha256 = hex(random);
             }
-            entries.add(entry.build());
+            entries.add(new ManifestEntry(path.toString(), size, sha256, null, null, null, null, EntryKind.FILE, null));
         }
         return entries;
+    }
+
+    /** Appends {@code value} zero-padded to at least {@code width} digits, as {@code %0<width>d} would. */
+    static StringBuilder padded(StringBuilder out, int value, int width) {
+        String digits = Integer.toString(value);
+        for (int i = digits.length(); i < width; i++) {
+            out.append('0');
+        }
+        return out.append(digits);
     }
 
     private static String hex(SplittableRandom random) {

@@ -25,8 +25,12 @@ import org.revenant.wire.Topic;
 /** Timed passes over the same snapshot topic. */
 final class Throughput {
 
-    /** How long one pass over all the snapshots took. */
-    record Result(double seconds) {
+    /** How long one pass over all the snapshots took, and for a streams pass where its time went (else null). */
+    record Result(double seconds, PassCosts costs) {
+        Result(double seconds) {
+            this(seconds, null);
+        }
+
         double recordsPerSecond(long records) {
             return records / seconds;
         }
@@ -64,7 +68,7 @@ final class Throughput {
 
     /**
      * (b) and (c): starts the streams app and times it from RUNNING until {@code target}
-     * committed records that pass {@code counts} (all, if null) are in the output topic.
+     * committed records that pass {@code counts} (all, if null) are in the output topic after it started.
      */
     static Result streamsUntil(
             KafkaStreams streams,
@@ -77,9 +81,12 @@ final class Throughput {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(client)) {
             List<TopicPartition> partitions = partitions(consumer, output);
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            // Only what this app writes counts: an earlier round may have written to the same topic.
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
             streams.start();
             long start = awaitRunning(streams, runningSince);
+            PassCosts.Meter costs = new PassCosts.Meter(streams);
             long seen = 0;
             long deadline = start + LIMIT.toNanos();
             while (seen < target) {
@@ -95,7 +102,7 @@ final class Throughput {
                     }
                 }
             }
-            return new Result(BenchCommand.seconds(start));
+            return new Result(BenchCommand.seconds(start), costs.stop());
         }
     }
 

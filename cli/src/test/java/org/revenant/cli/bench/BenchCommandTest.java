@@ -44,6 +44,8 @@ class BenchCommandTest {
                 "100",
                 "--latency-seconds",
                 "2",
+                "--rounds",
+                "2",
                 "--chart",
                 chart.toString());
         assertEquals(0, exit, err.toString());
@@ -51,9 +53,14 @@ class BenchCommandTest {
         List<String> lines = out.toString().lines().toList();
         for (String figure : List.of(
                 "(a) plain consumer",
-                "(b) pass-through streams",
-                "(c) revenant topology",
+                "warm-up (not timed)",
+                "(b) pass-through streams #1",
+                "(c) revenant topology #1",
+                "(b) pass-through streams #2",
+                "(c) revenant topology #2",
+                "stream thread: ",
                 "3 alerts opened",
+                "c/b by round: ",
                 "c/b = ",
                 "p99",
                 "(d) unchanged re-crawl",
@@ -65,6 +72,9 @@ class BenchCommandTest {
         Matcher ratio = Pattern.compile("ratio_vs_passthrough=(\\d+\\.\\d{3})").matcher(lines.get(lines.size() - 1));
         assertTrue(ratio.matches(), "last line: " + lines.get(lines.size() - 1));
         assertTrue(Double.parseDouble(ratio.group(1)) > 0);
+        // Every round's (c) opened an alert for each of its mirrors, not only the first round's.
+        assertEquals(
+                2, lines.stream().filter(l -> l.contains("3 alerts opened")).count(), out.toString());
         assertTrue(Files.size(chart) > 10_000, "a chart was drawn");
     }
 }
