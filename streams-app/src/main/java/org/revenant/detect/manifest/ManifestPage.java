@@ -266,19 +266,25 @@ public final class ManifestPage {
         if (n == 0 || n % 2 != 0) {
             return false;
         }
+        int bad = 0;
         for (int i = 0; i < n; i++) {
-            if (nibble(s.charAt(i)) < 0) {
-                return false;
-            }
+            bad |= nibble(s.charAt(i)); // no branch per digit: a hash's digits are random, so it would mispredict
         }
-        return true;
+        return bad >= 0;
+    }
+
+    /** The value of a lowercase hex digit; -1 for any other character. */
+    private static final byte[] NIBBLES = new byte[128];
+
+    static {
+        Arrays.fill(NIBBLES, (byte) -1);
+        for (int i = 0; i < 16; i++) {
+            NIBBLES[DIGITS[i]] = (byte) i;
+        }
     }
 
     private static int nibble(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        return c < NIBBLES.length ? NIBBLES[c] : -1;
     }
 
     private static String hex(byte[] b) {

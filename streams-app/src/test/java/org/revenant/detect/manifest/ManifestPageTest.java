@@ -69,6 +69,14 @@ class ManifestPageTest {
                         .setMd5("abc")
                         .setSha1("")
                         .build(),
+                // Hex-like text that is not lowercase hex: a letter past f, and a non-ASCII character.
+                ManifestEntry.newBuilder()
+                        .setPath("odd2")
+                        .setKind(EntryKind.FILE)
+                        .setSha256("0g")
+                        .setSha1("\u00e90")
+                        .setMd5("\u0660\u0661")
+                        .build(),
                 ManifestEntry.newBuilder()
                         .setPath("\uFF5Ewide")
                         .setSize(-1L)
