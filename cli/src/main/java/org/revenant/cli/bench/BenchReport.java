@@ -26,6 +26,9 @@ final class BenchReport {
     Throughput.Result revenant;
     long alertsOpened;
     LatencyProbe.Result latency;
+    /** What the probe's offered load is half of. */
+    String latencyLoad = "half of c";
+
     int bigEntries;
     double bigSeconds;
     long firstCrawlChangelogBytes;
@@ -109,11 +112,12 @@ final class BenchReport {
         var h = latency.histogram();
         return String.format(
                 Locale.ROOT,
-                "c/b = %.3f  c/a = %.3f%n  snapshot-to-alert latency at %,.0f entries/s offered (half of c; %,d-entry snapshots):"
+                "c/b = %.3f  c/a = %.3f%n  snapshot-to-alert latency at %,.0f entries/s offered (%s; %,d-entry snapshots):"
                         + " p50 %d ms  p90 %d ms  p99 %d ms  max %d ms  (%d of %d snapshots alerted)",
                 ratioVsPassThrough(),
                 ratioVsPlain(),
                 latency.offeredEntriesPerSecond(),
+                latencyLoad,
                 latency.entriesPerSnapshot(),
                 h.getValueAtPercentile(50),
                 h.getValueAtPercentile(90),

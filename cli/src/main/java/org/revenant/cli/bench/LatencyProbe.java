@@ -2,6 +2,7 @@ package org.revenant.cli.bench;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.revenant.avro.AlertEvent;
 import org.revenant.avro.ManifestChange;
+import org.revenant.avro.ManifestEntry;
 import org.revenant.publish.SnapshotPublisher;
 import org.revenant.wire.Topics;
 
@@ -28,6 +30,9 @@ final class LatencyProbe {
     /** The measured distribution, in milliseconds. */
     record Result(
             Histogram histogram, long sent, long received, double offeredEntriesPerSecond, int entriesPerSnapshot) {}
+
+    /** Distinct manifests the probe's snapshots cycle through. */
+    private static final int POOL = 8;
 
     private LatencyProbe() {}
 
@@ -72,6 +77,14 @@ final class LatencyProbe {
             reader.start();
             histogram.wait(30_000);
         }
+        // The entries of a few snapshots, made and sorted before the clock starts and reused under
+        // new mirror keys: made while publishing, they cost the generator more than the app's work.
+        List<List<ManifestEntry>> pool = new ArrayList<>();
+        for (int i = 0; i < POOL; i++) {
+            List<ManifestEntry> entries = new ArrayList<>(workload.entries(1_000_000 + i, snapshotEntries));
+            entries.sort(SnapshotPublisher.PATH_ORDER);
+            pool.add(entries);
+        }
         double perSecond = Math.max(0.2, offeredEntriesPerSecond / snapshotEntries);
         long intervalNanos = (long) (1e9 / perSecond);
         long sent = 0;
@@ -87,11 +100,7 @@ final class LatencyProbe {
                 }
                 Instant intended =
                         Instant.ofEpochMilli(startMillis + TimeUnit.NANOSECONDS.toMillis(scheduled - startNanos));
-                publisher.publish(
-                        BenchWorkload.mirror("lat-" + sent),
-                        workload.entries(1_000_000 + (int) sent, snapshotEntries),
-                        null,
-                        intended);
+                publisher.publish(BenchWorkload.mirror("lat-" + sent), pool.get((int) (sent % POOL)), null, intended);
                 sent++;
             }
         }
