@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -54,6 +55,7 @@ public final class ManifestStore {
     static final int MAX_PAGE_ESTIMATE = 512 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(ManifestStore.class);
+    private static final AtomicLong UNREADABLE_PAGES = new AtomicLong();
 
     private static Map<String, Function<ManifestEntry, Object>> contentFields() {
         Map<String, Function<ManifestEntry, Object>> fields = new LinkedHashMap<>();
@@ -547,7 +549,13 @@ public final class ManifestStore {
         return parked;
     }
 
+    /** Pages read as empty since start because they did not decode, in every task of this process. */
+    public static long unreadablePages() {
+        return UNREADABLE_PAGES.get();
+    }
+
     static void badPage(String key, IllegalArgumentException e) {
+        UNREADABLE_PAGES.incrementAndGet();
         LOG.error(
                 "manifest page {} does not decode and is read as empty: {}",
                 key.replace(MirrorScopedKey.SEP, '|'),

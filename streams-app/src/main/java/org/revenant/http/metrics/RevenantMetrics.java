@@ -1,6 +1,7 @@
 package org.revenant.http.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -25,6 +26,7 @@ import org.revenant.avro.AlertEvent;
 import org.revenant.avro.MirrorStatus;
 import org.revenant.avro.SnapshotChunk;
 import org.revenant.crawl.Coverage;
+import org.revenant.detect.manifest.ManifestStore;
 import org.revenant.detect.tap.DetectionTap;
 import org.revenant.health.Component;
 import org.revenant.health.ComponentState;
@@ -61,6 +63,11 @@ public final class RevenantMetrics implements DetectionTap, AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         gc.bindTo(registry);
+        // Only written by this app, but its changelog topic can be written by anyone with access
+        // to it: a page that does not decode is read as empty, and counted here.
+        FunctionCounter.builder("revenant.manifest.pages.unreadable", this, m -> ManifestStore.unreadablePages())
+                .description("Manifest pages read as empty because they did not decode")
+                .register(registry);
     }
 
     /** Binds the Kafka Streams client's metrics; call once the client exists. */

@@ -46,6 +46,7 @@ import org.revenant.detect.lifecycle.AlertLifecycle;
 import org.revenant.detect.state.AlertKey;
 import org.revenant.detect.state.MirrorScopedKey;
 import org.revenant.detect.state.StateStores;
+import org.revenant.http.metrics.RevenantMetrics;
 import org.revenant.wire.Topics;
 
 /**
@@ -170,6 +171,38 @@ class PagedManifestTest {
         assertEquals(1, change.getModified());
         assertEquals(0, change.getAdded() + change.getRemoved());
         assertEquals(5_000, held(m.getKey()).size());
+    }
+
+    @Test
+    void aPageThatDoesNotDecodeCostsOnlyItsOwnEntriesIsCountedAndIsWrittenAgain() {
+        Mirror m = github("poisoned/pages");
+        List<ManifestEntry> entries = numbered(3_000);
+        publish(snapshot(m, 1_000, entries));
+        assertEquals(ChangeKind.APPEARED, changes.readValue().getKind());
+        pageChangelog.readRecordsToList();
+
+        // Bytes no page decodes to, as anyone with write access to the changelog could leave them.
+        KeyValueStore<String, byte[]> pages = driver.getKeyValueStore(StateStores.MANIFEST_PAGES);
+        String victim;
+        try (KeyValueIterator<String, byte[]> it = MirrorScopedKey.range(pages, m.getKey())) {
+            it.next();
+            victim = it.next().key; // the second page
+        }
+        int lost = ManifestPage.decode(pages.get(victim)).size();
+        pages.put(victim, new byte[] {'P', 1, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07});
+        long before = ManifestStore.unreadablePages();
+
+        publish(snapshot(m, 1_000, entries));
+        assertTrue(ManifestStore.unreadablePages() > before, "the unreadable page is counted");
+        ManifestChange change = changes.readValue();
+        assertEquals(lost, change.getAdded(), "only the bad page's entries are new again");
+        assertEquals(0, change.getRemoved() + change.getModified());
+        assertEquals(3_000, held(m.getKey()).size(), "and they are held again");
+        pagesOf(m.getKey()); // every page decodes again
+
+        try (RevenantMetrics metrics = new RevenantMetrics()) {
+            assertTrue(metrics.scrape().contains("revenant_manifest_pages_unreadable_total"), "exposed as a metric");
+        }
     }
 
     @Test
