@@ -523,7 +523,7 @@ public final class ManifestStore {
             while (it.hasNext()) {
                 var kv = it.next();
                 any = true;
-                ManifestEntry entry = kv.value.getEntry();
+                ManifestEntry entry = underItsKey(kv.key, kv.value.getEntry());
                 if (inProgress != null && !partial && !inProgress.equals(kv.value.getSnapshotId())) {
                     park(mirrorKey, entry);
                     parked++;
@@ -552,6 +552,22 @@ public final class ManifestStore {
     /** Pages read as empty since start because they did not decode, in every task of this process. */
     public static long unreadablePages() {
         return UNREADABLE_PAGES.get();
+    }
+
+    /**
+     * The entry with the path its key names. The release before wrote them equal; a record written
+     * to its changelog by anything else may not have, and key order is what keeps pages sorted.
+     */
+    private static ManifestEntry underItsKey(String key, ManifestEntry entry) {
+        String path = MirrorScopedKey.lastPart(key);
+        if (entry.getPath().equals(path)) {
+            return entry;
+        }
+        LOG.warn(
+                "per-entry record {} names path {}: held under its key",
+                key.replace(MirrorScopedKey.SEP, '|'),
+                entry.getPath());
+        return ManifestEntry.newBuilder(entry).setPath(path).build();
     }
 
     static void badPage(String key, IllegalArgumentException e) {
