@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
             "Measure Revenant end to end on an embedded broker, against baselines measured in the same run",
             "on the same data: (a) a plain consumer reading the snapshots, (b) a pass-through Kafka Streams",
             "topology, (c) Revenant's topology, both exactly_once_v2, then (d) Revenant again on the same mirrors",
-            "crawled again unchanged. The last line is ratio_vs_passthrough=<c/b>."
+            "crawled again unchanged. (b) and (c) run in rounds after an untimed warm-up of both; the last",
+            "line is ratio_vs_passthrough=<c/b> of the median round."
         })
 public final class BenchCommand implements Callable<Integer> {
 
