@@ -243,14 +243,20 @@ public final class BenchCommand implements Callable<Integer> {
                     report.firstCrawlChangelogBytes = Throughput.changelogBytes(admin, revenantId);
                 }
 
-                // Half of (c), unless that is more than half of what the bench's own publisher managed
-                // alone: on two shared cores the probe cannot offer more, and a publisher falling
-                // behind would show as the app's latency.
-                double halfOfC = report.revenant.entriesPerSecond(report.totalEntries()) / 2;
-                double halfOfPublisher = report.totalEntries() / report.publishSeconds / 2;
-                report.latencyLoad = halfOfC <= halfOfPublisher ? "half of c" : "half of the publisher's own rate";
-                report.latency = LatencyProbe.run(
-                        client, topics, workload, chunkSize, Math.min(halfOfC, halfOfPublisher), latency);
+                // Half of the most the bench's publisher and (c) can do together: on two shared cores
+                // each entry costs the publisher's time and the app's, so that most is 1 / (1/P + 1/C)
+                // for the publisher's own rate P and (c)'s C (when (c) was far slower than the
+                // publisher this was about half of (c), as it used to be).
+                double publisherRate = report.totalEntries() / report.publishSeconds;
+                double revenantRate = report.revenant.entriesPerSecond(report.totalEntries());
+                double offered = 0.5 / (1 / publisherRate + 1 / revenantRate);
+                report.latencyLoad = String.format(
+                        Locale.ROOT,
+                        "half of the %,.0f entries/s the publisher (%,.0f alone) and c (%,.0f) manage together",
+                        2 * offered,
+                        publisherRate,
+                        revenantRate);
+                report.latency = LatencyProbe.run(client, topics, workload, chunkSize, offered, latency);
                 out.println("  " + report.latencyLine());
                 out.flush();
 

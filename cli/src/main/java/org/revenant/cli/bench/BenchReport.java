@@ -27,7 +27,7 @@ final class BenchReport {
     long alertsOpened;
     LatencyProbe.Result latency;
     /** What the probe's offered load is half of. */
-    String latencyLoad = "half of c";
+    String latencyLoad = "";
 
     int bigEntries;
     double bigSeconds;
