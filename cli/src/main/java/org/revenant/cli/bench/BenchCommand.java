@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -148,26 +147,10 @@ public final class BenchCommand implements Callable<Integer> {
             int warmMirrors = Math.max(Math.min(n, 5), n / 4);
             Topics warm = setUp(client, workload, "bench-warmup.");
             int warmChunks = publish(client, warm, workload, warmMirrors);
-            try (KafkaStreams passThrough = new KafkaStreams(
-                    PassThroughTopology.build(warm.snapshots, "bench-warmup.passthrough"),
-                    streamsProperties(client, dir.resolve("warm-b"), "bench-warmup-passthrough"))) {
-                Throughput.streamsUntil(
-                        passThrough,
-                        Throughput.noteRunning(passThrough),
-                        client,
-                        "bench-warmup.passthrough",
-                        warmChunks,
-                        null);
-            }
+            passThrough(client, warm, dir.resolve("warm-b"), "bench-warmup-passthrough", warmChunks);
             try (RevenantStreams revenant = new RevenantStreams(
                     DetectConfig.defaults(warm), client, "bench-warmup-revenant", dir.resolve("warm-c"))) {
-                Throughput.streamsUntil(
-                        revenant.kafkaStreams(),
-                        revenant::runningSinceNanos,
-                        client,
-                        warm.changes.name(),
-                        warmMirrors,
-                        appeared(warm));
+                revenant(revenant, client, warm, warmMirrors);
             }
             out.printf(
                     "  warm-up (not timed): %,d mirrors through (b) and (c) in %.1f s%n",
@@ -185,28 +168,17 @@ public final class BenchCommand implements Callable<Integer> {
             out.println("  " + report.line("(a) plain consumer", report.plain));
             out.flush();
 
-            // (b) and (c) in turns (five rounds unless told), each over the same chunks with an app of its own: the JVM
-            // that runs
-            // them also runs the broker and keeps compiling Kafka's code throughout, so a single pass of
-            // a few seconds can lose a core to it; the ratio reported is the median of the rounds'.
+            // (b) and (c) in turns (five rounds unless told), each over the same chunks with an app of
+            // its own: the JVM that runs them also runs the broker and keeps compiling Kafka's code
+            // throughout, so a single pass of a few seconds can lose a core to it; the ratio reported
+            // is the median of the rounds'.
             RevenantStreams revenant = null;
             String revenantId = null;
             Path revenantDir = null;
             try {
                 for (int round = 1; round <= rounds; round++) {
-                    Throughput.Result b;
-                    try (KafkaStreams passThrough = new KafkaStreams(
-                            PassThroughTopology.build(topics.snapshots, "bench.passthrough"),
-                            streamsProperties(
-                                    client, dir.resolve("streams-b" + round), "bench-passthrough-" + round))) {
-                        b = Throughput.streamsUntil(
-                                passThrough,
-                                Throughput.noteRunning(passThrough),
-                                client,
-                                "bench.passthrough",
-                                chunks,
-                                null);
-                    }
+                    Throughput.Result b = passThrough(
+                            client, topics, dir.resolve("streams-b" + round), "bench-passthrough-" + round, chunks);
                     String label = rounds == 1 ? "" : " #" + round;
                     out.println("  " + report.line("(b) pass-through streams" + label, b));
                     out.println("      " + b.costs().line());
@@ -219,13 +191,7 @@ public final class BenchCommand implements Callable<Integer> {
                     revenantId = "bench-revenant-" + round;
                     revenantDir = dir.resolve("streams-c" + round);
                     revenant = new RevenantStreams(DetectConfig.defaults(topics), client, revenantId, revenantDir);
-                    Throughput.Result c = Throughput.streamsUntil(
-                            revenant.kafkaStreams(),
-                            revenant::runningSinceNanos,
-                            client,
-                            topics.changes.name(),
-                            n,
-                            appeared(topics));
+                    Throughput.Result c = revenant(revenant, client, topics, n);
                     out.println("  " + report.line("(c) revenant topology" + label, c));
                     out.println("      " + c.costs().line());
                     report.round(b, c);
@@ -343,9 +309,32 @@ public final class BenchCommand implements Callable<Integer> {
         return chunks;
     }
 
-    /** Counts the manifest changes that say a mirror appeared: one per mirror's first snapshot. */
-    private static Predicate<byte[]> appeared(Topics topics) {
-        return bytes -> topics.changes.deserializeValue(bytes).getKind() == ChangeKind.APPEARED;
+    /** (b): a pass-through app of its own over the topics' snapshots, timed until every chunk is copied. */
+    private static Throughput.Result passThrough(
+            Properties client, Topics topics, Path stateDir, String applicationId, int chunks)
+            throws InterruptedException {
+        String output = topics.prefix() + "passthrough";
+        try (KafkaStreams passThrough = new KafkaStreams(
+                PassThroughTopology.build(topics.snapshots, output),
+                streamsProperties(client, stateDir, applicationId))) {
+            return Throughput.streamsUntil(
+                    passThrough, Throughput.noteRunning(passThrough), client, output, chunks, null);
+        }
+    }
+
+    /**
+     * (c): starts the app and times it until a manifest change says each of {@code mirrors} appeared
+     * (one per mirror's first snapshot); the caller closes the app.
+     */
+    private static Throughput.Result revenant(RevenantStreams revenant, Properties client, Topics topics, int mirrors)
+            throws InterruptedException {
+        return Throughput.streamsUntil(
+                revenant.kafkaStreams(),
+                revenant::runningSinceNanos,
+                client,
+                topics.changes.name(),
+                mirrors,
+                bytes -> topics.changes.deserializeValue(bytes).getKind() == ChangeKind.APPEARED);
     }
 
     static Properties streamsProperties(Properties client, Path stateDir, String applicationId) {

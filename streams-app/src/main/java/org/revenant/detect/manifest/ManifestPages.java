@@ -57,7 +57,10 @@ public final class ManifestPages {
 
         /** Whether every entry of the page is at or before {@code path}; false for a page that does not decode. */
         boolean endsAtOrBefore(String path) {
-            String last = bytes == null ? null : ManifestPage.lastPath(bytes);
+            if (bytes == null || compare(MirrorScopedKey.lastPart(key), path) > 0) {
+                return false; // it starts after the path: no need to walk it
+            }
+            String last = ManifestPage.lastPath(bytes);
             return last != null && compare(last, path) <= 0;
         }
     }

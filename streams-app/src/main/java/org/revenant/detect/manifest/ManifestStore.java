@@ -260,13 +260,10 @@ public final class ManifestStore {
                         && page.endsAtOrBefore(merge.cursor)) {
                     // Nothing the page holds comes after the cursor, and it is big enough as it is: the
                     // chunk's entries before the next page go after it, and the page is not decoded.
-                    int from = j;
-                    while (j < fresh.size()
-                            && (next == null
-                                    || ManifestPages.compare(fresh.get(j).getPath(), next) < 0)) {
-                        changes.added(fresh.get(j++));
-                    }
-                    writeNew(mirrorKey, fresh.subList(from, j));
+                    List<ManifestEntry> appended = fresh.subList(j, before(fresh, j, next));
+                    appended.forEach(changes::added);
+                    writeNew(mirrorKey, appended);
+                    j += appended.size();
                     page = following;
                     continue;
                 }
@@ -305,13 +302,11 @@ public final class ManifestStore {
                         dirty = rewritten = true;
                     }
                 }
-                while (j < fresh.size()
-                        && (next == null || ManifestPages.compare(fresh.get(j).getPath(), next) < 0)) {
-                    ManifestEntry added = fresh.get(j++);
-                    changes.added(added);
-                    result.add(added);
-                    dirty = true;
-                }
+                List<ManifestEntry> appended = fresh.subList(j, before(fresh, j, next));
+                appended.forEach(changes::added);
+                result.addAll(appended);
+                dirty |= !appended.isEmpty();
+                j += appended.size();
                 carried = List.of();
                 if (dirty) {
                     if (!rewritten && held.size() >= MIN_ENTRIES) {
@@ -332,6 +327,16 @@ public final class ManifestStore {
             }
         }
         merge.cursor = hi;
+    }
+
+    /** The index of the first of the sorted entries from {@code from} that is not before {@code next} (null: none is). */
+    private static int before(List<ManifestEntry> sorted, int from, String next) {
+        int j = from;
+        while (j < sorted.size()
+                && (next == null || ManifestPages.compare(sorted.get(j).getPath(), next) < 0)) {
+            j++;
+        }
+        return j;
     }
 
     /** Merges one entry at or before the cursor: it may be parked, held already, or new. */
